@@ -1,0 +1,272 @@
+"""Reading and validating roster files (the CLI contract's ROSTER.csv format).
+
+Pure Python, no Django: the matching CLI and ``manage.py import_people`` share
+this reader so a file is judged the same way everywhere. The reader never stops
+at the first problem; it collects every problem with its row and column, because
+an HR admin fixing a spreadsheet wants the whole list at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+ROSTER_COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "department",
+    "team",
+    "location",
+    "level",
+    "manager_id",
+    "start_date",
+    "timezone",
+    "languages",
+    "interests",
+    "active",
+)
+
+# A language is a BCP 47 tag's shape: "de", "en", "pt-BR", "zh-Hant".
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TRUE_VALUES = {"true", "yes", "1", "y"}
+FALSE_VALUES = {"false", "no", "0", "n"}
+
+
+@dataclass(frozen=True)
+class RosterProblem:
+    """One thing wrong with an input file, located precisely enough to fix it."""
+
+    file: str
+    row: int | None  # 1-based line number in the file (the header is row 1)
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    """One person as a roster file describes them; only ``id`` is required."""
+
+    id: str
+    row: int
+    name: str = ""
+    email: str = ""
+    department: str = ""
+    team: str = ""
+    location: str = ""
+    level: int | None = None
+    manager_id: str = ""
+    start_date: date | None = None
+    timezone: str = ""
+    languages: tuple[str, ...] = ()
+    interests: tuple[str, ...] = ()
+    active: bool = True
+    present: frozenset[str] = field(default_factory=frozenset)  # columns the file had
+
+
+class RosterError(Exception):
+    """Raised with every problem found when a roster cannot be used."""
+
+    def __init__(self, problems: list[RosterProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+_KNOWN_ZONES: frozenset[str] | None = None
+
+
+def is_timezone(name: str) -> bool:
+    """True for an IANA time zone name known to this machine's tz database."""
+    global _KNOWN_ZONES
+    if _KNOWN_ZONES is None:
+        _KNOWN_ZONES = frozenset(available_timezones())
+    if name in _KNOWN_ZONES:
+        return True
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def split_list(value: str) -> list[str]:
+    """Split a ``;``-separated cell; an empty cell is an empty list."""
+    value = value.strip()
+    if not value:
+        return []
+    return [part.strip() for part in value.split(";")]
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """Parse ``de;en`` into ``("de", "en")``; raise ValueError naming the bad part."""
+    parts = split_list(value)
+    if any(not p for p in parts):
+        raise ValueError(f"empty entry in language list '{value}' (separate languages with ';')")
+    bad = [p for p in parts if not LANGUAGE_RE.match(p)]
+    if bad:
+        raise ValueError(
+            f"'{bad[0]}' is not a language code (use ISO 639-1 codes such as 'en' or 'de')"
+        )
+    return tuple(dict.fromkeys(parts))
+
+
+def parse_interests(value: str) -> tuple[str, ...]:
+    """Parse ``cycling;chess`` into lower-cased, de-duplicated tags, skipping blanks."""
+    return tuple(dict.fromkeys(p.lower() for p in split_list(value) if p))
+
+
+def parse_bool(value: str) -> bool:
+    v = value.strip().lower()
+    if v in TRUE_VALUES:
+        return True
+    if v in FALSE_VALUES:
+        return False
+    raise ValueError(f"'{value}' is not true or false")
+
+
+def read_csv_text(path: str | Path) -> str:
+    """Read a CSV file as text, accepting UTF-8 with or without a byte-order mark."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return f.read()
+
+
+def iter_csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """Return the header and an iterator of (line number, row dict) for CSV text."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        return [], iter(())
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            yield reader.line_num, dict(zip(header, (v.strip() for v in values), strict=False))
+
+    return header, rows()
+
+
+def parse_roster(text: str, *, file: str = "roster") -> list[RosterRow]:
+    """Parse and validate roster CSV text; raise RosterError listing every problem.
+
+    Checks: an ``id`` column, unique ids, unique e-mails, well-formed levels, dates,
+    time zones, language lists and ``active`` values, and managers that exist in
+    the same file.
+    """
+    header, raw_rows = iter_csv_rows(text)
+    problems: list[RosterProblem] = []
+    if "id" not in header:
+        raise RosterError([RosterProblem(file, 1, "id", "the header has no 'id' column")])
+    present = frozenset(h for h in header if h in ROSTER_COLUMNS)
+    rows: list[RosterRow] = []
+    seen_ids: dict[str, int] = {}
+    seen_emails: dict[str, int] = {}
+    for line, raw in raw_rows:
+
+        def problem(column: str, message: str, line: int = line) -> None:
+            problems.append(RosterProblem(file, line, column, message))
+
+        pid = raw.get("id", "")
+        if not pid:
+            problem("id", "the id is empty")
+        elif pid in seen_ids:
+            problem("id", f"duplicate id '{pid}' (first used in row {seen_ids[pid]})")
+        else:
+            seen_ids[pid] = line
+        email = raw.get("email", "").lower()
+        if email:
+            if not EMAIL_RE.match(email):
+                problem("email", f"'{email}' is not an e-mail address")
+            elif email in seen_emails:
+                problem("email", f"duplicate e-mail '{email}' (first used in row {seen_emails[email]})")
+            else:
+                seen_emails[email] = line
+        level: int | None = None
+        if raw.get("level"):
+            try:
+                level = int(raw["level"])
+            except ValueError:
+                problem("level", f"'{raw['level']}' is not a whole number")
+        start: date | None = None
+        if raw.get("start_date"):
+            try:
+                start = date.fromisoformat(raw["start_date"])
+            except ValueError:
+                problem("start_date", f"'{raw['start_date']}' is not a date (use YYYY-MM-DD)")
+        tz = raw.get("timezone", "")
+        if tz and not is_timezone(tz):
+            problem("timezone", f"'{tz}' is not a known time zone (use an IANA name such as 'Europe/Berlin')")
+        languages: tuple[str, ...] = ()
+        try:
+            languages = parse_languages(raw.get("languages", ""))
+        except ValueError as e:
+            problem("languages", str(e))
+        active = True
+        if raw.get("active"):
+            try:
+                active = parse_bool(raw["active"])
+            except ValueError as e:
+                problem("active", str(e))
+        rows.append(
+            RosterRow(
+                id=pid,
+                row=line,
+                name=raw.get("name", ""),
+                email=email,
+                department=raw.get("department", ""),
+                team=raw.get("team", ""),
+                location=raw.get("location", ""),
+                level=level,
+                manager_id=raw.get("manager_id", ""),
+                start_date=start,
+                timezone=tz,
+                languages=languages,
+                interests=parse_interests(raw.get("interests", "")),
+                active=active,
+                present=present,
+            )
+        )
+    for r in rows:
+        if r.manager_id and r.manager_id not in seen_ids:
+            problems.append(
+                RosterProblem(file, r.row, "manager_id", f"unknown manager id '{r.manager_id}'")
+            )
+        elif r.manager_id and r.manager_id == r.id:
+            problems.append(RosterProblem(file, r.row, "manager_id", "a person cannot manage themselves"))
+    if problems:
+        raise RosterError(problems)
+    return rows
+
+
+def read_roster(path: str | Path) -> list[RosterRow]:
+    """Read and validate a roster file; raise RosterError for a missing or bad file."""
+    name = str(path)
+    try:
+        text = read_csv_text(path)
+    except FileNotFoundError:
+        raise RosterError([RosterProblem(name, None, None, "no such file")]) from None
+    except UnicodeDecodeError as e:
+        raise RosterError(
+            [RosterProblem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})")]
+        ) from None
+    return parse_roster(text, file=name)
+
+
+def format_problems(problems: Iterable[RosterProblem]) -> str:
+    return "\n".join(str(p) for p in problems)
