@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -162,12 +162,14 @@ def iter_csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, s
     return header, rows()
 
 
-def parse_roster(text: str, *, file: str = "roster") -> list[RosterRow]:
+def parse_roster(
+    text: str, *, file: str = "roster", known_ids: Collection[str] = ()
+) -> list[RosterRow]:
     """Parse and validate roster CSV text; raise RosterError listing every problem.
 
     Checks: an ``id`` column, unique ids, unique e-mails, well-formed levels, dates,
     time zones, language lists and ``active`` values, and managers that exist in
-    the same file.
+    the same file (or among ``known_ids``, the people an import already has).
     """
     header, raw_rows = iter_csv_rows(text)
     problems: list[RosterProblem] = []
@@ -194,7 +196,9 @@ def parse_roster(text: str, *, file: str = "roster") -> list[RosterRow]:
             if not EMAIL_RE.match(email):
                 problem("email", f"'{email}' is not an e-mail address")
             elif email in seen_emails:
-                problem("email", f"duplicate e-mail '{email}' (first used in row {seen_emails[email]})")
+                problem(
+                    "email", f"duplicate e-mail '{email}' (first used in row {seen_emails[email]})"
+                )
             else:
                 seen_emails[email] = line
         level: int | None = None
@@ -211,7 +215,10 @@ def parse_roster(text: str, *, file: str = "roster") -> list[RosterRow]:
                 problem("start_date", f"'{raw['start_date']}' is not a date (use YYYY-MM-DD)")
         tz = raw.get("timezone", "")
         if tz and not is_timezone(tz):
-            problem("timezone", f"'{tz}' is not a known time zone (use an IANA name such as 'Europe/Berlin')")
+            problem(
+                "timezone",
+                f"'{tz}' is not a known time zone (use an IANA name such as 'Europe/Berlin')",
+            )
         languages: tuple[str, ...] = ()
         try:
             languages = parse_languages(raw.get("languages", ""))
@@ -243,18 +250,20 @@ def parse_roster(text: str, *, file: str = "roster") -> list[RosterRow]:
             )
         )
     for r in rows:
-        if r.manager_id and r.manager_id not in seen_ids:
+        if r.manager_id and r.manager_id not in seen_ids and r.manager_id not in known_ids:
             problems.append(
                 RosterProblem(file, r.row, "manager_id", f"unknown manager id '{r.manager_id}'")
             )
         elif r.manager_id and r.manager_id == r.id:
-            problems.append(RosterProblem(file, r.row, "manager_id", "a person cannot manage themselves"))
+            problems.append(
+                RosterProblem(file, r.row, "manager_id", "a person cannot manage themselves")
+            )
     if problems:
         raise RosterError(problems)
     return rows
 
 
-def read_roster(path: str | Path) -> list[RosterRow]:
+def read_roster(path: str | Path, *, known_ids: Collection[str] = ()) -> list[RosterRow]:
     """Read and validate a roster file; raise RosterError for a missing or bad file."""
     name = str(path)
     try:
@@ -265,7 +274,7 @@ def read_roster(path: str | Path) -> list[RosterRow]:
         raise RosterError(
             [RosterProblem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})")]
         ) from None
-    return parse_roster(text, file=name)
+    return parse_roster(text, file=name, known_ids=known_ids)
 
 
 def format_problems(problems: Iterable[RosterProblem]) -> str:

@@ -1,0 +1,259 @@
+"""Organizations and the people in them.
+
+Every row a customer owns carries an ``organization`` foreign key; views and
+services query through it so one organization never sees another's data.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from crosspaths.matching.roster import is_timezone
+
+LANGUAGE_CHOICES = [("en", _("English")), ("de", _("German"))]
+
+
+def validate_timezone(value: str) -> None:
+    if value and not is_timezone(value):
+        raise ValidationError(
+            _("'%(value)s' is not a known time zone (use a name such as Europe/Berlin)."),
+            params={"value": value},
+            code="timezone",
+        )
+
+
+class Organization(models.Model):
+    """A customer: everything else belongs to exactly one organization."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=64, unique=True)
+    timezone = models.CharField(
+        _("default time zone"),
+        max_length=64,
+        default="Europe/Berlin",
+        validators=[validate_timezone],
+    )
+    language = models.CharField(
+        _("default language"), max_length=8, choices=LANGUAGE_CHOICES, default="en"
+    )
+    video_link_template = models.CharField(
+        _("video link template"),
+        max_length=300,
+        default="https://meet.jit.si/crosspaths-{room}",
+        help_text=_("Where virtual groups meet; {room} becomes an unguessable room name."),
+    )
+    min_cell_size = models.PositiveSmallIntegerField(
+        _("smallest group shown in insights"),
+        default=5,
+        help_text=_("Aggregates over fewer people than this are hidden to protect privacy."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="departments"
+    )
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="department_name_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="teams"
+    )
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="team_name_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Location(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_timezone]
+    )
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="location_name_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone in an organization's roster; a Django user once they sign in."""
+
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Organization admin")
+        PROGRAM_MANAGER = "program_manager", _("Program manager")
+        PARTICIPANT = "participant", _("Participant")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="people")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("user account"),
+    )
+    external_id = models.CharField(
+        _("roster id"), max_length=100, blank=True, help_text=_("The id in the HR system's roster.")
+    )
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    location = models.ForeignKey(
+        Location, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    level = models.SmallIntegerField(_("level"), null=True, blank=True)
+    manager = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    timezone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_timezone]
+    )
+    language = models.CharField(
+        _("language for e-mails and pages"), max_length=8, choices=LANGUAGE_CHOICES, blank=True
+    )
+    languages = models.JSONField(_("spoken languages"), default=list, blank=True)
+    interests = models.JSONField(_("interests"), default=list, blank=True)
+    # Weekly windows when the person is free: [{"weekday": 0-6, "start": "HH:MM", "end": "HH:MM"}]
+    # in the person's own time zone.
+    availability = models.JSONField(_("free windows"), default=list, blank=True)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.PARTICIPANT
+    )
+    active = models.BooleanField(_("active"), default=True)
+    roster_synced = models.BooleanField(
+        _("from the roster"),
+        default=False,
+        help_text=_(
+            "Department, team, location, manager and title come from HR and are read-only."
+        ),
+    )
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
+    onboarded_at = models.DateTimeField(_("joined"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("left the company"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name", "email"]
+        constraints = [
+            models.UniqueConstraint("organization", Lower("email"), name="person_email_per_org"),
+            models.UniqueConstraint(
+                fields=["organization", "external_id"],
+                condition=~Q(external_id=""),
+                name="person_external_id_per_org",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(user__isnull=False),
+                name="person_user_per_org",
+            ),
+            models.CheckConstraint(
+                condition=~Q(manager=models.F("id")), name="person_not_own_manager"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "active"])]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        for field in ("department", "team", "location", "manager"):
+            related = getattr(self, field)
+            if related is not None and related.organization_id != self.organization_id:
+                raise ValidationError({field: _("Belongs to another organization.")})
+
+    @property
+    def effective_timezone(self) -> str:
+        """The person's own zone, else their location's, else the organization's."""
+        if self.timezone:
+            return self.timezone
+        if self.location_id and self.location.timezone:
+            return self.location.timezone
+        return self.organization.timezone
+
+    @property
+    def effective_language(self) -> str:
+        return self.language or self.organization.language
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+
+class BlockedPair(models.Model):
+    """'Please don't pair me with': private to ``person``, a hard rule for the engine."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="blocked")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("blocked pair")
+        verbose_name_plural = _("blocked pairs")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other"], name="blocked_pair_once"),
+            models.CheckConstraint(condition=~Q(person=models.F("other")), name="blocked_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ≠ {self.other}"

@@ -1,0 +1,13 @@
+"""URL configuration: participant pages at /, operators' Django admin at /admin/, API at /api/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from crosspaths.api.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("crosspaths.web.urls")),
+]

@@ -1,0 +1,18 @@
+"""The Django admin (for operators): every registered model's list and add pages load."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import User
+
+
+@pytest.mark.parametrize("model", [m for m in admin.site._registry], ids=lambda m: m._meta.label)
+def test_every_admin_list_and_add_page_loads(client, cast, model):
+    User.objects.create_superuser("op", "op@example.com", "pw")
+    client.login(username="op", password="pw")
+    opts = model._meta
+    for view in ("changelist", "add"):
+        response = client.get(
+            f"/admin/{opts.app_label}/{opts.model_name}/" + ("add/" if view == "add" else "")
+        )
+        assert response.status_code in (200, 403), (opts.label, view, response.status_code)
+    assert client.get(f"/admin/{opts.app_label}/{opts.model_name}/").status_code == 200
