@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from .browser import CHROMIUM, LAUNCH_ARGS
 from .cast import Cast, make_cast
+from .mailbox import Mailbox
 
 REQUIRE_SERVICES = os.environ.get("CROSSPATHS_REQUIRE_SERVICES") == "1"
 
@@ -46,6 +49,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                 "needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/test "
                 "(.ci/run does)",
             )
+    if item.get_closest_marker("browser") and not Path(CHROMIUM).exists():
+        _unavailable(item, f"needs Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)")
     if item.get_closest_marker("redis"):
         from django.conf import settings
 
@@ -56,3 +61,34 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture
 def cast(db) -> Cast:
     return make_cast()
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server on a free port; Crosspaths sends to it for the test's duration."""
+    box = Mailbox().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", box.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield box
+    box.stop()
+
+
+# Real-browser tests: pytest-playwright's ``page`` fixture, launched on Debian's Chromium.
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": LAUNCH_ARGS,
+    }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Playwright's sync API keeps an event loop running in the test thread from the
+    first browser test on; Django's ORM refuses to run inside one unless told it is
+    safe. It is here (one thread, no concurrency), so a run with browser tests says so."""
+    if any(item.get_closest_marker("browser") for item in items):
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
