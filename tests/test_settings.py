@@ -61,7 +61,11 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}  # set for browser tests
+            },
             "DEBUG": "0",
             "SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
             "ALLOWED_HOSTS": "crosspaths.example.com",
