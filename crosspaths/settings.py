@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "crosspaths.meetings",
     "crosspaths.notify",
     "crosspaths.insights",
+    "crosspaths.console",
     "crosspaths.web",
     "crosspaths.api",
 ]

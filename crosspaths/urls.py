@@ -9,5 +9,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("console/", include("crosspaths.console.urls")),
+    path("insights/", include("crosspaths.insights.urls")),
+    path("meet/", include("crosspaths.meetings.urls")),
+    path("notify/", include("crosspaths.notify.urls")),
     path("", include("crosspaths.web.urls")),
 ]

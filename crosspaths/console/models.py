@@ -1,0 +1,1 @@
+"""Models of the HR admin console (none yet)."""

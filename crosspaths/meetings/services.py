@@ -1,0 +1,35 @@
+"""Writes about meetings: a member's check-in ("we met" / "it did not happen")."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from crosspaths.programs.models import MatchMember, Round
+
+from .models import CheckIn
+
+
+@transaction.atomic
+def checkin_record(
+    *, member: MatchMember, met: bool, rating: int | None = None, comment: str = ""
+) -> CheckIn:
+    """Store a member's answer, or change it: answering twice keeps one check-in, so a
+    double click or a second e-mail link is harmless. Only published or closed rounds
+    can be answered; a rating is 1 to 5 or nothing."""
+    if rating is not None and not 1 <= rating <= 5:
+        raise ValidationError({"rating": _("Choose a rating from 1 to 5.")})
+    status = Round.objects.filter(pk=member.round_id).values_list("status", flat=True).first()
+    if status not in (Round.Status.PUBLISHED, Round.Status.CLOSED):
+        raise ValidationError(_("This round has not been published yet."))
+    checkin, _created = CheckIn.objects.update_or_create(
+        member=member,
+        defaults={
+            "organization_id": member.organization_id,
+            "met": met,
+            "rating": rating if met else None,
+            "comment": comment.strip()[:2000],
+        },
+    )
+    return checkin

@@ -1,0 +1,6 @@
+"""URLs of the meetings app (filled in as the app grows)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "meetings"
+urlpatterns: list = []
