@@ -88,6 +88,9 @@ class RoundFigures(FigureRow):
         ]
         indexes = [models.Index(fields=["organization", "location", "date"])]
 
+    def __str__(self) -> str:
+        return f"{self.round_id} @ {self.location_id or 'all'}"
+
 
 class PairFigures(FigureRow):
     """Encounters between two departments (``department_a`` <= ``department_b``) in one
@@ -117,6 +120,9 @@ class PairFigures(FigureRow):
         ]
         indexes = [models.Index(fields=["organization", "location", "date"])]
 
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.department_a}-{self.department_b}"
+
 
 class DepartmentFigures(FigureRow):
     """One department's encounters in one round and scope: the inputs of its E-I index
@@ -141,6 +147,9 @@ class DepartmentFigures(FigureRow):
             ),
         ]
         indexes = [models.Index(fields=["organization", "location", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.department}"
 
 
 class ParticipationFigures(models.Model):
@@ -172,6 +181,9 @@ class ParticipationFigures(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["organization", "location", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.date} @ {self.location_id or 'all'}"
 
 
 class ReachSnapshot(models.Model):
@@ -207,6 +219,9 @@ class ReachSnapshot(models.Model):
         ]
         indexes = [models.Index(fields=["organization", "location", "date"])]
 
+    def __str__(self) -> str:
+        return f"{self.date} {self.metric} {self.low}+"
+
 
 class Connection(models.Model):
     """Two people who have been matched at least once, in any program: an edge of the
@@ -231,6 +246,9 @@ class Connection(models.Model):
         ]
         indexes = [models.Index(fields=["first_round"])]
 
+    def __str__(self) -> str:
+        return f"{self.person_low_id}-{self.person_high_id}"
+
 
 class PersonReach(models.Model):
     """How many distinct colleagues of one department a person has met (any program)."""
@@ -245,6 +263,9 @@ class PersonReach(models.Model):
             models.UniqueConstraint(fields=["person", "department"], name="person_reach_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person_id} met {self.colleagues} of {self.department}"
+
 
 class LastMatch(models.Model):
     """When an enrollment was last in a group: the "waited longest" list reads it."""
@@ -254,3 +275,6 @@ class LastMatch(models.Model):
         Enrollment, on_delete=models.CASCADE, related_name="insights_last_match"
     )
     matched_on = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} on {self.matched_on}"
