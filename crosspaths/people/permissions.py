@@ -51,6 +51,14 @@ def manageable_programs(person: Person) -> QuerySet[Any]:
     return programs.none()
 
 
+def sees_organization_insights(person: Person | None) -> bool:
+    """Organization-wide insights (every program together, reach across the whole
+    network, invitations) are for admins. Program managers see the insights of the
+    programs they manage, one program at a time: they run those programs and need to
+    know whether they work, but not the rest of the organization."""
+    return is_admin(person)
+
+
 def person_required(view: View) -> View:
     """Signed in and part of an organization; otherwise the sign-in page or 403."""
 
@@ -86,6 +94,21 @@ def manager_required(view: View) -> View:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         person = request.person  # type: ignore[attr-defined]
         if person.role not in (Person.Role.ADMIN, Person.Role.PROGRAM_MANAGER):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def insights_required(view: View) -> View:
+    """An admin, or a program manager of at least one program (who then sees only
+    their programs' insights; see ``sees_organization_insights``)."""
+
+    @person_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        person = request.person  # type: ignore[attr-defined]
+        if not is_admin(person) and not manageable_programs(person).exists():
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
