@@ -39,9 +39,7 @@ def test_an_admin_sees_the_demo_organizations_network_growing(page, live_server,
     page.get_by_label("Period").select_option("3m")
     page.get_by_role("button", name="Show").press("Enter")
     expect(page).to_have_url(re.compile(r"location=\d+"))
-    expect(page.get_by_label("Location")).to_have_value(
-        str(demo.locations.get(name="Lisbon").pk)
-    )
+    expect(page.get_by_label("Location")).to_have_value(str(demo.locations.get(name="Lisbon").pk))
     assert_accessible(page)
     screenshot(page, "insights-dashboard-lisbon")
 
