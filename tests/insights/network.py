@@ -16,14 +16,13 @@ Encounters: r1 4, r2 6 (f1-e1 and e2-l1 repeat r1), r3 2 -> 12, of them 10 first
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from datetime import timezone as tz
+from datetime import UTC, date, datetime
 
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Department, Location, Organization, Person
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
 
-JOINED = datetime(2025, 12, 1, 9, 0, tzinfo=tz.utc)
+JOINED = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -50,11 +49,11 @@ class Network:
 
 def build(org: Organization | None = None) -> Network:
     org = org or Organization.objects.create(name="Known", slug="known", min_cell_size=3)
-    finance = Department.objects.create(organization=org, name="Finance")
-    engineering = Department.objects.create(organization=org, name="Engineering")
-    legal = Department.objects.create(organization=org, name="Legal")
-    munich = Location.objects.create(organization=org, name="Munich")
-    lisbon = Location.objects.create(organization=org, name="Lisbon")
+    finance = Department.objects.get_or_create(organization=org, name="Finance")[0]
+    engineering = Department.objects.get_or_create(organization=org, name="Engineering")[0]
+    legal = Department.objects.get_or_create(organization=org, name="Legal")[0]
+    munich = Location.objects.get_or_create(organization=org, name="Munich")[0]
+    lisbon = Location.objects.get_or_create(organization=org, name="Lisbon")[0]
     where = {
         "f1": (finance, munich),
         "f2": (finance, munich),
