@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from crosspaths.meetings.models import CheckIn
@@ -355,7 +355,7 @@ def _connections_update(
     moved to its next encounter."""
     org_id = rnd.organization_id
     key = (rnd.date, rnd.pk)
-    existing = _connections_lookup(org_id, pairs)
+    existing = _connections_lookup(pairs)
     new_pairs: set[Pair] = set()
     inserts: list[Connection] = []
     moved: list[Pair] = []
@@ -423,19 +423,22 @@ def _connections_update(
     return new_pairs, stale
 
 
-def _connections_lookup(org_id: int, pairs: set[Pair]) -> dict[Pair, tuple[int, date]]:
-    """The stored first round (id, date) of each pair that has one."""
+def _connections_lookup(pairs: set[Pair]) -> dict[Pair, tuple[int, date]]:
+    """The stored first round (id, date) of each pair that has one (people belong to one
+    organization, so the pair alone identifies the row)."""
     found: dict[Pair, tuple[int, date]] = {}
     table = Connection._meta.db_table
     for batch in _batches(sorted(pairs), LOOKUP_BATCH):
+        # A join against the pairs as a table: both SQLite and PostgreSQL then probe the
+        # (person_low, person_high) index once per pair instead of scanning.
         values = ", ".join(["(%s, %s)"] * len(batch))
         sql = (
-            f"SELECT person_low_id, person_high_id, first_round_id, first_date FROM {table} "
-            f"WHERE organization_id = %s AND (person_low_id, person_high_id) IN (VALUES {values})"
+            f"WITH wanted(low, high) AS (VALUES {values}) "
+            f"SELECT c.person_low_id, c.person_high_id, c.first_round_id, c.first_date "
+            f"FROM wanted JOIN {table} c "
+            "ON c.person_low_id = wanted.low AND c.person_high_id = wanted.high"
         )
-        params: list[object] = [org_id]
-        for low, high in batch:
-            params += [low, high]
+        params = [value for pair in batch for value in pair]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             for low, high, round_id, first_date in cursor.fetchall():
@@ -551,16 +554,21 @@ def _reach_snapshot_write(org: Organization, day: date) -> None:
         )
         if _enrolled_on(joined, left, cutoff)
     }
-    colleagues: dict[int, int] = defaultdict(int)
-    departments: dict[int, int] = defaultdict(int)
-    for person_id, dept, n in PersonReach.objects.filter(
-        organization=org, colleagues__gt=0
-    ).values_list("person_id", "department", "colleagues"):
-        if person_id not in people:
-            continue
-        colleagues[person_id] += n
-        if dept and dept != people[person_id][1]:
-            departments[person_id] += 1
+    # Summed per person in the database: a row per person, not per person and department.
+    other_department = ~Q(department=0) & (
+        Q(person__department__isnull=True) | ~Q(department=F("person__department_id"))
+    )
+    colleagues: dict[int, int] = {}
+    departments: dict[int, int] = {}
+    for person_id, n, d in (
+        PersonReach.objects.filter(organization=org, colleagues__gt=0)
+        .values("person_id")
+        .annotate(n=Sum("colleagues"), d=Count("pk", filter=other_department))
+        .values_list("person_id", "n", "d")
+    ):
+        if person_id in people:
+            colleagues[person_id] = n
+            departments[person_id] = d
     population = (enrolled | set(colleagues)) & set(people)
     by_scope: dict[int | None, list[int]] = defaultdict(list)
     for person_id in population:
