@@ -128,7 +128,6 @@ def insights_backfill(
                 Q(date__gte=today - timedelta(days=days)) | ~Q(pk__in=aggregated.values("round_id"))
             )
         queue = list(rounds.order_by("date", "pk").values_list("pk", flat=True))
-        seen: set[int] = set()
         while queue:
             round_id = queue.pop(0)
             with transaction.atomic():
@@ -136,10 +135,10 @@ def insights_backfill(
                 list(Organization.objects.select_for_update().filter(pk=org.pk))
                 result = _aggregate(rnd)
             done += 1
-            seen.add(round_id)
             if progress:
                 progress(rnd, result)
-            # A later round lost a first encounter: recount it too (once more is enough).
+            # A later round lost a first encounter: recount it too. Stale rounds are always
+            # later than the one that made them stale, so this ends.
             queue.extend(r for r in result.stale_rounds if r not in queue)
     return done
 
