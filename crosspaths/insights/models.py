@@ -276,5 +276,9 @@ class LastMatch(models.Model):
     )
     matched_on = models.DateField()
 
+    class Meta:
+        # The waiting list walks this in date order and stops after a few rows.
+        indexes = [models.Index(fields=["organization", "matched_on", "id"])]
+
     def __str__(self) -> str:
         return f"{self.enrollment_id} on {self.matched_on}"

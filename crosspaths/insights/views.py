@@ -19,6 +19,7 @@ from .forms import InsightsFilterForm, parse_quarter, quarter_label
 from .report import quarter_filters, quarterly_report_pdf, report_filename
 
 WIDE = {"departments", "silos", "waiting"}
+TABLE_ROWS = 60
 
 
 def _filters(request: HttpRequest) -> tuple[InsightsFilterForm, selectors.Filters]:
@@ -43,6 +44,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         fig.note = fig.hidden_note(filters.minimum)  # type: ignore[attr-defined]
         fig.csv_url = f"{reverse('insights:csv', args=[fig.slug])}?{query}"  # type: ignore[attr-defined]
         fig.wide = fig.slug in WIDE  # type: ignore[attr-defined]
+        # Long tables stay in the CSV: the page lists the first rows only.
+        fig.table_rows = fig.rows[:TABLE_ROWS]  # type: ignore[attr-defined]
+        fig.table_cut = len(fig.rows) > TABLE_ROWS  # type: ignore[attr-defined]
     place = urlencode({k: v for k, v in filters.query().items() if k != "period"})
     reports = [
         {
