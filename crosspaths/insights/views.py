@@ -38,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     query = urlencode(filters.query())
     for fig in figures:
         fig.svgs = [  # type: ignore[attr-defined]
-            {"title": chart.title if len(fig.charts) > 1 else "", "svg": svg(chart)}
+            {"title": chart.title if chart.title != fig.title else "", "svg": svg(chart)}
             for chart in fig.charts
         ]
         fig.note = fig.hidden_note(filters.minimum)  # type: ignore[attr-defined]

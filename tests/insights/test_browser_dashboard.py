@@ -56,3 +56,15 @@ def test_the_dashboard_reads_well_on_a_phone(page, live_server, demo):
     expect(page.get_by_role("heading", name="Who meets whom")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "insights-dashboard-phone")
+
+
+def test_the_dashboard_speaks_german(page, live_server, demo):
+    alice = get_user_model().objects.get(username="alice@demo.crosspaths.test")
+    sign_in(page.context, live_server.url, alice)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/insights/")
+    page.get_by_label("Language").select_option("de")
+    expect(page.get_by_role("heading", name="Auswertungen", exact=True)).to_be_visible()
+    expect(page.get_by_role("img", name="Wer trifft wen")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "insights-dashboard-de")
