@@ -239,14 +239,19 @@ def person_profile_update(
 
 @transaction.atomic
 def person_onboard(
-    *, person: Person, preferences: Preferences, programs: Iterable, profile: dict | None = None
+    *,
+    person: Person,
+    preferences: Preferences,
+    programs: Iterable,
+    offered: Iterable = (),
+    profile: dict | None = None,
 ) -> Person:
     """The one-minute onboarding in one transaction: the person's answers, their
-    programs, and ``onboarded_at`` (so the home page stops sending them here)."""
+    programs (``programs`` ticked out of ``offered``), and ``onboarded_at``."""
     from crosspaths.programs.enrollments import enrollments_set
 
     person_preferences_update(person=person, preferences=preferences, profile=profile)
-    enrollments_set(person=person, programs=programs)
+    enrollments_set(person=person, programs=programs, offered=offered)
     if person.onboarded_at is None:
         person.onboarded_at = timezone.now()
         person.save(update_fields=["onboarded_at", "updated_at"])

@@ -97,15 +97,22 @@ def enrollment_leave(*, person: Person, program: Program) -> Enrollment | None:
 
 
 @transaction.atomic
-def enrollments_set(*, person: Person, programs: Iterable[Program]) -> None:
-    """Be in exactly these programs (the onboarding's checkboxes): join the chosen
-    ones, leave the others the person is in."""
+def enrollments_set(
+    *, person: Person, programs: Iterable[Program], offered: Iterable[Program]
+) -> None:
+    """The onboarding's checkboxes: join the chosen programs and leave the offered
+    ones left unticked. Programs that were not offered (HR enrolled the person in
+    one outside the list) are not touched."""
     chosen = {p.pk: p for p in programs}
     for program in chosen.values():
         enrollment_join(person=person, program=program)
+    unticked = [p.pk for p in offered if p.pk not in chosen]
     for enrollment in Enrollment.objects.filter(
-        organization_id=person.organization_id, person=person, left_at__isnull=True
-    ).exclude(program_id__in=chosen):
+        organization_id=person.organization_id,
+        person=person,
+        left_at__isnull=True,
+        program_id__in=unticked,
+    ):
         enrollment.left_at = timezone.now()
         enrollment.save(update_fields=["left_at"])
 

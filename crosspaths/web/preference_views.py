@@ -64,6 +64,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
                 person=person,
                 preferences=form.preferences(),
                 programs=form.cleaned_data["programs"],
+                offered=programs,
                 profile=form.profile(),
             )
         except ValidationError as error:

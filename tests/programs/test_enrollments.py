@@ -70,12 +70,13 @@ def test_joining_outside_the_audience_is_refused(cast):
         enrollment_join(person=cast.bob, program=p)
 
 
-def test_enrollments_set_joins_the_chosen_and_leaves_the_rest(cast):
-    a, b = program(cast.org, name="A"), program(cast.org, name="B")
-    enrollments_set(person=cast.bob, programs=[a, b])
-    enrollments_set(person=cast.bob, programs=[b])
+def test_enrollments_set_joins_the_chosen_and_leaves_the_unticked_offered_ones(cast):
+    a, b, hr = (program(cast.org, name=n) for n in ("A", "B", "HR's pick"))
+    enrollment_join(person=cast.bob, program=hr)
+    enrollments_set(person=cast.bob, programs=[a, b], offered=[a, b])
+    enrollments_set(person=cast.bob, programs=[b], offered=[a, b])
     left = {e.program.name: e.left_at is not None for e in Enrollment.objects.all()}
-    assert left == {"A": True, "B": False}
+    assert left == {"A": True, "B": False, "HR's pick": False}
 
 
 def test_pausing_covers_every_current_program_and_the_pause_end_is_reported(cast):

@@ -239,3 +239,14 @@ def test_the_home_page_makes_a_bounded_number_of_queries(
     sign_in(client, cast.bob)
     with django_assert_max_num_queries(12):
         assert client.get("/").status_code == 200
+
+
+def test_the_calendar_download_makes_a_bounded_number_of_queries(
+    client, onboarded, django_assert_max_num_queries
+):
+    match = make_match(
+        [onboarded.bob, onboarded.chidi, onboarded.alice], start=timezone.now() + timedelta(days=1)
+    )
+    sign_in(client, onboarded.bob)
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/matches/{match.pk}/calendar.ics").status_code == 200
