@@ -243,7 +243,8 @@ class OnboardingForm(PreferencesForm):
 class PauseForm(forms.Form):
     until = forms.DateField(
         label=_("Pause until (and including)"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input takes ISO dates whatever the page's language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "required": _("Choose the last day you want to be left out."),
             "invalid": _("Enter a date such as 2026-12-24."),

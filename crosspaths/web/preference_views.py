@@ -127,7 +127,7 @@ def programs(request: HttpRequest, pause_form: PauseForm | None = None) -> HttpR
         {
             "rows": rows,
             "paused_until": until,
-            "pause_form": pause_form or PauseForm(),
+            "pause_form": pause_form or PauseForm(initial={"until": until}),
             "in_any": any(e.left_at is None for e in enrollments.values()),
         },
         status=400 if pause_form is not None else 200,

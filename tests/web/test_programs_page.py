@@ -86,3 +86,12 @@ def test_the_programs_page_makes_a_bounded_number_of_queries(
         client.post(f"/programs/{program.pk}/join/")
     with django_assert_max_num_queries(8):
         assert client.get("/programs/").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_pause_form_shows_the_current_pause_date(client, bob, coffee, language):
+    client.cookies["django_language"] = language
+    client.post(f"/programs/{coffee.pk}/join/")
+    until = timezone.localdate() + timedelta(days=3)
+    client.post("/programs/pause/", {"until": until.isoformat()})
+    assert f'value="{until.isoformat()}"' in client.get("/programs/").content.decode()
