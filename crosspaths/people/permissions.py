@@ -27,6 +27,11 @@ def is_admin(person: Person | None) -> bool:
     return person is not None and person.role == Person.Role.ADMIN
 
 
+def is_manager(person: Person | None) -> bool:
+    """An admin or a program manager: someone who sees the console and insights."""
+    return person is not None and person.role in (Person.Role.ADMIN, Person.Role.PROGRAM_MANAGER)
+
+
 def can_manage_program(person: Person | None, program: Any) -> bool:
     """Admins manage every program of their organization; program managers theirs."""
     if person is None or program.organization_id != person.organization_id:
