@@ -137,34 +137,42 @@ def history_pairs(
     """Sorted pair keys of people who met within the cooldown, and of all who ever met.
 
     Past groups of any size count: every two members of a group met. People not in
-    this round's cohort are skipped.
+    this round's cohort are skipped, and so are groups dated after the round.
+    Pairs, the bulk of a history, are encoded in bulk.
     """
     cutoff = on.toordinal() - 7 * cooldown_weeks
     recent: list[IntArray] = []
     ever: list[IntArray] = []
-    pair_groups: list[tuple[int, int, bool]] = []
+    two_a: list[int] = []
+    two_b: list[int] = []
+    two_day: list[int] = []
+    get = index.get
     for g in history:
-        members = [index[m] for m in g.members if m in index]
-        if len(members) < 2:
+        members = g.members
+        if len(members) == 2:
+            two_a.append(get(members[0], -1))
+            two_b.append(get(members[1], -1))
+            two_day.append(g.date.toordinal())
             continue
-        # Only history up to the round's date counts; a future row is no meeting yet.
         if g.date > on:
             continue
-        is_recent = g.date.toordinal() > cutoff
-        if len(members) == 2:
-            pair_groups.append((members[0], members[1], is_recent))
+        idx = [index[m] for m in members if m in index]
+        if len(idx) < 2:
             continue
-        arr = np.asarray(members, dtype=np.int64)
+        arr = np.asarray(idx, dtype=np.int64)
         a, b = np.triu_indices(arr.size, 1)
         keys = pair_keys(arr[a], arr[b], n)
         ever.append(keys)
-        if is_recent:
+        if g.date.toordinal() > cutoff:
             recent.append(keys)
-    if pair_groups:
-        pg = np.asarray(pair_groups, dtype=np.int64)
-        keys = pair_keys(pg[:, 0], pg[:, 1], n)
+    if two_a:
+        a2 = np.asarray(two_a, dtype=np.int64)
+        b2 = np.asarray(two_b, dtype=np.int64)
+        day = np.asarray(two_day, dtype=np.int64)
+        ok = (a2 >= 0) & (b2 >= 0) & (a2 != b2) & (day <= on.toordinal())
+        keys = pair_keys(a2[ok], b2[ok], n)
         ever.append(keys)
-        recent.append(keys[pg[:, 2] == 1])
+        recent.append(keys[day[ok] > cutoff])
     empty = np.empty(0, dtype=np.int64)
     return (
         sorted_unique(np.concatenate(recent)) if recent else empty,

@@ -18,6 +18,9 @@ scale, so the engine solves many small exact problems instead:
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,10 +47,12 @@ class PairSettings:
     """Knobs of the pair solver; the defaults are the measured sweet spot (docs/matching.md)."""
 
     block_size: int = 500
-    top_k: int = 24
+    top_k: int = 32
+    random_partners: int = 8
     repair_partners: int = 48
     repair_batch: int = 8
     polish_rounds: int = 12
+    workers: int | None = None  # processes for the block phase; None = CPUs available (max 4)
 
 
 @dataclass
@@ -90,27 +95,84 @@ def _solve_exact(nodes: int, a: IntArray, b: IntArray, w: IntArray) -> list[tupl
 
 
 def _sparsify(
-    weight: IntArray, valid: BoolArray, k: int, keep: list[tuple[int, int]] = ()  # type: ignore[assignment]
+    weight: IntArray,
+    valid: BoolArray,
+    k: int,
+    rng: np.random.Generator,
+    *,
+    extra: int = 8,
+    keep: Sequence[tuple[int, int]] = (),
+    full_rows: IntArray | None = None,
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """Each person's top-k valid partners (all of them when fewer), as an edge list."""
+    """Each person's top-k valid partners plus ``extra`` random valid ones, as an edge list.
+
+    Top-k alone points everyone at the same popular partners, and such a graph can
+    lack a perfect matching the full graph has; a few random edges per person make
+    the thinned graph keep the full graph's cardinality in practice. ``keep`` edges
+    and every valid edge of ``full_rows`` are always kept.
+    """
     b = weight.shape[0]
-    masked = np.where(valid, weight, -1)
     kk = min(k, b - 1)
     if kk <= 0:
         e = np.empty(0, dtype=np.int64)
         return e, e, e
+    masked = np.where(valid, weight, -1)
     top = np.argpartition(-masked, kk - 1, axis=1)[:, :kk]
-    rows = np.repeat(np.arange(b, dtype=np.int64), kk)
-    cols = top.ravel().astype(np.int64)
-    ok = valid[rows, cols]
-    rows, cols = rows[ok], cols[ok]
+    rows = [np.repeat(np.arange(b, dtype=np.int64), kk)]
+    cols = [top.ravel().astype(np.int64)]
+    if extra:
+        rows.append(np.repeat(np.arange(b, dtype=np.int64), extra))
+        cols.append(rng.integers(0, b, size=b * extra))
     if keep:
         kp = np.asarray(keep, dtype=np.int64)
-        rows = np.concatenate([rows, kp[:, 0]])
-        cols = np.concatenate([cols, kp[:, 1]])
-    keys = sorted_unique(np.minimum(rows, cols) * b + np.maximum(rows, cols))
+        rows.append(kp[:, 0])
+        cols.append(kp[:, 1])
+    if full_rows is not None and full_rows.size:
+        fr, fc = np.nonzero(valid[full_rows])
+        rows.append(full_rows[fr])
+        cols.append(fc.astype(np.int64))
+    r = np.concatenate(rows)
+    c = np.concatenate(cols)
+    ok = valid[r, c]
+    r, c = r[ok], c[ok]
+    keys = sorted_unique(np.minimum(r, c) * b + np.maximum(r, c))
     a, bb = keys // b, keys % b
     return a, bb, weight[a, bb]
+
+
+def _solve_block(
+    c: Cohort, blk: IntArray, met: IntArray, forbidden: IntArray, s: PairSettings, seed: int
+) -> IntArray:
+    """Exact matching of one block on its thinned graph: (pairs, 2) global indexes."""
+    score, valid = dense_block(c, blk, met_keys=met, forbidden_keys=forbidden)
+    weight = _edge_weights(c, blk[:, None], blk[None, :], score)
+    a, b, w = _sparsify(weight, valid, s.top_k, np.random.default_rng(seed), extra=s.random_partners)
+    pairs = np.asarray(_solve_exact(blk.size, a, b, w), dtype=np.int64).reshape(-1, 2)
+    return np.asarray(blk[pairs])
+
+
+# What forked workers read: set just before the pool forks, cleared after.
+_FORK_STATE: dict[str, object] = {}
+
+
+def _solve_chunk(ks: list[int]) -> list[IntArray]:
+    st = _FORK_STATE
+    c, blocks, keys, s, seeds = (st[k] for k in ("c", "blocks", "keys", "s", "seeds"))
+    return [
+        _solve_block(c, blocks[k], keys.met[k], keys.forbidden[k], s, seeds[k])  # type: ignore[index,attr-defined,arg-type]
+        for k in ks
+    ]
+
+
+def workers_available(requested: int | None) -> int:
+    """Processes for the block phase: as asked, else the CPUs this process may use (max 4)."""
+    if requested is not None:
+        return max(1, requested)
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 4))
 
 
 def _match_blocks(
@@ -118,23 +180,39 @@ def _match_blocks(
     blocks: list[IntArray],
     mate: IntArray,
     s: PairSettings,
+    rng: np.random.Generator,
 ) -> None:
-    """Exact matching inside each block (on its top-K graph); fills ``mate``."""
+    """Exact matching inside each block (on its thinned graph); fills ``mate``.
+
+    Blocks are independent, so with several CPUs they are solved in forked worker
+    processes (rustworkx holds the GIL, threads would not help). Each block has its
+    own seed, so the result does not depend on how blocks are spread over workers.
+    """
     block_of = np.full(c.n, -1, dtype=np.int64)
     for k, blk in enumerate(blocks):
         block_of[blk] = k
     keys = split_keys_by_block(c, block_of, len(blocks))
-    for k, blk in enumerate(blocks):
-        if blk.size < 2:
-            continue
-        score, valid = dense_block(
-            c, blk, met_keys=keys.met[k], forbidden_keys=keys.forbidden[k]
-        )
-        weight = _edge_weights(c, blk[:, None], blk[None, :], score)
-        a, b, w = _sparsify(weight, valid, s.top_k)
-        for x, y in _solve_exact(blk.size, a, b, w):
-            mate[blk[x]] = blk[y]
-            mate[blk[y]] = blk[x]
+    seeds = rng.integers(0, 2**62, size=len(blocks)).tolist()
+    todo = [k for k, blk in enumerate(blocks) if blk.size >= 2]
+    workers = workers_available(s.workers)
+    results: list[IntArray] = []
+    if workers > 1 and len(todo) >= 8 and "fork" in mp.get_all_start_methods():
+        _FORK_STATE.update(c=c, blocks=blocks, keys=keys, s=s, seeds=seeds)
+        try:
+            chunks = [todo[i :: workers * 2] for i in range(workers * 2)]
+            with mp.get_context("fork").Pool(workers) as pool:
+                for part in pool.map(_solve_chunk, chunks):
+                    results.extend(part)
+        finally:
+            _FORK_STATE.clear()
+    else:
+        for k in todo:
+            results.append(
+                _solve_block(c, blocks[k], keys.met[k], keys.forbidden[k], s, seeds[k])
+            )
+    for pairs in results:
+        mate[pairs[:, 0]] = pairs[:, 1]
+        mate[pairs[:, 1]] = pairs[:, 0]
 
 
 def _repair(
@@ -158,7 +236,9 @@ def _repair(
         if cand.size:
             sc = pair_scores(c, np.full(cand.size, r), cand)
             order = np.argsort(-sc, kind="stable")[: s.repair_partners]
-            partners[r] = cand[order]
+            free = cand[mate[cand] < 0][: s.repair_partners]
+            rand = cand[rng.integers(0, cand.size, size=min(cand.size, 16))]
+            partners[r] = sorted_unique(np.concatenate([cand[order], free, rand]))
     todo = sorted(partners, key=lambda r: (partners[r].size, r))
     for start in range(0, len(todo), s.repair_batch):
         batch = [r for r in todo[start : start + s.repair_batch] if mate[r] < 0]
@@ -184,7 +264,8 @@ def _repair(
             for p in core.tolist()
             if mate[p] >= 0 and int(mate[p]) in pos and p < mate[p]
         ]
-        a, b, w = _sparsify(weight, valid, s.top_k * 2, keep)
+        stuck_rows = np.asarray([pos[r] for r in batch if r in pos], dtype=np.int64)
+        a, b, w = _sparsify(weight, valid, s.top_k, rng, keep=keep, full_rows=stuck_rows)
         result = _solve_exact(core.size, a, b, w)
         if 2 * len(result) + int(outside.sum()) < before:
             continue  # never place fewer people (cannot happen; belt and braces)
@@ -276,13 +357,13 @@ def match_pairs(
     t0 = time.perf_counter()
     classes = _classes(c, eligible)
     blocks = [blk for members in classes for blk in _random_blocks(members, s.block_size, rng)]
-    _match_blocks(c, blocks, mate, s)
+    _match_blocks(c, blocks, mate, s, rng)
     t1 = time.perf_counter()
     t["pairs_blocks"] = t1 - t0
     for members in classes:
         left = members[mate[members] < 0]
         if left.size >= 2:
-            _match_blocks(c, _random_blocks(left, 4 * s.block_size, rng), mate, s)
+            _match_blocks(c, _random_blocks(left, 4 * s.block_size, rng), mate, s, rng)
     t2 = time.perf_counter()
     t["pairs_leftovers"] = t2 - t1
     for members in classes:
