@@ -40,10 +40,31 @@ DEPARTMENTS = [
     ("Design", 0.03),
 ]
 INTERESTS = [
-    "cycling", "chess", "cooking", "hiking", "jazz", "running", "photography", "gardening",
-    "board games", "football", "yoga", "climbing", "reading", "film", "baking", "sailing",
-    "coffee", "poetry", "podcasts", "travel", "swimming", "tennis", "painting", "birding",
-]  # fmt: skip
+    "cycling",
+    "chess",
+    "cooking",
+    "hiking",
+    "jazz",
+    "running",
+    "photography",
+    "gardening",
+    "board games",
+    "football",
+    "yoga",
+    "climbing",
+    "reading",
+    "film",
+    "baking",
+    "sailing",
+    "coffee",
+    "poetry",
+    "podcasts",
+    "travel",
+    "swimming",
+    "tennis",
+    "painting",
+    "birding",
+]
 
 
 def make_roster(n: int, *, seed: int = 0, skewed: bool = False, on: date) -> list[Person]:
@@ -118,15 +139,38 @@ def write_roster_csv(path: Path, people: Sequence[Person]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(
-            ["id", "name", "department", "team", "location", "level", "manager_id",
-             "start_date", "timezone", "languages", "interests", "active"]
-        )  # fmt: skip
+            [
+                "id",
+                "name",
+                "department",
+                "team",
+                "location",
+                "level",
+                "manager_id",
+                "start_date",
+                "timezone",
+                "languages",
+                "interests",
+                "active",
+            ]
+        )
         for p in people:
             w.writerow(
-                [p.id, p.name, p.department, p.team, p.location, p.level, p.manager_id,
-                 p.start_date.isoformat() if p.start_date else "", p.timezone,
-                 ";".join(sorted(p.languages)), ";".join(sorted(p.interests)), "true"]
-            )  # fmt: skip
+                [
+                    p.id,
+                    p.name,
+                    p.department,
+                    p.team,
+                    p.location,
+                    p.level,
+                    p.manager_id,
+                    p.start_date.isoformat() if p.start_date else "",
+                    p.timezone,
+                    ";".join(sorted(p.languages)),
+                    ";".join(sorted(p.interests)),
+                    "true",
+                ]
+            )
 
 
 def write_history_csv(path: Path, history: Sequence[PastGroup]) -> None:

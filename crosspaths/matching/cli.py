@@ -64,13 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("match", help="group the people of a roster for one round")
     m.add_argument("roster", metavar="ROSTER.csv")
     m.add_argument("--history", metavar="HISTORY.csv", help="past groups: date,group,person_id")
-    m.add_argument("--blocked", metavar="BLOCKED.csv", help="pairs never to match: person_id,other_id")
+    m.add_argument(
+        "--blocked", metavar="BLOCKED.csv", help="pairs never to match: person_id,other_id"
+    )
     m.add_argument("--size", type=_size, default=2, help="group size (default 2)")
     m.add_argument("--mode", choices=("virtual", "in-person"), default="virtual")
     m.add_argument("--cooldown-weeks", type=_weeks, default=12, dest="cooldown_weeks")
     m.add_argument("--date", type=_date, default=None, help="the round's date (default today)")
     m.add_argument("--seed", type=int, default=0)
-    m.add_argument("-o", "--out", metavar="OUT.csv", help="groups: group,person_id (default stdout)")
+    m.add_argument(
+        "-o", "--out", metavar="OUT.csv", help="groups: group,person_id (default stdout)"
+    )
     m.add_argument("--report", metavar="REPORT.json", help="figures and reasons of the round")
     return parser
 

@@ -90,7 +90,9 @@ def _hopeless(c: Cohort, eligible: IntArray, min_size: int) -> IntArray:
         bad = best < min_size
         if c.mode == "virtual":
             s = np.sort(c.start_utc[members])
-            width = c.rules.work_end_minute - c.rules.work_start_minute - c.rules.min_overlap_minutes
+            width = (
+                c.rules.work_end_minute - c.rules.work_start_minute - c.rules.min_overlap_minutes
+            )
             lo = np.searchsorted(s, c.start_utc[members] - width, side="left")
             hi = np.searchsorted(s, c.start_utc[members] + width, side="right")
             bad |= hi - lo < min_size

@@ -14,12 +14,28 @@ from .features import Cohort, IntArray, pair_rules_ok, utc_offset_minutes
 from .types import PastGroup, Person, Reason, Rules, Weights
 
 LANGUAGE_NAMES = {
-    "ar": "Arabic", "da": "Danish", "de": "German", "en": "English", "es": "Spanish",
-    "fi": "Finnish", "fr": "French", "he": "Hebrew", "hi": "Hindi", "it": "Italian",
-    "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "no": "Norwegian", "pl": "Polish",
-    "pt": "Portuguese", "ru": "Russian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian",
+    "ar": "Arabic",
+    "da": "Danish",
+    "de": "German",
+    "en": "English",
+    "es": "Spanish",
+    "fi": "Finnish",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "nl": "Dutch",
+    "no": "Norwegian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "sv": "Swedish",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
     "zh": "Chinese",
-}  # fmt: skip
+}
 
 
 def language_name(code: str) -> str:
@@ -93,7 +109,9 @@ def group_reasons(
     teams = sorted({p.team for p in members if p.team})
     if weights.different_team and len(depts) < 2 and len(teams) >= 2:
         out.append(
-            Reason("different_teams", f"from different teams: {join_words(teams)}", {"teams": teams})
+            Reason(
+                "different_teams", f"from different teams: {join_words(teams)}", {"teams": teams}
+            )
         )
     levels = [p.level for p in members if p.level is not None]
     if (
@@ -172,13 +190,12 @@ def hard_rule_problems(
     """
     out: list[Reason] = []
     size = len(members)
-    if size < 2 or size < rules.size - 1:
-        smallest = max(2, rules.size - 1)
+    if size < 2:
         out.append(
             Reason(
                 "group_too_small",
-                f"a group needs at least {smallest} people; this one has {size}",
-                {"size": size, "min": smallest},
+                f"a group needs at least 2 people; this one has {size}",
+                {"size": size, "min": 2},
             )
         )
     if size > rules.size + 1:

@@ -222,9 +222,7 @@ def build_cohort(
     lang, language_names = _bitmasks([p.languages for p in people], empty_is_all=True)
     interests, interest_names = _bitmasks([p.interests for p in people], empty_is_all=False)
     waited = np.array([min(max(p.waited_rounds, 0), rules.waited_cap) for p in people], float)
-    recent, ever = history_pairs(
-        history, index, n, on=on, cooldown_weeks=rules.cooldown_weeks
-    )
+    recent, ever = history_pairs(history, index, n, on=on, cooldown_weeks=rules.cooldown_weeks)
     bl = [(index[a], index[b]) for a, b in blocked if a in index and b in index and a != b]
     if bl:
         arr = np.asarray(bl, dtype=np.int64)
@@ -264,9 +262,7 @@ def _any_common(a: WordArray, b: WordArray) -> BoolArray:
     return np.asarray(np.any((a & b) != 0, axis=-1))
 
 
-def pair_rules_ok(
-    c: Cohort, i: IntArray, j: IntArray, *, group_level: bool = False
-) -> BoolArray:
+def pair_rules_ok(c: Cohort, i: IntArray, j: IntArray, *, group_level: bool = False) -> BoolArray:
     """Whether pairs (i, j) may sit in one group, for arrays of any broadcastable shape.
 
     With ``group_level`` the language and time rules are left out: for groups of

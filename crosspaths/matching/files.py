@@ -56,7 +56,7 @@ def read_history(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list
     a set difference); only a file with a problem is walked row by row, to name
     each problem's row and column.
     """
-    name, col, reader = _open_rows(path, HISTORY_COLUMNS)
+    _, col, reader = _open_rows(path, HISTORY_COLUMNS)
     di, gi, pi = col["date"], col["group"], col["person_id"]
     width = max(di, gi, pi) + 1
     all_rows = list(reader)
@@ -88,7 +88,9 @@ def read_history(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list
     return [PastGroup(date=dates[d], members=tuple(m)) for (d, _), m in groups.items()]
 
 
-def _history_problems(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list[RosterProblem]:
+def _history_problems(
+    path: str | Path, known_ids: set[str] | dict[str, Any]
+) -> list[RosterProblem]:
     """Every problem of a history file, row by row (the slow path)."""
     name, col, reader = _open_rows(path, HISTORY_COLUMNS)
     di, gi, pi = col["date"], col["group"], col["person_id"]
@@ -104,12 +106,16 @@ def _history_problems(path: str | Path, known_ids: set[str] | dict[str, Any]) ->
         try:
             date.fromisoformat(ds)
         except ValueError:
-            problems.append(RosterProblem(name, line, "date", f"'{ds}' is not a date (use YYYY-MM-DD)"))
+            problems.append(
+                RosterProblem(name, line, "date", f"'{ds}' is not a date (use YYYY-MM-DD)")
+            )
         if not label:
             problems.append(RosterProblem(name, line, "group", "the group label is empty"))
         if pid not in known_ids:
             problems.append(
-                RosterProblem(name, line, "person_id", f"unknown person id '{pid}' (not in the roster)")
+                RosterProblem(
+                    name, line, "person_id", f"unknown person id '{pid}' (not in the roster)"
+                )
             )
         if len(problems) >= MAX_PROBLEMS:
             break
@@ -134,10 +140,14 @@ def read_blocked(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list
         for column, pid in (("person_id", a), ("other_id", b)):
             if pid not in known_ids:
                 problems.append(
-                    RosterProblem(name, line, column, f"unknown person id '{pid}' (not in the roster)")
+                    RosterProblem(
+                        name, line, column, f"unknown person id '{pid}' (not in the roster)"
+                    )
                 )
         if a == b and a in known_ids:
-            problems.append(RosterProblem(name, line, "other_id", "a person cannot block themselves"))
+            problems.append(
+                RosterProblem(name, line, "other_id", "a person cannot block themselves")
+            )
         if len(problems) >= MAX_PROBLEMS:
             break
         out.append((a, b))

@@ -129,9 +129,13 @@ class _State:
         )
 
     def _cost(
-        self, ex_count: IntArray, ex_size: IntArray, ex_start: IntArray, ex_end: IntArray,
+        self,
+        ex_count: IntArray,
+        ex_size: IntArray,
+        ex_start: IntArray,
+        ex_end: IntArray,
         who: IntArray,
-    ) -> FloatArray:  # fmt: skip
+    ) -> FloatArray:
         """How far a group (the slot's others plus ``who``) is from the group-level rules:
         0 when it keeps them; else 1 plus the members who lack the best common
         language plus the missing hours of the common working window."""
@@ -168,17 +172,27 @@ class _State:
         row = cross.sum(axis=2)  # a's sum with all of g2
         col = cross.sum(axis=1)  # b's sum with all of g1
         delta = (
-            col[:, None, :] - cross - self.inner[g1][:, :, None]
-            + row[:, :, None] - cross - self.inner[g2][:, None, :]
-        )  # fmt: skip
+            col[:, None, :]
+            - cross
+            - self.inner[g1][:, :, None]
+            + row[:, :, None]
+            - cross
+            - self.inner[g2][:, None, :]
+        )
         new1 = self._cost(
-            self.ex_count[g1][:, :, None, :], self.ex_size[g1][:, :, None],
-            self.ex_start[g1][:, :, None], self.ex_end[g1][:, :, None], m2[:, None, :],
-        )  # fmt: skip
+            self.ex_count[g1][:, :, None, :],
+            self.ex_size[g1][:, :, None],
+            self.ex_start[g1][:, :, None],
+            self.ex_end[g1][:, :, None],
+            m2[:, None, :],
+        )
         new2 = self._cost(
-            self.ex_count[g2][:, None, :, :], self.ex_size[g2][:, None, :],
-            self.ex_start[g2][:, None, :], self.ex_end[g2][:, None, :], m1[:, :, None],
-        )  # fmt: skip
+            self.ex_count[g2][:, None, :, :],
+            self.ex_size[g2][:, None, :],
+            self.ex_start[g2][:, None, :],
+            self.ex_end[g2][:, None, :],
+            m1[:, :, None],
+        )
         old = self.cost[g1][:, None, None] + self.cost[g2][:, None, None]
         delta -= PENALTY * (new1 + new2 - old)
         d1 = m1[:, :, None] == self.dummy

@@ -51,7 +51,9 @@ class PairSettings:
     random_partners: int = 8
     repair_partners: int = 48
     repair_batch: int = 8
+    repair_dense_nodes: int = 300  # up to this many people, repair uses every valid edge
     polish_rounds: int = 12
+    odd_ones_in_trios: bool = True  # False only to compare the bare matching with another
     workers: int | None = None  # processes for the block phase; None = CPUs available (max 4)
 
 
@@ -146,7 +148,9 @@ def _solve_block(
     """Exact matching of one block on its thinned graph: (pairs, 2) global indexes."""
     score, valid = dense_block(c, blk, met_keys=met, forbidden_keys=forbidden)
     weight = _edge_weights(c, blk[:, None], blk[None, :], score)
-    a, b, w = _sparsify(weight, valid, s.top_k, np.random.default_rng(seed), extra=s.random_partners)
+    a, b, w = _sparsify(
+        weight, valid, s.top_k, np.random.default_rng(seed), extra=s.random_partners
+    )
     pairs = np.asarray(_solve_exact(blk.size, a, b, w), dtype=np.int64).reshape(-1, 2)
     return np.asarray(blk[pairs])
 
@@ -207,9 +211,7 @@ def _match_blocks(
             _FORK_STATE.clear()
     else:
         for k in todo:
-            results.append(
-                _solve_block(c, blocks[k], keys.met[k], keys.forbidden[k], s, seeds[k])
-            )
+            results.append(_solve_block(c, blocks[k], keys.met[k], keys.forbidden[k], s, seeds[k]))
     for pairs in results:
         mate[pairs[:, 0]] = pairs[:, 1]
         mate[pairs[:, 1]] = pairs[:, 0]
@@ -265,7 +267,12 @@ def _repair(
             if mate[p] >= 0 and int(mate[p]) in pos and p < mate[p]
         ]
         stuck_rows = np.asarray([pos[r] for r in batch if r in pos], dtype=np.int64)
-        a, b, w = _sparsify(weight, valid, s.top_k, rng, keep=keep, full_rows=stuck_rows)
+        if core.size <= s.repair_dense_nodes:
+            a, b = np.nonzero(np.triu(valid, 1))
+            a, b = a.astype(np.int64), b.astype(np.int64)
+            w = weight[a, b]
+        else:
+            a, b, w = _sparsify(weight, valid, s.top_k, rng, keep=keep, full_rows=stuck_rows)
         result = _solve_exact(core.size, a, b, w)
         if 2 * len(result) + int(outside.sum()) < before:
             continue  # never place fewer people (cannot happen; belt and braces)
@@ -375,7 +382,7 @@ def match_pairs(
     t4 = time.perf_counter()
     t["pairs_polish"] = t4 - t3
     for members in classes:
-        extra = _add_odd_ones(c, members, mate)
+        extra = _add_odd_ones(c, members, mate) if s.odd_ones_in_trios else {}
         for a in members[mate[members] > members].tolist():
             b = int(mate[a])
             groups.append((a, b, extra[a]) if a in extra else (a, b))

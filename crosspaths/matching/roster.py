@@ -194,7 +194,9 @@ def parse_roster(text: str, *, file: str = "roster") -> list[RosterRow]:
             if not EMAIL_RE.match(email):
                 problem("email", f"'{email}' is not an e-mail address")
             elif email in seen_emails:
-                problem("email", f"duplicate e-mail '{email}' (first used in row {seen_emails[email]})")
+                problem(
+                    "email", f"duplicate e-mail '{email}' (first used in row {seen_emails[email]})"
+                )
             else:
                 seen_emails[email] = line
         level: int | None = None
@@ -211,7 +213,10 @@ def parse_roster(text: str, *, file: str = "roster") -> list[RosterRow]:
                 problem("start_date", f"'{raw['start_date']}' is not a date (use YYYY-MM-DD)")
         tz = raw.get("timezone", "")
         if tz and not is_timezone(tz):
-            problem("timezone", f"'{tz}' is not a known time zone (use an IANA name such as 'Europe/Berlin')")
+            problem(
+                "timezone",
+                f"'{tz}' is not a known time zone (use an IANA name such as 'Europe/Berlin')",
+            )
         languages: tuple[str, ...] = ()
         try:
             languages = parse_languages(raw.get("languages", ""))
@@ -248,7 +253,9 @@ def parse_roster(text: str, *, file: str = "roster") -> list[RosterRow]:
                 RosterProblem(file, r.row, "manager_id", f"unknown manager id '{r.manager_id}'")
             )
         elif r.manager_id and r.manager_id == r.id:
-            problems.append(RosterProblem(file, r.row, "manager_id", "a person cannot manage themselves"))
+            problems.append(
+                RosterProblem(file, r.row, "manager_id", "a person cannot manage themselves")
+            )
     if problems:
         raise RosterError(problems)
     return rows
