@@ -247,7 +247,15 @@ class DeliveryReport:
     not_mine: int = 0
 
 
-CONNECTION_ERRORS = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+def _unreachable(error: Exception) -> bool:
+    """The server, not this message, is the problem (refused or lost connection,
+    timeout): the rest of the batch would fail the same way. Every SMTP exception is
+    an OSError, so the answers about one message are told apart first."""
+    if isinstance(error, smtplib.SMTPConnectError):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
+        return False
+    return isinstance(error, OSError)
 
 
 def _permanent(error: Exception) -> bool:
@@ -342,14 +350,12 @@ def messages_deliver(*, message_ids: Sequence[int]) -> DeliveryReport:
                 email = build_message(message)
                 email.connection = connection
                 email.send()
-            except CONNECTION_ERRORS as error:
-                _retry(message, error, report)
-                _release([m.pk for m in batch[index + 1 :]], now)
-                connection.close()
-                break
             except Exception as error:
                 _retry(message, error, report)
-                connection.close()
+                connection.close()  # reopened for the next message, if any
+                if _unreachable(error):
+                    _release([m.pk for m in batch[index + 1 :]], now)
+                    break
                 continue
             _finish(message, Status.SENT)
             report.sent += 1

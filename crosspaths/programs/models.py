@@ -66,7 +66,12 @@ class Program(models.Model):
         help_text=_("Rounds every two or four weeks count from here."),
     )
     group_size = models.PositiveSmallIntegerField(
-        _("group size"), default=2, validators=[MinValueValidator(2), MaxValueValidator(12)]
+        _("group size"),
+        default=2,
+        validators=[
+            MinValueValidator(2, message=_("A group needs at least two people.")),
+            MaxValueValidator(12, message=_("A group has at most twelve people.")),
+        ],
     )
     # {"departments": [id, ...], "locations": [id, ...], "level_min": int, "level_max": int,
     #  "started_within_days": int}; empty means everyone enrolled.
@@ -109,14 +114,13 @@ class Program(models.Model):
         return "in-person" if self.format in self.IN_PERSON_FORMATS else "virtual"
 
     def clean(self) -> None:
-        """Refuse settings the scheduler could not run, each with what and where."""
+        """Refuse settings the scheduler could not run, each with what and where (the
+        group size has its validators and a database check)."""
         from crosspaths.matching.roster import is_timezone
 
         from .engine_input import AUDIENCE_KEYS, WEIGHT_NAMES
 
         errors: dict[str, list[str]] = {}
-        if self.group_size is not None and self.group_size < 2:
-            errors.setdefault("group_size", []).append(_("A group needs at least two people."))
         if self.organization_id and not is_timezone(self.organization.timezone):
             errors.setdefault("__all__", []).append(
                 _(
