@@ -72,7 +72,7 @@ def test_a_blocked_pair_and_a_recent_meeting_are_both_named(cast, draft):
 
 
 def test_a_valid_move_is_applied_and_both_groups_are_explained_again(cast, draft):
-    rnd, (first, second), xena, yuri = draft
+    rnd, (_first, second), _xena, yuri = draft
     round_move_member(round=rnd, person=cast.bob, to_match=second)
     assert members(second) == {cast.chidi.pk, yuri.pk, cast.bob.pk}
     assert not LeftOut.objects.filter(round=rnd, person=cast.bob).exists()
@@ -85,7 +85,7 @@ def test_a_valid_move_is_applied_and_both_groups_are_explained_again(cast, draft
 
 
 def test_a_swap_with_someone_left_out_takes_their_place(cast, draft):
-    rnd, (first, second), xena, yuri = draft
+    rnd, (_first, second), _xena, yuri = draft
     round_swap_members(round=rnd, a=yuri, b=cast.bob)
     assert members(second) == {cast.chidi.pk, cast.bob.pk}
     assert LeftOut.objects.get(round=rnd, person=yuri).code == "removed_by_admin"
@@ -101,7 +101,7 @@ def test_swapping_two_people_between_groups_keeps_the_organizer_when_possible(ca
 
 
 def test_moving_the_organizer_away_designates_a_new_one(cast, draft):
-    rnd, (first, second), xena, yuri = draft
+    rnd, (_first, second), _xena, yuri = draft
     round_move_member(round=rnd, person=cast.bob, to_match=second)
     round_move_member(round=rnd, person=cast.chidi, to_match=None)
     second.refresh_from_db()
@@ -109,7 +109,7 @@ def test_moving_the_organizer_away_designates_a_new_one(cast, draft):
 
 
 def test_a_published_round_cannot_be_edited(cast, draft):
-    rnd, (first, second), *_ = draft
+    rnd, (_first, second), *_ = draft
     round_publish(round=rnd)
     with pytest.raises(ValidationError, match="Only a draft round"):
         round_move_member(round=rnd, person=cast.bob, to_match=second)
