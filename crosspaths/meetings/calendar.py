@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from crosspaths.programs.models import Match
+from crosspaths.programs.reasons import reason_text
 
 
 def match_uid(match: Match) -> str:
@@ -39,9 +40,13 @@ def match_calendar(
     an invitation or an update, CANCEL to withdraw it."""
     if match.suggested_start is None:
         return None
-    members = [
-        m.person for m in match.members.select_related("person__location", "person__organization")
-    ]
+    prefetched = getattr(match, "_prefetched_objects_cache", {}).get("members")
+    rows = (
+        prefetched
+        if prefetched is not None
+        else match.members.select_related("person__location", "person__organization")
+    )
+    members = [m.person for m in sorted(rows, key=lambda m: m.pk)]
     organizer = match.organizer or (members[0] if members else None)
     zone = ZoneInfo(organizer.effective_timezone if organizer else "UTC")
     program = match.round.program
@@ -50,7 +55,7 @@ def match_calendar(
         summary = _("%(program)s: %(names)s") % {"program": program.name, "names": names}
         lines = [_("Crosspaths matched you: %(names)s.") % {"names": names}]
         for reason in match.reasons:
-            lines.append("• " + str(reason.get("text", "")))
+            lines.append("• " + reason_text(reason))
         if match.video_link:
             lines.append(_("Video link: %(url)s") % {"url": match.video_link})
         if organizer:
