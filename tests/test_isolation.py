@@ -88,6 +88,22 @@ class Case:
     own: list[tuple[Callable[[World], dict[str, Any]], Callable[[World], dict[str, Any]]]] = field(
         default_factory=list
     )  # (our kwargs, body/query with their ids)
+    # Answers that count as "refused" (a link page says "invalid link" with 400/410).
+    denied: tuple[int, ...] = (403, 404)
+
+
+def forged_token(member_id: int) -> str:
+    """A check-in token for ``member_id`` signed with a key that is not the site's."""
+    from django.core import signing
+
+    from crosspaths.meetings.tokens import SALT
+
+    return signing.dumps({"m": member_id}, key="not-the-site-secret", salt=SALT, compress=True)
+
+
+def their_edit(w: World) -> dict[str, Any]:
+    """A hand edit of our round that names their person."""
+    return {"person": w.their_person.pk, "target": f"swap:{w.cast.bob.pk}"}
 
 
 def their(w: World) -> dict[str, Any]:
@@ -108,6 +124,18 @@ REGISTRY: dict[str, Case] = {
     "api:openapi-json": Case(),
     "api:openapi-view": Case(),
     "api:health": Case(),
+    # Check-in links from e-mails (crosspaths.meetings): the signed token is the
+    # credential, so "their id" is a token naming their member but not signed by us.
+    "meetings:checkin": Case(
+        kwargs=lambda w: {"token": forged_token(w.their_member.pk), "answer": "met"},
+        methods=("get", "post"),
+        data=lambda w: {"rating": "1", "comment": "hijacked"},
+        denied=(400, 403, 404, 410),
+    ),
+    # The development mailbox (crosspaths.notify): DEBUG only, a 404 otherwise.
+    "notify:dev_mailbox": Case(),
+    "notify:dev_letter": Case(kwargs=lambda w: {"letter_id": "globex"}),
+    "notify:dev_attachment": Case(kwargs=lambda w: {"letter_id": "globex", "index": 0}),
     # HR console (crosspaths.console)
     "console:dashboard": Case(),
     "console:roster": Case(methods=("get",)),
@@ -163,6 +191,26 @@ REGISTRY: dict[str, Case] = {
         data=lambda w: {"name": "Hijacked", "format": "lunch", "group_size": "2"},
     ),
     "console:round": Case(kwargs=lambda w: {"pk": w.their_round.pk}),
+    "console:round_new": Case(kwargs=their, methods=("post",), data=lambda w: {"on": "2026-12-07"}),
+    "console:round_check": Case(
+        kwargs=lambda w: {"pk": w.their_draft.pk},
+        methods=("post",),
+        data=lambda w: {"person": w.their_person.pk, "target": "out"},
+        own=[(lambda w: {"pk": w.our_draft.pk}, lambda w: their_edit(w))],
+    ),
+    "console:round_edit": Case(
+        kwargs=lambda w: {"pk": w.their_draft.pk},
+        methods=("post",),
+        data=lambda w: {"person": w.their_person.pk, "target": "out"},
+        own=[
+            (lambda w: {"pk": w.our_draft.pk}, lambda w: their_edit(w)),
+            (
+                lambda w: {"pk": w.our_draft.pk},
+                lambda w: {"person": w.cast.bob.pk, "target": f"move:{w.their_match.pk}"},
+            ),
+        ],
+    ),
+    "console:round_publish": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
     "console:audit": Case(own=[(lambda w: {}, lambda w: {"actor": w.their_person.pk})]),
     "console:audit_export": Case(own=[(lambda w: {}, lambda w: {"actor": w.cast.dana.pk})]),
 }
@@ -373,12 +421,12 @@ def test_no_role_reaches_another_organizations_data(route: str, key: str) -> Non
             assert_no_leak(response, where)
             if case.kwargs is not None:
                 if user is None:
-                    assert is_login_redirect(response) or response.status_code in (403, 404), (
+                    assert is_login_redirect(response) or response.status_code in case.denied, (
                         f"{where} answered {response.status_code}"
                     )
                 else:
-                    assert response.status_code in (403, 404), (
-                        f"{where} answered {response.status_code}, not 403/404"
+                    assert response.status_code in case.denied, (
+                        f"{where} answered {response.status_code}, not one of {case.denied}"
                     )
             assert snapshot(world) == before, f"{where} changed the other organization's data"
         for own_kwargs, foreign in case.own:

@@ -354,3 +354,72 @@ class ProgramForm(forms.Form):
         fields["audience"] = self.audience()
         fields["weights"] = self.weights()
         return fields
+
+
+class RoundDraftForm(forms.Form):
+    on = forms.DateField(
+        label=_("Round date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Nobody is told anything until you publish."),
+    )
+
+
+class HandEditForm(forms.Form):
+    """Swap two people, move someone into another group, or take someone out. Choices are
+    the round's own people and groups, so nothing else can be named."""
+
+    person = forms.ChoiceField(label=_("Person"))
+    target = forms.ChoiceField(label=_("Swap with, or move to"))
+
+    def __init__(self, *args: Any, view: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.people: dict[str, Person] = {}
+        self.matches: dict[str, Any] = {}
+        people_choices: list[tuple[str, Any]] = [("", _("— choose someone —"))]
+        swap: list[tuple[str, str]] = []
+        move: list[tuple[str, str]] = []
+        for group in view.groups:
+            self.matches[str(group.match.pk)] = group.match
+            move.append(
+                (
+                    f"move:{group.match.pk}",
+                    _("Move into group %(number)d") % {"number": group.number},
+                )
+            )
+            for person in group.members:
+                self.people[str(person.pk)] = person
+                label = _("%(person)s (group %(number)d)") % {
+                    "person": person,
+                    "number": group.number,
+                }
+                people_choices.append((str(person.pk), label))
+                swap.append((f"swap:{person.pk}", label))
+        for person, _reason in view.left_out:
+            self.people[str(person.pk)] = person
+            label = _("%(person)s (left out)") % {"person": person}
+            people_choices.append((str(person.pk), label))
+            swap.append((f"swap:{person.pk}", label))
+        self.fields["person"].choices = people_choices
+        self.fields["target"].choices = [
+            ("", _("— choose —")),
+            (_("Swap with"), swap),
+            (_("Move"), [*move, ("out", _("Take out of this round"))]),
+        ]
+
+    def edit(self) -> Any:
+        from .services import HandEdit
+
+        person = self.people[self.cleaned_data["person"]]
+        target = self.cleaned_data["target"]
+        if target == "out":
+            return HandEdit(person=person, kind=HandEdit.OUT)
+        kind, _sep, key = target.partition(":")
+        if kind == "swap":
+            return HandEdit(person=person, kind=HandEdit.SWAP, other=self.people[key])
+        return HandEdit(person=person, kind=HandEdit.MOVE, match=self.matches[key])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("person") and data.get("target") == f"swap:{data['person']}":
+            self.add_error("target", _("Choose someone else to swap with."))
+        return data

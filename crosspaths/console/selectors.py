@@ -15,8 +15,8 @@ from crosspaths.matching.roster import ROSTER_COLUMNS
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Department, Organization, Person
 from crosspaths.programs.models import LeftOut, Match, MatchMember, Round
+from crosspaths.programs.reasons import left_out_text, reason_text
 
-from . import reasons
 from .models import AuditLog
 
 
@@ -279,12 +279,12 @@ def round_view(*, rnd: Round) -> RoundView:
                 match=match,
                 number=number,
                 members=people,
-                reasons=[reasons.group_reason_text(r, names) for r in match.reasons or []],
+                reasons=[reason_text(r, names=names) for r in match.reasons or []],
                 met=met,
             )
         )
     left = [
-        (lo.person, reasons.left_out_text(lo.code, lo.reason))
+        (lo.person, left_out_text(lo.code, lo.reason))
         for lo in LeftOut.objects.filter(round=rnd, organization_id=rnd.organization_id)
         .select_related("person")
         .order_by("person__name")

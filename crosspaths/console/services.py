@@ -3,7 +3,7 @@ either both exist or neither does."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +16,14 @@ from crosspaths.matching.roster import RosterError
 from crosspaths.people.models import Organization, Person
 from crosspaths.people.permissions import can_change_role
 from crosspaths.people.services import RosterPlan, roster_apply, roster_plan
-from crosspaths.programs.models import Program
+from crosspaths.programs.models import Match, Program, Round
+from crosspaths.programs.services import (
+    RoundExists,
+    round_draft,
+    round_move_member,
+    round_publish,
+    round_swap_members,
+)
 
 from .models import AuditLog, RosterUpload
 from .roster_files import guess_mapping, mapped_text, read_upload
@@ -290,9 +297,135 @@ def program_save(
     return program
 
 
+# --- Rounds -----------------------------------------------------------------------------
+
+
+def _round_words(rnd: Round) -> dict[str, str]:
+    return {"program": rnd.program.name, "date": rnd.date.isoformat()}
+
+
+@transaction.atomic
+def round_draft_for_review(*, actor: Person, program: Program, on: date) -> Round:
+    """Run the engine for ``program`` on ``on`` and keep the result as a draft to look
+    at (raises RoundExists when that date has a round already)."""
+    rnd = round_draft(program=program, on=on)
+    with _in_org_language(program.organization):
+        text = _("Previewed a round of %(program)s for %(date)s") % _round_words(rnd)
+    audit_record(
+        organization=program.organization,
+        actor=actor,
+        action=AuditLog.Action.ROUND_DRAFT,
+        target=rnd,
+        summary=text,
+        details={"metrics": {k: v for k, v in rnd.metrics.items() if k != "seconds"}},
+    )
+    return rnd
+
+
+class HandEdit:
+    """What an admin asked for: swap two people, move one into a group, or take one out."""
+
+    SWAP, MOVE, OUT = "swap", "move", "out"
+
+    def __init__(
+        self, *, person: Person, kind: str, other: Person | None = None, match: Match | None = None
+    ):
+        self.person, self.kind, self.other, self.match = person, kind, other, match
+
+
+def _perform(rnd: Round, edit: HandEdit) -> None:
+    if edit.kind == HandEdit.SWAP:
+        round_swap_members(round=rnd, a=edit.person, b=edit.other)
+    elif edit.kind == HandEdit.MOVE:
+        round_move_member(round=rnd, person=edit.person, to_match=edit.match)
+    elif edit.kind == HandEdit.OUT:
+        round_move_member(round=rnd, person=edit.person, to_match=None)
+    else:
+        raise ValueError(f"unknown hand edit {edit.kind!r}")
+
+
+class _DryRun(Exception):
+    pass
+
+
+def round_edit_check(*, round: Round, edit: HandEdit) -> list[ValidationError]:
+    """The hard rules a hand edit would break (empty: it may be made). Runs the real edit
+    in a transaction that is always rolled back, so the check and the edit can never
+    disagree."""
+    try:
+        with transaction.atomic():
+            _perform(round, edit)
+            raise _DryRun
+    except _DryRun:
+        return []
+    except ValidationError as e:
+        return list(e.error_list)
+
+
+@transaction.atomic
+def round_edit(*, actor: Person, round: Round, edit: HandEdit) -> None:
+    """Make a hand edit (refused with a ValidationError naming each broken hard rule)
+    and log it."""
+    _perform(round, edit)
+    person = str(edit.person)
+    with _in_org_language(round.organization):
+        words = _round_words(round)
+        if edit.kind == HandEdit.SWAP:
+            action = AuditLog.Action.ROUND_SWAP
+            text = _("Swapped %(a)s and %(b)s in %(program)s on %(date)s") % {
+                "a": person,
+                "b": str(edit.other),
+                **words,
+            }
+        elif edit.kind == HandEdit.MOVE:
+            action = AuditLog.Action.ROUND_MOVE
+            text = _("Moved %(person)s to another group in %(program)s on %(date)s") % {
+                "person": person,
+                **words,
+            }
+        else:
+            action = AuditLog.Action.ROUND_MOVE
+            text = _("Took %(person)s out of %(program)s on %(date)s") % {
+                "person": person,
+                **words,
+            }
+    audit_record(
+        organization=round.organization,
+        actor=actor,
+        action=action,
+        target=round,
+        summary=text,
+        details={
+            "kind": edit.kind,
+            "person": edit.person.pk,
+            "other": edit.other.pk if edit.other else None,
+            "match": edit.match.pk if edit.match else None,
+        },
+    )
+
+
+@transaction.atomic
+def round_publish_reviewed(*, actor: Person, round: Round) -> Round:
+    """Publish a reviewed draft and log it; the introductions go out once this commits."""
+    rnd = round_publish(round=round)
+    with _in_org_language(round.organization):
+        text = _("Published the round of %(program)s on %(date)s") % _round_words(rnd)
+    audit_record(
+        organization=round.organization,
+        actor=actor,
+        action=AuditLog.Action.ROUND_PUBLISH,
+        target=rnd,
+        summary=text,
+        details={"groups": rnd.metrics.get("groups"), "placed": rnd.metrics.get("placed")},
+    )
+    return rnd
+
+
 __all__ = [
+    "HandEdit",
     "RosterChangedError",
     "RosterError",
+    "RoundExists",
     "audit_record",
     "person_set_role",
     "program_save",
@@ -300,4 +433,8 @@ __all__ = [
     "roster_upload_create",
     "roster_upload_plan",
     "roster_upload_set_mapping",
+    "round_draft_for_review",
+    "round_edit",
+    "round_edit_check",
+    "round_publish_reviewed",
 ]

@@ -19,7 +19,11 @@ urlpatterns = [
     path("programs/new/", views.program_new, name="program_new"),
     path("programs/<int:pk>/", views.program_detail, name="program"),
     path("programs/<int:pk>/edit/", views.program_edit, name="program_edit"),
+    path("programs/<int:pk>/rounds/new/", views.round_new, name="round_new"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/check/", views.round_check, name="round_check"),
+    path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
+    path("rounds/<int:pk>/publish/", views.round_publish, name="round_publish"),
     path("audit/", views.audit, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
 ]

@@ -34,14 +34,17 @@ from . import preferences, selectors, services
 from .forms import (
     COLUMN_LABELS,
     AuditFilterForm,
+    HandEditForm,
     PeopleFilterForm,
     ProgramForm,
     RoleForm,
     RosterApplyForm,
     RosterMappingForm,
     RosterUploadForm,
+    RoundDraftForm,
 )
 from .models import RosterUpload
+from .reasons import refusal_texts
 from .roster_files import RosterFileError, is_roster_format
 
 PREVIEW_LIMIT = 200
@@ -437,8 +440,19 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "audience": _audience_words(program),
         "enrolled": program.enrollments.filter(left_at__isnull=True, person__active=True).count(),
+        "draft_form": RoundDraftForm(initial={"on": _next_round_date(program)}),
     }
     return render(request, "console/program.html", context)
+
+
+def _next_round_date(program: Program) -> object:
+    """The program's next scheduled date, to suggest for a preview (today when none)."""
+    from crosspaths.programs import scheduling
+
+    try:
+        return scheduling.next_date_after(program, timezone.now()) or timezone.localdate()
+    except scheduling.BadSchedule:
+        return timezone.localdate()
 
 
 def _audience_words(program: Program) -> list[str]:
@@ -520,19 +534,123 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @manager_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rnd = round_for_manager(request.person, pk)  # type: ignore[attr-defined]
+@require_POST
+def round_new(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    program = program_for_manager(person, pk)
+    form = RoundDraftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("on", [_("Choose a date.")])))
+        return redirect("console:program", pk=program.pk)
+    try:
+        rnd = services.round_draft_for_review(
+            actor=person, program=program, on=form.cleaned_data["on"]
+        )
+    except services.RoundExists as e:
+        messages.info(request, " ".join(e.messages))
+        if e.round is not None:
+            return redirect("console:round", pk=e.round.pk)
+        return redirect("console:program", pk=program.pk)
+    return redirect("console:round", pk=rnd.pk)
+
+
+def _round_page(
+    request: HttpRequest,
+    rnd: Round,
+    *,
+    form: HandEditForm | None = None,
+    refusals: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     view = selectors.round_view(rnd=rnd)
+    editable = rnd.status == Round.Status.DRAFT
+    changed = {int(x) for x in request.GET.get("changed", "").split(",") if x.isdigit()}
     context = {
         **_console_context(request, "programs"),
         "round": rnd,
         "program": rnd.program,
         "view": view,
-        **_round_edit_context(rnd, view),
+        "editable": editable,
+        "edit_form": (form or HandEditForm(view=view)) if editable else None,
+        "refusals": refusals or [],
+        "changed": changed,
     }
-    return render(request, "console/round.html", context)
+    return render(request, "console/round.html", context, status=status)
 
 
-def _round_edit_context(rnd: Round, view: selectors.RoundView) -> dict[str, object]:
-    """What the hand-edit panel needs (drafts only)."""
-    return {}
+@manager_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = round_for_manager(request.person, pk)  # type: ignore[attr-defined]
+    return _round_page(request, rnd)
+
+
+def _edit_form(request: HttpRequest, rnd: Round) -> HandEditForm:
+    return HandEditForm(request.POST, view=selectors.round_view(rnd=rnd))
+
+
+@manager_required
+@require_POST
+def round_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live check behind the hand-edit form (htmx): would this edit keep every hard
+    rule? Nothing is changed."""
+    rnd = round_for_manager(request.person, pk)  # type: ignore[attr-defined]
+    form = _edit_form(request, rnd)
+    context: dict[str, object] = {"form": form, "refusals": [], "checked": False}
+    if form.is_valid():
+        edit = form.edit()
+        context["checked"] = True
+        context["refusals"] = refusal_texts(services.round_edit_check(round=rnd, edit=edit))
+    return render(request, "console/round_check.html", context)
+
+
+@manager_required
+@require_POST
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    rnd = round_for_manager(person, pk)
+    form = _edit_form(request, rnd)
+    if not form.is_valid():
+        return _round_page(request, rnd, form=form, status=400)
+    edit = form.edit()
+    before = _seat_of(rnd, edit)
+    try:
+        services.round_edit(actor=person, round=rnd, edit=edit)
+    except ValidationError as e:
+        return _round_page(
+            request, rnd, form=form, refusals=refusal_texts(e.error_list), status=400
+        )
+    messages.success(request, _("Done: the changed groups are outlined."))
+    changed = sorted(before | _seat_of(rnd, edit))
+    url = reverse("console:round", kwargs={"pk": rnd.pk})
+    return redirect(f"{url}?{urlencode({'changed': ','.join(map(str, changed))})}#groups")
+
+
+def _seat_of(rnd: Round, edit: services.HandEdit) -> set[int]:
+    """The groups an edit touches (to outline them afterwards)."""
+    from crosspaths.programs.models import MatchMember
+
+    people = [edit.person.pk] + ([edit.other.pk] if edit.other else [])
+    seats = set(
+        MatchMember.objects.filter(round=rnd, person_id__in=people).values_list(
+            "match_id", flat=True
+        )
+    )
+    if edit.match is not None:
+        seats.add(edit.match.pk)
+    return seats
+
+
+@manager_required
+@require_POST
+def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    rnd = round_for_manager(person, pk)
+    try:
+        services.round_publish_reviewed(actor=person, round=rnd)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request, _("Published: everyone in a group gets their introduction by e-mail.")
+        )
+    return redirect("console:round", pk=rnd.pk)

@@ -19,7 +19,7 @@ def test_a_round_shows_groups_reasons_and_metrics(admin_client, cast, published_
     body = response.content.decode()
     assert "From different departments: Engineering and People" in body
     assert "Chidi Okafor" in body and "Bob Brandt" in body
-    assert "The odd one out" in body
+    assert "Odd one out" in body
     metrics = response.context["view"].metrics
     assert metrics["placed"] == 2 and metrics["left_out"] == 1 and metrics["groups"] == 1
     assert metrics["cross_department_share"] == 1.0 and metrics["cross_location_share"] == 0.0
