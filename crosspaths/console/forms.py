@@ -186,9 +186,18 @@ class ProgramForm(forms.Form):
         "group_size",
         min_value=2,
         max_value=12,
+        error_messages={
+            "min_value": _("A group needs at least two people."),
+            "max_value": _("A group has at most twelve people."),
+        },
         help_text=_("2 for pairs; up to 12 for tables at an event."),
     )
-    cooldown_weeks = _model_field("cooldown_weeks", min_value=0, max_value=520)
+    cooldown_weeks = _model_field(
+        "cooldown_weeks",
+        min_value=0,
+        max_value=520,
+        error_messages={"max_value": _("At most 520 weeks (ten years).")},
+    )
     requires_review = forms.TypedChoiceField(
         label=_("When a round is ready"),
         choices=[

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -17,7 +18,7 @@ from crosspaths.people.models import Department, Organization, Person
 from crosspaths.programs.models import LeftOut, Match, MatchMember, Round
 from crosspaths.programs.reasons import left_out_text, reason_text
 
-from .models import AuditLog
+from .models import AuditLog, RosterUpload
 
 
 def people_overview(*, organization: Organization) -> dict[str, int]:
@@ -162,7 +163,10 @@ def audit_entries(
         entries = entries.filter(action=action)
     if actor is not None:
         entries = entries.filter(actor=actor)
-    zone = timezone.get_current_timezone()
+    try:
+        zone = ZoneInfo(organization.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = timezone.get_current_timezone()
     if since:
         entries = entries.filter(created_at__gte=datetime.combine(since, time.min, zone))
     if until:
@@ -194,6 +198,21 @@ def audit_csv_lines(*, entries: QuerySet[AuditLog]) -> Iterator[str]:
                 ],
             )
         )
+
+
+def upload_sample(*, upload: RosterUpload, rows: int = 3) -> list[list[str]]:
+    """The first few data rows of an upload, to recognise its columns by."""
+    import io
+
+    reader = csv.reader(io.StringIO(upload.text, newline=""))
+    next(reader, None)
+    sample = []
+    for values in reader:
+        if any(v.strip() for v in values):
+            sample.append(values + [""] * (len(upload.headers) - len(values)))
+        if len(sample) == rows:
+            break
+    return sample
 
 
 def describe_changes(changes: dict[str, tuple[Any, Any]]) -> list[tuple[str, Any, Any]]:

@@ -161,7 +161,12 @@ def roster_mapping(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, e)
         else:
             return redirect("console:roster_preview", pk=upload.pk)
-    context = {**_console_context(request, "roster"), "upload": upload, "form": form}
+    context = {
+        **_console_context(request, "roster"),
+        "upload": upload,
+        "form": form,
+        "sample": selectors.upload_sample(upload=upload),
+    }
     return render(
         request, "console/roster_mapping.html", context, status=400 if form.errors else 200
     )
@@ -170,7 +175,8 @@ def roster_mapping(request: HttpRequest, pk: int) -> HttpResponse:
 def _problem_rows(upload: RosterUpload, error: RosterError) -> list[dict[str, object]]:
     """Problems in the file's own terms: its row numbers and its column headers."""
     rows = []
-    for p in error.problems[:PROBLEM_LIMIT]:
+    ordered = sorted(error.problems, key=lambda p: (p.row or 0, p.column or ""))
+    for p in ordered[:PROBLEM_LIMIT]:
         header = upload.mapping.get(p.column or "", "")
         rows.append(
             {
@@ -211,7 +217,16 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
         plan=plan,
         summary=plan.summary,
         new=plan.new[:PREVIEW_LIMIT],
-        updated=[(c, selectors.describe_changes(c.changes)) for c in plan.updated[:PREVIEW_LIMIT]],
+        updated=[
+            (
+                c,
+                [
+                    (COLUMN_LABELS.get(name, COLUMN_LABELS.get(f"{name}_id", name)), old, new)
+                    for name, old, new in selectors.describe_changes(c.changes)
+                ],
+            )
+            for c in plan.updated[:PREVIEW_LIMIT]
+        ],
         deactivated=plan.deactivated[:PREVIEW_LIMIT],
         limit=PREVIEW_LIMIT,
         apply_form=RosterApplyForm(initial={**plan.summary, "deactivate_missing": deactivate}),
@@ -347,8 +362,8 @@ def _program_form_page(
         "program": program,
         "preference_fields": form.preference_fields(),
         "hard_rules": preferences.hard_rules(
-            group_size=_number(form["group_size"].value(), 2),
-            cooldown_weeks=_number(form["cooldown_weeks"].value(), 12),
+            group_size=min(max(_number(form["group_size"].value(), 2), 2), 12),
+            cooldown_weeks=min(_number(form["cooldown_weeks"].value(), 12), 520),
             in_person=form["format"].value() in Program.IN_PERSON_FORMATS,
         ),
     }

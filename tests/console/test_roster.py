@@ -184,3 +184,19 @@ def test_another_organizations_upload_is_not_found(client, cast):
     client.login(username="alice@acme.test", password=PASSWORD)
     assert client.get(f"/console/roster/uploads/{theirs.pk}/").status_code == 404
     assert client.post(f"/console/roster/uploads/{theirs.pk}/apply/", {}).status_code == 404
+
+
+def test_updated_people_show_each_changed_field_with_old_and_new_value(admin_client, cast):
+    text = "id,name,department,manager_id,languages\nB2,Bob Brandt,Engineering,C3,de;en\n"
+    upload(admin_client, text)
+    up = RosterUpload.objects.get()
+    response = admin_client.get(f"/console/roster/uploads/{up.pk}/")
+    [(change, fields)] = response.context["updated"]
+    assert change.person == cast.bob
+    assert fields == [
+        ("Department", "People", "Engineering"),
+        ("Languages", "de", "de, en"),
+        ("Manager's roster id", "A1", "C3"),
+    ]
+    body = response.content.decode()
+    assert "<del>People</del> → <ins>Engineering</ins>" in body
