@@ -117,7 +117,6 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-
     from django.utils import timezone
 
     from crosspaths.demo import load_demo_organization
