@@ -7,13 +7,15 @@ in everyone's calendar instead of adding a second one.
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from crosspaths.programs.models import Match
 from crosspaths.programs.reasons import reason_text
@@ -88,6 +90,16 @@ def match_calendar(
         attendee.params["RSVP"] = vText("TRUE")
         event.add("attendee", attendee, encode=0)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    cal.add_component(_vtimezone(str(zone.key), match.suggested_start.year))
     cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tzid: str, year: int) -> Timezone:
+    """The VTIMEZONE for a zone around ``year``. Built once per process: computing
+    it from the tz database covers decades by default and costs more than the rest
+    of an e-mail, and the event only needs the rules of its own season."""
+    return Timezone.from_tzid(
+        tzid, first_date=date(year - 1, 1, 1), last_date=date(year + 1, 12, 31)
+    )

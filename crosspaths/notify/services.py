@@ -349,6 +349,7 @@ def messages_deliver(*, message_ids: Sequence[int]) -> DeliveryReport:
             try:
                 email = build_message(message)
                 email.connection = connection
+                connection.open()  # once per batch: send() keeps an open connection open
                 email.send()
             except Exception as error:
                 _retry(message, error, report)

@@ -40,7 +40,7 @@ def test_the_page_speaks_the_members_language(client, member, cast):
     cast.bob.save()
     response = client.get(url(member))
     assert '<html lang="de">' in response.content.decode()
-    assert "Schön, dass ihr euch getroffen habt" in response.content.decode()
+    assert "Schön, dass Sie sich getroffen haben" in response.content.decode()
 
 
 def test_it_did_not_happen_is_recorded_and_can_be_changed(client, member):

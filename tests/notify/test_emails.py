@@ -52,7 +52,7 @@ def test_the_introduction_tells_who_why_when_where_and_who_organizes(published, 
 def test_the_introduction_is_in_the_recipients_language(published, mailbox):
     messages_deliver(message_ids=ids("intro"))
     (bob,) = mailbox.to("bob@acme.test")
-    assert bob["Subject"] == "Virtual coffee: Du triffst Chidi Okafor"
+    assert bob["Subject"] == "Virtual coffee: Sie treffen Chidi Okafor"
     text, html = parts(bob)
     assert "aus verschiedenen Abteilungen: Engineering und People" in text
     assert "Mittwoch, 2. Dezember 2026, 10:00 (Europe/Berlin)" in text
