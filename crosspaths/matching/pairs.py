@@ -169,7 +169,10 @@ def _solve_chunk(ks: list[int]) -> list[IntArray]:
 
 
 def workers_available(requested: int | None) -> int:
-    """Processes for the block phase: as asked, else the CPUs this process may use (max 4)."""
+    """Processes for the block phase: as asked, else ``CROSSPATHS_MATCH_WORKERS``, else
+    the CPUs this process may use (at most 4). 1 means no worker processes at all."""
+    if requested is None and os.environ.get("CROSSPATHS_MATCH_WORKERS", "").isdigit():
+        requested = int(os.environ["CROSSPATHS_MATCH_WORKERS"])
     if requested is not None:
         return max(1, requested)
     try:
