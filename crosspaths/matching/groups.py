@@ -70,7 +70,10 @@ class _Block:
 
 
 def _block_arrays(c: Cohort, idx: IntArray) -> _Block:
-    score, valid = dense_block(c, idx, group_level=True)
+    # Pairwise language and time checks are necessary for the group rules (and, with
+    # working windows of equal length, the pairwise time check is exact), so they go
+    # into the pair values too: that grades "how broken" a group is pair by pair.
+    score, valid = dense_block(c, idx)
     b = idx.size
     value = np.zeros((b + 1, b + 1), dtype=np.float64)
     value[:b, :b] = np.where(valid, score, score - PENALTY)
