@@ -165,3 +165,13 @@ def test_the_program_page_shows_settings_rules_and_audience_in_words(admin_clien
     body = admin_client.get(f"/console/programs/{coffee.pk}/").content.decode()
     assert "Departments: Engineering" in body and "Levels 2 to 5" in body
     assert "Prefer people from different departments: <strong>don&#x27;t care</strong>" in body
+
+
+def test_the_form_speaks_german_to_a_german_admin(admin_client, cast):
+    cast.alice.language = "de"
+    cast.alice.save()
+    body = admin_client.get("/console/programs/new/").content.decode()
+    assert 'lang="de"' in body
+    assert "Personen aus verschiedenen Abteilungen bevorzugen" in body and "stark" in body
+    response = admin_client.post("/console/programs/new/", form_data(cast, group_size="1"))
+    assert "Eine Gruppe braucht mindestens zwei Personen." in response.content.decode()

@@ -181,3 +181,14 @@ def test_a_program_manager_edits_rounds_of_their_program_only(manager_client, ca
         ).status_code
         == 403
     )
+
+
+def test_a_refusal_is_worded_in_the_admins_language(admin_client, cast, draft):
+    rnd, (_first, _), xena, _ = draft
+    cast.alice.language = "de"
+    cast.alice.save()
+    response = admin_client.post(
+        f"/console/rounds/{rnd.pk}/check/", {"person": cast.bob.pk, "target": f"swap:{xena.pk}"}
+    )
+    body = response.content.decode()
+    assert "Abgelehnt" in body and "Alice Adler ist die Führungskraft von Bob Brandt" in body
