@@ -156,6 +156,13 @@ REGISTRY: dict[str, Case] = {
     "console:people": Case(
         own=[(lambda w: {}, lambda w: {"department": w.their_department.pk, "q": "Zebulon"})]
     ),
+    "console:people_invite": Case(
+        methods=("post",),
+        own=[
+            (lambda w: {}, lambda w: {"person": [w.their_person.pk]}),
+            (lambda w: {}, lambda w: {"person": [w.their_person.pk, w.cast.bob.pk]}),
+        ],
+    ),
     "console:person": Case(
         kwargs=lambda w: {"pk": w.their_person.pk},
         methods=("get", "post"),

@@ -132,6 +132,33 @@ class PeopleFilterForm(forms.Form):
         )
 
 
+class InviteForm(forms.Form):
+    """Whom to invite: the people ticked, or everyone active who was never invited."""
+
+    person = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+    everyone = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["person"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+            organization=organization
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("everyone") and not data.get("person"):
+            raise forms.ValidationError(_("Tick the people to invite first."))
+        return data
+
+    def people(self) -> Any:
+        if self.cleaned_data.get("everyone"):
+            return Person.objects.filter(organization=self.organization, invited_at__isnull=True)
+        return Person.objects.filter(
+            organization=self.organization, pk__in=[p.pk for p in self.cleaned_data["person"]]
+        )
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Person.Role.choices)
 

@@ -32,6 +32,15 @@ def people_overview(*, organization: Organization) -> dict[str, int]:
     return {key.removeprefix("n_"): value for key, value in figures.items()}
 
 
+def never_invited_count(*, organization: Organization) -> int:
+    """Active people who have not joined and were never invited."""
+    return (
+        Person.objects.filter(organization=organization, active=True, invited_at__isnull=True)
+        .exclude(_joined())
+        .count()
+    )
+
+
 def _joined() -> Q:
     return Q(onboarded_at__isnull=False) | Q(user__isnull=False)
 

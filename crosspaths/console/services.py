@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crosspaths.matching.roster import RosterError
 from crosspaths.people.models import Organization, Person
@@ -205,6 +206,35 @@ def person_set_role(*, actor: Person, person: Person, role: str) -> Person:
         details={"role": [old, role]},
     )
     return person
+
+
+@transaction.atomic
+def people_invite(*, actor: Person, organization: Organization, people: Any) -> int:
+    """Invite ``people`` (a queryset of this organization) who have not joined yet: the
+    e-mails go out from a task once this commits, and the request is logged. Returns how
+    many are to be invited."""
+    from .invitations import invitable
+    from .tasks import invite_people
+
+    ids = list(invitable(people.filter(organization=organization)).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    requested_at = timezone.now()
+    with _in_org_language(organization):
+        text = ngettext("Invited %(count)d person", "Invited %(count)d people", len(ids)) % {
+            "count": len(ids)
+        }
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action=AuditLog.Action.PEOPLE_INVITE,
+        summary=text,
+        details={"people": ids[:1000], "count": len(ids)},
+    )
+    transaction.on_commit(
+        lambda: invite_people.enqueue(organization.pk, ids, actor.pk, requested_at.isoformat())
+    )
+    return len(ids)
 
 
 # --- Programs ---------------------------------------------------------------------------
@@ -427,6 +457,7 @@ __all__ = [
     "RosterError",
     "RoundExists",
     "audit_record",
+    "people_invite",
     "person_set_role",
     "program_save",
     "roster_upload_apply",

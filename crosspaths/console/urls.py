@@ -14,6 +14,7 @@ urlpatterns = [
     path("roster/uploads/<int:pk>/", views.roster_preview, name="roster_preview"),
     path("roster/uploads/<int:pk>/apply/", views.roster_apply, name="roster_apply"),
     path("people/", views.people, name="people"),
+    path("people/invite/", views.people_invite, name="people_invite"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("programs/", views.programs, name="programs"),
     path("programs/new/", views.program_new, name="program_new"),

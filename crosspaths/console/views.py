@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from crosspaths.matching.roster import RosterError
@@ -35,6 +36,7 @@ from .forms import (
     COLUMN_LABELS,
     AuditFilterForm,
     HandEditForm,
+    InviteForm,
     PeopleFilterForm,
     ProgramForm,
     RoleForm,
@@ -299,8 +301,40 @@ def people(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "overview": selectors.people_overview(organization=org),
+        "never_invited": selectors.never_invited_count(organization=org),
     }
     return render(request, "console/people.html", context)
+
+
+@admin_required
+@require_POST
+def people_invite(request: HttpRequest) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    form = InviteForm(request.POST, organization=org)
+    back = request.POST.get("next", "")
+    if not back.startswith("/console/people/"):
+        back = reverse("console:people")
+    if not form.is_valid():
+        messages.error(request, " ".join(form.non_field_errors() or [_("Choose whom to invite.")]))
+        return redirect(back)
+    count = services.people_invite(
+        actor=request.person,  # type: ignore[attr-defined]
+        organization=org,
+        people=form.people(),
+    )
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "The invitation to %(count)d person is on its way.",
+                "The invitations to %(count)d people are on their way.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("Everyone you chose has joined already or is not active."))
+    return redirect(back)
 
 
 @admin_required
