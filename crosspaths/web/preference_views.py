@@ -236,6 +236,8 @@ def block(request: HttpRequest) -> HttpResponse:
 @require_POST
 @person_required
 def unblock(request: HttpRequest, pk: int) -> HttpResponse:
+    # Only colleagues can be on the list: anyone else's id is a 404, like everywhere.
+    get_object_or_404(Person, pk=pk, organization=request.organization)  # type: ignore[attr-defined]
     if person_unblock(person=request.person, other_id=pk):  # type: ignore[attr-defined]
         messages.success(request, _("Removed from your list."))
     return redirect("blocked")

@@ -21,6 +21,7 @@ def test_participants_see_their_own_pages_with_the_current_one_marked(client, on
     assert "Console" not in html and "Insights" not in html
 
 
+@pytest.mark.urls("tests.web.urls_without_staff_areas")
 def test_no_staff_link_points_at_an_app_without_pages(client, onboarded):
     client.login(username="alice@acme.test", password=PASSWORD)
     html = nav(client)
