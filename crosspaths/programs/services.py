@@ -58,8 +58,13 @@ class RoundExists(ValidationError):
 
 
 def video_link(template: str) -> str:
-    """A meeting room nobody can guess: 128 random bits in the organization's template."""
-    return template.replace("{room}", secrets.token_hex(16))
+    """A meeting room nobody can guess: 128 random bits in the organization's template.
+    A template without ``{room}`` would give every group the same room, so the room
+    is appended to it instead."""
+    room = secrets.token_hex(16)
+    if "{room}" not in template:
+        return f"{template.rstrip('/')}/crosspaths-{room}"
+    return template.replace("{room}", room)
 
 
 def _reason_dicts(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
