@@ -18,7 +18,7 @@ from datetime import date
 from typing import NoReturn
 
 from .engine import gc_paused, match
-from .files import read_blocked, read_history, write_outputs
+from .files import read_blocked, read_history, writable_problem, write_outputs
 from .roster import RosterError, read_roster
 from .types import Person, Rules
 
@@ -94,6 +94,9 @@ def _run(args: argparse.Namespace) -> int:
         known = {r.id: r for r in rows}
         history = read_history(args.history, known) if args.history else []
         blocked = read_blocked(args.blocked, known) if args.blocked else []
+        problems = [p for f in (args.out, args.report) if f and (p := writable_problem(f))]
+        if problems:
+            raise RosterError(problems)
     except RosterError as e:
         print(str(e), file=sys.stderr)
         return BAD_INPUT

@@ -89,13 +89,18 @@ def _hopeless(c: Cohort, eligible: IntArray, min_size: int) -> IntArray:
         best = np.where(speaks == 1, counts[None, :], 0).max(axis=1)
         bad = best < min_size
         if c.mode == "virtual":
-            s = np.sort(c.start_utc[members])
+            # Equal-length windows overlap enough iff their starts differ by at most
+            # this; people without a time zone fit everyone.
             width = (
                 c.rules.work_end_minute - c.rules.work_start_minute - c.rules.min_overlap_minutes
             )
-            lo = np.searchsorted(s, c.start_utc[members] - width, side="left")
-            hi = np.searchsorted(s, c.start_utc[members] + width, side="right")
-            bad |= hi - lo < min_size
+            start = c.start_utc[members]
+            known = c.end_utc[members] - start < 2 * (10**6)
+            s = np.sort(start[known])
+            lo = np.searchsorted(s, start - width, side="left")
+            hi = np.searchsorted(s, start + width, side="right")
+            fits = np.where(known, hi - lo, s.size) + int((~known).sum())
+            bad |= fits < min_size
         out.extend(members[bad].tolist())
     return np.asarray(sorted(out), dtype=np.int64)
 

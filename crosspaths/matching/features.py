@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import chain, repeat
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -137,43 +138,34 @@ def history_pairs(
     """Sorted pair keys of people who met within the cooldown, and of all who ever met.
 
     Past groups of any size count: every two members of a group met. People not in
-    this round's cohort are skipped, and so are groups dated after the round.
-    Pairs, the bulk of a history, are encoded in bulk.
+    this round's cohort are skipped, and so are groups dated after the round. All
+    groups are flattened into arrays at once (a per-group loop costs seconds at a
+    million history rows).
     """
+    groups = history if isinstance(history, list) else list(history)
+    empty = np.empty(0, dtype=np.int64)
+    if not groups:
+        return empty, empty
     cutoff = on.toordinal() - 7 * cooldown_weeks
+    count = len(groups)
+    lens = np.fromiter((len(g.members) for g in groups), dtype=np.int64, count=count)
+    day = np.fromiter((g.date.toordinal() for g in groups), dtype=np.int64, count=count)
+    flat_ids = chain.from_iterable(g.members for g in groups)
+    flat = np.fromiter(map(index.get, flat_ids, repeat(-1)), dtype=np.int64, count=int(lens.sum()))
+    owner = np.repeat(np.arange(count), lens)
+    keep = (flat >= 0) & (day[owner] <= on.toordinal())
+    flat, owner = flat[keep], owner[keep]
+    size = np.bincount(owner, minlength=count)
     recent: list[IntArray] = []
     ever: list[IntArray] = []
-    two_a: list[int] = []
-    two_b: list[int] = []
-    two_day: list[int] = []
-    get = index.get
-    for g in history:
-        members = g.members
-        if len(members) == 2:
-            two_a.append(get(members[0], -1))
-            two_b.append(get(members[1], -1))
-            two_day.append(g.date.toordinal())
-            continue
-        if g.date > on:
-            continue
-        idx = [index[m] for m in members if m in index]
-        if len(idx) < 2:
-            continue
-        arr = np.asarray(idx, dtype=np.int64)
-        a, b = np.triu_indices(arr.size, 1)
-        keys = pair_keys(arr[a], arr[b], n)
+    for s in np.unique(size[size >= 2]).tolist():
+        table = flat[size[owner] == s].reshape(-1, s)  # members stay contiguous per group
+        gday = day[size == s]
+        a, b = np.triu_indices(s, 1)
+        keys = pair_keys(table[:, a].ravel(), table[:, b].ravel(), n)
+        pday = np.repeat(gday, a.size)
         ever.append(keys)
-        if g.date.toordinal() > cutoff:
-            recent.append(keys)
-    if two_a:
-        a2 = np.asarray(two_a, dtype=np.int64)
-        b2 = np.asarray(two_b, dtype=np.int64)
-        day = np.asarray(two_day, dtype=np.int64)
-        ok = (a2 >= 0) & (b2 >= 0) & (a2 != b2) & (day <= on.toordinal())
-        keys = pair_keys(a2[ok], b2[ok], n)
-        ever.append(keys)
-        recent.append(keys[day[ok] > cutoff])
-    empty = np.empty(0, dtype=np.int64)
+        recent.append(keys[pday > cutoff])
     return (
         sorted_unique(np.concatenate(recent)) if recent else empty,
         sorted_unique(np.concatenate(ever)) if ever else empty,

@@ -156,17 +156,34 @@ def read_blocked(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list
     return out
 
 
-def _atomic_write(path: str | Path, text: str) -> None:
-    """Write via a temporary file and a rename, so a reader never sees half a file."""
+def writable_problem(path: str | Path) -> RosterProblem | None:
+    """Why an output file could not be written, checked before the round is computed."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent or Path("."), prefix=f".{target.name}.")
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        return RosterProblem(str(path), None, None, "is a folder, not a file")
+    if not folder.is_dir():
+        return RosterProblem(str(path), None, None, f"no such folder '{folder}'")
+    if not os.access(folder, os.W_OK):
+        return RosterProblem(str(path), None, None, f"folder '{folder}' is not writable")
+    return None
+
+
+def _write_all(files: dict[Path, str]) -> None:
+    """Write every file to a temporary name first, then rename them all: a failure
+    leaves no output (and never half a file)."""
+    temps: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        for target, text in files.items():
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            temps.append((tmp, target))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        for tmp, target in temps:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def groups_csv(result: Result) -> str:
@@ -222,9 +239,10 @@ def write_outputs(
 ) -> str | None:
     """Write OUT.csv and REPORT.json; return the CSV text when it goes to stdout."""
     text = groups_csv(result)
+    files: dict[Path, str] = {}
     if report is not None:
-        _atomic_write(report, _report_json(report_dict(result, round_info)))
+        files[Path(report)] = _report_json(report_dict(result, round_info))
     if out is not None:
-        _atomic_write(out, text)
-        return None
-    return text
+        files[Path(out)] = text
+    _write_all(files)
+    return None if out is not None else text

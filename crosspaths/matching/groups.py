@@ -17,12 +17,14 @@ fast move evaluation (Gallego et al. 2013; Palubeckis et al. 2015). Here:
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from .features import Cohort, FloatArray, IntArray, dense_block
+from .pairs import workers_available
 
 PENALTY = 1000.0
 _FAR = 10**6
@@ -36,6 +38,7 @@ class GroupSettings:
     targeted_passes: int = 3
     low_share: float = 0.1  # share of lowest-scoring groups revisited by the targeted pass
     chain_seconds: float = 2.0  # time cap per block for two-swap chains on rule-breaking groups
+    workers: int | None = None  # processes for the blocks; None = CPUs available (max 4)
 
 
 def plan_sizes(n: int, size: int) -> list[int]:
@@ -70,7 +73,10 @@ class _Block:
 
 
 def _block_arrays(c: Cohort, idx: IntArray) -> _Block:
-    score, valid = dense_block(c, idx, group_level=True)
+    # Pairwise language and time checks are necessary for the group rules (and, with
+    # working windows of equal length, the pairwise time check is exact), so they go
+    # into the pair values too: that grades "how broken" a group is pair by pair.
+    score, valid = dense_block(c, idx)
     b = idx.size
     value = np.zeros((b + 1, b + 1), dtype=np.float64)
     value[:b, :b] = np.where(valid, score, score - PENALTY)
@@ -339,6 +345,18 @@ def _solve_block(
     return [[int(blk.people[x]) for x in row if x != b] for row in st.table]
 
 
+# What forked workers read: set just before the pool forks, cleared after.
+_FORK_STATE: dict[str, object] = {}
+
+
+def _solve_task(k: int) -> list[list[int]]:
+    st = _FORK_STATE
+    c, tasks, s = st["c"], st["tasks"], st["s"]
+    idx, sizes, seed = tasks[k]  # type: ignore[index]
+    rng = np.random.default_rng(seed)
+    return _solve_block(_block_arrays(c, idx), sizes, rng, s)  # type: ignore[arg-type]
+
+
 def match_groups(
     c: Cohort,
     eligible: IntArray,
@@ -348,8 +366,10 @@ def match_groups(
 ) -> list[list[int]]:
     """Groups of ``rules.size`` (sizes per ``plan_sizes``) for the eligible people.
 
-    Rule-breaking groups can remain only when the block has no valid arrangement;
-    the caller takes the offending people out and reports them.
+    Blocks are independent, each with its own seed, so with several CPUs they are
+    solved in forked worker processes and the result does not depend on how many.
+    Rule-breaking groups can remain only when a block has no valid arrangement; the
+    caller takes the offending people out and reports them.
     """
     s = settings or GroupSettings()
     t = timings if timings is not None else {}
@@ -360,7 +380,7 @@ def match_groups(
         classes = [eligible[locs == v] for v in np.unique(locs)]
     else:
         classes = [eligible]
-    out: list[list[int]] = []
+    tasks: list[tuple[IntArray, list[int], int]] = []
     for members in classes:
         sizes = plan_sizes(members.size, size)
         if not sizes:
@@ -374,6 +394,20 @@ def match_groups(
             part = sizes[k : k + per]
             idx = perm[start : start + sum(part)]
             start += sum(part)
-            out.extend(_solve_block(_block_arrays(c, idx), part, rng, s))
+            tasks.append((idx, part, int(rng.integers(0, 2**62))))
+    workers = workers_available(s.workers)
+    out: list[list[int]] = []
+    big = sum(idx.size for idx, _, _ in tasks) >= 4 * s.block_size
+    if workers > 1 and len(tasks) >= 2 and big and "fork" in mp.get_all_start_methods():
+        _FORK_STATE.update(c=c, tasks=tasks, s=s)
+        try:
+            with mp.get_context("fork").Pool(min(workers, len(tasks))) as pool:
+                for groups in pool.map(_solve_task, range(len(tasks)), chunksize=1):
+                    out.extend(groups)
+        finally:
+            _FORK_STATE.clear()
+    else:
+        for idx, part, seed in tasks:
+            out.extend(_solve_block(_block_arrays(c, idx), part, np.random.default_rng(seed), s))
     t["groups_search"] = time.perf_counter() - t0
     return out

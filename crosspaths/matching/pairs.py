@@ -169,7 +169,10 @@ def _solve_chunk(ks: list[int]) -> list[IntArray]:
 
 
 def workers_available(requested: int | None) -> int:
-    """Processes for the block phase: as asked, else the CPUs this process may use (max 4)."""
+    """Processes for the block phase: as asked, else ``CROSSPATHS_MATCH_WORKERS``, else
+    the CPUs this process may use (at most 4). 1 means no worker processes at all."""
+    if requested is None and os.environ.get("CROSSPATHS_MATCH_WORKERS", "").isdigit():
+        requested = int(os.environ["CROSSPATHS_MATCH_WORKERS"])
     if requested is not None:
         return max(1, requested)
     try:
@@ -292,9 +295,10 @@ def _polish(c: Cohort, mate: IntArray, rounds: int, rng: np.random.Generator) ->
         half = perm.size // 2
         a, c1 = perm[:half], perm[half : 2 * half]
         b, d = mate[a], mate[c1]
-        old = _pair_value(c, a, b) + _pair_value(c, c1, d)
-        opt1 = _pair_value(c, a, c1) + _pair_value(c, b, d)
-        opt2 = _pair_value(c, a, d) + _pair_value(c, b, c1)
+        # Waiting bonuses do not change (the same people stay matched): scores only.
+        old = pair_scores(c, a, b) + pair_scores(c, c1, d)
+        opt1 = pair_scores(c, a, c1) + pair_scores(c, b, d)
+        opt2 = pair_scores(c, a, d) + pair_scores(c, b, c1)
         ok1 = pair_rules_ok(c, a, c1) & pair_rules_ok(c, b, d)
         ok2 = pair_rules_ok(c, a, d) & pair_rules_ok(c, b, c1)
         gain1 = np.where(ok1, opt1 - old, -np.inf)
@@ -306,10 +310,6 @@ def _polish(c: Cohort, mate: IntArray, rounds: int, rng: np.random.Generator) ->
         for t, x, y, u, v in ((take1, a, c1, b, d), (take2, a, d, b, c1)):
             x, y, u, v = x[t], y[t], u[t], v[t]
             mate[x], mate[y], mate[u], mate[v] = y, x, v, u
-
-
-def _pair_value(c: Cohort, i: IntArray, j: IntArray) -> FloatArray:
-    return pair_scores(c, i, j)
 
 
 def trio_ok(c: Cohort, r: IntArray, a: IntArray, b: IntArray) -> BoolArray:

@@ -169,6 +169,7 @@ BAD_INPUTS = [
         ("--blocked", "{t}/blocked.csv"),
         "blocked.csv, row 2, column 'other_id'",
     ),
+    ("output folder missing", lambda t: None, ("-o", "{t}/nope/out.csv"), "no such folder"),
     ("size below two", lambda t: None, ("--size", "1"), "the group size must be at least 2"),
     ("bad round date", lambda t: None, ("--date", "tomorrow"), "'tomorrow' is not a date"),
 ]
@@ -191,7 +192,8 @@ def test_bad_input_exits_2_names_file_row_and_column_and_writes_nothing(  # type
     spoil(files)
     out, report = files / "out.csv", files / "report.json"
     args = [a.format(t=files) for a in extra]
-    argv = ["match", str(files / "roster.csv"), *args, "-o", str(out), "--report", str(report)]
+    # The case's own arguments come last, so they override the default outputs.
+    argv = ["match", str(files / "roster.csv"), "-o", str(out), "--report", str(report), *args]
     assert _exit_code(argv) == 2
     assert message in capsys.readouterr().err
     assert not out.exists() and not report.exists()

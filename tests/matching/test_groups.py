@@ -83,3 +83,20 @@ def test_it_has_fewer_repeats_and_same_department_pairs_than_random_groups():
     assert result.metrics["same_department_pairs"] < 15
     assert result.metrics["repeats"] < 10
     assert result.metrics["placed"] == 200
+
+
+def test_people_without_a_time_zone_fit_any_virtual_group():
+    people = [person(f"n{k}", timezone="") for k in range(3)]
+    people.append(person("tk", location="Tokyo", timezone="Asia/Tokyo"))
+    result = match(people, rules=Rules(size=4), on=ON)
+    assert result.metrics["placed"] == 4
+
+
+def test_it_reports_who_cannot_join_any_group():
+    people = [person(f"b{k}") for k in range(6)]
+    people.append(person("hans", name="Hans", languages=frozenset({"de"})))
+    result = match(people, rules=Rules(size=3, mode="in-person"), on=ON)
+    (out,) = result.left_out
+    assert (out.person_id, out.code) == ("hans", "no_shared_language")
+    assert out.text == "the only German-only speaker in Berlin"
+    assert sorted(len(g.members) for g in result.groups) == [3, 3]

@@ -206,3 +206,26 @@ def test_it_reaches_at_least_99_5_percent_of_the_exact_optimum(seed):
     assert len(result.groups) == len(exact)  # as many placed as the maximum matching
     got = sum(g.score for g in result.groups)
     assert got >= 0.995 * best
+
+
+def test_who_waited_longest_is_not_the_one_left_out():
+    # Every two share a language, no three do: one of them must wait again.
+    people = [
+        person("a", languages=frozenset({"de", "en"})),
+        person("b", languages=frozenset({"en", "ja"}), waited_rounds=2),
+        person("c", languages=frozenset({"ja", "de"})),
+    ]
+    result = match(people, on=ON)
+    assert "b" in result.groups[0].members
+    assert len(result.left_out) == 1
+
+
+def test_worker_processes_give_the_same_pairs_as_one_process():
+    people, history = _roster(200, 5)
+    serial = match(
+        people, history=history, on=ON, pair_settings=PairSettings(block_size=20, workers=1)
+    )
+    forked = match(
+        people, history=history, on=ON, pair_settings=PairSettings(block_size=20, workers=2)
+    )
+    assert [g.members for g in serial.groups] == [g.members for g in forked.groups]
