@@ -28,9 +28,10 @@ class Command(BaseCommand):
         parser.add_argument("--date", help="the round's date, YYYY-MM-DD (default: today)")
         parser.add_argument("--publish", action="store_true", help="publish it right away")
 
-    def handle(self, *args: Any, program: str, org: str | None, date: str | None, publish: bool, **options: Any) -> None:  # fmt: skip
-        chosen = self._program(program, org)
-        day = self._date(date)
+    def handle(self, *args: Any, **options: Any) -> None:
+        chosen = self._program(options["program"], options["org"])
+        day = self._date(options["date"])
+        publish = options["publish"]
         try:
             rnd = round_draft(program=chosen, on=day)
         except ValidationError as e:
