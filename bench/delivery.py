@@ -189,6 +189,7 @@ def main() -> None:
         timings["deliver (incl. worker start)"] = time.perf_counter() - t
         worker_peaks = [peak_rss_mib(w.pid) for w in workers]
         sent = Message.objects.filter(kind="intro", status="sent").count()
+        groups = rnd.matches.count()
     finally:
         for w in workers:
             w.send_signal(signal.SIGTERM)
@@ -212,7 +213,7 @@ def main() -> None:
     print(f"|{'-' * 36}|{'-' * 16}|")
     rows = [
         ("people in the round", f"{len(people):,}"),
-        ("groups", f"{rnd.matches.count():,}"),
+        ("groups", f"{groups:,}"),
         ("introductions sent (status sent)", f"{sent:,} / {intros:,}"),
         ("received by the sink", f"{sink.count:,}"),
         ("  of which with an .ics invitation", f"{sink.with_ics:,}"),

@@ -7,6 +7,7 @@ ready ``EmailMultiAlternatives``; the outbox decides when and whether to send it
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.mime.text import MIMEText
 from typing import Any
 from urllib.parse import urlparse
@@ -50,7 +51,7 @@ def conversation_starter(match: Match) -> str:
     return starters[(match.pk or 0) % len(starters)]
 
 
-def when(moment, person: Person) -> str:  # type: ignore[no-untyped-def]
+def when(moment: datetime, person: Person) -> str:
     """A moment in the person's own zone and language: "Wednesday, 2. Dezember 2026, 10:00"."""
     local = moment.astimezone(ZoneInfo(person.effective_timezone))
     return "{}, {}, {}".format(
@@ -108,7 +109,9 @@ def _render(kind: str, context: dict[str, Any]) -> tuple[str, str, str]:
     return " ".join(subject.split()), text, html
 
 
-def _email(message: Message, subject: str, text: str, html: str, reply_to: list[str]):  # type: ignore[no-untyped-def]
+def _email(
+    message: Message, subject: str, text: str, html: str, reply_to: list[str]
+) -> EmailMultiAlternatives:
     host = urlparse(settings.SITE_URL).hostname or "crosspaths.invalid"
     person = message.person
     to = f"{person.name} <{person.email}>" if person.name else person.email

@@ -50,7 +50,9 @@ def _key(kind: str, match_id: int, person_id: int, suffix: str = "") -> str:
     return f"{kind}:{match_id}:{person_id}{suffix}"
 
 
-def _later_messages(match: Match, person_id: int, now: datetime) -> list[Message]:
+def _later_messages(
+    match: Match, person_id: int, now: datetime, round_moment: datetime
+) -> list[Message]:
     """The reminder (a day before the slot, if that is still ahead) and the check-in
     (an hour after the slot; a week after the round when there is no slot)."""
     org_id = match.organization_id
@@ -70,7 +72,7 @@ def _later_messages(match: Match, person_id: int, now: datetime) -> list[Message
             )
         checkin = (match.suggested_end or match.suggested_start) + timedelta(hours=1)
     else:
-        checkin = max(now, _round_moment(match.round)) + timedelta(days=7)
+        checkin = max(now, round_moment) + timedelta(days=7)
     out.append(
         Message(
             organization_id=org_id,
@@ -99,6 +101,7 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
     publishing transaction; delivery of the introductions is handed to workers when
     that transaction commits. Returns the number of rows written."""
     lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    moment = _round_moment(round)
     matches = {m.pk: m for m in Match.objects.filter(round=round).select_related("round__program")}
     rows: list[Message] = []
     for match_id, person_id in MatchMember.objects.filter(round=round).values_list(
@@ -116,7 +119,7 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
                 lease_until=lease,
             )
         )
-        rows.extend(_later_messages(match, person_id, now))
+        rows.extend(_later_messages(match, person_id, now, moment))
     Message.objects.bulk_create(rows, batch_size=2000)
     intro_ids = [m.pk for m in rows if m.kind == Kind.INTRO]
     transaction.on_commit(lambda: _enqueue(intro_ids))
@@ -145,7 +148,8 @@ def outbox_write_reschedule(*, match: Match, now: datetime) -> int:
     Message.objects.filter(
         match=match, kind__in=[Kind.REMINDER, Kind.CHECKIN], status=Status.QUEUED, attempts=0
     ).delete()
-    later = [m for pid in members for m in _later_messages(match, pid, now)]
+    moment = _round_moment(match.round)
+    later = [m for pid in members for m in _later_messages(match, pid, now, moment)]
     Message.objects.bulk_create(later, ignore_conflicts=True)
     ids = list(
         Message.objects.filter(
@@ -327,16 +331,23 @@ def messages_deliver(*, message_ids: Sequence[int]) -> DeliveryReport:
         ).values_list("program_id", "person_id")
     )
     connection = get_connection()
+    # A sent message is marked sent in the same commit that claims the next one: one
+    # commit per message instead of two, and still at most one message in doubt.
+    delivered: Message | None = None
     try:
         for index, message in enumerate(batch):
             now = timezone.now()
-            claimed = Message.objects.filter(
-                pk=message.pk, status=Status.QUEUED, next_attempt_at__lte=now
-            ).update(
-                status=Status.SENDING,
-                attempts=F("attempts") + 1,
-                lease_until=now + _seconds("MAIL_SEND_LEASE_SECONDS"),
-            )
+            with transaction.atomic():
+                if delivered is not None:
+                    _finish(delivered, Status.SENT)
+                    delivered = None
+                claimed = Message.objects.filter(
+                    pk=message.pk, status=Status.QUEUED, next_attempt_at__lte=now
+                ).update(
+                    status=Status.SENDING,
+                    attempts=F("attempts") + 1,
+                    lease_until=now + _seconds("MAIL_SEND_LEASE_SECONDS"),
+                )
             if not claimed:
                 report.not_mine += 1
                 continue
@@ -358,9 +369,11 @@ def messages_deliver(*, message_ids: Sequence[int]) -> DeliveryReport:
                     _release([m.pk for m in batch[index + 1 :]], now)
                     break
                 continue
-            _finish(message, Status.SENT)
+            delivered = message
             report.sent += 1
     finally:
+        if delivered is not None:
+            _finish(delivered, Status.SENT)
         connection.close()
     return report
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 
 from crosspaths.matching.types import PastGroup, Rules, Weights
 from crosspaths.matching.types import Person as EnginePerson
@@ -131,7 +131,7 @@ def audience_filter(audience: dict[str, Any], *, on: date, prefix: str = "") -> 
     return q
 
 
-def eligible_enrollments(program: Program, *, on: date):  # type: ignore[no-untyped-def]
+def eligible_enrollments(program: Program, *, on: date) -> QuerySet[Enrollment]:
     """Enrollments whose person takes part on ``on``: enrolled, not left, not paused,
     still with the company, and in the program's audience."""
     return (

@@ -9,7 +9,7 @@ saving changes move the UTC time and not the local one.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.translation import gettext as _
@@ -49,7 +49,10 @@ def first_date(program: Program) -> date:
 
 def run_at(program: Program, day: date) -> datetime:
     """The moment (UTC) a round on local date ``day`` goes out."""
-    local = datetime.combine(day, program.time, tzinfo=zone_of(program))
+    at = program.time
+    if isinstance(at, str):  # the model's default before the row is read back
+        at = time.fromisoformat(at)
+    local = datetime.combine(day, at, tzinfo=zone_of(program))
     return local.astimezone(UTC)
 
 

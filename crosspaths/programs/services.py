@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from crosspaths.matching import explain_group, hard_rule_problems, match
 from crosspaths.matching.explain import organizer_order
+from crosspaths.matching.types import PastGroup, Reason, Rules, Weights
 from crosspaths.matching.types import Person as EnginePerson
-from crosspaths.matching.types import Reason
 from crosspaths.meetings.slots import Free, search_start, suggested_slot
 
 from . import scheduling
@@ -58,8 +58,13 @@ class RoundExists(ValidationError):
 
 
 def video_link(template: str) -> str:
-    """A meeting room nobody can guess: 128 random bits in the organization's template."""
-    return template.replace("{room}", secrets.token_hex(16))
+    """A meeting room nobody can guess: 128 random bits in the organization's template.
+    A template without ``{room}`` would give every group the same room, so the room
+    is appended to it instead."""
+    room = secrets.token_hex(16)
+    if "{room}" not in template:
+        return f"{template.rstrip('/')}/crosspaths-{room}"
+    return template.replace("{room}", room)
 
 
 def _reason_dicts(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
@@ -271,7 +276,21 @@ def _load_edit(rnd: Round, person_ids: Sequence[int], match_ids: Sequence[int]) 
     return edit
 
 
-def _check_and_apply(edit: _Edit, new_groups: dict[int, list[int]], moves: dict[int, int | None]):  # type: ignore[no-untyped-def]
+@dataclass(frozen=True)
+class _Explain:
+    """What re-explaining an edited group needs."""
+
+    program: Program
+    day: date
+    history: list[PastGroup]
+    rules: Rules
+    weights: Weights
+    where: dict[int, Whereabouts]
+
+
+def _check_and_apply(
+    edit: _Edit, new_groups: dict[int, list[int]], moves: dict[int, int | None]
+) -> None:
     """Refuse the edit if any changed group breaks a hard rule, else write it: members
     moved, left-out rows adjusted, changed groups re-explained, organizer kept when
     still there, suggested slot recomputed."""
@@ -304,8 +323,14 @@ def _check_and_apply(edit: _Edit, new_groups: dict[int, list[int]], moves: dict[
     if errors:
         raise ValidationError(errors)
 
-    weights = program_weights(program)
-    where = people_whereabouts(org_id, everyone)
+    context = _Explain(
+        program=program,
+        day=rnd.date,
+        history=history,
+        rules=rules,
+        weights=program_weights(program),
+        where=people_whereabouts(org_id, everyone),
+    )
     for person_id, target in moves.items():
         seat = edit.seats[person_id]
         if target is None:
@@ -330,20 +355,26 @@ def _check_and_apply(edit: _Edit, new_groups: dict[int, list[int]], moves: dict[
                     organization_id=org_id, match_id=target, round=rnd, person_id=person_id
                 )
     for match_id, group in new_groups.items():
-        _reexplain(edit.matches[match_id], [people[pid] for pid in group], where, history, rules, weights, program, rnd)  # fmt: skip
+        _reexplain(edit.matches[match_id], [people[pid] for pid in group], context)
     _refresh_counts(rnd)
 
 
-def _reexplain(match_obj, members: list[EnginePerson], where, history, rules, weights, program, rnd) -> None:  # type: ignore[no-untyped-def]  # fmt: skip
+def _reexplain(match_obj: Match, members: list[EnginePerson], context: _Explain) -> None:
+    """Score, reasons, organizer (kept while still a member) and slot of a changed group."""
+    program, where = context.program, context.where
     score, reasons = explain_group(
-        members, history=history, rules=rules, weights=weights, on=rnd.date
+        members,
+        history=context.history,
+        rules=context.rules,
+        weights=context.weights,
+        on=context.day,
     )
     ids = [int(p.id) for p in members]
     organizer = match_obj.organizer_id
     if organizer not in ids:
         position = {p.id: k for k, p in enumerate(members)}
         organizer = int(organizer_order(members, position)[0].id)
-    start, end = _slot(program, rnd.date, program.organization.timezone, [where[i] for i in ids])
+    start, end = _slot(program, context.day, program.organization.timezone, [where[i] for i in ids])
     if (start, end) != (match_obj.suggested_start, match_obj.suggested_end):
         match_obj.sequence += 1
     match_obj.suggested_start, match_obj.suggested_end = start, end

@@ -70,3 +70,21 @@ def test_unknown_preferences_and_audience_filters_are_named(cast):
     assert f.errors["weights"][0].startswith("Unknown preference 'diferent_department'")
     assert f.errors["weights"][1] == "The preference 'never_met' must be a number of 0 or more."
     assert f.errors["audience"][0].startswith("Unknown audience filter 'dept'")
+
+
+def test_the_django_admin_refuses_a_group_of_one_with_the_same_message(client, cast):
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("op", "op@example.com", "pw")
+    client.login(username="op", password="pw")
+    data = {
+        **VALID,
+        "organization": cast.org.pk,
+        "group_size": "1",
+        "starts_on": "2026-11-30",
+        "time": "09:00",
+    }
+    response = client.post("/admin/programs/program/add/", data)
+    assert response.status_code == 200
+    assert "A group needs at least two people." in response.content.decode()
+    assert not Program.objects.exists()

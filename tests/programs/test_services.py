@@ -206,3 +206,14 @@ def test_a_reschedule_moves_the_slot_raises_the_sequence_and_tells_everyone(prog
     assert notes.count() == m.members.count()
     checkin = Message.objects.get(match=m, kind="checkin", person=m.organizer)
     assert checkin.next_attempt_at == start + timedelta(minutes=30, hours=1)
+
+
+def test_a_video_template_without_a_room_still_gives_every_group_its_own_room():
+    from crosspaths.programs.services import video_link
+
+    a, b = (
+        video_link("https://video.example.com/rooms/"),
+        video_link("https://video.example.com/rooms"),
+    )
+    assert a.startswith("https://video.example.com/rooms/crosspaths-") and a != b
+    assert video_link("https://meet.jit.si/x-{room}").startswith("https://meet.jit.si/x-")
