@@ -1,12 +1,17 @@
 """The pages behind the check-in links of the e-mails: no sign-in, one click records
 the answer, then an optional rating and comment. A forged or expired link gets a
-friendly page, never an error."""
+friendly page, never an error.
+
+Opening a link does not write by itself: the page it opens confirms the answer with a
+POST that a two-line script sends at once (a button without JavaScript). Corporate
+mail scanners open every link of a message with GET and run no script; if GET
+recorded, they would answer "we met" and "it did not happen" for everyone."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_http_methods
@@ -15,7 +20,7 @@ from crosspaths.programs.models import MatchMember
 
 from .forms import FeedbackForm
 from .models import CheckIn
-from .services import checkin_record
+from .services import checkin_ensure_open, checkin_record
 from .tokens import BadToken, checkin_member_id
 
 ANSWERS = {"met": True, "missed": False}
@@ -32,9 +37,9 @@ def _invalid(request: HttpRequest, *, expired: bool) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def checkin(request: HttpRequest, token: str, answer: str) -> HttpResponse:
-    """GET records the answer of the link (clicking it again changes nothing; clicking
-    the other link changes the answer); POST adds the optional rating and comment.
-    HEAD only looks, so link checkers that probe with HEAD record nothing."""
+    """GET shows the answer of the link, asking the browser to confirm it when it is not
+    recorded yet; POST ``confirm`` records it (again changes nothing, the other link
+    changes the answer); POST with the form adds the optional rating and comment."""
     if answer not in ANSWERS:
         raise Http404
     try:
@@ -57,8 +62,15 @@ def checkin(request: HttpRequest, token: str, answer: str) -> HttpResponse:
         form = FeedbackForm(
             initial={"rating": existing.rating, "comment": existing.comment} if existing else None
         )
+        pending = existing is None or existing.met != met
         try:
+            checkin_ensure_open(member=member)
+            if request.method == "POST" and "confirm" in request.POST:
+                if pending:
+                    checkin_record(member=member, met=met)
+                return redirect(request.path)
             if request.method == "POST":
+                pending = False  # a person filling in the form: show it, errors and all
                 form = FeedbackForm(request.POST)
                 if form.is_valid():
                     checkin_record(
@@ -68,8 +80,6 @@ def checkin(request: HttpRequest, token: str, answer: str) -> HttpResponse:
                         comment=form.cleaned_data["comment"],
                     )
                     saved = True
-            elif request.method == "GET" and (existing is None or existing.met != met):
-                checkin_record(member=member, met=met)
         except ValidationError as e:
             return render(
                 request, "meetings/checkin_closed.html", {"message": " ".join(e.messages)}
@@ -86,6 +96,7 @@ def checkin(request: HttpRequest, token: str, answer: str) -> HttpResponse:
             "program": member.match.round.program,
             "form": form,
             "saved": saved,
+            "pending": pending,
             "other_url": reverse("meetings:checkin", args=[token, "missed" if met else "met"]),
         }
         return render(request, "meetings/checkin.html", context)

@@ -28,6 +28,18 @@ def member(cast):
     )
 
 
+def test_the_page_confirms_the_link_by_itself_without_a_second_click(page, live_server, member):
+    """Scripts off (as in a mail scanner): opening the link records nothing; the button does."""
+    context = page.context.browser.new_context(java_script_enabled=False)
+    scanner = context.new_page()
+    scanner.goto(f"{live_server.url}/meet/c/{checkin_token(member.pk)}/missed/")
+    assert not CheckIn.objects.exists()
+    scanner.get_by_role("button", name="Yes, it did not happen").click()
+    expect(scanner.get_by_role("heading", name="Thanks for letting us know.")).to_be_visible()
+    assert CheckIn.objects.get(member=member).met is False
+    context.close()
+
+
 def test_we_met_then_a_rating_with_the_keyboard(page, live_server, member):
     page.goto(f"{live_server.url}/meet/c/{checkin_token(member.pk)}/met/")
     expect(page.get_by_role("heading", name="Thanks, Bob Brandt: glad you met!")).to_be_visible()

@@ -28,31 +28,53 @@ def url(member, answer="met", token=None):
     return reverse("meetings:checkin", args=[token or checkin_token(member.pk), answer])
 
 
+def click(client, member, answer="met"):
+    """What a browser does with the link: open it, then the page confirms with a POST."""
+    page = client.get(url(member, answer))
+    assert 'id="checkin-confirm"' in page.content.decode()
+    assert "meetings/checkin-confirm.js" in page.content.decode()
+    return client.post(url(member, answer), {"confirm": "1"}, follow=True)
+
+
 def test_one_click_records_that_we_met_without_signing_in(client, member):
-    response = client.get(url(member))
+    response = click(client, member)
     assert response.status_code == 200
     assert CheckIn.objects.get(member=member).met is True
     assert "Chidi Okafor" in response.content.decode()
 
 
+def test_a_mail_scanner_opening_both_links_records_nothing(client, member):
+    for answer in ("met", "missed", "met"):
+        assert client.get(url(member, answer)).status_code == 200
+    assert not CheckIn.objects.exists()
+
+
+def test_confirming_twice_changes_nothing(client, member):
+    click(client, member)
+    client.post(url(member), {"rating": "5", "comment": "x"})
+    click_again = client.post(url(member), {"confirm": "1"})
+    assert click_again.status_code == 302
+    assert CheckIn.objects.get(member=member).rating == 5
+
+
 def test_the_page_speaks_the_members_language(client, member, cast):
     cast.bob.language = "de"
     cast.bob.save()
-    response = client.get(url(member))
+    response = click(client, member)
     assert '<html lang="de">' in response.content.decode()
     assert "Schön, dass Sie sich getroffen haben" in response.content.decode()
 
 
 def test_it_did_not_happen_is_recorded_and_can_be_changed(client, member):
-    client.get(url(member, "missed"))
+    click(client, member, "missed")
     assert CheckIn.objects.get(member=member).met is False
-    client.get(url(member, "met"))
+    click(client, member, "met")
     assert CheckIn.objects.get(member=member).met is True
     assert CheckIn.objects.count() == 1
 
 
 def test_a_rating_and_comment_can_follow(client, member):
-    client.get(url(member))
+    click(client, member)
     response = client.post(url(member), {"rating": "4", "comment": " Lovely chat. "})
     assert "Your feedback is saved." in response.content.decode()
     checkin = CheckIn.objects.get(member=member)
@@ -61,7 +83,8 @@ def test_a_rating_and_comment_can_follow(client, member):
 
 def test_clicking_the_link_again_keeps_the_rating(client, member):
     client.post(url(member), {"rating": "5", "comment": ""})
-    client.get(url(member))
+    response = client.get(url(member))
+    assert 'id="checkin-confirm"' not in response.content.decode()  # already answered
     assert CheckIn.objects.get(member=member).rating == 5
 
 
