@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .explain import group_reasons, left_out_reason, organizer_order
+from .explain import group_reasons, left_out_reasons, organizer_order
 from .features import (
     BoolArray,
     Cohort,
@@ -314,8 +314,10 @@ def _match(
     timings["reasons"] = time.perf_counter() - t2
     t3 = time.perf_counter()
     left: list[LeftOut] = []
-    for p in np.flatnonzero(~placed).tolist():
-        code, text = left_out_reason(c, p, eligible, placed)
+    missing = np.flatnonzero(~placed)
+    for p, (code, text) in zip(
+        missing.tolist(), left_out_reasons(c, missing, eligible), strict=True
+    ):
         left.append(LeftOut(person_id=people[p].id, code=code, text=text))
     timings["left_out"] = time.perf_counter() - t3
     metrics = _metrics(c, index_groups, scores, left, c.n)
