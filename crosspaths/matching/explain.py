@@ -210,7 +210,7 @@ def hard_rule_problems(
     cutoff = on.toordinal() - 7 * rules.cooldown_weeks
     last_met: dict[frozenset[str], date] = {}
     for g in history:
-        if g.date > on or g.date.toordinal() <= cutoff:
+        if ids.isdisjoint(g.members) or g.date > on or g.date.toordinal() <= cutoff:
             continue
         inside = [m for m in g.members if m in ids]
         for a, b in combinations(inside, 2):
