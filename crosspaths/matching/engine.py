@@ -294,7 +294,7 @@ def _match(
         pool = np.setdiff1d(eligible, hopeless)
         groups = match_groups(c, pool, rng, group_settings, timings)
     t2 = time.perf_counter()
-    groups, _ = _drop_rule_breakers(c, groups)
+    groups, dropped = _drop_rule_breakers(c, groups)
     placed = np.zeros(c.n, dtype=bool)
     for g in groups:
         placed[g] = True
@@ -321,6 +321,9 @@ def _match(
         left.append(LeftOut(person_id=people[p].id, code=code, text=text))
     timings["left_out"] = time.perf_counter() - t3
     metrics = _metrics(c, index_groups, scores, left, c.n)
+    # People the final rule check took out of a rule-breaking group (0 when the
+    # search found a valid arrangement for everyone it placed).
+    metrics["dropped_by_final_check"] = len(dropped)
     timings["total"] = time.perf_counter() - t0
     metrics["timings"] = {k: round(v, 4) for k, v in timings.items()}
     return Result(groups=result_groups, left_out=left, metrics=metrics, timings=timings)

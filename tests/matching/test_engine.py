@@ -31,6 +31,8 @@ def _check_round(people, history, blocked, rules, seed=0):  # type: ignore[no-un
     assert len(set(placed)) == len(placed)
     assert result.metrics["hard_rule_violations"] == 0
     assert all(x.text and x.code for x in result.left_out)
+    if rules.size == 2:
+        assert result.metrics["dropped_by_final_check"] == 0
     return result
 
 
