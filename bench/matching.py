@@ -57,8 +57,8 @@ import resource, subprocess, sys, time
 t = time.perf_counter()
 code = subprocess.run(sys.argv[1:]).returncode
 wall = time.perf_counter() - t
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(code, wall, rss)
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(code, wall, use.ru_maxrss, use.ru_utime + use.ru_stime)
 """
 
 
@@ -86,6 +86,7 @@ class Row:
     same_dept: int
     objective: float
     exact: float | None
+    cpu: float | None = None
 
 
 def evaluate(c: Cohort, groups: list[list[int]]) -> tuple[int, int, int, int, float]:
@@ -167,9 +168,11 @@ def exact_pairs(c: Cohort) -> list[list[int]]:
 
 def run_cli(
     c: Cohort, folder: Path, case: Case, repeat: int
-) -> tuple[list[list[int]], float, float, list[float]]:
+) -> tuple[list[list[int]], float, float, list[float], float]:
     """Run the CLI ``repeat`` times: the groups, the fastest wall time (the machine is
-    shared, so the minimum is the least disturbed run), the peak memory, all times."""
+    shared, so the minimum is the least disturbed run), the peak memory, all times, and
+    the least CPU time (user + system of the CLI and its workers: barely touched by
+    other load, so it says what an idle machine would take)."""
     out = folder / "out.csv"
     cmd = [
         sys.executable, "-m", "crosspaths.matching", "match", str(folder / "roster.csv"),
@@ -179,22 +182,24 @@ def run_cli(
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     walls: list[float] = []
+    cpus: list[float] = []
     peak = 0.0
     for _ in range(repeat):
         proc = subprocess.run(
             [sys.executable, "-c", _MEASURE, *cmd],
             capture_output=True, text=True, check=True, env=env,
         )  # fmt: skip
-        code, wall, rss = proc.stdout.split()
+        code, wall, rss, cpu = proc.stdout.split()
         if code != "0":
             raise SystemExit(f"crosspaths failed: {proc.stderr}")
         walls.append(float(wall))
+        cpus.append(float(cpu))
         peak = max(peak, int(rss) / 1024)
     groups: dict[str, list[int]] = {}
     with open(out, newline="") as f:
         for row in csv.DictReader(f):
             groups.setdefault(row["group"], []).append(c.index[row["person_id"]])
-    return list(groups.values()), min(walls), peak, walls
+    return list(groups.values()), min(walls), peak, walls, min(cpus)
 
 
 def run_case(case: Case, shuffles: int, repeat: int) -> list[Row]:
@@ -228,12 +233,12 @@ def run_case(case: Case, shuffles: int, repeat: int) -> list[Row]:
         folder = Path(tmp)
         write_roster_csv(folder / "roster.csv", people)
         write_history_csv(folder / "history.csv", history)
-        groups, wall, mb, walls = run_cli(c, folder, case, repeat)
+        groups, wall, mb, walls, cpu = run_cli(c, folder, case, repeat)
     print(f"  [{case.label}, n={case.n:,}] CLI wall times: "
           f"{', '.join(f'{w:.2f}' for w in walls)} s; load {os.getloadavg()[0]:.2f}",
           file=sys.stderr)  # fmt: skip
     rows.append(Row(case.label, "Crosspaths (CLI end to end)", case.n, wall, mb,
-                    *evaluate(c, groups), None))  # fmt: skip
+                    *evaluate(c, groups), None, cpu))  # fmt: skip
     for r in rows:
         r.exact = exact_value
     if case.skewed:
@@ -251,7 +256,8 @@ def _fmt(rows: list[Row]) -> str:
     for r in rows:
         lines.append([
             r.case, r.method, f"{r.n:,}",
-            f"{r.seconds:.2f} s" if r.seconds is not None else "—",
+            (f"{r.seconds:.2f} s" if r.seconds is not None else "—")
+            + (f" (cpu {r.cpu:.2f} s)" if r.cpu is not None else ""),
             f"{r.peak_mb:,.0f} MB" if r.peak_mb is not None else "—",
             str(r.violations), str(r.left_out), str(r.repeats), str(r.same_dept),
             f"{r.objective:,.0f}",
@@ -296,8 +302,9 @@ def main() -> None:
     print(_fmt(rows))
     print(
         f"time: Crosspaths = fastest of {args.repeat} CLI runs (read CSVs -> write CSV and JSON, "
-        "interpreter start included); baselines = in-process compute. peak mem = largest "
-        "resident set of the CLI or one of its workers."
+        "interpreter start included), with the least CPU time of the CLI and its workers; "
+        "baselines = in-process compute. peak mem = largest resident set of the CLI or one "
+        "of its workers."
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .explain import group_reasons, left_out_reason, organizer_order
+from .explain import group_reasons, left_out_reasons, organizer_order
 from .features import (
     BoolArray,
     Cohort,
@@ -131,6 +131,95 @@ def _drop_rule_breakers(c: Cohort, groups: list[list[int]]) -> tuple[list[list[i
             g = []
         groups[k] = g
     return [g for g in groups if g], dropped
+
+
+def _fits(c: Cohort, p: int, t: IntArray) -> BoolArray:
+    """For each row of the padded group table ``t`` (dummy = c.n): may ``p`` join it?"""
+    dummy = c.n
+    real = t != dummy
+    safe = np.where(real, t, 0)
+    ok = np.where(real, pair_rules_ok(c, np.int64(p), safe, group_level=True), True).all(axis=1)  # type: ignore[arg-type]
+    lang = np.concatenate([c.lang, np.full((1, c.lang.shape[1]), ~np.uint64(0))])
+    common = np.bitwise_and.reduce(lang[t], axis=1) & c.lang[p]
+    ok &= np.any(common != 0, axis=-1)
+    if c.mode == "virtual":
+        start = np.maximum(np.where(real, c.start_utc[safe], -(10**6)).max(axis=1), c.start_utc[p])
+        end = np.minimum(np.where(real, c.end_utc[safe], 10**6).min(axis=1), c.end_utc[p])
+        ok &= end - start >= c.rules.min_overlap_minutes
+    return np.asarray(ok)
+
+
+def _place_leftovers(c: Cohort, groups: list[list[int]], unplaced: list[int]) -> list[list[int]]:
+    """Put unplaced people into groups with room (up to size + 1) where every rule
+    holds, best score first; then make new groups of at least max(2, size - 1) from
+    those still unplaced who may all meet. Never breaks a rule."""
+    if not unplaced:
+        return groups
+    size = c.rules.size
+    others = set(unplaced)
+    for p in unplaced:
+        if not groups:
+            break
+        t = _table(groups, c.n)
+        room = (t != c.n).sum(axis=1) < size + 1
+        ok = room & _fits(c, p, t)
+        if not ok.any():
+            continue
+        safe = np.where(t != c.n, t, 0)
+        gain = np.where(t != c.n, pair_scores(c, np.full(t.shape, p), safe), 0.0).sum(axis=1)
+        k = int(np.argmax(np.where(ok, gain, -np.inf)))
+        groups[k] = [*groups[k], p]
+        others.discard(p)
+    smallest = max(2, size - 1)
+    rest = [p for p in unplaced if p in others]
+    # Then a new group around each one, taking members from groups that can spare
+    # them (a group minus a member keeps every rule, so only the new group is checked).
+    for p in list(rest):
+        if not groups:
+            break
+        t = _table(groups, c.n)
+        real = t != c.n
+        spare = real.sum(axis=1) - smallest
+        safe = np.where(real, t, 0)
+        fits = real & pair_rules_ok(c, np.int64(p), safe) & (spare[:, None] > 0)  # type: ignore[arg-type]
+        if fits.sum() < smallest - 1:
+            continue
+        gain = pair_scores(c, np.full(t.shape, p), safe)
+        rows, cols = np.nonzero(fits)
+        gains = gain[rows, cols]
+        group, taken, left = [p], [], spare.copy()
+        open_ = np.ones(rows.size, dtype=bool)
+        while len(group) < smallest and open_.any():
+            # From the group that can spare most, the best-scoring member that fits.
+            rank = np.where(open_ & (left[rows] > 0), left[rows] * 1e6 + gains, -np.inf)
+            k = int(np.argmax(rank))
+            if not np.isfinite(rank[k]):
+                break
+            open_[k] = False
+            g, m = int(rows[k]), int(t[rows[k], cols[k]])
+            if _fits(c, m, _table([group], c.n))[0]:
+                group.append(m)
+                taken.append((g, m))
+                left[g] -= 1
+        if len(group) < smallest:
+            continue
+        for g, m in taken:
+            groups[g] = [x for x in groups[g] if x != m]
+        groups.append(group)
+        rest.remove(p)
+    while len(rest) >= smallest:
+        group = [rest[0]]
+        for q in rest[1:]:
+            if len(group) == size:
+                break
+            if _fits(c, q, _table([group], c.n))[0]:
+                group.append(q)
+        if len(group) >= smallest:
+            groups.append(group)
+            rest = [p for p in rest if p not in group]
+        else:
+            rest = rest[1:]
+    return groups
 
 
 def _problem_count(c: Cohort, g: list[int]) -> int:
@@ -294,7 +383,11 @@ def _match(
         pool = np.setdiff1d(eligible, hopeless)
         groups = match_groups(c, pool, rng, group_settings, timings)
     t2 = time.perf_counter()
-    groups, _ = _drop_rule_breakers(c, groups)
+    groups, dropped = _drop_rule_breakers(c, groups)
+    # Whoever the search could not place may still fit a group with room to spare, or
+    # a new group: placing people comes before group sizes.
+    unplaced = sorted(set(range(c.n)) - {m for g in groups for m in g})
+    groups = _place_leftovers(c, groups, unplaced)
     placed = np.zeros(c.n, dtype=bool)
     for g in groups:
         placed[g] = True
@@ -314,11 +407,16 @@ def _match(
     timings["reasons"] = time.perf_counter() - t2
     t3 = time.perf_counter()
     left: list[LeftOut] = []
-    for p in np.flatnonzero(~placed).tolist():
-        code, text = left_out_reason(c, p, eligible, placed)
+    missing = np.flatnonzero(~placed)
+    for p, (code, text) in zip(
+        missing.tolist(), left_out_reasons(c, missing, eligible), strict=True
+    ):
         left.append(LeftOut(person_id=people[p].id, code=code, text=text))
     timings["left_out"] = time.perf_counter() - t3
     metrics = _metrics(c, index_groups, scores, left, c.n)
+    # People the final rule check took out of a rule-breaking group (0 when the
+    # search found a valid arrangement for everyone it placed).
+    metrics["dropped_by_final_check"] = len(dropped)
     timings["total"] = time.perf_counter() - t0
     metrics["timings"] = {k: round(v, 4) for k, v in timings.items()}
     return Result(groups=result_groups, left_out=left, metrics=metrics, timings=timings)

@@ -210,7 +210,7 @@ def hard_rule_problems(
     cutoff = on.toordinal() - 7 * rules.cooldown_weeks
     last_met: dict[frozenset[str], date] = {}
     for g in history:
-        if g.date > on or g.date.toordinal() <= cutoff:
+        if ids.isdisjoint(g.members) or g.date > on or g.date.toordinal() <= cutoff:
             continue
         inside = [m for m in g.members if m in ids]
         for a, b in combinations(inside, 2):
@@ -290,65 +290,133 @@ def hard_rule_problems(
     return out
 
 
-def left_out_reason(c: Cohort, p: int, eligible: IntArray, placed: np.ndarray) -> tuple[str, str]:
-    """A code and a concrete sentence for why person ``p`` has no group this round."""
-    person = c.people[p]
-    name = who(person)
-    others = eligible[eligible != p]
-    n_elig = others.size
-    if n_elig == 0:
-        return "alone", f"{name} is the only participant this round"
-    mine = sorted(language_name(x) for x in person.languages)
+MAX_DIAGNOSED = 2000
+
+
+def _speaks(c: Cohort, idx: IntArray) -> np.ndarray:
+    """(people, languages) booleans; people without languages speak every one."""
+    bit = np.arange(max(1, len(c.language_names)))
+    words = c.lang[idx][:, bit // 64]
+    return np.asarray(((words >> (bit % 64).astype(np.uint64)) & np.uint64(1)) == 1)
+
+
+def _only_speaker(mine: list[str]) -> str:
+    return f"{mine[0]}-only speaker" if len(mine) == 1 else f"speaker of {join_words(mine)}"
+
+
+def left_out_reasons(c: Cohort, left: IntArray, eligible: IntArray) -> list[tuple[str, str]]:
+    """A code and a concrete sentence for each person in ``left`` (who got no group).
+
+    The location, language and time checks use counts over the whole round (one
+    pass, then a lookup per person), so a round with many people left out stays
+    fast; only people those checks cannot explain get their partners counted.
+    """
+    out: dict[int, tuple[str, str]] = {}
+    if left.size == 0:
+        return []
+    n_el = eligible.size
+    sp = _speaks(c, eligible)  # (eligible, L)
+    pos = np.full(c.n, -1, dtype=np.int64)
+    pos[eligible] = np.arange(n_el)
+    width = c.rules.work_end_minute - c.rules.work_start_minute - c.rules.min_overlap_minutes
+    start = c.start_utc[eligible]
+    known = c.end_utc[eligible] - start < 2 * (10**6)
     if c.mode == "in-person":
-        here = others[c.loc[others] == c.loc[p]]
-        place = person.location or "an unknown location"
-        if here.size == 0:
-            return "no_one_at_location", f"{name} is the only participant in {place}"
-        share = here[np.any((c.lang[here] & c.lang[p]) != 0, axis=-1)]
-        if share.size == 0:
-            what = f"{mine[0]}-only speaker" if len(mine) == 1 else f"speaker of {join_words(mine)}"
-            return "no_shared_language", f"the only {what} in {place}"
-        pool = share
+        loc_ids, loc_inv = np.unique(c.loc[eligible], return_inverse=True)
+        loc_count = np.bincount(loc_inv)
+        lang_count = np.stack(
+            [
+                np.bincount(loc_inv, weights=sp[:, k], minlength=loc_ids.size)
+                for k in range(sp.shape[1])
+            ],
+            axis=1,
+        )
     else:
-        lang_ok = np.any((c.lang[others] & c.lang[p]) != 0, axis=-1)
-        overlap = np.minimum(c.end_utc[others], c.end_utc[p]) - np.maximum(
-            c.start_utc[others], c.start_utc[p]
-        )
-        time_ok = overlap >= c.rules.min_overlap_minutes
-        if not lang_ok.any():
-            what = f"{mine[0]}-only speaker" if len(mine) == 1 else f"speaker of {join_words(mine)}"
-            return "no_shared_language", f"{name} is the only {what} this round"
-        if not time_ok.any():
-            return (
-                "no_time_overlap",
-                f"no colleague's working hours overlap {name}'s ({person.timezone}) by "
-                f"{c.rules.min_overlap_minutes} minutes",
+        by_lang = [np.sort(start[sp[:, k] & known]) for k in range(sp.shape[1])]
+        open_by_lang = (sp & ~known[:, None]).sum(axis=0)
+        all_known = np.sort(start[known])
+        n_open = int((~known).sum())
+    unexplained: list[int] = []
+    for p in left.tolist():
+        person = c.people[p]
+        name = who(person)
+        k = int(pos[p])
+        mine = sorted(language_name(x) for x in person.languages)
+        if n_el <= 1:
+            out[p] = ("alone", f"{name} is the only participant this round")
+            continue
+        langs = sp[k]
+        if c.mode == "in-person":
+            place = person.location or "an unknown location"
+            li = int(loc_inv[k])
+            if loc_count[li] <= 1:
+                out[p] = ("no_one_at_location", f"{name} is the only participant in {place}")
+            elif not (lang_count[li][langs] >= 2).any():
+                out[p] = ("no_shared_language", f"the only {_only_speaker(mine)} in {place}")
+            else:
+                unexplained.append(p)
+            continue
+        if not (sp[:, langs].sum(axis=0) >= 2).any():
+            out[p] = ("no_shared_language", f"{name} is the only {_only_speaker(mine)} this round")
+            continue
+        if known[k]:
+            s0 = start[k]
+            hours = int(np.searchsorted(all_known, s0 + width, "right")) - int(
+                np.searchsorted(all_known, s0 - width, "left")
             )
-        if not (lang_ok & time_ok).any():
-            return (
-                "no_shared_language_and_hours",
-                f"no colleague shares a language and working hours with {name}",
-            )
-        pool = others[lang_ok & time_ok]
-    valid = pool[pair_rules_ok(c, np.full(pool.size, p), pool)]
-    if valid.size == 0:
-        return (
-            "no_valid_partner",
-            f"everyone who could meet {name} is their manager or report, blocked, or met "
-            f"{name} within the last {c.rules.cooldown_weeks} weeks",
-        )
-    if c.rules.size == 2:
-        return (
-            "odd_one_out",
-            f"odd one out: {name}'s {valid.size} possible partner(s) were all needed in other "
-            "pairs, and no pair could take a third member under the rules",
-        )
-    return (
-        "no_valid_group",
-        f"no group of {max(2, c.rules.size - 1)} to {c.rules.size + 1} could take {name} "
-        f"without breaking a rule ({valid.size} colleague(s) qualify as partners, too few "
-        "who also share a language and hours with each other)",
-    )
+            both = 0
+            for li in np.flatnonzero(langs).tolist():
+                arr = by_lang[li]
+                both = max(
+                    both,
+                    int(np.searchsorted(arr, s0 + width, "right"))
+                    - int(np.searchsorted(arr, s0 - width, "left"))
+                    + int(open_by_lang[li]),
+                )
+            if hours + n_open <= 1:
+                out[p] = (
+                    "no_time_overlap",
+                    f"no colleague's working hours overlap {name}'s ({person.timezone}) by "
+                    f"{c.rules.min_overlap_minutes} minutes",
+                )
+                continue
+            if both <= 1:
+                out[p] = (
+                    "no_shared_language_and_hours",
+                    f"no colleague shares a language and working hours with {name}",
+                )
+                continue
+        unexplained.append(p)
+    # The rest share language, hours and place with someone: count their valid partners
+    # (O(round) each, so only for the first MAX_DIAGNOSED; more means a failed round).
+    for p in unexplained[MAX_DIAGNOSED:]:
+        out[p] = ("not_placed", f"{who(c.people[p])} could not be placed this round")
+    unexplained = unexplained[:MAX_DIAGNOSED]
+    for b in range(0, len(unexplained), 64):
+        batch = np.asarray(unexplained[b : b + 64], dtype=np.int64)
+        counts = pair_rules_ok(c, batch[:, None], eligible[None, :]).sum(axis=1)
+        for p, partners in zip(batch.tolist(), counts.tolist(), strict=True):
+            name = who(c.people[p])
+            if partners == 0:
+                out[p] = (
+                    "no_valid_partner",
+                    f"everyone who could meet {name} is their manager or report, blocked, or "
+                    f"met {name} within the last {c.rules.cooldown_weeks} weeks",
+                )
+            elif c.rules.size == 2:
+                out[p] = (
+                    "odd_one_out",
+                    f"odd one out: {name}'s {partners} possible partner(s) were all needed in "
+                    "other pairs, and no pair could take a third member under the rules",
+                )
+            else:
+                out[p] = (
+                    "no_valid_group",
+                    f"no group of {max(2, c.rules.size - 1)} to {c.rules.size + 1} could take "
+                    f"{name} without breaking a rule ({partners} colleague(s) qualify as "
+                    "partners, too few who also share a language and hours with each other)",
+                )
+    return [out[p] for p in left.tolist()]
 
 
 def explain_group(

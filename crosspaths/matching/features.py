@@ -47,22 +47,25 @@ def _codes(values: Sequence[str]) -> tuple[IntArray, list[str]]:
 
 
 def _bitmasks(sets: Sequence[frozenset[str]], *, empty_is_all: bool) -> tuple[WordArray, list[str]]:
-    """One bit per distinct value, in as many 64-bit words as needed."""
-    table: dict[str, int] = {}
-    for s in sets:
-        for v in sorted(s):
-            table.setdefault(v, len(table))
-    words = max(1, (len(table) + 63) // 64)
+    """One bit per distinct value (in sorted order), in as many 64-bit words as needed.
+
+    Masks are built as Python integers first: NumPy scalar updates per value cost
+    a microsecond each, which adds up to half a second at 100,000 people.
+    """
+    names = sorted(set().union(*sets)) if sets else []
+    table = {v: k for k, v in enumerate(names)}
+    words = max(1, (len(names) + 63) // 64)
+    masks = [sum(1 << table[v] for v in s) for s in sets]
     out = np.zeros((len(sets), words), dtype=np.uint64)
-    for k, s in enumerate(sets):
-        if not s:
-            if empty_is_all:
-                out[k, :] = _ALL_BITS
-            continue
-        for v in s:
-            b = table[v]
-            out[k, b // 64] |= np.uint64(1) << np.uint64(b % 64)
-    return out, list(table)
+    low = (1 << 64) - 1
+    for w in range(words):
+        shift = 64 * w
+        out[:, w] = np.fromiter(
+            ((m >> shift) & low for m in masks), dtype=np.uint64, count=len(masks)
+        )
+    if empty_is_all:
+        out[np.fromiter((not s for s in sets), dtype=bool, count=len(sets))] = _ALL_BITS
+    return out, names
 
 
 def pair_keys(i: IntArray, j: IntArray, n: int) -> IntArray:

@@ -31,6 +31,8 @@ def _check_round(people, history, blocked, rules, seed=0):  # type: ignore[no-un
     assert len(set(placed)) == len(placed)
     assert result.metrics["hard_rule_violations"] == 0
     assert all(x.text and x.code for x in result.left_out)
+    if rules.size == 2:
+        assert result.metrics["dropped_by_final_check"] == 0
     return result
 
 
@@ -90,3 +92,15 @@ def test_group_sizes_follow_the_rule_for_every_count(n, size):  # type: ignore[n
     elif n >= 2 and size >= 3 and size - r <= q + 1:  # else the fewest of size-1
         assert sizes.count(size - 1) == size - r
         assert set(sizes) <= {size - 1, size}
+
+
+def test_leftovers_get_a_new_group_from_members_that_full_groups_can_spare():
+    from crosspaths.matching.engine import _place_leftovers
+
+    from .helpers import person
+
+    people = [person(f"p{k}") for k in range(11)]
+    c = build_cohort(people, rules=Rules(size=4), weights=Weights(), on=ON)
+    groups = _place_leftovers(c, [list(range(5)), list(range(5, 10))], [10])
+    assert sorted(len(g) for g in groups) == [3, 4, 4]
+    assert sorted(m for g in groups for m in g) == list(range(11))

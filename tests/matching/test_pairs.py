@@ -229,3 +229,24 @@ def test_worker_processes_give_the_same_pairs_as_one_process():
         people, history=history, on=ON, pair_settings=PairSettings(block_size=20, workers=2)
     )
     assert [g.members for g in serial.groups] == [g.members for g in forked.groups]
+
+
+def test_it_says_when_nobody_shares_both_a_language_and_working_hours():
+    people = [
+        person("ana", name="Ana", languages=frozenset({"ja"}), timezone="Asia/Tokyo"),
+        person("jp", languages=frozenset({"ja"}), timezone="America/New_York"),
+        person("en1", timezone="Asia/Tokyo"),
+        person("en2", timezone="Asia/Tokyo"),
+    ]
+    result = match(people, on=ON)
+    codes = {x.person_id: (x.code, x.text) for x in result.left_out}
+    assert codes["ana"] == (
+        "no_shared_language_and_hours",
+        "no colleague shares a language and working hours with Ana",
+    )
+
+
+def test_it_names_the_only_speaker_of_a_language_in_a_virtual_round():
+    people = [person("hans", name="Hans", languages=frozenset({"de"})), person("a"), person("b")]
+    (out,) = match(people, on=ON).left_out
+    assert out.text == "Hans is the only German-only speaker this round"
