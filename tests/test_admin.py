@@ -16,3 +16,9 @@ def test_every_admin_list_and_add_page_loads(client, cast, model):
         )
         assert response.status_code in (200, 403), (opts.label, view, response.status_code)
     assert client.get(f"/admin/{opts.app_label}/{opts.model_name}/").status_code == 200
+
+
+def test_nobody_reads_a_persons_private_block_list_in_the_admin():
+    from crosspaths.people.models import BlockedPair
+
+    assert BlockedPair not in admin.site._registry

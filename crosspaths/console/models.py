@@ -1,1 +1,84 @@
-"""Models of the HR admin console (none yet)."""
+"""Models of the HR admin console: roster uploads waiting for review, and the audit log."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from crosspaths.people.models import Organization, Person
+
+
+class RosterUpload(models.Model):
+    """An uploaded roster file between "preview" and "apply".
+
+    The file is kept as CSV text (an XLSX sheet is converted on upload) so the preview
+    and the apply read exactly the same rows, and it belongs to one organization like
+    every other customer row. ``mapping`` says which column of the file feeds which
+    roster column. The text is emptied once applied: the people table holds the data
+    from then on, and a copy of an HR export should not linger.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    text = models.TextField(blank=True)
+    # The file's header as read (in order), and {roster column: file header}.
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("roster upload")
+        verbose_name_plural = _("roster uploads")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class AuditLog(models.Model):
+    """Who changed what, when: written in the same transaction as the change itself,
+    so an entry exists exactly when the change does."""
+
+    class Action(models.TextChoices):
+        ROSTER_IMPORT = "roster.import", _("Roster imported")
+        PERSON_ROLE = "person.role", _("Role changed")
+        PEOPLE_INVITE = "people.invite", _("People invited")
+        PROGRAM_CREATE = "program.create", _("Program created")
+        PROGRAM_UPDATE = "program.update", _("Program changed")
+        ROUND_DRAFT = "round.draft", _("Round previewed")
+        ROUND_MOVE = "round.move", _("Person moved")
+        ROUND_SWAP = "round.swap", _("People swapped")
+        ROUND_PUBLISH = "round.publish", _("Round published")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    # Kept as text too, so the log still says who it was after the person is deleted.
+    actor_name = models.CharField(_("who"), max_length=300, blank=True)
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    target_type = models.CharField(_("target type"), max_length=32, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    summary = models.CharField(_("summary"), max_length=500)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.summary

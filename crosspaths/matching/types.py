@@ -72,6 +72,7 @@ class Rules:
     work_end_minute: int = 17 * 60  # 17:00 local
     level_bound: int = 2
     new_hire_days: int = 90
+    tenured_days: int = 365  # a "tenured colleague" for new-hire welcomes
     waited_cap: int = 4
 
 

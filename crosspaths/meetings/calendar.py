@@ -7,15 +7,18 @@ in everyone's calendar instead of adding a second one.
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from crosspaths.programs.models import Match
+from crosspaths.programs.reasons import reason_text
 
 
 def match_uid(match: Match) -> str:
@@ -39,9 +42,13 @@ def match_calendar(
     an invitation or an update, CANCEL to withdraw it."""
     if match.suggested_start is None:
         return None
-    members = [
-        m.person for m in match.members.select_related("person__location", "person__organization")
-    ]
+    prefetched = getattr(match, "_prefetched_objects_cache", {}).get("members")
+    rows = (
+        prefetched
+        if prefetched is not None
+        else match.members.select_related("person__location", "person__organization")
+    )
+    members = [m.person for m in sorted(rows, key=lambda m: m.pk)]
     organizer = match.organizer or (members[0] if members else None)
     zone = ZoneInfo(organizer.effective_timezone if organizer else "UTC")
     program = match.round.program
@@ -50,7 +57,7 @@ def match_calendar(
         summary = _("%(program)s: %(names)s") % {"program": program.name, "names": names}
         lines = [_("Crosspaths matched you: %(names)s.") % {"names": names}]
         for reason in match.reasons:
-            lines.append("• " + str(reason.get("text", "")))
+            lines.append("• " + reason_text(reason))
         if match.video_link:
             lines.append(_("Video link: %(url)s") % {"url": match.video_link})
         if organizer:
@@ -83,6 +90,16 @@ def match_calendar(
         attendee.params["RSVP"] = vText("TRUE")
         event.add("attendee", attendee, encode=0)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
+    cal.add_component(_vtimezone(str(zone.key), match.suggested_start.year))
     cal.add_component(event)
-    cal.add_missing_timezones()
     return cal.to_ical()
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tzid: str, year: int) -> Timezone:
+    """The VTIMEZONE for a zone around ``year``. Built once per process: computing
+    it from the tz database covers decades by default and costs more than the rest
+    of an e-mail, and the event only needs the rules of its own season."""
+    return Timezone.from_tzid(
+        tzid, first_date=date(year - 1, 1, 1), last_date=date(year + 1, 12, 31)
+    )

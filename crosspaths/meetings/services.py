@@ -11,6 +11,14 @@ from crosspaths.programs.models import MatchMember, Round
 from .models import CheckIn
 
 
+def checkin_ensure_open(*, member: MatchMember) -> None:
+    """Raise ValidationError unless the member's round can be answered (published or
+    closed: people can only say they met once they were told whom to meet)."""
+    status = Round.objects.filter(pk=member.round_id).values_list("status", flat=True).first()
+    if status not in (Round.Status.PUBLISHED, Round.Status.CLOSED):
+        raise ValidationError(_("This round has not been published yet."))
+
+
 @transaction.atomic
 def checkin_record(
     *, member: MatchMember, met: bool, rating: int | None = None, comment: str = ""
@@ -20,9 +28,7 @@ def checkin_record(
     can be answered; a rating is 1 to 5 or nothing."""
     if rating is not None and not 1 <= rating <= 5:
         raise ValidationError({"rating": _("Choose a rating from 1 to 5.")})
-    status = Round.objects.filter(pk=member.round_id).values_list("status", flat=True).first()
-    if status not in (Round.Status.PUBLISHED, Round.Status.CLOSED):
-        raise ValidationError(_("This round has not been published yet."))
+    checkin_ensure_open(member=member)
     checkin, _created = CheckIn.objects.update_or_create(
         member=member,
         defaults={

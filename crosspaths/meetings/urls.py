@@ -1,6 +1,10 @@
-"""URLs of the meetings app (filled in as the app grows)."""
+"""Pages reached from e-mail links; they work without signing in."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "meetings"
-urlpatterns: list = []
+urlpatterns = [
+    path("c/<str:token>/<str:answer>/", views.checkin, name="checkin"),
+]

@@ -1,6 +1,12 @@
-"""URLs of the notify app (filled in as the app grows)."""
+"""URLs of the notify app: the development mailbox (DEBUG only)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notify"
-urlpatterns: list = []
+urlpatterns = [
+    path("dev/mail/", views.dev_mailbox, name="dev_mailbox"),
+    path("dev/mail/<str:letter_id>/", views.dev_letter, name="dev_letter"),
+    path("dev/mail/<str:letter_id>/<int:index>/", views.dev_attachment, name="dev_attachment"),
+]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import BlockedPair, Department, Location, Organization, Person, Team
+from .models import Department, Location, Organization, Person, Team
 
 
 @admin.register(Organization)
@@ -42,8 +42,5 @@ class PersonAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at"]
 
 
-@admin.register(BlockedPair)
-class BlockedPairAdmin(admin.ModelAdmin):
-    list_display = ["person", "other", "organization", "created_at"]
-    list_filter = ["organization"]
-    raw_id_fields = ["person", "other"]
+# BlockedPair is deliberately not registered: a 'please don't pair me with' list is
+# private to the person who wrote it, and operators have no need to read it.

@@ -257,3 +257,53 @@ class BlockedPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ≠ {self.other}"
+
+
+class SignInToken(models.Model):
+    """A single-use link that signs a roster person in: a magic link they asked for, or
+    an invitation HR sent. Only the SHA-256 of the token is stored, so a copy of the
+    database cannot sign anyone in; ``used_at`` is set by a conditional update, so two
+    clicks (or two web nodes) cannot both use it."""
+
+    class Purpose(models.TextChoices):
+        SIGN_IN = "sign_in", _("Sign-in link")
+        INVITATION = "invitation", _("Invitation")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sign_in_tokens")
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    next_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+        indexes = [models.Index(fields=["person", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} for {self.person}"
+
+
+class KeepInTouch(models.Model):
+    """A person's private "keep in touch" mark on someone they met."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="keep_in_touch")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("keep-in-touch mark")
+        verbose_name_plural = _("keep-in-touch marks")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other"], name="keep_in_touch_once"),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("other")), name="keep_in_touch_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.other}"

@@ -27,6 +27,11 @@ def is_admin(person: Person | None) -> bool:
     return person is not None and person.role == Person.Role.ADMIN
 
 
+def is_manager(person: Person | None) -> bool:
+    """An admin or a program manager: someone who sees the console and insights."""
+    return person is not None and person.role in (Person.Role.ADMIN, Person.Role.PROGRAM_MANAGER)
+
+
 def can_manage_program(person: Person | None, program: Any) -> bool:
     """Admins manage every program of their organization; program managers theirs."""
     if person is None or program.organization_id != person.organization_id:
@@ -37,6 +42,48 @@ def can_manage_program(person: Person | None, program: Any) -> bool:
         person.role == Person.Role.PROGRAM_MANAGER
         and program.managers.filter(pk=person.pk).exists()
     )
+
+
+def is_program_manager(person: Person | None) -> bool:
+    return person is not None and person.role == Person.Role.PROGRAM_MANAGER
+
+
+def can_use_console(person: Person | None) -> bool:
+    """The HR console is for admins and program managers; participants never see it."""
+    return is_admin(person) or is_program_manager(person)
+
+
+def can_manage_people(person: Person | None) -> bool:
+    """Roster imports, invitations and roles touch everyone's data: admins only."""
+    return is_admin(person)
+
+
+def can_create_program(person: Person | None) -> bool:
+    """New programs are an organization decision: admins only (managers run theirs)."""
+    return is_admin(person)
+
+
+def can_assign_program_managers(person: Person | None) -> bool:
+    """Who runs a program is the admin's call, so a manager cannot hand theirs on."""
+    return is_admin(person)
+
+
+def can_view_audit_log(person: Person | None) -> bool:
+    """The audit log names everyone's changes across the organization: admins only."""
+    return is_admin(person)
+
+
+def can_change_role(actor: Person | None, person: Person, role: str) -> bool:
+    """Admins change roles in their own organization. Nobody takes the admin role from
+    the organization's last admin, so an organization can never lock itself out."""
+    if not is_admin(actor) or actor.organization_id != person.organization_id:  # type: ignore[union-attr]
+        return False
+    if person.role == Person.Role.ADMIN and role != Person.Role.ADMIN:
+        others = Person.objects.filter(
+            organization_id=person.organization_id, role=Person.Role.ADMIN, active=True
+        ).exclude(pk=person.pk)
+        return others.exists()
+    return True
 
 
 def manageable_programs(person: Person) -> QuerySet[Any]:
@@ -92,12 +139,50 @@ def manager_required(view: View) -> View:
     @person_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        person = request.person  # type: ignore[attr-defined]
-        if person.role not in (Person.Role.ADMIN, Person.Role.PROGRAM_MANAGER):
+        if not can_use_console(request.person):  # type: ignore[attr-defined]
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def manageable_rounds(person: Person) -> QuerySet[Any]:
+    """The rounds of the programs a person may manage."""
+    from crosspaths.programs.models import Round
+
+    return Round.objects.filter(
+        organization=person.organization, program__in=manageable_programs(person)
+    )
+
+
+def program_for_manager(person: Person, pk: Any) -> Any:
+    """The program ``pk`` of the person's organization if they may manage it.
+
+    Another organization's program (or a missing one) is a 404, so ids cannot be probed;
+    one of their own organization they may not manage is a 403."""
+    from django.shortcuts import get_object_or_404
+
+    from crosspaths.programs.models import Program
+
+    program = get_object_or_404(Program, pk=pk, organization=person.organization)
+    if not can_manage_program(person, program):
+        raise PermissionDenied
+    return program
+
+
+def round_for_manager(person: Person, pk: Any) -> Any:
+    """The round ``pk`` of the person's organization if they may manage its program
+    (404 for another organization's round, 403 for one they may not manage)."""
+    from django.shortcuts import get_object_or_404
+
+    from crosspaths.programs.models import Round
+
+    rnd = get_object_or_404(
+        Round.objects.select_related("program"), pk=pk, organization=person.organization
+    )
+    if not can_manage_program(person, rnd.program):
+        raise PermissionDenied
+    return rnd
 
 
 def insights_required(view: View) -> View:

@@ -66,7 +66,12 @@ class Program(models.Model):
         help_text=_("Rounds every two or four weeks count from here."),
     )
     group_size = models.PositiveSmallIntegerField(
-        _("group size"), default=2, validators=[MinValueValidator(2), MaxValueValidator(12)]
+        _("group size"),
+        default=2,
+        validators=[
+            MinValueValidator(2, message=_("A group needs at least two people.")),
+            MaxValueValidator(12, message=_("A group has at most twelve people.")),
+        ],
     )
     # {"departments": [id, ...], "locations": [id, ...], "level_min": int, "level_max": int,
     #  "started_within_days": int}; empty means everyone enrolled.
@@ -109,8 +114,46 @@ class Program(models.Model):
         return "in-person" if self.format in self.IN_PERSON_FORMATS else "virtual"
 
     def clean(self) -> None:
-        if self.group_size is not None and self.group_size < 2:
-            raise ValidationError({"group_size": _("A group needs at least two people.")})
+        """Refuse settings the scheduler could not run, each with what and where (the
+        group size has its validators and a database check)."""
+        from crosspaths.matching.roster import is_timezone
+
+        from .engine_input import AUDIENCE_KEYS, WEIGHT_NAMES
+
+        errors: dict[str, list[str]] = {}
+        if self.organization_id and not is_timezone(self.organization.timezone):
+            errors.setdefault("__all__", []).append(
+                _(
+                    "The organization's time zone '%(zone)s' is unknown, so rounds cannot be "
+                    "scheduled; set a name such as Europe/Berlin in the organization settings."
+                )
+                % {"zone": self.organization.timezone}
+            )
+        weights = self.weights if isinstance(self.weights, dict) else None
+        if weights is None:
+            errors.setdefault("weights", []).append(_("Preferences must be a mapping."))
+        else:
+            for key, value in weights.items():
+                if key not in WEIGHT_NAMES:
+                    errors.setdefault("weights", []).append(
+                        _("Unknown preference '%(key)s'; known: %(known)s.")
+                        % {"key": key, "known": ", ".join(sorted(WEIGHT_NAMES))}
+                    )
+                elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                    errors.setdefault("weights", []).append(
+                        _("The preference '%(key)s' must be a number of 0 or more.") % {"key": key}
+                    )
+        audience = self.audience if isinstance(self.audience, dict) else None
+        if audience is None:
+            errors.setdefault("audience", []).append(_("The audience must be a mapping."))
+        else:
+            for key in sorted(set(audience) - AUDIENCE_KEYS):
+                errors.setdefault("audience", []).append(
+                    _("Unknown audience filter '%(key)s'; known: %(known)s.")
+                    % {"key": key, "known": ", ".join(sorted(AUDIENCE_KEYS))}
+                )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Enrollment(models.Model):

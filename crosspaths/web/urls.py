@@ -1,15 +1,34 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import preference_views, signin_views, views
 from .forms import EmailAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Signing in: an e-mail link by default, a password as an option.
+    path("login/", signin_views.sign_in, name="login"),
+    path("login/sent/", signin_views.sign_in_sent, name="sign_in_sent"),
+    path("login/link/<str:token>/", signin_views.sign_in_link, name="sign_in_link"),
     path(
-        "login/",
+        "login/password/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
-        name="login",
+        name="password_login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The person's own settings.
+    path("start/", preference_views.onboarding, name="onboarding"),
+    path("preferences/", preference_views.preferences, name="preferences"),
+    path("preferences/blocked/", preference_views.blocked, name="blocked"),
+    path("preferences/blocked/add/", preference_views.block, name="block"),
+    path("preferences/blocked/<int:pk>/remove/", preference_views.unblock, name="unblock"),
+    path("programs/", preference_views.programs, name="programs"),
+    path("programs/<int:pk>/join/", preference_views.program_join, name="program_join"),
+    path("programs/<int:pk>/leave/", preference_views.program_leave, name="program_leave"),
+    path("programs/pause/", preference_views.pause, name="pause"),
+    path("programs/resume/", preference_views.resume, name="resume"),
+    # A match.
+    path("matches/<int:pk>/calendar.ics", views.match_ics, name="match_ics"),
+    path("matches/<int:pk>/check-in/", views.match_checkin, name="match_checkin"),
+    path("people/<int:pk>/keep-in-touch/", views.keep_in_touch, name="keep_in_touch"),
 ]

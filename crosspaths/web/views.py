@@ -1,15 +1,108 @@
-"""Participant pages: thin views that scope every query to the signed-in person."""
+"""Participant pages: the home page with the match card and encounters, and the
+actions on a match (calendar file, check-in, keep in touch). Views are thin: scope
+to the signed-in person, call one service, render or redirect."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from crosspaths.programs.selectors import current_match_for
+from crosspaths.meetings.calendar import match_calendar
+from crosspaths.meetings.services import checkin_record
+from crosspaths.people.models import Person
+from crosspaths.people.permissions import person_required
+from crosspaths.people.preferences import person_keep_in_touch
+from crosspaths.programs.enrollments import enrollments_of, paused_until
+from crosspaths.programs.models import MatchMember
+
+from .encounters import encounters_for
+from .match_card import home_match_for, match_card, visible_match
 
 
 def home(request: HttpRequest) -> HttpResponse:
     person = request.person  # type: ignore[attr-defined]
     if person is None:
         return render(request, "web/welcome.html")
-    return render(request, "web/home.html", {"current": current_match_for(person=person)})
+    match = home_match_for(person=person)
+    enrollments = enrollments_of(person=person)
+    today = timezone.localdate()
+    return render(
+        request,
+        "web/home.html",
+        {
+            "card": match_card(match=match, person=person) if match else None,
+            "encounters": encounters_for(person=person),
+            "in_programs": [e for e in enrollments.values() if e.left_at is None],
+            "paused_until": paused_until(enrollments=enrollments.values(), today=today),
+        },
+    )
+
+
+@person_required
+def match_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    """The match's calendar invitation, in the person's language."""
+    person = request.person  # type: ignore[attr-defined]
+    match = visible_match(person=person, pk=pk)
+    if match is None:
+        raise Http404(_("This match does not exist or is not yours."))
+    ics = match_calendar(match=match, language=request.LANGUAGE_CODE)
+    if ics is None:
+        raise Http404(_("This match has no suggested time yet."))
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="crosspaths-{match.round.date:%Y-%m-%d}.ics"'
+    )
+    return response
+
+
+@require_POST
+@person_required
+def match_checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "We met" / "it did not happen", with an optional rating from 1 to 5; answering again
+    changes the answer."""
+    person = request.person  # type: ignore[attr-defined]
+    member = get_object_or_404(
+        MatchMember, match_id=pk, person=person, organization_id=person.organization_id
+    )
+    met = request.POST.get("met")
+    rating = request.POST.get("rating") or None
+    if met not in ("yes", "no") or (rating is not None and not rating.isdigit()):
+        messages.error(request, _("Choose whether you met."))
+        return redirect("home")
+    try:
+        checkin_record(member=member, met=met == "yes", rating=int(rating) if rating else None)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("home")
+    if met == "yes":
+        messages.success(request, _("Thanks! Glad you met."))
+    else:
+        messages.success(
+            request, _("Thanks for telling us. Your next match comes with the next round.")
+        )
+    return redirect("home")
+
+
+@require_POST
+@person_required
+def keep_in_touch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Toggle the private "keep in touch" mark on someone; htmx swaps just the button."""
+    person = request.person  # type: ignore[attr-defined]
+    other = get_object_or_404(Person, pk=pk, organization_id=person.organization_id)
+    try:
+        keep = person_keep_in_touch(
+            person=person, other=other, keep=request.POST.get("keep") == "1"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("home")
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request, "web/_keep_in_touch.html", {"other": other, "keep": keep, "announce": True}
+        )
+    return redirect("/#encounters")

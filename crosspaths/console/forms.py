@@ -1,0 +1,461 @@
+"""Forms of the HR console: validation and plain-language labels; the writes are services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crosspaths.matching.roster import ROSTER_COLUMNS
+from crosspaths.people.models import Department, Location, Organization, Person
+from crosspaths.programs.models import Program
+
+from . import preferences
+from .models import AuditLog
+from .roster_files import MAX_UPLOAD_BYTES
+
+COLUMN_LABELS = {
+    "id": _("Roster id (required)"),
+    "name": _("Name"),
+    "email": _("E-mail"),
+    "department": _("Department"),
+    "team": _("Team"),
+    "location": _("Location"),
+    "level": _("Level"),
+    "manager_id": _("Manager's roster id"),
+    "start_date": _("Start date"),
+    "timezone": _("Time zone"),
+    "languages": _("Languages"),
+    "interests": _("Interests"),
+    "active": _("Active"),
+}
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file"),
+        help_text=_(
+            "CSV (UTF-8, comma or semicolon separated) or an Excel workbook (.xlsx); "
+            "the first row names the columns."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)d MB; split it or remove unused columns."),
+                params={"limit": MAX_UPLOAD_BYTES // (1024 * 1024)},
+            )
+        return file
+
+
+class RosterMappingForm(forms.Form):
+    """One select per roster column: which column of the file feeds it."""
+
+    def __init__(self, *args: Any, headers: list[str], mapping: dict[str, str], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("— not in the file —")), *((h, h) for h in headers if h)]
+        for column in ROSTER_COLUMNS:
+            self.fields[column] = forms.ChoiceField(
+                label=COLUMN_LABELS[column],
+                choices=choices,
+                required=column == "id",
+                initial=mapping.get(column, ""),
+                error_messages={
+                    "required": _("Choose the column that holds each person's roster id.")
+                },
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        used: dict[str, str] = {}
+        for column in ROSTER_COLUMNS:
+            header = data.get(column)
+            if not header:
+                continue
+            if header in used:
+                self.add_error(
+                    column,
+                    _("'%(header)s' already feeds “%(other)s”; a column can feed only one.")
+                    % {"header": header, "other": COLUMN_LABELS[used[header]]},
+                )
+            else:
+                used[header] = column
+        return data
+
+    def mapping(self) -> dict[str, str]:
+        return {c: self.cleaned_data[c] for c in ROSTER_COLUMNS if self.cleaned_data.get(c)}
+
+
+class RosterApplyForm(forms.Form):
+    deactivate_missing = forms.BooleanField(
+        label=_("Deactivate people who are not in this file"),
+        help_text=_(
+            "Leave unticked for a partial file (for example one department). Deactivated "
+            "people are no longer matched; their history is kept."
+        ),
+        required=False,
+    )
+    # The preview's figures: applying refuses when the people changed since.
+    new = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    updated = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    unchanged = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    deactivated = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def expected(self) -> dict[str, int]:
+        return {k: self.cleaned_data[k] for k in ("new", "updated", "unchanged", "deactivated")}
+
+
+class PeopleFilterForm(forms.Form):
+    STATUS_CHOICES = [
+        ("", _("Everyone active")),
+        ("not_invited", _("Not invited yet")),
+        ("invited", _("Invited, not joined")),
+        ("joined", _("Joined")),
+        ("inactive", _("Deactivated")),
+    ]
+    q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("All departments"),
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
+            organization=organization
+        )
+
+
+class InviteForm(forms.Form):
+    """Whom to invite: the people ticked, or everyone active who was never invited."""
+
+    person = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+    everyone = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.fields["person"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+            organization=organization
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("everyone") and not data.get("person"):
+            raise forms.ValidationError(_("Tick the people to invite first."))
+        return data
+
+    def people(self) -> Any:
+        if self.cleaned_data.get("everyone"):
+            return Person.objects.filter(organization=self.organization, invited_at__isnull=True)
+        return Person.objects.filter(
+            organization=self.organization, pk__in=[p.pk for p in self.cleaned_data["person"]]
+        )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Person.Role.choices)
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        label=_("Action"),
+        choices=[("", _("All actions")), *AuditLog.Action.choices],
+        required=False,
+    )
+    actor = forms.ModelChoiceField(
+        label=_("Who"), queryset=Person.objects.none(), required=False, empty_label=_("Anyone")
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(label=_("Text"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+            organization=organization, role__in=[Person.Role.ADMIN, Person.Role.PROGRAM_MANAGER]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+
+def _model_field(name: str, **kwargs: Any) -> forms.Field:
+    field = Program._meta.get_field(name).formfield(**kwargs)
+    assert field is not None
+    return field
+
+
+class ProgramForm(forms.Form):
+    """A program's settings in the words of the people who run it."""
+
+    name = _model_field("name")
+    description = _model_field("description", widget=forms.Textarea(attrs={"rows": 3}))
+    format = _model_field("format")
+    cadence = _model_field("cadence")
+    weekday = _model_field("weekday")
+    time = _model_field("time", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    starts_on = _model_field("starts_on", widget=forms.DateInput(attrs={"type": "date"}))
+    group_size = _model_field(
+        "group_size",
+        min_value=2,
+        max_value=12,
+        error_messages={
+            "min_value": _("A group needs at least two people."),
+            "max_value": _("A group has at most twelve people."),
+        },
+        help_text=_("2 for pairs; up to 12 for tables at an event."),
+    )
+    cooldown_weeks = _model_field(
+        "cooldown_weeks",
+        min_value=0,
+        max_value=520,
+        error_messages={"max_value": _("At most 520 weeks (ten years).")},
+    )
+    requires_review = forms.TypedChoiceField(
+        label=_("When a round is ready"),
+        choices=[
+            ("0", _("Publish it automatically")),
+            ("1", _("Wait for a program manager or admin to review and publish it")),
+        ],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="0",
+    )
+    active = _model_field(
+        "active", help_text=_("Inactive programs run no rounds; their history stays.")
+    )
+    audience_departments = forms.ModelMultipleChoiceField(
+        label=_("Departments"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every department."),
+    )
+    audience_locations = forms.ModelMultipleChoiceField(
+        label=_("Locations"),
+        queryset=Location.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every location."),
+    )
+    level_min = forms.IntegerField(label=_("Lowest level"), required=False, min_value=0)
+    level_max = forms.IntegerField(label=_("Highest level"), required=False, min_value=0)
+    started_within_days = forms.IntegerField(
+        label=_("Started within the last … days"),
+        required=False,
+        min_value=1,
+        max_value=3650,
+        help_text=_("For example 90 for the new hires of the last 90 days; empty: anyone."),
+    )
+    managers = forms.ModelMultipleChoiceField(
+        label=_("Program managers"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "People with the program manager role who may run this program; give the role "
+            "on the People page."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        organization: Organization,
+        program: Program | None = None,
+        can_assign_managers: bool = False,
+        **kwargs: Any,
+    ):
+        self.program = program
+        initial = kwargs.pop("initial", None) or {}
+        if program is not None:
+            initial = {**self.initial_from(program), **initial}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["audience_departments"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
+            organization=organization
+        )
+        self.fields["audience_locations"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
+            organization=organization
+        )
+        if can_assign_managers:
+            self.fields["managers"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+                organization=organization, role=Person.Role.PROGRAM_MANAGER
+            )
+        else:
+            del self.fields["managers"]
+        stored = program.weights if program is not None else {}
+        for key in preferences.SENTENCES:
+            self.fields[f"pref_{key}"] = forms.ChoiceField(
+                label=preferences.SENTENCES[key],
+                choices=preferences.LEVEL_CHOICES,
+                widget=forms.RadioSelect,
+                initial=preferences.weight_level(key, stored),
+            )
+
+    @staticmethod
+    def initial_from(program: Program) -> dict[str, Any]:
+        audience = program.audience or {}
+        data: dict[str, Any] = {
+            name: getattr(program, name)
+            for name in (
+                "name",
+                "description",
+                "format",
+                "cadence",
+                "weekday",
+                "time",
+                "starts_on",
+                "group_size",
+                "cooldown_weeks",
+                "active",
+            )
+        }
+        data["requires_review"] = "1" if program.requires_review else "0"
+        data["audience_departments"] = audience.get("departments", [])
+        data["audience_locations"] = audience.get("locations", [])
+        data["level_min"] = audience.get("level_min")
+        data["level_max"] = audience.get("level_max")
+        data["started_within_days"] = audience.get("started_within_days")
+        if program.pk:
+            data["managers"] = list(program.managers.values_list("pk", flat=True))
+        return data
+
+    def preference_fields(self) -> list[forms.BoundField]:
+        return [self[f"pref_{key}"] for key in preferences.SENTENCES]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        low, high = data.get("level_min"), data.get("level_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("level_max", _("The highest level must not be below the lowest level."))
+        return data
+
+    def audience(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        audience: dict[str, Any] = {}
+        if data.get("audience_departments"):
+            audience["departments"] = sorted(d.pk for d in data["audience_departments"])
+        if data.get("audience_locations"):
+            audience["locations"] = sorted(loc.pk for loc in data["audience_locations"])
+        for key in ("level_min", "level_max", "started_within_days"):
+            if data.get(key) is not None:
+                audience[key] = data[key]
+        return audience
+
+    def weights(self) -> dict[str, float]:
+        """Every weight from its answer; a stored custom value survives when its answer
+        was left as it was."""
+        stored = self.program.weights if self.program is not None else {}
+        out: dict[str, float] = {}
+        for key in preferences.SENTENCES:
+            level = self.cleaned_data[f"pref_{key}"]
+            if key in stored and preferences.weight_level(key, stored) == level:
+                out[key] = float(stored[key])
+            else:
+                out[key] = preferences.weight_value(key, level)
+        return out
+
+    def program_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        fields = {
+            name: data[name]
+            for name in (
+                "name",
+                "description",
+                "format",
+                "cadence",
+                "weekday",
+                "time",
+                "starts_on",
+                "group_size",
+                "cooldown_weeks",
+                "requires_review",
+                "active",
+            )
+        }
+        fields["audience"] = self.audience()
+        fields["weights"] = self.weights()
+        return fields
+
+
+class RoundDraftForm(forms.Form):
+    on = forms.DateField(
+        label=_("Round date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Nobody is told anything until you publish."),
+    )
+
+
+class HandEditForm(forms.Form):
+    """Swap two people, move someone into another group, or take someone out. Choices are
+    the round's own people and groups, so nothing else can be named."""
+
+    person = forms.ChoiceField(label=_("Person"))
+    target = forms.ChoiceField(label=_("Swap with, or move to"))
+
+    def __init__(self, *args: Any, view: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.people: dict[str, Person] = {}
+        self.matches: dict[str, Any] = {}
+        people_choices: list[tuple[str, Any]] = [("", _("— choose someone —"))]
+        swap: list[tuple[str, str]] = []
+        move: list[tuple[str, str]] = []
+        for group in view.groups:
+            self.matches[str(group.match.pk)] = group.match
+            move.append(
+                (
+                    f"move:{group.match.pk}",
+                    _("Move into group %(number)d") % {"number": group.number},
+                )
+            )
+            for person in group.members:
+                self.people[str(person.pk)] = person
+                label = _("%(person)s (group %(number)d)") % {
+                    "person": person,
+                    "number": group.number,
+                }
+                people_choices.append((str(person.pk), label))
+                swap.append((f"swap:{person.pk}", label))
+        for person, _reason in view.left_out:
+            self.people[str(person.pk)] = person
+            label = _("%(person)s (left out)") % {"person": person}
+            people_choices.append((str(person.pk), label))
+            swap.append((f"swap:{person.pk}", label))
+        self.fields["person"].choices = people_choices
+        self.fields["target"].choices = [
+            ("", _("— choose —")),
+            (_("Swap with"), swap),
+            (_("Move"), [*move, ("out", _("Take out of this round"))]),
+        ]
+
+    def edit(self) -> Any:
+        from .services import HandEdit
+
+        person = self.people[self.cleaned_data["person"]]
+        target = self.cleaned_data["target"]
+        if target == "out":
+            return HandEdit(person=person, kind=HandEdit.OUT)
+        kind, _sep, key = target.partition(":")
+        if kind == "swap":
+            return HandEdit(person=person, kind=HandEdit.SWAP, other=self.people[key])
+        return HandEdit(person=person, kind=HandEdit.MOVE, match=self.matches[key])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("person") and data.get("target") == f"swap:{data['person']}":
+            self.add_error("target", _("Choose someone else to swap with."))
+        return data

@@ -1,0 +1,471 @@
+"""Writes of the HR console. Each change and its audit-log entry are one transaction:
+either both exist or neither does."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from crosspaths.matching.roster import RosterError
+from crosspaths.people.models import Organization, Person
+from crosspaths.people.permissions import can_change_role
+from crosspaths.people.services import RosterPlan, roster_apply, roster_plan
+from crosspaths.programs.models import Match, Program, Round
+from crosspaths.programs.services import (
+    RoundExists,
+    round_draft,
+    round_move_member,
+    round_publish,
+    round_swap_members,
+)
+
+from .models import AuditLog, RosterUpload
+from .roster_files import guess_mapping, mapped_text, read_upload
+
+STALE_UPLOAD_AGE = timedelta(days=1)
+
+
+def audit_record(
+    *,
+    organization: Organization,
+    actor: Person | None,
+    action: str,
+    summary: str,
+    target: Model | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Append one entry to the organization's audit log. Call it inside the transaction
+    of the change it records."""
+    return AuditLog.objects.create(
+        organization=organization,
+        actor=actor,
+        actor_name=(f"{actor.name} <{actor.email}>" if actor.name else actor.email)
+        if actor
+        else "",
+        action=action,
+        target_type=target._meta.model_name if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        summary=summary[:500],
+        details=details or {},
+    )
+
+
+def _in_org_language(organization: Organization):
+    """Audit summaries are records, written once in the organization's language."""
+    return translation.override(organization.language or "en")
+
+
+# --- Roster -----------------------------------------------------------------------------
+
+
+def roster_upload_create(
+    *, organization: Organization, actor: Person, file_name: str, data: bytes
+) -> RosterUpload:
+    """Keep an uploaded roster for preview. Raises RosterFileError when the file cannot
+    be read at all. Unapplied uploads older than a day are removed on the way: they hold
+    personal data nobody is going to apply any more."""
+    headers, text, rows = read_upload(file_name, data)
+    RosterUpload.objects.filter(
+        organization=organization,
+        applied_at__isnull=True,
+        created_at__lt=timezone.now() - STALE_UPLOAD_AGE,
+    ).delete()
+    return RosterUpload.objects.create(
+        organization=organization,
+        uploaded_by=actor,
+        file_name=file_name[:255],
+        text=text,
+        headers=headers,
+        mapping=guess_mapping(headers),
+        rows=rows,
+    )
+
+
+def roster_upload_set_mapping(*, upload: RosterUpload, mapping: dict[str, str]) -> None:
+    """Say which file column feeds which roster column. The roster id is required, and a
+    file column feeds at most one roster column."""
+    mapping = {k: v for k, v in mapping.items() if v}
+    unknown = [v for v in mapping.values() if v not in upload.headers]
+    if unknown:
+        raise ValidationError(_("The file has no column '%(name)s'.") % {"name": unknown[0]})
+    if "id" not in mapping:
+        raise ValidationError({"id": _("Choose the column that holds each person's roster id.")})
+    upload.mapping = mapping
+    upload.save(update_fields=["mapping"])
+
+
+def roster_upload_plan(*, upload: RosterUpload, deactivate_missing: bool = False) -> RosterPlan:
+    """What applying the upload would change now (raises RosterError listing every
+    problem by row and roster column)."""
+    if upload.applied_at is not None:
+        raise ValidationError(_("This file has already been applied."))
+    if "id" not in upload.mapping:
+        raise ValidationError(_("Choose the column that holds each person's roster id."))
+    return roster_plan(
+        organization=upload.organization,
+        text=mapped_text(upload.text, upload.headers, upload.mapping),
+        file=upload.file_name,
+        deactivate_missing=deactivate_missing,
+    )
+
+
+class RosterChangedError(Exception):
+    """The people changed between the preview and the apply; the admin should look again."""
+
+
+@transaction.atomic
+def roster_upload_apply(
+    *,
+    upload: RosterUpload,
+    actor: Person,
+    deactivate_missing: bool,
+    expected: dict[str, int] | None = None,
+) -> dict[str, int]:
+    """Apply a previewed upload, all or nothing, and log it.
+
+    ``expected`` is the preview's summary: if planning again now gives other numbers
+    (someone else imported or edited people meanwhile), nothing is written and
+    RosterChangedError asks for a fresh look. Applying twice is refused."""
+    locked = RosterUpload.objects.select_for_update().get(pk=upload.pk)
+    if locked.applied_at is not None:
+        raise ValidationError(_("This file has already been applied."))
+    plan = roster_upload_plan(upload=locked, deactivate_missing=deactivate_missing)
+    if expected is not None and plan.summary != expected:
+        raise RosterChangedError(plan.summary)
+    summary = roster_apply(plan=plan)
+    locked.applied_at = timezone.now()
+    locked.summary = summary
+    locked.text = ""
+    locked.save(update_fields=["applied_at", "summary", "text"])
+    with _in_org_language(upload.organization):
+        text = _(
+            "Imported %(file)s: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, "
+            "%(deactivated)d deactivated"
+        ) % {"file": locked.file_name, **summary}
+    audit_record(
+        organization=upload.organization,
+        actor=actor,
+        action=AuditLog.Action.ROSTER_IMPORT,
+        target=locked,
+        summary=text,
+        details={
+            "file": locked.file_name,
+            "summary": summary,
+            "deactivate_missing": deactivate_missing,
+            "new": [c.row.id for c in plan.new][:1000],
+            "updated": {c.row.id: sorted(c.changes) for c in plan.updated[:1000]},
+            "deactivated": [p.external_id or p.email for p in plan.deactivated][:1000],
+        },
+    )
+    return summary
+
+
+# --- People -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_set_role(*, actor: Person, person: Person, role: str) -> Person:
+    """Give someone the admin, program manager or participant role (admins only; the
+    last admin keeps theirs)."""
+    if role not in Person.Role.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    if not can_change_role(actor, person, role):
+        if person.role == Person.Role.ADMIN:
+            raise ValidationError(
+                {
+                    "role": _(
+                        "The organization needs at least one admin; make someone else admin first."
+                    )
+                }
+            )
+        raise PermissionDenied
+    old = person.role
+    if old == role:
+        return person
+    person.role = role
+    person.save(update_fields=["role", "updated_at"])
+    with _in_org_language(person.organization):
+        text = _("%(person)s is now %(role)s (was %(old)s)") % {
+            "person": person.name or person.email,
+            "role": Person.Role(role).label,
+            "old": Person.Role(old).label,
+        }
+    audit_record(
+        organization=person.organization,
+        actor=actor,
+        action=AuditLog.Action.PERSON_ROLE,
+        target=person,
+        summary=text,
+        details={"role": [old, role]},
+    )
+    return person
+
+
+@transaction.atomic
+def people_invite(*, actor: Person, organization: Organization, people: Any) -> int:
+    """Invite ``people`` (a queryset of this organization) who have not joined yet: the
+    e-mails go out from a task once this commits, and the request is logged. Returns how
+    many are to be invited."""
+    from .invitations import invitable
+    from .tasks import invite_people
+
+    ids = list(invitable(people.filter(organization=organization)).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    requested_at = timezone.now()
+    with _in_org_language(organization):
+        text = ngettext("Invited %(count)d person", "Invited %(count)d people", len(ids)) % {
+            "count": len(ids)
+        }
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action=AuditLog.Action.PEOPLE_INVITE,
+        summary=text,
+        details={"people": ids[:1000], "count": len(ids)},
+    )
+    transaction.on_commit(
+        lambda: invite_people.enqueue(organization.pk, ids, actor.pk, requested_at.isoformat())
+    )
+    return len(ids)
+
+
+# --- Programs ---------------------------------------------------------------------------
+
+PROGRAM_FIELDS = (
+    "name",
+    "description",
+    "format",
+    "cadence",
+    "weekday",
+    "time",
+    "starts_on",
+    "group_size",
+    "audience",
+    "weights",
+    "cooldown_weeks",
+    "requires_review",
+    "active",
+)
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def program_save(
+    *,
+    actor: Person,
+    organization: Organization,
+    program: Program | None,
+    fields: dict[str, Any],
+    managers: list[Person] | None = None,
+) -> Program:
+    """Create a program or change one, and log what changed.
+
+    ``managers`` None leaves the managers alone (a program manager editing cannot
+    change who runs the program); every manager must be a program manager of the same
+    organization, because only they can use what they are given."""
+    if managers is not None:
+        bad = [
+            m
+            for m in managers
+            if m.organization_id != organization.pk or m.role != Person.Role.PROGRAM_MANAGER
+        ]
+        if bad:
+            raise ValidationError(
+                {
+                    "managers": _("%(name)s does not have the program manager role.")
+                    % {"name": bad[0]}
+                }
+            )
+    creating = program is None
+    if program is None:
+        program = Program(organization=organization)
+    before = {f: _jsonable(getattr(program, f)) for f in PROGRAM_FIELDS} if not creating else {}
+    before_managers = sorted(program.managers.values_list("pk", flat=True)) if not creating else []
+    for name, value in fields.items():
+        if name not in PROGRAM_FIELDS:
+            raise ValueError(f"not a program setting: {name}")
+        setattr(program, name, value)
+    program.full_clean()
+    program.save()
+    if managers is not None:
+        program.managers.set(managers)
+    after = {f: _jsonable(getattr(program, f)) for f in PROGRAM_FIELDS}
+    changes = {f: [before.get(f), after[f]] for f in PROGRAM_FIELDS if before.get(f) != after[f]}
+    after_managers = sorted(program.managers.values_list("pk", flat=True))
+    if after_managers != before_managers:
+        changes["managers"] = [before_managers, after_managers]
+    if creating or changes:
+        with _in_org_language(organization):
+            if creating:
+                text = _("Created the program %(name)s") % {"name": program.name}
+            else:
+                text = _("Changed the program %(name)s: %(fields)s") % {
+                    "name": program.name,
+                    "fields": ", ".join(sorted(changes)),
+                }
+        audit_record(
+            organization=organization,
+            actor=actor,
+            action=AuditLog.Action.PROGRAM_CREATE if creating else AuditLog.Action.PROGRAM_UPDATE,
+            target=program,
+            summary=text,
+            details={"changes": changes},
+        )
+    return program
+
+
+# --- Rounds -----------------------------------------------------------------------------
+
+
+def _round_words(rnd: Round) -> dict[str, str]:
+    return {"program": rnd.program.name, "date": rnd.date.isoformat()}
+
+
+@transaction.atomic
+def round_draft_for_review(*, actor: Person, program: Program, on: date) -> Round:
+    """Run the engine for ``program`` on ``on`` and keep the result as a draft to look
+    at (raises RoundExists when that date has a round already)."""
+    rnd = round_draft(program=program, on=on)
+    with _in_org_language(program.organization):
+        text = _("Previewed a round of %(program)s for %(date)s") % _round_words(rnd)
+    audit_record(
+        organization=program.organization,
+        actor=actor,
+        action=AuditLog.Action.ROUND_DRAFT,
+        target=rnd,
+        summary=text,
+        details={"metrics": {k: v for k, v in rnd.metrics.items() if k != "seconds"}},
+    )
+    return rnd
+
+
+class HandEdit:
+    """What an admin asked for: swap two people, move one into a group, or take one out."""
+
+    SWAP, MOVE, OUT = "swap", "move", "out"
+
+    def __init__(
+        self, *, person: Person, kind: str, other: Person | None = None, match: Match | None = None
+    ):
+        self.person, self.kind, self.other, self.match = person, kind, other, match
+
+
+def _perform(rnd: Round, edit: HandEdit) -> None:
+    if edit.kind == HandEdit.SWAP:
+        round_swap_members(round=rnd, a=edit.person, b=edit.other)
+    elif edit.kind == HandEdit.MOVE:
+        round_move_member(round=rnd, person=edit.person, to_match=edit.match)
+    elif edit.kind == HandEdit.OUT:
+        round_move_member(round=rnd, person=edit.person, to_match=None)
+    else:
+        raise ValueError(f"unknown hand edit {edit.kind!r}")
+
+
+class _DryRun(Exception):
+    pass
+
+
+def round_edit_check(*, round: Round, edit: HandEdit) -> list[ValidationError]:
+    """The hard rules a hand edit would break (empty: it may be made). Runs the real edit
+    in a transaction that is always rolled back, so the check and the edit can never
+    disagree."""
+    try:
+        with transaction.atomic():
+            _perform(round, edit)
+            raise _DryRun
+    except _DryRun:
+        return []
+    except ValidationError as e:
+        return list(e.error_list)
+
+
+@transaction.atomic
+def round_edit(*, actor: Person, round: Round, edit: HandEdit) -> None:
+    """Make a hand edit (refused with a ValidationError naming each broken hard rule)
+    and log it."""
+    _perform(round, edit)
+    person = str(edit.person)
+    with _in_org_language(round.organization):
+        words = _round_words(round)
+        if edit.kind == HandEdit.SWAP:
+            action = AuditLog.Action.ROUND_SWAP
+            text = _("Swapped %(a)s and %(b)s in %(program)s on %(date)s") % {
+                "a": person,
+                "b": str(edit.other),
+                **words,
+            }
+        elif edit.kind == HandEdit.MOVE:
+            action = AuditLog.Action.ROUND_MOVE
+            text = _("Moved %(person)s to another group in %(program)s on %(date)s") % {
+                "person": person,
+                **words,
+            }
+        else:
+            action = AuditLog.Action.ROUND_MOVE
+            text = _("Took %(person)s out of %(program)s on %(date)s") % {
+                "person": person,
+                **words,
+            }
+    audit_record(
+        organization=round.organization,
+        actor=actor,
+        action=action,
+        target=round,
+        summary=text,
+        details={
+            "kind": edit.kind,
+            "person": edit.person.pk,
+            "other": edit.other.pk if edit.other else None,
+            "match": edit.match.pk if edit.match else None,
+        },
+    )
+
+
+@transaction.atomic
+def round_publish_reviewed(*, actor: Person, round: Round) -> Round:
+    """Publish a reviewed draft and log it; the introductions go out once this commits."""
+    rnd = round_publish(round=round)
+    with _in_org_language(round.organization):
+        text = _("Published the round of %(program)s on %(date)s") % _round_words(rnd)
+    audit_record(
+        organization=round.organization,
+        actor=actor,
+        action=AuditLog.Action.ROUND_PUBLISH,
+        target=rnd,
+        summary=text,
+        details={"groups": rnd.metrics.get("groups"), "placed": rnd.metrics.get("placed")},
+    )
+    return rnd
+
+
+__all__ = [
+    "HandEdit",
+    "RosterChangedError",
+    "RosterError",
+    "RoundExists",
+    "audit_record",
+    "people_invite",
+    "person_set_role",
+    "program_save",
+    "roster_upload_apply",
+    "roster_upload_create",
+    "roster_upload_plan",
+    "roster_upload_set_mapping",
+    "round_draft_for_review",
+    "round_edit",
+    "round_edit_check",
+    "round_publish_reviewed",
+]

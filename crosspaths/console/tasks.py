@@ -1,0 +1,22 @@
+"""Background work of the console (DEP 14 tasks: ids in, safe to run twice)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django_tasks import task
+
+from .invitations import people_invite_run
+
+
+@task()
+def invite_people(
+    organization_id: int, person_ids: list[int], invited_by_id: int | None, requested_at: str
+) -> dict[str, int]:
+    """Send the invitations an admin asked for at ``requested_at`` (ISO time)."""
+    return people_invite_run(
+        organization_id=organization_id,
+        person_ids=person_ids,
+        invited_by_id=invited_by_id,
+        requested_at=datetime.fromisoformat(requested_at),
+    )

@@ -1,0 +1,705 @@
+"""The HR console's pages. Thin: check the role (people/permissions.py), fetch scoped to
+``request.organization``, call one service, render or redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Q
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from crosspaths.matching.roster import RosterError
+from crosspaths.people.models import Department, Location, Person
+from crosspaths.people.permissions import (
+    admin_required,
+    can_assign_program_managers,
+    can_create_program,
+    can_manage_people,
+    can_view_audit_log,
+    manageable_programs,
+    manager_required,
+    program_for_manager,
+    round_for_manager,
+)
+from crosspaths.programs.models import Program, Round
+
+from . import preferences, selectors, services
+from .forms import (
+    COLUMN_LABELS,
+    AuditFilterForm,
+    HandEditForm,
+    InviteForm,
+    PeopleFilterForm,
+    ProgramForm,
+    RoleForm,
+    RosterApplyForm,
+    RosterMappingForm,
+    RosterUploadForm,
+    RoundDraftForm,
+)
+from .models import RosterUpload
+from .reasons import refusal_texts
+from .roster_files import RosterFileError, is_roster_format
+
+PREVIEW_LIMIT = 200
+PROBLEM_LIMIT = 500
+
+
+def _console_context(request: HttpRequest, section: str) -> dict[str, object]:
+    person = request.person  # type: ignore[attr-defined]
+    return {
+        "section": section,
+        "can_manage_people": can_manage_people(person),
+        "can_view_audit_log": can_view_audit_log(person),
+        "can_create_program": can_create_program(person),
+    }
+
+
+@manager_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    programs = (
+        manageable_programs(person)
+        .annotate(
+            enrolled=Count(
+                "enrollments",
+                filter=Q(enrollments__left_at__isnull=True, enrollments__person__active=True),
+            ),
+            last_round=Max("rounds__date"),
+        )
+        .order_by("name")
+    )
+    drafts = (
+        Round.objects.filter(
+            organization=request.organization,  # type: ignore[attr-defined]
+            program__in=manageable_programs(person),
+            status=Round.Status.DRAFT,
+        )
+        .select_related("program")
+        .order_by("date")
+    )
+    context = {
+        **_console_context(request, "overview"),
+        "programs": programs,
+        "drafts": drafts,
+        "overview": selectors.people_overview(organization=request.organization)  # type: ignore[attr-defined]
+        if can_manage_people(person)
+        else None,
+    }
+    return render(request, "console/dashboard.html", context)
+
+
+# --- Roster -----------------------------------------------------------------------------
+
+
+@admin_required
+def roster(request: HttpRequest) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            upload = services.roster_upload_create(
+                organization=org,
+                actor=request.person,  # type: ignore[attr-defined]
+                file_name=file.name,
+                data=file.read(),
+            )
+        except RosterFileError as e:
+            form.add_error("file", str(e))
+        else:
+            if is_roster_format(upload.headers):
+                return redirect("console:roster_preview", pk=upload.pk)
+            return redirect("console:roster_mapping", pk=upload.pk)
+    uploads = RosterUpload.objects.filter(organization=org).select_related("uploaded_by")[:10]
+    context = {
+        **_console_context(request, "roster"),
+        "form": form,
+        "overview": selectors.people_overview(organization=org),
+        "uploads": uploads,
+        "columns": list(COLUMN_LABELS),
+    }
+    return render(request, "console/roster.html", context, status=400 if form.errors else 200)
+
+
+@admin_required
+def roster_export(request: HttpRequest) -> StreamingHttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    response = StreamingHttpResponse(
+        selectors.roster_csv_lines(organization=org), content_type="text/csv; charset=utf-8"
+    )
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="roster-{org.slug}-{day}.csv"'
+    return response
+
+
+def _upload(request: HttpRequest, pk: int) -> RosterUpload:
+    return get_object_or_404(
+        RosterUpload,
+        pk=pk,
+        organization=request.organization,  # type: ignore[attr-defined]
+    )
+
+
+@admin_required
+def roster_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload(request, pk)
+    if upload.applied_at is not None:
+        messages.info(request, _("This file has already been applied."))
+        return redirect("console:roster")
+    form = RosterMappingForm(request.POST or None, headers=upload.headers, mapping=upload.mapping)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.roster_upload_set_mapping(upload=upload, mapping=form.mapping())
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            return redirect("console:roster_preview", pk=upload.pk)
+    context = {
+        **_console_context(request, "roster"),
+        "upload": upload,
+        "form": form,
+        "sample": selectors.upload_sample(upload=upload),
+    }
+    return render(
+        request, "console/roster_mapping.html", context, status=400 if form.errors else 200
+    )
+
+
+def _problem_rows(upload: RosterUpload, error: RosterError) -> list[dict[str, object]]:
+    """Problems in the file's own terms: its row numbers and its column headers."""
+    rows = []
+    ordered = sorted(error.problems, key=lambda p: (p.row or 0, p.column or ""))
+    for p in ordered[:PROBLEM_LIMIT]:
+        header = upload.mapping.get(p.column or "", "")
+        rows.append(
+            {
+                "row": p.row,
+                "column": header or p.column or "",
+                "field": COLUMN_LABELS.get(p.column or "", ""),
+                "message": p.message,
+            }
+        )
+    return rows
+
+
+@admin_required
+def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload(request, pk)
+    if upload.applied_at is not None:
+        messages.info(request, _("This file has already been applied."))
+        return redirect("console:roster")
+    deactivate = request.GET.get("deactivate_missing") == "1"
+    context: dict[str, object] = {
+        **_console_context(request, "roster"),
+        "upload": upload,
+        "deactivate_missing": deactivate,
+        "needs_mapping": not is_roster_format(upload.headers),
+        "mapping": [(COLUMN_LABELS[c], h) for c, h in upload.mapping.items() if c in COLUMN_LABELS],
+        "ignored": [h for h in upload.headers if h and h not in upload.mapping.values()],
+    }
+    try:
+        plan = services.roster_upload_plan(upload=upload, deactivate_missing=deactivate)
+    except RosterError as e:
+        context["problems"] = _problem_rows(upload, e)
+        context["problem_count"] = len(e.problems)
+        return render(request, "console/roster_preview.html", context)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("console:roster_mapping", pk=upload.pk)
+    context.update(
+        plan=plan,
+        summary=plan.summary,
+        new=plan.new[:PREVIEW_LIMIT],
+        updated=[
+            (
+                c,
+                [
+                    (COLUMN_LABELS.get(name, COLUMN_LABELS.get(f"{name}_id", name)), old, new)
+                    for name, old, new in selectors.describe_changes(c.changes)
+                ],
+            )
+            for c in plan.updated[:PREVIEW_LIMIT]
+        ],
+        deactivated=plan.deactivated[:PREVIEW_LIMIT],
+        limit=PREVIEW_LIMIT,
+        apply_form=RosterApplyForm(initial={**plan.summary, "deactivate_missing": deactivate}),
+    )
+    return render(request, "console/roster_preview.html", context)
+
+
+@admin_required
+@require_POST
+def roster_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    upload = _upload(request, pk)
+    form = RosterApplyForm(request.POST)
+    preview = reverse("console:roster_preview", kwargs={"pk": upload.pk})
+    if not form.is_valid():
+        messages.error(request, _("Please look at the preview again before applying."))
+        return redirect(preview)
+    deactivate = form.cleaned_data["deactivate_missing"]
+    if deactivate:
+        preview += "?" + urlencode({"deactivate_missing": "1"})
+    try:
+        summary = services.roster_upload_apply(
+            upload=upload,
+            actor=request.person,  # type: ignore[attr-defined]
+            deactivate_missing=deactivate,
+            expected=form.expected(),
+        )
+    except services.RosterChangedError:
+        messages.warning(
+            request,
+            _("People changed since this preview was made; here is the new preview."),
+        )
+        return redirect(preview)
+    except RosterError:
+        messages.error(request, _("The file no longer fits the people; see the problems below."))
+        return redirect(preview)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("console:roster")
+    messages.success(
+        request,
+        _(
+            "Roster applied: %(new)d new, %(updated)d updated, %(unchanged)d unchanged, "
+            "%(deactivated)d deactivated."
+        )
+        % summary,
+    )
+    return redirect("console:roster")
+
+
+# --- People -----------------------------------------------------------------------------
+
+
+@admin_required
+def people(request: HttpRequest) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    form = PeopleFilterForm(request.GET or None, organization=org)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = selectors.people_list(
+        organization=org,
+        q=filters.get("q", ""),
+        status=filters.get("status", ""),
+        department=filters.get("department"),
+    )
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        **_console_context(request, "people"),
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "overview": selectors.people_overview(organization=org),
+        "never_invited": selectors.never_invited_count(organization=org),
+    }
+    return render(request, "console/people.html", context)
+
+
+@admin_required
+@require_POST
+def people_invite(request: HttpRequest) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    form = InviteForm(request.POST, organization=org)
+    back = request.POST.get("next", "")
+    if not back.startswith("/console/people/"):
+        back = reverse("console:people")
+    if not form.is_valid():
+        messages.error(request, " ".join(form.non_field_errors() or [_("Choose whom to invite.")]))
+        return redirect(back)
+    count = services.people_invite(
+        actor=request.person,  # type: ignore[attr-defined]
+        organization=org,
+        people=form.people(),
+    )
+    if count:
+        messages.success(
+            request,
+            ngettext(
+                "The invitation to %(count)d person is on its way.",
+                "The invitations to %(count)d people are on their way.",
+                count,
+            )
+            % {"count": count},
+        )
+    else:
+        messages.info(request, _("Everyone you chose has joined already or is not active."))
+    return redirect(back)
+
+
+@admin_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = request.organization  # type: ignore[attr-defined]
+    person = get_object_or_404(
+        Person.objects.select_related("department", "team", "location", "manager"),
+        pk=pk,
+        organization=org,
+    )
+    form = RoleForm(request.POST or None, initial={"role": person.role})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_set_role(
+                actor=request.person,  # type: ignore[attr-defined]
+                person=person,
+                role=form.cleaned_data["role"],
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(
+                request,
+                _("%(person)s is now %(role)s.")
+                % {"person": person, "role": person.get_role_display()},
+            )
+            return redirect("console:person", pk=person.pk)
+    context = {
+        **_console_context(request, "people"),
+        "subject": person,
+        "form": form,
+        "programs": person.managed_programs.filter(organization=org),
+    }
+    return render(request, "console/person.html", context, status=400 if form.errors else 200)
+
+
+# --- Programs ---------------------------------------------------------------------------
+
+
+@manager_required
+def programs(request: HttpRequest) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    found = manageable_programs(person).annotate(
+        enrolled=Count(
+            "enrollments",
+            filter=Q(enrollments__left_at__isnull=True, enrollments__person__active=True),
+        ),
+    )
+    context = {**_console_context(request, "programs"), "programs": found.order_by("name")}
+    return render(request, "console/programs.html", context)
+
+
+def _program_form_page(
+    request: HttpRequest, form: ProgramForm, program: object | None
+) -> HttpResponse:
+    context = {
+        **_console_context(request, "programs"),
+        "form": form,
+        "program": program,
+        "preference_fields": form.preference_fields(),
+        "hard_rules": preferences.hard_rules(
+            group_size=min(max(_number(form["group_size"].value(), 2), 2), 12),
+            cooldown_weeks=min(_number(form["cooldown_weeks"].value(), 12), 520),
+            in_person=form["format"].value() in Program.IN_PERSON_FORMATS,
+        ),
+    }
+    return render(request, "console/program_form.html", context, status=400 if form.errors else 200)
+
+
+def _number(value: object, default: int) -> int:
+    """A number typed into the form, for the rule sentences (the form validates it)."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() else default
+
+
+@manager_required
+def program_new(request: HttpRequest) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    if not can_create_program(person):
+        raise PermissionDenied
+    form = ProgramForm(
+        request.POST or None,
+        organization=request.organization,  # type: ignore[attr-defined]
+        can_assign_managers=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_save(
+                actor=person,
+                organization=request.organization,  # type: ignore[attr-defined]
+                program=None,
+                fields=form.program_fields(),
+                managers=list(form.cleaned_data.get("managers") or []),
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("The program %(name)s is set up.") % {"name": program})
+            return redirect("console:program", pk=program.pk)
+    return _program_form_page(request, form, None)
+
+
+@manager_required
+def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    program = program_for_manager(person, pk)
+    assign = can_assign_program_managers(person)
+    form = ProgramForm(
+        request.POST or None,
+        organization=request.organization,  # type: ignore[attr-defined]
+        program=program,
+        can_assign_managers=assign,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_save(
+                actor=person,
+                organization=request.organization,  # type: ignore[attr-defined]
+                program=program,
+                fields=form.program_fields(),
+                managers=list(form.cleaned_data.get("managers") or []) if assign else None,
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Your changes to %(name)s are saved.") % {"name": program})
+            return redirect("console:program", pk=program.pk)
+    return _program_form_page(request, form, program)
+
+
+@manager_required
+def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    program = program_for_manager(person, pk)
+    rounds = program.rounds.annotate(
+        groups=Count("matches", distinct=True),
+    ).order_by("-date")
+    weights = program.weights or {}
+    context = {
+        **_console_context(request, "programs"),
+        "program": program,
+        "rounds": rounds,
+        "managers": program.managers.all(),
+        "hard_rules": preferences.hard_rules(
+            group_size=program.group_size,
+            cooldown_weeks=program.cooldown_weeks,
+            in_person=program.mode == "in-person",
+        ),
+        "preferences": [
+            (sentence, dict(preferences.LEVEL_CHOICES)[preferences.weight_level(key, weights)])
+            for key, sentence in preferences.SENTENCES.items()
+        ],
+        "audience": _audience_words(program),
+        "enrolled": program.enrollments.filter(left_at__isnull=True, person__active=True).count(),
+        "draft_form": RoundDraftForm(initial={"on": _next_round_date(program)}),
+    }
+    return render(request, "console/program.html", context)
+
+
+def _next_round_date(program: Program) -> object:
+    """The program's next scheduled date, to suggest for a preview (today when none)."""
+    from crosspaths.programs import scheduling
+
+    try:
+        return scheduling.next_date_after(program, timezone.now()) or timezone.localdate()
+    except scheduling.BadSchedule:
+        return timezone.localdate()
+
+
+def _audience_words(program: Program) -> list[str]:
+    """The audience filters as sentences (empty: everyone enrolled)."""
+    audience = program.audience or {}
+    org = program.organization_id
+    words = []
+    if audience.get("departments"):
+        names = Department.objects.filter(
+            organization_id=org, pk__in=audience["departments"]
+        ).values_list("name", flat=True)
+        words.append(_("Departments: %(names)s") % {"names": ", ".join(names)})
+    if audience.get("locations"):
+        names = Location.objects.filter(
+            organization_id=org, pk__in=audience["locations"]
+        ).values_list("name", flat=True)
+        words.append(_("Locations: %(names)s") % {"names": ", ".join(names)})
+    low, high = audience.get("level_min"), audience.get("level_max")
+    if low is not None and high is not None:
+        words.append(_("Levels %(low)d to %(high)d") % {"low": low, "high": high})
+    elif low is not None:
+        words.append(_("Level %(low)d and above") % {"low": low})
+    elif high is not None:
+        words.append(_("Level %(high)d and below") % {"high": high})
+    if audience.get("started_within_days"):
+        words.append(
+            _("Started within the last %(days)d days") % {"days": audience["started_within_days"]}
+        )
+    return words
+
+
+# --- Audit log --------------------------------------------------------------------------
+
+
+def _audit_filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
+    org = request.organization  # type: ignore[attr-defined]
+    form = AuditFilterForm(request.GET or None, organization=org)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.audit_entries(
+        organization=org,
+        action=filters.get("action", ""),
+        actor=filters.get("actor"),
+        since=filters.get("since"),
+        until=filters.get("until"),
+        q=filters.get("q", ""),
+    )
+    return form, entries
+
+
+@admin_required
+def audit(request: HttpRequest) -> HttpResponse:
+    form, entries = _audit_filtered(request)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        **_console_context(request, "audit"),
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+    }
+    return render(request, "console/audit.html", context)
+
+
+@admin_required
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    _form, entries = _audit_filtered(request)
+    response = StreamingHttpResponse(
+        selectors.audit_csv_lines(entries=entries),  # type: ignore[arg-type]
+        content_type="text/csv; charset=utf-8",
+    )
+    day = timezone.localdate().isoformat()
+    slug = request.organization.slug  # type: ignore[attr-defined]
+    response["Content-Disposition"] = f'attachment; filename="audit-{slug}-{day}.csv"'
+    return response
+
+
+# --- Rounds -----------------------------------------------------------------------------
+
+
+@manager_required
+@require_POST
+def round_new(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    program = program_for_manager(person, pk)
+    form = RoundDraftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("on", [_("Choose a date.")])))
+        return redirect("console:program", pk=program.pk)
+    try:
+        rnd = services.round_draft_for_review(
+            actor=person, program=program, on=form.cleaned_data["on"]
+        )
+    except services.RoundExists as e:
+        messages.info(request, " ".join(e.messages))
+        if e.round is not None:
+            return redirect("console:round", pk=e.round.pk)
+        return redirect("console:program", pk=program.pk)
+    return redirect("console:round", pk=rnd.pk)
+
+
+def _round_page(
+    request: HttpRequest,
+    rnd: Round,
+    *,
+    form: HandEditForm | None = None,
+    refusals: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    view = selectors.round_view(rnd=rnd)
+    editable = rnd.status == Round.Status.DRAFT
+    changed = {int(x) for x in request.GET.get("changed", "").split(",") if x.isdigit()}
+    context = {
+        **_console_context(request, "programs"),
+        "round": rnd,
+        "program": rnd.program,
+        "view": view,
+        "editable": editable,
+        "edit_form": (form or HandEditForm(view=view)) if editable else None,
+        "refusals": refusals or [],
+        "changed": changed,
+    }
+    return render(request, "console/round.html", context, status=status)
+
+
+@manager_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rnd = round_for_manager(request.person, pk)  # type: ignore[attr-defined]
+    return _round_page(request, rnd)
+
+
+def _edit_form(request: HttpRequest, rnd: Round) -> HandEditForm:
+    return HandEditForm(request.POST, view=selectors.round_view(rnd=rnd))
+
+
+@manager_required
+@require_POST
+def round_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live check behind the hand-edit form (htmx): would this edit keep every hard
+    rule? Nothing is changed."""
+    rnd = round_for_manager(request.person, pk)  # type: ignore[attr-defined]
+    form = _edit_form(request, rnd)
+    context: dict[str, object] = {"form": form, "refusals": [], "checked": False}
+    if form.is_valid():
+        edit = form.edit()
+        context["checked"] = True
+        context["refusals"] = refusal_texts(services.round_edit_check(round=rnd, edit=edit))
+    return render(request, "console/round_check.html", context)
+
+
+@manager_required
+@require_POST
+def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    rnd = round_for_manager(person, pk)
+    form = _edit_form(request, rnd)
+    if not form.is_valid():
+        return _round_page(request, rnd, form=form, status=400)
+    edit = form.edit()
+    before = _seat_of(rnd, edit)
+    try:
+        services.round_edit(actor=person, round=rnd, edit=edit)
+    except ValidationError as e:
+        return _round_page(
+            request, rnd, form=form, refusals=refusal_texts(e.error_list), status=400
+        )
+    messages.success(request, _("Done: the changed groups are outlined."))
+    changed = sorted(before | _seat_of(rnd, edit))
+    url = reverse("console:round", kwargs={"pk": rnd.pk})
+    return redirect(f"{url}?{urlencode({'changed': ','.join(map(str, changed))})}#groups")
+
+
+def _seat_of(rnd: Round, edit: services.HandEdit) -> set[int]:
+    """The groups an edit touches (to outline them afterwards)."""
+    from crosspaths.programs.models import MatchMember
+
+    people = [edit.person.pk] + ([edit.other.pk] if edit.other else [])
+    seats = set(
+        MatchMember.objects.filter(round=rnd, person_id__in=people).values_list(
+            "match_id", flat=True
+        )
+    )
+    if edit.match is not None:
+        seats.add(edit.match.pk)
+    return seats
+
+
+@manager_required
+@require_POST
+def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    rnd = round_for_manager(person, pk)
+    try:
+        services.round_publish_reviewed(actor=person, round=rnd)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request, _("Published: everyone in a group gets their introduction by e-mail.")
+        )
+    return redirect("console:round", pk=rnd.pk)

@@ -1,0 +1,152 @@
+"""``crosspaths match``: run one round on files (the issue's CLI contract).
+
+    crosspaths match ROSTER.csv [--history HISTORY.csv] [--blocked BLOCKED.csv]
+        [--size N] [--mode virtual|in-person] [--cooldown-weeks W]
+        [--date YYYY-MM-DD] [--seed S] [-o OUT.csv] [--report REPORT.json]
+
+Exit codes: 0 done (even when some people are left out: the report says why),
+2 bad input (the message names file, row and column; nothing is written).
+Without ``-o`` the groups go to standard output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date
+from typing import NoReturn
+
+from .engine import gc_paused, match
+from .files import read_blocked, read_history, writable_problem, write_outputs
+from .roster import RosterError, read_roster
+from .types import Person, Rules
+
+BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(BAD_INPUT, f"crosspaths: error: {message}\n")
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date (use YYYY-MM-DD)") from None
+
+
+def _size(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if n < 2:
+        raise argparse.ArgumentTypeError(f"the group size must be at least 2, not {n}")
+    return n
+
+
+def _weeks(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"the cooldown cannot be negative ({n})")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="crosspaths", description="Crosspaths command line tools.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    m = sub.add_parser("match", help="group the people of a roster for one round")
+    m.add_argument("roster", metavar="ROSTER.csv")
+    m.add_argument("--history", metavar="HISTORY.csv", help="past groups: date,group,person_id")
+    m.add_argument(
+        "--blocked", metavar="BLOCKED.csv", help="pairs never to match: person_id,other_id"
+    )
+    m.add_argument("--size", type=_size, default=2, help="group size (default 2)")
+    m.add_argument("--mode", choices=("virtual", "in-person"), default="virtual")
+    m.add_argument("--cooldown-weeks", type=_weeks, default=12, dest="cooldown_weeks")
+    m.add_argument("--date", type=_date, default=None, help="the round's date (default today)")
+    m.add_argument("--seed", type=int, default=0)
+    m.add_argument(
+        "-o", "--out", metavar="OUT.csv", help="groups: group,person_id (default stdout)"
+    )
+    m.add_argument("--report", metavar="REPORT.json", help="figures and reasons of the round")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    with gc_paused():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    on = args.date or date.today()
+    try:
+        rows = read_roster(args.roster)
+        known = {r.id: r for r in rows}
+        history = read_history(args.history, known) if args.history else []
+        blocked = read_blocked(args.blocked, known) if args.blocked else []
+        problems = [p for f in (args.out, args.report) if f and (p := writable_problem(f))]
+        if problems:
+            raise RosterError(problems)
+    except RosterError as e:
+        print(str(e), file=sys.stderr)
+        return BAD_INPUT
+    people = [
+        Person(
+            id=r.id,
+            name=r.name,
+            department=r.department,
+            team=r.team,
+            location=r.location,
+            level=r.level,
+            manager_id=r.manager_id,
+            start_date=r.start_date,
+            timezone=r.timezone,
+            languages=frozenset(r.languages),
+            interests=frozenset(r.interests),
+        )
+        for r in rows
+        if r.active
+    ]
+    timings["read"] = time.perf_counter() - t0
+    rules = Rules(size=args.size, mode=args.mode, cooldown_weeks=args.cooldown_weeks)
+    result = match(people, history=history, blocked=blocked, rules=rules, on=on, seed=args.seed)
+    t1 = time.perf_counter()
+    round_info = {
+        "date": on.isoformat(),
+        "size": args.size,
+        "mode": args.mode,
+        "cooldown_weeks": args.cooldown_weeks,
+        "seed": args.seed,
+        "roster": args.roster,
+        "inactive_skipped": len(rows) - len(people),
+    }
+    result.metrics["timings"] = {
+        "read": round(timings["read"], 4),
+        **result.metrics["timings"],
+    }
+    text = write_outputs(result, out=args.out, report=args.report, round_info=round_info)
+    if text is not None:
+        sys.stdout.write(text)
+    m = result.metrics
+    print(
+        f"crosspaths: {m['placed']} of {m['people']} placed in {m['groups']} groups, "
+        f"{len(m['left_out'])} left out, {m['hard_rule_violations']} rule violations, "
+        f"objective {m['objective']}, write {time.perf_counter() - t1:.2f}s, "
+        f"total {time.perf_counter() - t0:.2f}s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

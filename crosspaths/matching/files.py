@@ -1,0 +1,248 @@
+"""HISTORY.csv and BLOCKED.csv readers (validated like the roster) and the output writers.
+
+History files grow by a round a week (a million rows at 100,000 people after ten
+rounds), so the reader works on column positions with ``csv.reader`` and parses
+each distinct date once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .roster import RosterError, RosterProblem, read_csv_text
+from .types import PastGroup, Result
+
+HISTORY_COLUMNS = ("date", "group", "person_id")
+BLOCKED_COLUMNS = ("person_id", "other_id")
+MAX_PROBLEMS = 50  # a file with a million bad rows should not print a million lines
+
+
+def _open_rows(path: str | Path, required: Sequence[str]) -> tuple[str, dict[str, int], Any]:
+    """The file's name, its column positions and a ``csv.reader`` past the header."""
+    name = str(path)
+    try:
+        text = read_csv_text(path)
+    except FileNotFoundError:
+        raise RosterError([RosterProblem(name, None, None, "no such file")]) from None
+    except UnicodeDecodeError as e:
+        raise RosterError(
+            [RosterProblem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})")]
+        ) from None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        header = []
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise RosterError(
+            [RosterProblem(name, 1, c, f"the header has no '{c}' column") for c in missing]
+        )
+    return name, {h: k for k, h in enumerate(header)}, reader
+
+
+def read_history(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list[PastGroup]:
+    """Past groups from ``date,group,person_id`` rows; every person must be known.
+
+    The fast path checks whole columns at once (distinct dates parsed once, ids as
+    a set difference); only a file with a problem is walked row by row, to name
+    each problem's row and column.
+    """
+    _, col, reader = _open_rows(path, HISTORY_COLUMNS)
+    di, gi, pi = col["date"], col["group"], col["person_id"]
+    width = max(di, gi, pi) + 1
+    all_rows = list(reader)
+    rows = [r for r in all_rows if len(r) >= width]
+    dates_col = [r[di].strip() for r in rows]
+    labels = [r[gi].strip() for r in rows]
+    ids = [r[pi].strip() for r in rows]
+    dates: dict[str, date] = {}
+    clean = True
+    for ds in set(dates_col):
+        try:
+            dates[ds] = date.fromisoformat(ds)
+        except ValueError:
+            clean = False
+    known = known_ids.keys() if isinstance(known_ids, dict) else known_ids
+    if "" in set(labels) or not set(ids) <= known:
+        clean = False
+    if len(rows) < len(all_rows):  # short rows that are not blank lines are problems too
+        clean = clean and all(not any(v.strip() for v in r) for r in all_rows if len(r) < width)
+    if not clean:
+        raise RosterError(_history_problems(path, known_ids))
+    groups: dict[tuple[str, str], list[str]] = {}
+    for key, pid in zip(zip(dates_col, labels, strict=True), ids, strict=True):
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [pid]
+        else:
+            members.append(pid)
+    return [PastGroup(date=dates[d], members=tuple(m)) for (d, _), m in groups.items()]
+
+
+def _history_problems(
+    path: str | Path, known_ids: set[str] | dict[str, Any]
+) -> list[RosterProblem]:
+    """Every problem of a history file, row by row (the slow path)."""
+    name, col, reader = _open_rows(path, HISTORY_COLUMNS)
+    di, gi, pi = col["date"], col["group"], col["person_id"]
+    width = max(di, gi, pi) + 1
+    problems: list[RosterProblem] = []
+    for values in reader:
+        line = reader.line_num
+        if len(values) < width:
+            if any(v.strip() for v in values):
+                problems.append(RosterProblem(name, line, None, "too few columns"))
+            continue
+        ds, label, pid = values[di].strip(), values[gi].strip(), values[pi].strip()
+        try:
+            date.fromisoformat(ds)
+        except ValueError:
+            problems.append(
+                RosterProblem(name, line, "date", f"'{ds}' is not a date (use YYYY-MM-DD)")
+            )
+        if not label:
+            problems.append(RosterProblem(name, line, "group", "the group label is empty"))
+        if pid not in known_ids:
+            problems.append(
+                RosterProblem(
+                    name, line, "person_id", f"unknown person id '{pid}' (not in the roster)"
+                )
+            )
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    return problems
+
+
+def read_blocked(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list[tuple[str, str]]:
+    """Blocked pairs from ``person_id,other_id`` rows (either direction blocks both)."""
+    name, col, reader = _open_rows(path, BLOCKED_COLUMNS)
+    ai, bi = col["person_id"], col["other_id"]
+    width = max(ai, bi) + 1
+    problems: list[RosterProblem] = []
+    out: list[tuple[str, str]] = []
+    for values in reader:
+        line = reader.line_num
+        if len(values) < width:
+            if not any(v.strip() for v in values):
+                continue
+            problems.append(RosterProblem(name, line, None, "too few columns"))
+            continue
+        a, b = values[ai].strip(), values[bi].strip()
+        for column, pid in (("person_id", a), ("other_id", b)):
+            if pid not in known_ids:
+                problems.append(
+                    RosterProblem(
+                        name, line, column, f"unknown person id '{pid}' (not in the roster)"
+                    )
+                )
+        if a == b and a in known_ids:
+            problems.append(
+                RosterProblem(name, line, "other_id", "a person cannot block themselves")
+            )
+        if len(problems) >= MAX_PROBLEMS:
+            break
+        out.append((a, b))
+    if problems:
+        raise RosterError(problems)
+    return out
+
+
+def writable_problem(path: str | Path) -> RosterProblem | None:
+    """Why an output file could not be written, checked before the round is computed."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        return RosterProblem(str(path), None, None, "is a folder, not a file")
+    if not folder.is_dir():
+        return RosterProblem(str(path), None, None, f"no such folder '{folder}'")
+    if not os.access(folder, os.W_OK):
+        return RosterProblem(str(path), None, None, f"folder '{folder}' is not writable")
+    return None
+
+
+def _write_all(files: dict[Path, str]) -> None:
+    """Write every file to a temporary name first, then rename them all: a failure
+    leaves no output (and never half a file)."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for target, text in files.items():
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            temps.append((tmp, target))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+        for tmp, target in temps:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def groups_csv(result: Result) -> str:
+    """OUT.csv: ``group,person_id``, one row per placed person, organizer first."""
+    lines = ["group,person_id"]
+    for k, g in enumerate(result.groups, start=1):
+        for m in g.members:
+            lines.append(f"{k},{_csv_cell(m)}")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _csv_cell(value: str) -> str:
+    if any(ch in value for ch in ',"\r\n'):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def report_dict(result: Result, round_info: dict[str, Any]) -> dict[str, Any]:
+    """REPORT.json: the round's figures plus every group with its reasons in words."""
+    report: dict[str, Any] = {"round": round_info, **result.metrics}
+    report["groups_detail"] = [
+        {
+            "group": str(k),
+            "members": list(g.members),
+            "organizer": g.members[0],
+            "score": g.score,
+            "reasons": [{"code": r.code, "text": r.text, "params": r.params} for r in g.reasons],
+        }
+        for k, g in enumerate(result.groups, start=1)
+    ]
+    return report
+
+
+def _report_json(report: dict[str, Any]) -> str:
+    """One top-level key per line and one group per line: readable, and fast (the C
+    encoder; ``indent=`` would switch json to its pure-Python encoder)."""
+    lines = []
+    for key, value in report.items():
+        if isinstance(value, list) and value and key in ("groups_detail", "left_out"):
+            body = ",\n  ".join(json.dumps(v, ensure_ascii=False) for v in value)
+            lines.append(f"{json.dumps(key)}: [\n  {body}\n ]")
+        else:
+            lines.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n " + ",\n ".join(lines) + "\n}\n"
+
+
+def write_outputs(
+    result: Result,
+    *,
+    out: str | Path | None,
+    report: str | Path | None,
+    round_info: dict[str, Any],
+) -> str | None:
+    """Write OUT.csv and REPORT.json; return the CSV text when it goes to stdout."""
+    text = groups_csv(result)
+    files: dict[Path, str] = {}
+    if report is not None:
+        files[Path(report)] = _report_json(report_dict(result, round_info))
+    if out is not None:
+        files[Path(out)] = text
+    _write_all(files)
+    return None if out is not None else text

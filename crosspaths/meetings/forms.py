@@ -1,0 +1,29 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+RATINGS = [
+    (5, _("5 · great")),
+    (4, _("4 · good")),
+    (3, _("3 · fine")),
+    (2, _("2 · meh")),
+    (1, _("1 · not good")),
+]
+
+
+class FeedbackForm(forms.Form):
+    """The optional second step after a one-click check-in."""
+
+    rating = forms.TypedChoiceField(
+        label=_("How was it?"),
+        choices=RATINGS,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Anything you would like to tell the organizers? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

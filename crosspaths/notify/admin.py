@@ -1,0 +1,63 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Message
+from .services import message_requeue
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """The outbox as operators see it: what is queued, what failed and why."""
+
+    list_display = [
+        "id",
+        "kind",
+        "person",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    ]
+    list_filter = ["status", "kind", "organization"]
+    search_fields = ["person__email", "person__name", "dedupe_key"]
+    raw_id_fields = ["person", "match"]
+    list_select_related = ["person"]
+    readonly_fields = [
+        "organization",
+        "kind",
+        "person",
+        "match",
+        "dedupe_key",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "lease_until",
+        "last_error",
+        "sent_at",
+        "created_at",
+    ]
+    actions = ["send_again"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj: Message) -> str:
+        return obj.last_error[:120]
+
+    @admin.action(description=_("Send again (failed or skipped messages)"))
+    def send_again(self, request, queryset):  # type: ignore[no-untyped-def]
+        count = message_requeue(messages=queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message is queued again.",
+                "%(count)d messages are queued again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False

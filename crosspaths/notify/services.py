@@ -1,0 +1,413 @@
+"""The outbox: writing messages, handing them to workers, delivering them once.
+
+The life of a message::
+
+    queued --(dispatch: lease, enqueue a task)--> queued, leased
+           --(a worker claims it: conditional update)--> sending
+           --> sent | skipped (recipient left) | queued again with backoff | failed
+
+Exactly once: a worker may only send a row it moved from ``queued`` to ``sending``
+itself (``UPDATE ... WHERE status='queued'``), and it claims one row at a time, so a
+worker killed mid-batch leaves at most one row in doubt. Such a row (``sending``
+past its lease) is marked failed with the reason rather than sent again: a second
+introduction is worse than an admin pressing "send again" in the admin. Rows the
+dead worker had not reached yet are still ``queued``; once their lease ends the next
+sweep hands them to another worker. Nothing is lost: a task that never ran (broker
+down, commit without enqueue) is covered by the same lease.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from crosspaths.programs.models import Enrollment, Match, MatchMember, Round
+
+from .models import Message
+
+logger = logging.getLogger(__name__)
+Status = Message.Status
+Kind = Message.Kind
+
+
+def _seconds(name: str) -> timedelta:
+    return timedelta(seconds=getattr(settings, name))
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def _key(kind: str, match_id: int, person_id: int, suffix: str = "") -> str:
+    return f"{kind}:{match_id}:{person_id}{suffix}"
+
+
+def _later_messages(
+    match: Match, person_id: int, now: datetime, round_moment: datetime
+) -> list[Message]:
+    """The reminder (a day before the slot, if that is still ahead) and the check-in
+    (an hour after the slot; a week after the round when there is no slot)."""
+    org_id = match.organization_id
+    out = []
+    if match.suggested_start:
+        remind = match.suggested_start - timedelta(hours=settings.REMINDER_HOURS_BEFORE)
+        if remind > now + timedelta(hours=1):
+            out.append(
+                Message(
+                    organization_id=org_id,
+                    kind=Kind.REMINDER,
+                    person_id=person_id,
+                    match=match,
+                    dedupe_key=_key(Kind.REMINDER, match.pk, person_id),
+                    next_attempt_at=remind,
+                )
+            )
+        checkin = (match.suggested_end or match.suggested_start) + timedelta(hours=1)
+    else:
+        checkin = max(now, round_moment) + timedelta(days=7)
+    out.append(
+        Message(
+            organization_id=org_id,
+            kind=Kind.CHECKIN,
+            person_id=person_id,
+            match=match,
+            dedupe_key=_key(Kind.CHECKIN, match.pk, person_id),
+            next_attempt_at=checkin,
+        )
+    )
+    return out
+
+
+def _round_moment(rnd: Round) -> datetime:
+    from crosspaths.programs.scheduling import BadSchedule, run_at
+
+    try:
+        return run_at(rnd.program, rnd.date)
+    except BadSchedule:
+        return timezone.now()
+
+
+def outbox_write_round(*, round: Round, now: datetime) -> int:
+    """One row per message a published round owes: an introduction for every member
+    now, a reminder before the slot and a check-in after it. Called inside the
+    publishing transaction; delivery of the introductions is handed to workers when
+    that transaction commits. Returns the number of rows written."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    moment = _round_moment(round)
+    matches = {m.pk: m for m in Match.objects.filter(round=round).select_related("round__program")}
+    rows: list[Message] = []
+    for match_id, person_id in MatchMember.objects.filter(round=round).values_list(
+        "match_id", "person_id"
+    ):
+        match = matches[match_id]
+        rows.append(
+            Message(
+                organization_id=round.organization_id,
+                kind=Kind.INTRO,
+                person_id=person_id,
+                match=match,
+                dedupe_key=_key(Kind.INTRO, match_id, person_id),
+                next_attempt_at=now,
+                lease_until=lease,
+            )
+        )
+        rows.extend(_later_messages(match, person_id, now, moment))
+    Message.objects.bulk_create(rows, batch_size=2000)
+    intro_ids = [m.pk for m in rows if m.kind == Kind.INTRO]
+    transaction.on_commit(lambda: _enqueue(intro_ids))
+    return len(rows)
+
+
+def outbox_write_reschedule(*, match: Match, now: datetime) -> int:
+    """After a group's slot moved: a "new time" message (with the updated invitation)
+    to every member, and their reminder and check-in moved to follow the slot."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    members = list(MatchMember.objects.filter(match=match).values_list("person_id", flat=True))
+    rows = [
+        Message(
+            organization_id=match.organization_id,
+            kind=Kind.RESCHEDULE,
+            person_id=pid,
+            match=match,
+            dedupe_key=_key(Kind.RESCHEDULE, match.pk, pid, f":{match.sequence}"),
+            next_attempt_at=now,
+            lease_until=lease,
+        )
+        for pid in members
+    ]
+    Message.objects.bulk_create(rows, ignore_conflicts=True)
+    # Reminders and check-ins still waiting move with the slot; sent ones stay sent.
+    Message.objects.filter(
+        match=match, kind__in=[Kind.REMINDER, Kind.CHECKIN], status=Status.QUEUED, attempts=0
+    ).delete()
+    moment = _round_moment(match.round)
+    later = [m for pid in members for m in _later_messages(match, pid, now, moment)]
+    Message.objects.bulk_create(later, ignore_conflicts=True)
+    ids = list(
+        Message.objects.filter(
+            dedupe_key__in=[r.dedupe_key for r in rows], status=Status.QUEUED
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: _enqueue(ids))
+    return len(rows)
+
+
+# --- handing work to workers --------------------------------------------------------
+
+
+def _enqueue(ids: Sequence[int]) -> None:
+    """One delivery task per batch of ids. If enqueueing fails (the broker is down),
+    the rows keep their lease and the next sweep after it ends tries again."""
+    from .tasks import deliver_messages
+
+    size = max(1, settings.MAIL_BATCH_SIZE)
+    try:
+        for start in range(0, len(ids), size):
+            deliver_messages.enqueue(message_ids=list(ids[start : start + size]))
+    except Exception:
+        logger.exception("could not enqueue delivery of %s messages; the sweep retries", len(ids))
+
+
+def outbox_dispatch(*, now: datetime | None = None, limit: int = 10_000) -> int:
+    """Hand every due, unleased queued message to a worker: lease it, then enqueue its
+    batch when the lease is committed. ``skip_locked`` lets two schedulers sweep at
+    once without handing out the same row twice."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.QUEUED, next_attempt_at__lte=now)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Message.objects.filter(pk__in=ids).update(
+                lease_until=now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+            )
+            transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
+INTERRUPTED = (
+    "The worker stopped while sending this message (lease ended {lease:%Y-%m-%d %H:%M} UTC); "
+    "it may or may not have arrived, so it was not sent again. Use 'Send again' if needed."
+)
+
+
+def outbox_recover(*, now: datetime | None = None) -> int:
+    """Messages left in ``sending`` by a worker that died: failed, with the reason."""
+    now = now or timezone.now()
+    stale = list(
+        Message.objects.filter(status=Status.SENDING, lease_until__lt=now).values_list(
+            "pk", "lease_until"
+        )
+    )
+    for pk, lease in stale:
+        Message.objects.filter(pk=pk, status=Status.SENDING, lease_until=lease).update(
+            status=Status.FAILED, lease_until=None, last_error=INTERRUPTED.format(lease=lease)
+        )
+    if stale:
+        logger.warning("%s messages were interrupted mid-delivery and marked failed", len(stale))
+    return len(stale)
+
+
+def outbox_sweep(*, now: datetime | None = None) -> tuple[int, int]:
+    """The scheduler's outbox step: recover interrupted rows, dispatch due ones."""
+    now = now or timezone.now()
+    return outbox_recover(now=now), outbox_dispatch(now=now)
+
+
+def message_requeue(*, messages: Iterable[Message]) -> int:
+    """ "Send again" (the admin's action): failed or skipped messages go back to the queue
+    with a fresh set of attempts."""
+    ids = [m.pk for m in messages]
+    return Message.objects.filter(pk__in=ids, status__in=[Status.FAILED, Status.SKIPPED]).update(
+        status=Status.QUEUED,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        lease_until=None,
+        last_error="",
+    )
+
+
+# --- delivering ------------------------------------------------------------------------
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    skipped: int = 0
+    retry: int = 0
+    failed: int = 0
+    not_mine: int = 0
+
+
+def _unreachable(error: Exception) -> bool:
+    """The server, not this message, is the problem (refused or lost connection,
+    timeout): the rest of the batch would fail the same way. Every SMTP exception is
+    an OSError, so the answers about one message are told apart first."""
+    if isinstance(error, smtplib.SMTPConnectError):
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
+        return False
+    return isinstance(error, OSError)
+
+
+def _permanent(error: Exception) -> bool:
+    """5xx answers are final (no such mailbox, rejected); 4xx and network trouble are not."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return False
+
+
+def _backoff(attempts: int) -> timedelta:
+    base = settings.MAIL_RETRY_SECONDS
+    return timedelta(seconds=min(base * 2 ** max(0, attempts - 1), 6 * 3600))
+
+
+def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
+    person = message.person
+    if not person.active:
+        when = f" on {person.deactivated_at:%Y-%m-%d}" if person.deactivated_at else ""
+        return f"{person} left the company{when}, after the round was matched; not sent."
+    if message.kind != Kind.INTRO and message.match_id:
+        program_id = message.match.round.program_id
+        if (program_id, person.pk) in left_program:
+            return f"{person} left the program after the round was published; not sent."
+    return ""
+
+
+def _load(ids: Sequence[int]) -> list[Message]:
+    from django.db.models import Prefetch
+
+    members = MatchMember.objects.select_related("person__organization", "person__location")
+    return list(
+        Message.objects.filter(pk__in=ids, status=Status.QUEUED)
+        .select_related(
+            "person__organization",
+            "person__location",
+            "match__round__program",
+            "match__organizer__organization",
+            "match__organizer__location",
+            "match__location",
+        )
+        .prefetch_related(Prefetch("match__members", queryset=members))
+        .order_by("pk")
+    )
+
+
+def messages_deliver(*, message_ids: Sequence[int]) -> DeliveryReport:
+    """Deliver the given messages that are still queued and due, each exactly once.
+
+    Each is claimed on its own (queued -> sending, a conditional update), rendered in
+    the recipient's language, sent over one SMTP connection for the batch and marked
+    sent; a recipient who left is skipped with the reason; an SMTP failure puts the
+    message back in the queue with exponential backoff (final after
+    ``MAIL_MAX_ATTEMPTS`` or on a 5xx answer). When the server cannot be reached the
+    rest of the batch is released for a later sweep instead of failing one by one."""
+    from .emails import build_message
+
+    report = DeliveryReport()
+    batch = _load(message_ids)
+    if not batch:
+        return report
+    pairs = {(m.match.round.program_id, m.person_id) for m in batch if m.match_id}
+    left_program = set(
+        Enrollment.objects.filter(
+            program_id__in={p for p, _ in pairs},
+            person_id__in={pid for _, pid in pairs},
+            left_at__isnull=False,
+        ).values_list("program_id", "person_id")
+    )
+    connection = get_connection()
+    # A sent message is marked sent in the same commit that claims the next one: one
+    # commit per message instead of two, and still at most one message in doubt.
+    delivered: Message | None = None
+    try:
+        for index, message in enumerate(batch):
+            now = timezone.now()
+            with transaction.atomic():
+                if delivered is not None:
+                    _finish(delivered, Status.SENT)
+                    delivered = None
+                claimed = Message.objects.filter(
+                    pk=message.pk, status=Status.QUEUED, next_attempt_at__lte=now
+                ).update(
+                    status=Status.SENDING,
+                    attempts=F("attempts") + 1,
+                    lease_until=now + _seconds("MAIL_SEND_LEASE_SECONDS"),
+                )
+            if not claimed:
+                report.not_mine += 1
+                continue
+            message.attempts += 1
+            reason = _skip_reason(message, left_program)
+            if reason:
+                _finish(message, Status.SKIPPED, error=reason)
+                report.skipped += 1
+                continue
+            try:
+                email = build_message(message)
+                email.connection = connection
+                connection.open()  # once per batch: send() keeps an open connection open
+                email.send()
+            except Exception as error:
+                _retry(message, error, report)
+                connection.close()  # reopened for the next message, if any
+                if _unreachable(error):
+                    _release([m.pk for m in batch[index + 1 :]], now)
+                    break
+                continue
+            delivered = message
+            report.sent += 1
+    finally:
+        if delivered is not None:
+            _finish(delivered, Status.SENT)
+        connection.close()
+    return report
+
+
+def _finish(message: Message, status: str, *, error: str = "") -> None:
+    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=status,
+        lease_until=None,
+        last_error=error,
+        sent_at=timezone.now() if status == Status.SENT else None,
+    )
+
+
+def _retry(message: Message, error: Exception, report: DeliveryReport) -> None:
+    text = f"{type(error).__name__}: {error}"[:2000]
+    if _permanent(error) or message.attempts >= settings.MAIL_MAX_ATTEMPTS:
+        _finish(message, Status.FAILED, error=f"attempt {message.attempts}: {text}")
+        report.failed += 1
+        logger.warning("message %s failed for good: %s", message.pk, text)
+        return
+    Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=Status.QUEUED,
+        lease_until=None,
+        next_attempt_at=timezone.now() + _backoff(message.attempts),
+        last_error=f"attempt {message.attempts}: {text}",
+    )
+    report.retry += 1
+    logger.info("message %s will be retried: %s", message.pk, text)
+
+
+def _release(ids: Sequence[int], now: datetime) -> None:
+    """Give back messages this batch did not get to: no attempt counted, due again
+    after a short pause, picked up by a later sweep."""
+    if ids:
+        Message.objects.filter(pk__in=ids, status=Status.QUEUED).update(
+            lease_until=None, next_attempt_at=now + _backoff(1)
+        )

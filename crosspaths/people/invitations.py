@@ -1,0 +1,154 @@
+"""Letting roster people in: single-use sign-in links they ask for ("magic links")
+and invitations HR sends to people it imported.
+
+Both are a random token in a link. Only its SHA-256 is stored; the raw token exists
+in the e-mail and nowhere else. A token is used by a conditional update
+(``used_at IS NULL``), so a double click or two web nodes cannot both sign in with it.
+The Django user behind a person is created on their first sign-in (username = the
+lower-cased e-mail), so everything after that goes through Django's own auth.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from enum import Enum
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Person, SignInToken
+
+SIGN_IN_LINK_LIFETIME = timedelta(minutes=20)
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+class TokenState(Enum):
+    """What a link is worth, so the page can say what happened and what to do next."""
+
+    VALID = "valid"
+    UNKNOWN = "unknown"  # never issued here, mistyped, or forged
+    USED = "used"
+    EXPIRED = "expired"
+    INACTIVE = "inactive"  # the person left the organization or the account is disabled
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def sign_in_token_create(
+    *, person: Person, purpose: str = SignInToken.Purpose.SIGN_IN, next_url: str = ""
+) -> tuple[SignInToken, str]:
+    """Issue a new link for ``person``; returns the row and the raw token (put it in the
+    e-mail, never store it). Earlier unused links stay valid until they expire, so a
+    person who asked twice can click either e-mail."""
+    raw = secrets.token_urlsafe(32)
+    lifetime = (
+        INVITATION_LIFETIME if purpose == SignInToken.Purpose.INVITATION else SIGN_IN_LINK_LIFETIME
+    )
+    token = SignInToken.objects.create(
+        organization_id=person.organization_id,
+        person=person,
+        purpose=purpose,
+        token_hash=token_hash(raw),
+        next_url=next_url[:300],
+        expires_at=timezone.now() + lifetime,
+    )
+    return token, raw
+
+
+def sign_in_url(raw: str) -> str:
+    """The absolute link for an e-mail. Built from SITE_URL, never from the request's
+    Host header, so a forged Host cannot make us mail a link to someone else's site."""
+    return settings.SITE_URL + reverse("sign_in_link", args=[raw])
+
+
+def sign_in_token_check(*, raw: str) -> tuple[SignInToken | None, TokenState]:
+    """Look a link up without using it (the page shown before the sign-in button)."""
+    if not raw or len(raw) > 100:
+        return None, TokenState.UNKNOWN
+    token = (
+        SignInToken.objects.filter(token_hash=token_hash(raw))
+        .select_related("person__organization", "person__user")
+        .first()
+    )
+    if token is None:
+        return None, TokenState.UNKNOWN
+    return token, _state(token)
+
+
+def _state(token: SignInToken) -> TokenState:
+    if token.used_at is not None:
+        return TokenState.USED
+    if token.expires_at <= timezone.now():
+        return TokenState.EXPIRED
+    person = token.person
+    if not person.active or (person.user is not None and not person.user.is_active):
+        return TokenState.INACTIVE
+    return TokenState.VALID
+
+
+@transaction.atomic
+def sign_in_token_use(*, raw: str) -> tuple[SignInToken | None, TokenState]:
+    """Spend a link: mark it used, create or link the person's account, and return the
+    token (its ``person.user`` is who signs in). Anything but VALID changes nothing."""
+    token, state = sign_in_token_check(raw=raw)
+    if token is None or state is not TokenState.VALID:
+        return token, state
+    now = timezone.now()
+    claimed = SignInToken.objects.filter(pk=token.pk, used_at__isnull=True, expires_at__gt=now)
+    if claimed.update(used_at=now) != 1:
+        return token, TokenState.USED
+    token.used_at = now
+    person_account_link(person=token.person)
+    return token, TokenState.VALID
+
+
+@transaction.atomic
+def person_account_link(*, person: Person) -> AbstractBaseUser:
+    """The person's Django user, created on first sign-in (username = lower-cased
+    e-mail) or found by that username when the same e-mail is already a user (for
+    example in another organization), and linked to the person."""
+    if person.user_id is not None:
+        return person.user  # type: ignore[return-value]
+    User = get_user_model()
+    email = person.email.strip().lower()
+    user, created = User.objects.get_or_create(username=email, defaults={"email": email})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    person.user = user
+    Person.objects.filter(pk=person.pk).update(user=user, updated_at=timezone.now())
+    return user
+
+
+def person_invite(*, person: Person, invited_by: Person | None = None) -> SignInToken:
+    """Invite someone HR imported: a 14-day link by e-mail, in their language, that
+    signs them in and leads to the one-minute onboarding. Calling it again sends a
+    fresh invitation (the console's "resend"); earlier ones stay valid until they expire.
+
+    The e-mail goes out before ``invited_at`` is set and outside any transaction of
+    ours: when the mail server fails, the exception reaches the caller, ``invited_at``
+    still says "not invited", and the unused token simply expires."""
+    from crosspaths.notify.account_emails import send_invitation
+
+    if not person.active:
+        raise ValidationError(_("%(name)s is not active and cannot be invited.") % {"name": person})
+    if invited_by is not None and invited_by.organization_id != person.organization_id:
+        raise ValidationError(_("Only someone in the same organization can invite."))
+    token, raw = sign_in_token_create(person=person, purpose=SignInToken.Purpose.INVITATION)
+    send_invitation(
+        person=person, url=sign_in_url(raw), expires_at=token.expires_at, invited_by=invited_by
+    )
+    now = timezone.now()
+    Person.objects.filter(pk=person.pk).update(invited_at=now, updated_at=now)
+    person.invited_at = now
+    return token

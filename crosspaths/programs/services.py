@@ -1,0 +1,553 @@
+"""Writes of the round life cycle: draft (match), hand edits, publish, close.
+
+Every step is safe when several machines run it at once: a round is created under
+the database's one-round-per-program-and-date constraint (never check-then-insert),
+and status changes are conditional updates, so of two publishers exactly one wins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crosspaths.matching import explain_group, hard_rule_problems, match
+from crosspaths.matching.explain import organizer_order
+from crosspaths.matching.types import PastGroup, Reason, Rules, Weights
+from crosspaths.matching.types import Person as EnginePerson
+from crosspaths.meetings.slots import Free, search_start, suggested_slot
+
+from . import scheduling
+from .engine_input import (
+    Whereabouts,
+    engine_input_for,
+    engine_people,
+    organization_blocked,
+    organization_history,
+    people_whereabouts,
+    program_rules,
+    program_weights,
+)
+from .models import LeftOut, Match, MatchMember, Program, Round
+from .reasons import reason_text
+
+logger = logging.getLogger(__name__)
+
+
+class RoundExists(ValidationError):
+    """A round for this program and date exists already (made by someone else, maybe
+    a second scheduler a moment ago). ``round`` is that round."""
+
+    def __init__(self, existing: Round | None, message: str) -> None:
+        super().__init__(message, code="round_exists")
+        self.round = existing
+
+
+# --- drafting -------------------------------------------------------------------------
+
+
+def video_link(template: str) -> str:
+    """A meeting room nobody can guess: 128 random bits in the organization's template.
+    A template without ``{room}`` would give every group the same room, so the room
+    is appended to it instead."""
+    room = secrets.token_hex(16)
+    if "{room}" not in template:
+        return f"{template.rstrip('/')}/crosspaths-{room}"
+    return template.replace("{room}", room)
+
+
+def _reason_dicts(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
+    return [{"code": r.code, "text": r.text, "params": r.params} for r in reasons]
+
+
+def _slot(
+    program: Program, on: date, org_tz: str, members: Sequence[Whereabouts]
+) -> tuple[datetime, datetime] | tuple[None, None]:
+    slot = suggested_slot(
+        [Free(m.timezone, m.availability) for m in members],
+        fmt=program.format,
+        after=search_start(on, org_tz),
+    )
+    return slot if slot else (None, None)
+
+
+def round_draft(*, program: Program, on: date) -> Round:
+    """Match the program's eligible people for a round on ``on`` and store it as a draft.
+
+    One transaction: the round row is inserted first, so a second caller (another
+    scheduler, a double click) waits on the unique constraint and then gets
+    ``RoundExists`` instead of matching a second time; if matching fails, nothing of
+    the round is left behind. Eligible: enrolled, not left, not paused on ``on``,
+    still with the company, and in the program's audience.
+    """
+    org = program.organization
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                rnd = Round.objects.create(organization=org, program=program, date=on)
+        except IntegrityError:
+            existing = Round.objects.filter(program=program, date=on).first()
+            raise RoundExists(
+                existing,
+                _("%(program)s already has a round on %(date)s.")
+                % {"program": program.name, "date": on.isoformat()},
+            ) from None
+        started = time.perf_counter()
+        data = engine_input_for(program, on=on)
+        read = time.perf_counter()
+        result = match(
+            data.people,
+            history=data.history,
+            blocked=data.blocked,
+            rules=data.rules,
+            weights=data.weights,
+            on=on,
+            seed=program.pk,
+        )
+        matched = time.perf_counter()
+        virtual = program.mode == "virtual"
+        matches: list[Match] = []
+        for group in result.groups:
+            where = [data.whereabouts[m] for m in group.members]
+            start, end = _slot(program, on, org.timezone, where)
+            matches.append(
+                Match(
+                    organization=org,
+                    round=rnd,
+                    organizer_id=int(group.members[0]),
+                    location_id=None if virtual else where[0].location_id,
+                    suggested_start=start,
+                    suggested_end=end,
+                    video_link=video_link(org.video_link_template) if virtual else "",
+                    reasons=_reason_dicts(group.reasons),
+                    score=round(group.score, 4),
+                )
+            )
+        Match.objects.bulk_create(matches, batch_size=1000)
+        MatchMember.objects.bulk_create(
+            [
+                MatchMember(organization=org, match=m, round=rnd, person_id=int(pid))
+                for m, group in zip(matches, result.groups, strict=True)
+                for pid in group.members
+            ],
+            batch_size=2000,
+        )
+        LeftOut.objects.bulk_create(
+            [
+                LeftOut(
+                    organization=org,
+                    round=rnd,
+                    person_id=int(x.person_id),
+                    code=x.code,
+                    reason=x.text[:500],
+                )
+                for x in result.left_out
+            ],
+            batch_size=2000,
+        )
+        metrics = {k: v for k, v in result.metrics.items() if k != "left_out"}
+        metrics["left_out"] = len(result.left_out)
+        metrics["seconds"] = {
+            "read": round(read - started, 3),
+            "match": round(matched - read, 3),
+            "store": round(time.perf_counter() - matched, 3),
+        }
+        rnd.metrics = metrics
+        rnd.save(update_fields=["metrics"])
+    logger.info(
+        "round %s drafted: %s people, %s groups, %s left out",
+        rnd,
+        metrics.get("people"),
+        metrics.get("groups"),
+        metrics["left_out"],
+    )
+    return rnd
+
+
+# --- publishing and closing -------------------------------------------------------------
+
+
+def round_publish(*, round: Round) -> Round:
+    """Publish a draft: the status change and one outbox row per message (introductions
+    now; reminders and check-ins for later) in one transaction. A conditional update
+    makes sure that of two publishers exactly one publishes; the other gets a
+    ValidationError. Delivery starts when the transaction commits."""
+    from crosspaths.notify.services import outbox_write_round
+
+    now = timezone.now()
+    with transaction.atomic():
+        won = Round.objects.filter(pk=round.pk, status=Round.Status.DRAFT).update(
+            status=Round.Status.PUBLISHED, published_at=now
+        )
+        if not won:
+            status = Round.objects.filter(pk=round.pk).values_list("status", flat=True).first()
+            raise ValidationError(
+                _("This round cannot be published: it is %(status)s, not a draft.")
+                % {"status": Round.Status(status).label if status else _("deleted")},
+                code="not_draft",
+            )
+        round.refresh_from_db()
+        outbox_write_round(round=round, now=now)
+    return round
+
+
+def round_close(*, round: Round) -> Round:
+    """Close a published round: its groups become history (they already count for the
+    cooldown) and it leaves participants' "current match". Check-in links keep working.
+    Closing twice is harmless."""
+    now = timezone.now()
+    won = Round.objects.filter(pk=round.pk, status=Round.Status.PUBLISHED).update(
+        status=Round.Status.CLOSED, closed_at=now
+    )
+    round.refresh_from_db()
+    if not won and round.status != Round.Status.CLOSED:
+        raise ValidationError(
+            _("Only a published round can be closed; this one is a draft."), code="not_published"
+        )
+    return round
+
+
+# --- hand edits (the HR console) --------------------------------------------------------
+
+
+@dataclass
+class _Seat:
+    """Where a person sits in a draft round: a match, or the left-out list."""
+
+    person_id: int
+    match: Match | None
+    member: MatchMember | None = None
+    left_out: LeftOut | None = None
+
+
+@dataclass
+class _Edit:
+    round: Round
+    program: Program
+    seats: dict[int, _Seat] = field(default_factory=dict)
+    groups: dict[int, list[int]] = field(default_factory=dict)  # match id -> person ids
+    matches: dict[int, Match] = field(default_factory=dict)
+
+
+def _load_edit(rnd: Round, person_ids: Sequence[int], match_ids: Sequence[int]) -> _Edit:
+    """Lock the round and read the groups an edit touches."""
+    locked = (
+        Round.objects.select_for_update().select_related("program__organization").get(pk=rnd.pk)
+    )
+    if locked.status != Round.Status.DRAFT:
+        raise ValidationError(
+            _("Only a draft round can be edited; this one is %(status)s.")
+            % {"status": locked.get_status_display()},
+            code="not_draft",
+        )
+    edit = _Edit(round=locked, program=locked.program)
+    members = MatchMember.objects.filter(round=locked, person_id__in=person_ids).select_related(
+        "match"
+    )
+    for m in members:
+        edit.seats[m.person_id] = _Seat(m.person_id, m.match, member=m)
+    for x in LeftOut.objects.filter(round=locked, person_id__in=person_ids):
+        edit.seats.setdefault(x.person_id, _Seat(x.person_id, None, left_out=x))
+    for pid in person_ids:
+        if pid not in edit.seats:
+            raise ValidationError(_("This person is not part of this round."), code="not_in_round")
+    wanted = set(match_ids) | {s.match.pk for s in edit.seats.values() if s.match}
+    for m in Match.objects.filter(round=locked, pk__in=wanted):
+        edit.matches[m.pk] = m
+    if set(match_ids) - set(edit.matches):
+        raise ValidationError(_("That group is not part of this round."), code="not_in_round")
+    for match_id, person_id in MatchMember.objects.filter(match_id__in=wanted).values_list(
+        "match_id", "person_id"
+    ):
+        edit.groups.setdefault(match_id, []).append(person_id)
+    for match_id in wanted:
+        edit.groups.setdefault(match_id, [])
+    return edit
+
+
+@dataclass(frozen=True)
+class _Explain:
+    """What re-explaining an edited group needs."""
+
+    program: Program
+    day: date
+    history: list[PastGroup]
+    rules: Rules
+    weights: Weights
+    where: dict[int, Whereabouts]
+
+
+def _check_and_apply(
+    edit: _Edit, new_groups: dict[int, list[int]], moves: dict[int, int | None]
+) -> None:
+    """Refuse the edit if any changed group breaks a hard rule, else write it: members
+    moved, left-out rows adjusted, changed groups re-explained, organizer kept when
+    still there, suggested slot recomputed."""
+    rnd, program = edit.round, edit.program
+    org_id = rnd.organization_id
+    everyone = {pid for g in new_groups.values() for pid in g} | set(moves)
+    people = engine_people(org_id, everyone)
+    names = {str(pk): p.name or str(pk) for pk, p in people.items()}
+    rules = program_rules(program)
+    history = organization_history(
+        org_id,
+        on=rnd.date,
+        cooldown_weeks=rules.cooldown_weeks,
+        person_ids=everyone,
+        exclude_round_id=rnd.pk,
+    )
+    blocked = organization_blocked(org_id, person_ids=everyone)
+    errors: list[ValidationError] = []
+    for _match_id, group in new_groups.items():
+        members = [people[pid] for pid in group]
+        for problem in hard_rule_problems(
+            members, history=history, blocked=blocked, rules=rules, on=rnd.date
+        ):
+            text = reason_text(
+                {"code": problem.code, "text": problem.text, "params": problem.params},
+                names=names,
+                problem=True,
+            )
+            errors.append(ValidationError(text, code=problem.code))
+    if errors:
+        raise ValidationError(errors)
+
+    context = _Explain(
+        program=program,
+        day=rnd.date,
+        history=history,
+        rules=rules,
+        weights=program_weights(program),
+        where=people_whereabouts(org_id, everyone),
+    )
+    for person_id, target in moves.items():
+        seat = edit.seats[person_id]
+        if target is None:
+            if seat.member:
+                seat.member.delete()
+            LeftOut.objects.update_or_create(
+                round=rnd,
+                person_id=person_id,
+                defaults={
+                    "organization_id": org_id,
+                    "code": "removed_by_admin",
+                    "reason": "taken out of the round by an admin",
+                },
+            )
+        else:
+            if seat.left_out:
+                seat.left_out.delete()
+            if seat.member:
+                MatchMember.objects.filter(pk=seat.member.pk).update(match_id=target)
+            else:
+                MatchMember.objects.create(
+                    organization_id=org_id, match_id=target, round=rnd, person_id=person_id
+                )
+    for match_id, group in new_groups.items():
+        _reexplain(edit.matches[match_id], [people[pid] for pid in group], context)
+    _refresh_counts(rnd)
+
+
+def _reexplain(match_obj: Match, members: list[EnginePerson], context: _Explain) -> None:
+    """Score, reasons, organizer (kept while still a member) and slot of a changed group."""
+    program, where = context.program, context.where
+    score, reasons = explain_group(
+        members,
+        history=context.history,
+        rules=context.rules,
+        weights=context.weights,
+        on=context.day,
+    )
+    ids = [int(p.id) for p in members]
+    organizer = match_obj.organizer_id
+    if organizer not in ids:
+        position = {p.id: k for k, p in enumerate(members)}
+        organizer = int(organizer_order(members, position)[0].id)
+    start, end = _slot(program, context.day, program.organization.timezone, [where[i] for i in ids])
+    if (start, end) != (match_obj.suggested_start, match_obj.suggested_end):
+        match_obj.sequence += 1
+    match_obj.suggested_start, match_obj.suggested_end = start, end
+    match_obj.organizer_id = organizer
+    match_obj.score = round(score, 4)
+    match_obj.reasons = _reason_dicts(reasons)
+    if program.mode != "virtual":
+        match_obj.location_id = where[ids[0]].location_id
+    match_obj.save()
+
+
+def _refresh_counts(rnd: Round) -> None:
+    """Keep the round's headline figures true after a hand edit (the engine's quality
+    figures describe its own proposal and are kept as they were)."""
+    sizes = (
+        MatchMember.objects.filter(round=rnd)
+        .values("match_id")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+    )
+    counts: dict[str, int] = {}
+    for n in sizes:
+        counts[str(n)] = counts.get(str(n), 0) + 1
+    metrics = dict(rnd.metrics or {})
+    metrics["groups"] = sum(counts.values())
+    metrics["placed"] = sum(int(k) * v for k, v in counts.items())
+    metrics["group_sizes"] = dict(sorted(counts.items(), key=lambda kv: int(kv[0])))
+    metrics["left_out"] = LeftOut.objects.filter(round=rnd).count()
+    metrics["hand_edits"] = int(metrics.get("hand_edits", 0)) + 1
+    rnd.metrics = metrics
+    rnd.save(update_fields=["metrics"])
+    Match.objects.filter(round=rnd, members__isnull=True).delete()
+
+
+def _person_id(person: Any) -> int:
+    return int(getattr(person, "pk", person))
+
+
+@transaction.atomic
+def round_move_member(*, round: Round, person: Any, to_match: Match | None) -> Round:
+    """Move ``person`` (in a group or left out) into ``to_match``, or out of the round's
+    groups when ``to_match`` is None. Refused with a ValidationError naming every hard
+    rule the changed groups would break (one error per rule, ``code`` = the engine's
+    rule code); otherwise both groups are re-explained and get a fresh slot."""
+    pid = _person_id(person)
+    target = to_match.pk if to_match is not None else None
+    edit = _load_edit(round, [pid], [target] if target else [])
+    seat = edit.seats[pid]
+    source = seat.match.pk if seat.match else None
+    if source == target:
+        return edit.round
+    new_groups: dict[int, list[int]] = {}
+    if source is not None:
+        new_groups[source] = [p for p in edit.groups[source] if p != pid]
+    if target is not None:
+        new_groups[target] = [*edit.groups[target], pid]
+    _check_and_apply(edit, new_groups, {pid: target})
+    return edit.round
+
+
+@transaction.atomic
+def round_swap_members(*, round: Round, a: Any, b: Any) -> Round:
+    """Swap two people between their groups (or a person in a group with someone left
+    out). Refused like ``round_move_member`` when a changed group breaks a hard rule."""
+    pa, pb = _person_id(a), _person_id(b)
+    edit = _load_edit(round, [pa, pb], [])
+    ma = edit.seats[pa].match.pk if edit.seats[pa].match else None
+    mb = edit.seats[pb].match.pk if edit.seats[pb].match else None
+    if ma == mb:
+        raise ValidationError(
+            _("Both people are already in the same place; choose two from different groups."),
+            code="same_group",
+        )
+    new_groups: dict[int, list[int]] = {}
+    if ma is not None:
+        new_groups[ma] = [pb if p == pa else p for p in edit.groups[ma]]
+    if mb is not None:
+        new_groups[mb] = [pa if p == pb else p for p in edit.groups[mb]]
+    _check_and_apply(edit, new_groups, {pa: mb, pb: ma})
+    return edit.round
+
+
+# --- the scheduler's steps ---------------------------------------------------------------
+
+
+@dataclass
+class DueReport:
+    drafted: list[Round] = field(default_factory=list)
+    published: list[Round] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def rounds_run_due(*, now: datetime | None = None) -> DueReport:
+    """Draft (and, unless the program asks for review, publish) every round that is due.
+    Safe to run on several machines at once: the round's unique constraint decides who
+    drafts, the conditional update who publishes."""
+    now = now or timezone.now()
+    report = DueReport()
+    programs = list(
+        Program.objects.filter(active=True).select_related("organization").order_by("pk")
+    )
+    due: list[tuple[Program, date]] = []
+    for program in programs:
+        try:
+            day = scheduling.due_date(program, now=now)
+        except scheduling.BadSchedule as e:
+            report.skipped.append(f"{program.pk} {program.name}: {e}")
+            logger.error("program %s (%s) skipped: %s", program.pk, program.name, e)
+            continue
+        if day is not None:
+            due.append((program, day))
+    if not due:
+        return report
+    existing = set(
+        Round.objects.filter(
+            program_id__in=[p.pk for p, _ in due], date__in={d for _, d in due}
+        ).values_list("program_id", "date")
+    )
+    for program, day in due:
+        if (program.pk, day) in existing:
+            continue  # a shortcut only; the unique constraint is the guard
+        try:
+            rnd = round_draft(program=program, on=day)
+        except RoundExists:
+            continue
+        except Exception:
+            logger.exception("drafting a round of program %s failed", program.pk)
+            report.skipped.append(f"{program.pk} {program.name}: matching failed")
+            continue
+        report.drafted.append(rnd)
+        if not program.requires_review:
+            # ValidationError: someone (an admin, another scheduler) published it first.
+            with contextlib.suppress(ValidationError):
+                report.published.append(round_publish(round=rnd))
+    return report
+
+
+def rounds_close_due(*, now: datetime | None = None) -> list[Round]:
+    """Close published rounds whose time is over (one cadence period after they ran)."""
+    now = now or timezone.now()
+    closed = []
+    for rnd in Round.objects.filter(status=Round.Status.PUBLISHED).select_related(
+        "program__organization"
+    ):
+        try:
+            closes = scheduling.close_at(rnd.program, rnd.date)
+        except scheduling.BadSchedule:
+            continue
+        if closes <= now:
+            closed.append(round_close(round=rnd))
+    return closed
+
+
+def match_reschedule(*, match: Match, start: datetime, end: datetime | None = None) -> Match:
+    """Move a published group's slot: the calendar event keeps its UID and gets a higher
+    SEQUENCE, every member gets the new time with an updated invitation, and the
+    reminder and check-in follow the new time."""
+    from crosspaths.notify.services import outbox_write_reschedule
+
+    if end is None:
+        length = (
+            (match.suggested_end - match.suggested_start)
+            if match.suggested_start and match.suggested_end
+            else timedelta(minutes=30)
+        )
+        end = start + length
+    if end <= start:
+        raise ValidationError({"end": _("The end must be after the start.")})
+    with transaction.atomic():
+        locked = Match.objects.select_for_update().select_related("round").get(pk=match.pk)
+        locked.suggested_start, locked.suggested_end = start, end
+        locked.sequence += 1
+        locked.save()
+        if locked.round.status == Round.Status.PUBLISHED:
+            outbox_write_reschedule(match=locked, now=timezone.now())
+    return locked

@@ -1,0 +1,261 @@
+"""The home page's match card: who, why, what to talk about, when, where.
+
+Built from one match with its members prefetched (no query per member): times are
+converted to each person's zone, reasons translated, and conversation starters
+drawn from what the group has (and has not) in common.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crosspaths.meetings.models import CheckIn
+from crosspaths.people.models import Organization, Person
+from crosspaths.programs.models import Match, MatchMember, Program, Round
+
+from .reasons import join_words, reason_texts
+
+DEFAULT_LENGTH = timedelta(minutes=30)
+MAX_STARTERS = 3
+
+
+def zone_of(person: Person, organization: Organization) -> str:
+    """Like ``Person.effective_timezone`` but without touching ``person.organization``
+    (one query per member otherwise): everyone in a match shares the organization."""
+    if person.timezone:
+        return person.timezone
+    if person.location_id and person.location and person.location.timezone:
+        return person.location.timezone
+    return organization.timezone
+
+
+def home_match_for(*, person: Person) -> Match | None:
+    """The person's group in their most recent published round, members (with their
+    department, location and check-in) prefetched: two queries."""
+    members = MatchMember.objects.select_related(
+        "person__department", "person__location", "checkin"
+    ).order_by("pk")
+    return (
+        Match.objects.filter(
+            organization_id=person.organization_id,
+            members__person=person,
+            round__status=Round.Status.PUBLISHED,
+        )
+        .select_related("round__program", "organizer", "location")
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("-round__date", "-id")
+        .first()
+    )
+
+
+def visible_match(*, person: Person, pk: int) -> Match | None:
+    """A match the person is in, in a round participants may see (published or
+    closed), scoped to their organization; None for anything else."""
+    return (
+        Match.objects.filter(
+            pk=pk,
+            organization_id=person.organization_id,
+            members__person=person,
+            round__status__in=(Round.Status.PUBLISHED, Round.Status.CLOSED),
+        )
+        .select_related("round__program", "organizer", "location")
+        .first()
+    )
+
+
+@dataclass
+class Companion:
+    person: Person
+    zone: str
+    local_now: datetime
+    slot_start: datetime | None
+    shared_interests: list[str]
+    is_organizer: bool
+
+
+@dataclass
+class MatchCard:
+    match: Match
+    program: Program
+    member: MatchMember
+    companions: list[Companion]
+    organizer: Person | None
+    i_organize: bool
+    virtual: bool
+    zone: str
+    slot_start: datetime | None
+    slot_end: datetime | None
+    reasons: list[str]
+    starters: list[str]
+    checkin: CheckIn | None
+    can_check_in: bool
+    google_url: str = ""
+    outlook_url: str = ""
+    place: str = ""
+    video_link: str = ""
+    other_names: str = field(default="")
+
+
+def match_card(*, match: Match, person: Person, now: datetime | None = None) -> MatchCard | None:
+    """The card for ``person`` (a member of ``match``); None if they are not a member."""
+    now = now or timezone.now()
+    organization = person.organization
+    members = list(match.members.all())
+    mine = next((m for m in members if m.person_id == person.pk), None)
+    if mine is None:
+        return None
+    program = match.round.program
+    virtual = program.mode == "virtual"
+    organizer = match.organizer or (members[0].person if members else None)
+    zone = zone_of(person, organization)
+    start, end = match.suggested_start, match.suggested_end
+    if start is not None and end is None:
+        end = start + DEFAULT_LENGTH
+    my_interests = {i.lower() for i in person.interests}
+    companions = []
+    for member in members:
+        if member.pk == mine.pk:
+            continue
+        other = member.person
+        other_zone = zone_of(other, organization)
+        companions.append(
+            Companion(
+                person=other,
+                zone=other_zone,
+                local_now=now.astimezone(ZoneInfo(other_zone)),
+                slot_start=start.astimezone(ZoneInfo(other_zone)) if start else None,
+                shared_interests=sorted(my_interests & {i.lower() for i in other.interests}),
+                is_organizer=organizer is not None and other.pk == organizer.pk,
+            )
+        )
+    names = join_words([c.person.name or c.person.email for c in companions])
+    checkin = getattr(mine, "checkin", None) if _has_checkin(mine) else None
+    card = MatchCard(
+        match=match,
+        program=program,
+        member=mine,
+        companions=companions,
+        organizer=organizer,
+        i_organize=organizer is not None and organizer.pk == person.pk,
+        virtual=virtual,
+        zone=zone,
+        slot_start=start.astimezone(ZoneInfo(zone)) if start else None,
+        slot_end=end.astimezone(ZoneInfo(zone)) if end else None,
+        reasons=reason_texts(match.reasons),
+        starters=conversation_starters(person=person, companions=companions, today=now.date()),
+        checkin=checkin,
+        can_check_in=_meeting_began(match, now),
+        place=match.location.name if match.location_id and match.location else "",
+        video_link=match.video_link if virtual else "",
+        other_names=names,
+    )
+    if start is not None and end is not None:
+        title = _("%(program)s with %(names)s") % {"program": program.name, "names": names}
+        details = _calendar_details(card)
+        where = card.video_link or card.place
+        card.google_url = google_calendar_url(title, start, end, details, where)
+        card.outlook_url = outlook_calendar_url(title, start, end, details, where)
+    return card
+
+
+def _has_checkin(member: MatchMember) -> bool:
+    try:
+        member.checkin  # noqa: B018 - select_related filled it, or raises
+    except CheckIn.DoesNotExist:
+        return False
+    return True
+
+
+def _meeting_began(match: Match, now: datetime) -> bool:
+    """Check-in opens once the suggested slot has started (or, without a slot, on
+    the round's date): asking "did you meet?" earlier makes no sense."""
+    if match.suggested_start is not None:
+        return now >= match.suggested_start
+    return timezone.localdate(now) >= match.round.date
+
+
+def _calendar_details(card: MatchCard) -> str:
+    lines = [_("Crosspaths matched you with %(names)s.") % {"names": card.other_names}]
+    lines += [f"• {r}" for r in card.reasons]
+    if card.video_link:
+        lines.append(_("Video link: %(url)s") % {"url": card.video_link})
+    return "\n".join(lines)
+
+
+def _utc(moment: datetime, fmt: str) -> str:
+    return moment.astimezone(ZoneInfo("UTC")).strftime(fmt)
+
+
+def google_calendar_url(
+    title: str, start: datetime, end: datetime, details: str, where: str
+) -> str:
+    """Google Calendar's documented "add event" template link (no API, no script)."""
+    query = {
+        "action": "TEMPLATE",
+        "text": title,
+        "dates": f"{_utc(start, '%Y%m%dT%H%M%SZ')}/{_utc(end, '%Y%m%dT%H%M%SZ')}",
+        "details": details,
+    }
+    if where:
+        query["location"] = where
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_calendar_url(
+    title: str, start: datetime, end: datetime, details: str, where: str
+) -> str:
+    """Outlook on the web's compose deep link (Microsoft 365 work accounts)."""
+    query = {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": title,
+        "startdt": _utc(start, "%Y-%m-%dT%H:%M:%SZ"),
+        "enddt": _utc(end, "%Y-%m-%dT%H:%M:%SZ"),
+        "body": details,
+    }
+    if where:
+        query["location"] = where
+    return "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(query)
+
+
+def conversation_starters(*, person: Person, companions: list[Companion], today) -> list[str]:  # type: ignore[no-untyped-def]
+    """A few openers from what the group shares and what is new to each other:
+    shared interests first, then the other person's interests, their department, a
+    new hire's first weeks, and a general question when nothing else is known."""
+    out: list[str] = []
+    for companion in companions:
+        other = companion.person
+        first = (other.name or other.email).split()[0]
+        for interest in companion.shared_interests[:2]:
+            out.append(
+                _("You both like %(interest)s: how did you get into it?") % {"interest": interest}
+            )
+        mine = {i.lower() for i in person.interests}
+        theirs = [i for i in other.interests if i.lower() not in mine]
+        if theirs:
+            out.append(
+                _("Ask %(name)s about %(interest)s.") % {"name": first, "interest": theirs[0]}
+            )
+        if other.department_id and other.department_id != person.department_id and other.department:
+            out.append(
+                _("Ask what a typical week in %(department)s looks like.")
+                % {"department": other.department.name}
+            )
+        if other.start_date and 0 <= (today - other.start_date).days < 90:
+            out.append(
+                _("%(name)s joined recently: ask what surprised them so far.") % {"name": first}
+            )
+        elif person.start_date and 0 <= (today - person.start_date).days < 90:
+            out.append(
+                _("Ask %(name)s what they wish they had known in their first month.")
+                % {"name": first}
+            )
+    out.append(_("What are you working on this month that you are excited about?"))
+    return list(dict.fromkeys(out))[:MAX_STARTERS]

@@ -1,0 +1,58 @@
+"""Template helpers of the participant pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
+
+from crosspaths.people.permissions import is_manager
+
+register = template.Library()
+
+# Areas other apps serve, linked for admins and program managers once the app has
+# a page at its prefix (so a half-built app never shows a dead link).
+STAFF_AREAS = (("/console/", "Console"), ("/insights/", "Insights"))
+
+
+def _serves(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
+    """The main navigation for the signed-in person: their own pages, then the staff
+    areas their role allows. Each entry is {label, url, current}."""
+    request = context.get("request")
+    person = getattr(request, "person", None)
+    if request is None or person is None:
+        return []
+    entries = [
+        (reverse("home"), _("Home")),
+        (reverse("programs"), _("My programs")),
+        (reverse("preferences"), _("My preferences")),
+    ]
+    if is_manager(person):
+        labels = {"Console": _("Console"), "Insights": _("Insights")}
+        entries += [(path, labels[name]) for path, name in STAFF_AREAS if _serves(path)]
+    home = reverse("home")
+    return [
+        {
+            "url": url,
+            "label": label,
+            "current": request.path == url if url == home else request.path.startswith(url),
+        }
+        for url, label in entries
+    ]
+
+
+@register.filter
+def hours_minutes(moment: Any) -> str:
+    """``14:05`` from a datetime (24-hour clock, which both languages read)."""
+    return moment.strftime("%H:%M") if moment else ""

@@ -1,0 +1,84 @@
+"""HISTORY.csv and BLOCKED.csv readers and the output writers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from crosspaths.matching import Group, Reason, Result
+from crosspaths.matching.files import groups_csv, read_blocked, read_history, write_outputs
+from crosspaths.matching.roster import RosterError
+
+KNOWN = {"a", "b", "c", "d"}
+
+
+def test_it_reads_history_into_one_group_per_date_and_label(tmp_path: Path):
+    f = tmp_path / "h.csv"
+    f.write_text(
+        "\ufeffdate,group,person_id\n2025-11-03,g1,a\n2025-11-03,g1,b\n\n"
+        "2025-11-10,g1,a\n2025-11-10,g1,c\n2025-11-10,g2,b\n2025-11-10,g2,d\n"
+    )
+    groups = read_history(f, KNOWN)
+    assert sorted((g.date, g.members) for g in groups) == [
+        (date(2025, 11, 3), ("a", "b")),
+        (date(2025, 11, 10), ("a", "c")),
+        (date(2025, 11, 10), ("b", "d")),
+    ]
+
+
+def test_it_lists_every_history_problem_with_row_and_column(tmp_path: Path):
+    f = tmp_path / "h.csv"
+    f.write_text("person_id,date,group\na,2025-11-03,g1\nzz,2025-11-03,g1\nb,03.11.2025,\n")
+    with pytest.raises(RosterError) as e:
+        read_history(f, KNOWN)
+    assert [str(p) for p in e.value.problems] == [
+        f"{f}, row 3, column 'person_id': unknown person id 'zz' (not in the roster)",
+        f"{f}, row 4, column 'date': '03.11.2025' is not a date (use YYYY-MM-DD)",
+        f"{f}, row 4, column 'group': the group label is empty",
+    ]
+
+
+def test_it_reads_blocked_pairs_and_rejects_unknown_people(tmp_path: Path):
+    f = tmp_path / "b.csv"
+    f.write_text("person_id,other_id\na,b\nc,d\n")
+    assert read_blocked(f, KNOWN) == [("a", "b"), ("c", "d")]
+    f.write_text("person_id,other_id\na,a\nq,b\n")
+    with pytest.raises(RosterError) as e:
+        read_blocked(f, KNOWN)
+    assert [(p.row, p.column) for p in e.value.problems] == [(2, "other_id"), (3, "person_id")]
+
+
+def test_a_missing_file_is_named(tmp_path: Path):
+    with pytest.raises(RosterError, match="no such file"):
+        read_history(tmp_path / "nope.csv", KNOWN)
+
+
+def _result() -> Result:
+    reason = Reason("first_meeting", "meeting for the first time", {})
+    return Result(
+        groups=[Group(("a", "b"), 15.0, (reason,)), Group(("c", 'd,"x"'), 10.0, ())],
+        left_out=[],
+        metrics={"placed": 4, "left_out": [], "timings": {}},
+        timings={},
+    )
+
+
+def test_it_writes_one_row_per_placed_person_with_csv_quoting():
+    assert groups_csv(_result()).splitlines() == [
+        "group,person_id", "1,a", "1,b", "2,c", '2,"d,""x"""',
+    ]  # fmt: skip
+
+
+def test_it_writes_the_report_as_json_with_each_groups_reasons(tmp_path: Path):
+    out, report = tmp_path / "o.csv", tmp_path / "r.json"
+    assert write_outputs(_result(), out=out, report=report, round_info={"seed": 0}) is None
+    data = json.loads(report.read_text())
+    assert data["round"] == {"seed": 0} and data["placed"] == 4
+    assert data["groups_detail"][0] == {
+        "group": "1", "members": ["a", "b"], "organizer": "a", "score": 15.0,
+        "reasons": [{"code": "first_meeting", "text": "meeting for the first time", "params": {}}],
+    }  # fmt: skip
+    assert not list(tmp_path.glob(".*"))  # no temporary files left behind

@@ -1,0 +1,501 @@
+"""Tenant isolation sweep: every URL of the project, requested with another organization's
+ids, as every role, answers 403/404 (anonymous: the sign-in page) and never shows or
+changes the other organization's data.
+
+The sweep walks the project's URL resolver, so a new URL is swept as soon as it exists;
+a URL missing from ``REGISTRY`` fails ``test_every_url_pattern_is_in_the_registry`` with
+a message saying what to add. To cover a new URL, add an entry:
+
+    "console:round": Case(kwargs=lambda w: {"pk": w.their_round.pk}, methods=("get",)),
+
+``kwargs`` builds the URL from the other organization's objects (``World``, below: add a
+field there if your URL needs an object it lacks). Methods the view accepts are listed
+in ``methods``; ``data`` builds a POST body (a form the view would accept, but pointing
+at the other organization). ``own`` is for URLs of our own organization whose *body or
+query* carries another organization's ids: the answer may be anything but a server
+error, and must neither show nor change the other organization's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from crosspaths.console.models import AuditLog, RosterUpload
+from crosspaths.meetings.models import CheckIn
+from crosspaths.people.models import BlockedPair, Department, Location, Person
+from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
+
+from .cast import Cast, make_cast, make_person
+
+# URL prefixes the sweep leaves out, each with the reason.
+SKIPPED = {
+    "admin/": "the Django admin: staff superusers only, operators' tool, not tenant-scoped",
+    "i18n/": "the language switcher: sets a cookie, reads no data",
+    "static/": "static files: no data",
+}
+
+# Words that only the other organization's data contains: none may appear in any answer.
+SECRETS = (
+    "Globex",
+    "Zebulon Quarrington",
+    "zebulon@globex.test",
+    "Dana Duarte",
+    "Quasar Coffee",
+    "Skunkworks Division",
+    "Area 51 Office",
+    "quasar-secret-reason",
+    "globex-secret-roster.csv",
+    "globex audit secret",
+)
+
+
+@dataclass
+class World:
+    """Our organization (the cast's Acme, where the requests come from) and the other
+    one (Globex), each with a program, a round, groups, check-ins, uploads and log."""
+
+    cast: Cast
+    their_program: Program
+    their_round: Round
+    their_draft: Round
+    their_match: Match
+    their_member: MatchMember
+    their_person: Person
+    their_department: Department
+    their_location: Location
+    their_upload: RosterUpload
+    their_audit: AuditLog
+    our_program: Program
+    our_draft: Round
+    our_match: Match
+    our_member: MatchMember
+
+
+@dataclass
+class Case:
+    kwargs: Callable[[World], dict[str, Any]] | None = None
+    methods: tuple[str, ...] = ("get",)
+    data: Callable[[World], dict[str, Any]] | None = None
+    query: Callable[[World], dict[str, Any]] | None = None
+    own: list[tuple[Callable[[World], dict[str, Any]], Callable[[World], dict[str, Any]]]] = field(
+        default_factory=list
+    )  # (our kwargs, body/query with their ids)
+    # Answers that count as "refused" (a link page says "invalid link" with 400/410).
+    denied: tuple[int, ...] = (403, 404)
+
+
+def forged_token(member_id: int) -> str:
+    """A check-in token for ``member_id`` signed with a key that is not the site's."""
+    from django.core import signing
+
+    from crosspaths.meetings.tokens import SALT
+
+    return signing.dumps({"m": member_id}, key="not-the-site-secret", salt=SALT, compress=True)
+
+
+def their_edit(w: World) -> dict[str, Any]:
+    """A hand edit of our round that names their person."""
+    return {"person": w.their_person.pk, "target": f"swap:{w.cast.bob.pk}"}
+
+
+def their(w: World) -> dict[str, Any]:
+    return {"pk": w.their_program.pk}
+
+
+def their_filters(w: World) -> dict[str, Any]:
+    """Insights filters naming the other organization's program and location."""
+    return {"program": w.their_program.pk, "location": w.their_location.pk, "period": "all"}
+
+
+# How to request each URL with the other organization's ids. Keys are URL names
+# ("namespace:name"); an unnamed pattern is keyed by its route.
+REGISTRY: dict[str, Case] = {
+    # Participant pages (crosspaths.web)
+    "home": Case(),
+    "login": Case(
+        methods=("get", "post"), data=lambda w: {"username": "nobody@example.test", "password": "x"}
+    ),
+    "logout": Case(methods=("post",)),
+    "sign_in_sent": Case(),
+    # A sign-in link carries its own credential: "theirs" is a token we never issued.
+    "sign_in_link": Case(
+        kwargs=lambda w: {"token": "a-token-this-site-never-issued"},
+        methods=("get", "post"),
+        denied=(400, 403, 404, 410),
+    ),
+    "password_login": Case(
+        methods=("get", "post"),
+        data=lambda w: {"username": "nobody@example.test", "password": "x"},
+    ),
+    "onboarding": Case(
+        methods=("get",),
+        own=[(lambda w: {}, lambda w: {"programs": [w.their_program.pk], "languages": ["en"]})],
+    ),
+    "preferences": Case(
+        methods=("get",),
+        own=[(lambda w: {}, lambda w: {"department": w.their_department.pk, "languages": ["en"]})],
+    ),
+    "blocked": Case(own=[(lambda w: {}, lambda w: {"q": "Zebulon"})]),
+    "block": Case(methods=("post",), own=[(lambda w: {}, lambda w: {"person": w.their_person.pk})]),
+    "unblock": Case(kwargs=lambda w: {"pk": w.their_person.pk}, methods=("post",)),
+    "programs": Case(),
+    "program_join": Case(kwargs=their, methods=("post",)),
+    "program_leave": Case(kwargs=their, methods=("post",)),
+    "pause": Case(methods=("post",), own=[(lambda w: {}, lambda w: {"until": "2026-12-31"})]),
+    "resume": Case(methods=("post",)),
+    "match_ics": Case(kwargs=lambda w: {"pk": w.their_match.pk}),
+    "match_checkin": Case(
+        kwargs=lambda w: {"pk": w.their_match.pk},
+        methods=("post",),
+        data=lambda w: {"met": "1", "rating": "5"},
+    ),
+    "keep_in_touch": Case(kwargs=lambda w: {"pk": w.their_person.pk}, methods=("post",)),
+    # API (crosspaths.api)
+    "api:api-root": Case(),
+    "api:openapi-json": Case(),
+    "api:openapi-view": Case(),
+    "api:health": Case(),
+    # Check-in links from e-mails (crosspaths.meetings): the signed token is the
+    # credential, so "their id" is a token naming their member but not signed by us.
+    "meetings:checkin": Case(
+        kwargs=lambda w: {"token": forged_token(w.their_member.pk), "answer": "met"},
+        methods=("get", "post"),
+        data=lambda w: {"rating": "1", "comment": "hijacked"},
+        denied=(400, 403, 404, 410),
+    ),
+    # The development mailbox (crosspaths.notify): DEBUG only, a 404 otherwise.
+    "notify:dev_mailbox": Case(),
+    "notify:dev_letter": Case(kwargs=lambda w: {"letter_id": "20261125-other-org-letter"}),
+    "notify:dev_attachment": Case(
+        kwargs=lambda w: {"letter_id": "20261125-other-org-letter", "index": 0}
+    ),
+    # HR console (crosspaths.console)
+    "console:dashboard": Case(),
+    "console:roster": Case(methods=("get",)),
+    "console:roster_export": Case(),
+    "console:roster_mapping": Case(
+        kwargs=lambda w: {"pk": w.their_upload.pk},
+        methods=("get", "post"),
+        data=lambda w: {"id": "id"},
+    ),
+    "console:roster_preview": Case(
+        kwargs=lambda w: {"pk": w.their_upload.pk}, query=lambda w: {"deactivate_missing": "1"}
+    ),
+    "console:roster_apply": Case(
+        kwargs=lambda w: {"pk": w.their_upload.pk},
+        methods=("post",),
+        data=lambda w: {"new": 1, "updated": 0, "unchanged": 0, "deactivated": 0},
+    ),
+    "console:people": Case(
+        own=[(lambda w: {}, lambda w: {"department": w.their_department.pk, "q": "Zebulon"})]
+    ),
+    "console:people_invite": Case(
+        methods=("post",),
+        own=[
+            (lambda w: {}, lambda w: {"person": [w.their_person.pk]}),
+            (lambda w: {}, lambda w: {"person": [w.their_person.pk, w.cast.bob.pk]}),
+        ],
+    ),
+    "console:person": Case(
+        kwargs=lambda w: {"pk": w.their_person.pk},
+        methods=("get", "post"),
+        data=lambda w: {"role": "participant"},
+    ),
+    "console:programs": Case(),
+    "console:program_new": Case(
+        methods=("get",),
+        own=[
+            (
+                lambda w: {},
+                lambda w: {
+                    "name": "Sneaky",
+                    "format": "lunch",
+                    "cadence": "weekly",
+                    "weekday": "0",
+                    "time": "09:00",
+                    "starts_on": "2026-12-01",
+                    "group_size": "2",
+                    "cooldown_weeks": "4",
+                    "requires_review": "0",
+                    "audience_departments": [w.their_department.pk],
+                    "audience_locations": [w.their_location.pk],
+                    "managers": [w.their_person.pk],
+                },
+            )
+        ],
+    ),
+    "console:program": Case(kwargs=their),
+    "console:program_edit": Case(
+        kwargs=their,
+        methods=("get", "post"),
+        data=lambda w: {"name": "Hijacked", "format": "lunch", "group_size": "2"},
+    ),
+    "console:round": Case(kwargs=lambda w: {"pk": w.their_round.pk}),
+    "console:round_new": Case(kwargs=their, methods=("post",), data=lambda w: {"on": "2026-12-07"}),
+    "console:round_check": Case(
+        kwargs=lambda w: {"pk": w.their_draft.pk},
+        methods=("post",),
+        data=lambda w: {"person": w.their_person.pk, "target": "out"},
+        own=[(lambda w: {"pk": w.our_draft.pk}, lambda w: their_edit(w))],
+    ),
+    "console:round_edit": Case(
+        kwargs=lambda w: {"pk": w.their_draft.pk},
+        methods=("post",),
+        data=lambda w: {"person": w.their_person.pk, "target": "out"},
+        own=[
+            (lambda w: {"pk": w.our_draft.pk}, lambda w: their_edit(w)),
+            (
+                lambda w: {"pk": w.our_draft.pk},
+                lambda w: {"person": w.cast.bob.pk, "target": f"move:{w.their_match.pk}"},
+            ),
+        ],
+    ),
+    "console:round_publish": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
+    "console:audit": Case(own=[(lambda w: {}, lambda w: {"actor": w.their_person.pk})]),
+    "console:audit_export": Case(own=[(lambda w: {}, lambda w: {"actor": w.cast.dana.pk})]),
+    # Insights (crosspaths.insights): filters that name their program or location are
+    # refused by the filter form; a figure or quarter that does not exist is a 404.
+    "insights:dashboard": Case(own=[(lambda w: {}, their_filters)]),
+    "insights:csv": Case(
+        kwargs=lambda w: {"slug": "their-figure"},
+        own=[(lambda w, s=slug: {"slug": s}, their_filters) for slug in ("waiting", "departments")],
+    ),
+    "insights:report": Case(
+        kwargs=lambda w: {"quarter": "2026-q5"},
+        own=[(lambda w: {"quarter": "2026-q4"}, their_filters)],
+    ),
+}
+
+
+def walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    """(route, key) for every URL pattern, descending into includes."""
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace + (f"{p.namespace}:" if p.namespace else "")
+            yield from walk(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            yield route, (namespace + p.name) if p.name else route
+
+
+def swept_patterns() -> list[tuple[str, str]]:
+    return [
+        (route, key)
+        for route, key in walk(get_resolver().url_patterns)
+        if not any(route.startswith(prefix) for prefix in SKIPPED)
+    ]
+
+
+def test_every_url_pattern_is_in_the_registry():
+    missing = [f"{key!r} ({route})" for route, key in swept_patterns() if key not in REGISTRY]
+    assert not missing, (
+        "These URLs are not covered by the tenant isolation sweep; add an entry for each "
+        "to REGISTRY in tests/test_isolation.py (see its docstring): " + ", ".join(missing)
+    )
+
+
+def test_the_registry_names_no_url_that_does_not_exist():
+    known = {key for _, key in swept_patterns()}
+    assert set(REGISTRY) <= known, sorted(set(REGISTRY) - known)
+
+
+def build_world() -> World:
+    cast = make_cast()
+    other = cast.other_org
+    other.name = "Globex Corporation"
+    other.save()
+    dept = Department.objects.create(organization=other, name="Skunkworks Division")
+    loc = Location.objects.create(organization=other, name="Area 51 Office", timezone="UTC")
+    zeb = make_person(
+        other,
+        "zebulon@globex.test",
+        "Zebulon Quarrington",
+        external_id="Z9",
+        department=dept,
+        location=loc,
+        manager=cast.dana,
+    )
+    BlockedPair.objects.create(organization=other, person=zeb, other=cast.dana)
+    program = Program.objects.create(organization=other, name="Quasar Coffee", format="lunch")
+    program.managers.add(cast.dana)
+    rnd = Round.objects.create(
+        organization=other, program=program, date=date(2026, 11, 2), status="published"
+    )
+    draft = Round.objects.create(organization=other, program=program, date=date(2026, 11, 9))
+    match = Match.objects.create(
+        organization=other,
+        round=rnd,
+        organizer=zeb,
+        reasons=[{"code": "custom", "text": "quasar-secret-reason", "params": {}}],
+    )
+    member = MatchMember.objects.create(organization=other, match=match, round=rnd, person=zeb)
+    MatchMember.objects.create(organization=other, match=match, round=rnd, person=cast.dana)
+    CheckIn.objects.create(organization=other, member=member, met=True, rating=5)
+    draft_match = Match.objects.create(organization=other, round=draft)
+    for p in (zeb, cast.dana):
+        MatchMember.objects.create(organization=other, match=draft_match, round=draft, person=p)
+        Enrollment.objects.create(organization=other, program=program, person=p)
+    upload = RosterUpload.objects.create(
+        organization=other,
+        uploaded_by=cast.dana,
+        file_name="globex-secret-roster.csv",
+        text="id,name,email\nZ9,Zebulon Quarrington,zebulon@globex.test\n",
+        headers=["id", "name", "email"],
+        mapping={"id": "id", "name": "name", "email": "email"},
+        rows=1,
+    )
+    audit = AuditLog.objects.create(
+        organization=other,
+        actor=cast.dana,
+        actor_name="Dana Duarte",
+        action="program.create",
+        summary="globex audit secret",
+    )
+
+    # Our side: Chidi manages our coffee program, which has a draft round.
+    cast.chidi.role = Person.Role.PROGRAM_MANAGER
+    cast.chidi.save()
+    ours = Program.objects.create(organization=cast.org, name="Coffee", format="virtual_coffee")
+    ours.managers.add(cast.chidi)
+    our_draft = Round.objects.create(organization=cast.org, program=ours, date=date(2026, 11, 9))
+    our_match = Match.objects.create(organization=cast.org, round=our_draft)
+    our_member = MatchMember.objects.create(
+        organization=cast.org, match=our_match, round=our_draft, person=cast.bob
+    )
+    MatchMember.objects.create(
+        organization=cast.org, match=our_match, round=our_draft, person=cast.chidi
+    )
+    LeftOut.objects.create(
+        organization=cast.org, round=our_draft, person=cast.alice, code="alone", reason="alone"
+    )
+    return World(
+        cast=cast,
+        their_program=program,
+        their_round=rnd,
+        their_draft=draft,
+        their_match=match,
+        their_member=member,
+        their_person=zeb,
+        their_department=dept,
+        their_location=loc,
+        their_upload=upload,
+        their_audit=audit,
+        our_program=ours,
+        our_draft=our_draft,
+        our_match=our_match,
+        our_member=our_member,
+    )
+
+
+def snapshot(w: World) -> dict[str, Any]:
+    """Everything of the other organization a request could change."""
+    org = w.cast.other_org
+    return {
+        "people": list(
+            Person.objects.filter(organization=org)
+            .order_by("pk")
+            .values_list("pk", "name", "email", "role", "active", "invited_at", "updated_at")
+        ),
+        "programs": list(Program.objects.filter(organization=org).order_by("pk").values()),
+        "managers": list(
+            Program.managers.through.objects.filter(program__organization=org)
+            .order_by("pk")
+            .values_list("program_id", "person_id")
+        ),
+        "rounds": list(Round.objects.filter(organization=org).order_by("pk").values()),
+        "matches": list(Match.objects.filter(organization=org).order_by("pk").values()),
+        "members": list(
+            MatchMember.objects.filter(organization=org)
+            .order_by("pk")
+            .values_list("pk", "match_id", "person_id")
+        ),
+        "checkins": list(CheckIn.objects.filter(organization=org).order_by("pk").values()),
+        "uploads": list(RosterUpload.objects.filter(organization=org).order_by("pk").values()),
+        "audit": AuditLog.objects.filter(organization=org).count(),
+        "blocked": BlockedPair.objects.filter(organization=org).count(),
+    }
+
+
+def roles(w: World) -> dict[str, User | None]:
+    return {
+        "admin": w.cast.alice.user,
+        "program manager": w.cast.chidi.user,
+        "participant": w.cast.bob.user,
+        "anonymous": None,
+    }
+
+
+def body_of(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def assert_no_leak(response: Any, where: str) -> None:
+    body = body_of(response)
+    leaked = [s for s in SECRETS if s.lower() in body.lower()]
+    assert not leaked, f"{where} shows the other organization's data: {leaked}"
+    assert response.status_code < 500, f"{where} answered {response.status_code}"
+
+
+def is_login_redirect(response: Any) -> bool:
+    return response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def request(client: Client, method: str, path: str, data: dict[str, Any] | None) -> Any:
+    if method == "get":
+        return client.get(path, data or {})
+    return getattr(client, method)(path, data or {})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "key"), swept_patterns(), ids=lambda v: str(v))
+def test_no_role_reaches_another_organizations_data(route: str, key: str) -> None:
+    case = REGISTRY.get(key)
+    if case is None:
+        pytest.fail(f"{key!r} ({route}) is not in REGISTRY of tests/test_isolation.py; add it")
+    world = build_world()
+    from django.urls import reverse
+
+    for role, user in roles(world).items():
+        for method in case.methods:
+            before = snapshot(world)
+            client = Client()
+            if user is not None:
+                client.force_login(user)
+            path = reverse(key, kwargs=case.kwargs(world) if case.kwargs else None)
+            data = case.data(world) if case.data and method != "get" else None
+            if method == "get" and case.query:
+                data = case.query(world)
+            response = request(client, method, path, data)
+            where = f"{method.upper()} {path} as {role}"
+            assert_no_leak(response, where)
+            if case.kwargs is not None:
+                if user is None:
+                    assert is_login_redirect(response) or response.status_code in case.denied, (
+                        f"{where} answered {response.status_code}"
+                    )
+                else:
+                    assert response.status_code in case.denied, (
+                        f"{where} answered {response.status_code}, not one of {case.denied}"
+                    )
+            assert snapshot(world) == before, f"{where} changed the other organization's data"
+        for own_kwargs, foreign in case.own:
+            for method in (*case.methods, "post") if "post" not in case.methods else case.methods:
+                before = snapshot(world)
+                client = Client()
+                if user is not None:
+                    client.force_login(user)
+                path = reverse(key, kwargs=own_kwargs(world) or None)
+                response = request(client, method, path, foreign(world))
+                where = f"{method.upper()} {path} with their ids as {role}"
+                assert_no_leak(response, where)
+                assert snapshot(world) == before, f"{where} changed the other organization's data"
