@@ -183,6 +183,7 @@ def round_publish(*, round: Round) -> Round:
     now; reminders and check-ins for later) in one transaction. A conditional update
     makes sure that of two publishers exactly one publishes; the other gets a
     ValidationError. Delivery starts when the transaction commits."""
+    from crosspaths.insights.services import round_aggregate_enqueue
     from crosspaths.notify.services import outbox_write_round
 
     now = timezone.now()
@@ -199,6 +200,7 @@ def round_publish(*, round: Round) -> Round:
             )
         round.refresh_from_db()
         outbox_write_round(round=round, now=now)
+        round_aggregate_enqueue(round_id=round.pk)  # insights: after the commit
     return round
 
 
@@ -206,6 +208,8 @@ def round_close(*, round: Round) -> Round:
     """Close a published round: its groups become history (they already count for the
     cooldown) and it leaves participants' "current match". Check-in links keep working.
     Closing twice is harmless."""
+    from crosspaths.insights.services import round_aggregate_enqueue
+
     now = timezone.now()
     won = Round.objects.filter(pk=round.pk, status=Round.Status.PUBLISHED).update(
         status=Round.Status.CLOSED, closed_at=now
@@ -215,6 +219,8 @@ def round_close(*, round: Round) -> Round:
         raise ValidationError(
             _("Only a published round can be closed; this one is a draft."), code="not_published"
         )
+    if won:
+        round_aggregate_enqueue(round_id=round.pk)  # insights: the round's final figures
     return round
 
 
