@@ -214,3 +214,16 @@ def test_the_backfill_aggregates_in_date_order_and_rebuild_starts_over(net):
     assert insights_backfill(organization=net.org, today=date(2026, 3, 1)) == 0
     assert insights_backfill(organization=net.org, rebuild=True, today=date(2026, 3, 1)) == 3
     assert Connection.objects.count() == 10
+
+
+def test_publishing_and_closing_a_round_aggregate_it(net, django_capture_on_commit_callbacks):
+    from crosspaths.programs.services import round_close, round_publish
+
+    with django_capture_on_commit_callbacks(execute=True):
+        round_close(round=net.r3)
+    assert overall(net.r3).encounters == 2
+    Round.objects.filter(pk=net.r3.pk).update(status=Round.Status.DRAFT)
+    RoundFigures.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        round_publish(round=net.r3)
+    assert overall(net.r3).encounters == 2
