@@ -7,8 +7,9 @@ check-ins, is safe. It also keeps the network's working tables (``Connection``,
 at a time (the organization's row is locked), because two rounds can share a pair of
 people and only one of them is that pair's first encounter.
 
-Other apps call ``round_aggregate_enqueue(round_id=...)`` when a round is published or
-closed; ``manage.py insights_backfill`` is the nightly job and the first-time backfill.
+``round_close`` calls ``round_aggregate_enqueue(round_id=...)``; ``manage.py
+insights_backfill`` is the nightly job (it also counts published rounds still open) and
+the first-time backfill.
 """
 
 from __future__ import annotations
@@ -76,8 +77,8 @@ class AggregateResult:
 
 
 def round_aggregate_enqueue(*, round_id: int) -> None:
-    """Queue the aggregation of a round once the caller's transaction commits (call it
-    from ``round_publish`` and ``round_close``; calling it twice only costs time)."""
+    """Queue the aggregation of a round once the caller's transaction commits (called by
+    ``round_close``; calling it twice only costs time)."""
     from .tasks import round_aggregate as task
 
     transaction.on_commit(lambda: task.enqueue(round_id=round_id))

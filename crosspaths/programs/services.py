@@ -183,7 +183,6 @@ def round_publish(*, round: Round) -> Round:
     now; reminders and check-ins for later) in one transaction. A conditional update
     makes sure that of two publishers exactly one publishes; the other gets a
     ValidationError. Delivery starts when the transaction commits."""
-    from crosspaths.insights.services import round_aggregate_enqueue
     from crosspaths.notify.services import outbox_write_round
 
     now = timezone.now()
@@ -200,7 +199,6 @@ def round_publish(*, round: Round) -> Round:
             )
         round.refresh_from_db()
         outbox_write_round(round=round, now=now)
-        round_aggregate_enqueue(round_id=round.pk)  # insights: after the commit
     return round
 
 
