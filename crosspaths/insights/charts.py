@@ -388,7 +388,7 @@ def _multiples(chart: Chart) -> str:
     parts = []
     for k, s in enumerate(series):
         ox, oy = (k % cols) * cell_w, (k // cols) * cell_h
-        plot_l, plot_r = ox + 30, ox + cell_w - 70
+        plot_l, plot_r = ox + 44, ox + cell_w - 70
         plot_t, plot_b = oy + 26, oy + cell_h - 10
 
         def y(v: float, plot_t=plot_t, plot_b=plot_b) -> float:
@@ -403,7 +403,7 @@ def _multiples(chart: Chart) -> str:
                 _text(
                     plot_l - 4,
                     y(tick) + 3.5,
-                    fmt_value(tick, "index") or "0",
+                    fmt_value(tick, "index") if tick else "0",
                     anchor="end",
                     color=MUTED,
                     size=10,
