@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .features import Cohort, FloatArray, IntArray, dense_block
-from .pairs import workers_available
+from .pairs import worker_init, workers_available
 
 PENALTY = 1000.0
 _FAR = 10**6
@@ -401,7 +401,9 @@ def match_groups(
     if workers > 1 and len(tasks) >= 2 and big and "fork" in mp.get_all_start_methods():
         _FORK_STATE.update(c=c, tasks=tasks, s=s)
         try:
-            with mp.get_context("fork").Pool(min(workers, len(tasks))) as pool:
+            with mp.get_context("fork").Pool(
+                min(workers, len(tasks)), initializer=worker_init
+            ) as pool:
                 for groups in pool.map(_solve_task, range(len(tasks)), chunksize=1):
                     out.extend(groups)
         finally:

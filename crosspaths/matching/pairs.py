@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -168,6 +169,15 @@ def _solve_chunk(ks: list[int]) -> list[IntArray]:
     ]
 
 
+def worker_init() -> None:
+    """Give forked workers the default signal handling. A worker inherits its parent's
+    handlers; when the parent is a long-running command that catches SIGTERM to stop
+    cleanly (the scheduler), the pool's own SIGTERM would be caught too and closing
+    the pool would wait for ever."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def workers_available(requested: int | None) -> int:
     """Processes for the block phase: as asked, else ``CROSSPATHS_MATCH_WORKERS``, else
     the CPUs this process may use (at most 4). 1 means no worker processes at all."""
@@ -207,7 +217,7 @@ def _match_blocks(
         _FORK_STATE.update(c=c, blocks=blocks, keys=keys, s=s, seeds=seeds)
         try:
             chunks = [todo[i :: workers * 2] for i in range(workers * 2)]
-            with mp.get_context("fork").Pool(workers) as pool:
+            with mp.get_context("fork").Pool(workers, initializer=worker_init) as pool:
                 for part in pool.map(_solve_chunk, chunks):
                     results.extend(part)
         finally:

@@ -128,8 +128,9 @@ def test_the_check_in_mail_has_two_signed_links(published, mailbox, client):
     met = next(line.split(": ", 1)[1] for line in text.splitlines() if line.startswith("We met:"))
     assert met.startswith("http://127.0.0.1:8000/meet/c/") and met.endswith("/met/")
     assert met in html
-    response = client.get(met.removeprefix("http://127.0.0.1:8000"))
-    assert response.status_code == 200
+    path = met.removeprefix("http://127.0.0.1:8000")
+    assert client.get(path).status_code == 200  # the page confirms with a POST
+    assert client.post(path, {"confirm": "1"}).status_code == 302
     assert published.members.get(person__email="chidi@acme.test").checkin.met is True
 
 
