@@ -110,6 +110,11 @@ def their(w: World) -> dict[str, Any]:
     return {"pk": w.their_program.pk}
 
 
+def their_filters(w: World) -> dict[str, Any]:
+    """Insights filters naming the other organization's program and location."""
+    return {"program": w.their_program.pk, "location": w.their_location.pk, "period": "all"}
+
+
 # How to request each URL with the other organization's ids. Keys are URL names
 # ("namespace:name"); an unnamed pattern is keyed by its route.
 REGISTRY: dict[str, Case] = {
@@ -256,6 +261,17 @@ REGISTRY: dict[str, Case] = {
     "console:round_publish": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
     "console:audit": Case(own=[(lambda w: {}, lambda w: {"actor": w.their_person.pk})]),
     "console:audit_export": Case(own=[(lambda w: {}, lambda w: {"actor": w.cast.dana.pk})]),
+    # Insights (crosspaths.insights): filters that name their program or location are
+    # refused by the filter form; a figure or quarter that does not exist is a 404.
+    "insights:dashboard": Case(own=[(lambda w: {}, their_filters)]),
+    "insights:csv": Case(
+        kwargs=lambda w: {"slug": "their-figure"},
+        own=[(lambda w, s=slug: {"slug": s}, their_filters) for slug in ("waiting", "departments")],
+    ),
+    "insights:report": Case(
+        kwargs=lambda w: {"quarter": "2026-q5"},
+        own=[(lambda w: {"quarter": "2026-q4"}, their_filters)],
+    ),
 }
 
 

@@ -1,6 +1,12 @@
-"""URLs of the insights app (filled in as the app grows)."""
+"""URLs of the insights app, under /insights/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "insights"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("<slug:slug>.csv", views.figure_csv, name="csv"),
+    path("report/<str:quarter>.pdf", views.quarterly_report, name="report"),
+]

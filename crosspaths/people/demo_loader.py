@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from crosspaths.demo import DEMO_LOGINS, DEMO_PASSWORD, LOCATIONS, DemoPerson
@@ -83,6 +85,10 @@ def load(
         )
     }
     now = timezone.now()
+    # Invitations went out some weeks before the first past round; a separate random
+    # stream keeps the rest of the demo as it was.
+    history = random.Random(seed + 2)
+    invited = {p.id: now - timedelta(days=history.uniform(45, 80)) for p in people}
     pk_by_id: dict[str, int] = {}
     for tier in (0, 1, 2):
         rows = [
@@ -104,8 +110,10 @@ def load(
                 interests=list(p.interests),
                 active=p.active,
                 roster_synced=True,
-                invited_at=now,
-                onboarded_at=now if rng.random() < 0.85 else None,
+                invited_at=invited[p.id],
+                onboarded_at=invited[p.id] + timedelta(days=history.uniform(0, 10))
+                if rng.random() < 0.85
+                else None,
                 deactivated_at=None if p.active else now,
             )
             for p in people
@@ -156,6 +164,13 @@ def load(
                 for p in enrolled
             ],
             batch_size=BATCH,
+        )
+        # Joined when they accepted the invitation (the field defaults to "now").
+        accepted = Person.objects.filter(pk=OuterRef("person_id")).annotate(
+            at=Coalesce("onboarded_at", "invited_at")
+        )
+        Enrollment.objects.filter(program=program).update(
+            joined_at=Subquery(accepted.values("at")[:1])
         )
         rounds = past_rounds if past_rounds is not None else (6 if len(people) <= 5000 else 2)
         step = 7 if program.cadence == Program.Cadence.WEEKLY else 14

@@ -98,6 +98,14 @@ def manageable_programs(person: Person) -> QuerySet[Any]:
     return programs.none()
 
 
+def sees_organization_insights(person: Person | None) -> bool:
+    """Organization-wide insights (every program together, reach across the whole
+    network, invitations) are for admins. Program managers see the insights of the
+    programs they manage, one program at a time: they run those programs and need to
+    know whether they work, but not the rest of the organization."""
+    return is_admin(person)
+
+
 def person_required(view: View) -> View:
     """Signed in and part of an organization; otherwise the sign-in page or 403."""
 
@@ -175,3 +183,18 @@ def round_for_manager(person: Person, pk: Any) -> Any:
     if not can_manage_program(person, rnd.program):
         raise PermissionDenied
     return rnd
+
+
+def insights_required(view: View) -> View:
+    """An admin, or a program manager of at least one program (who then sees only
+    their programs' insights; see ``sees_organization_insights``)."""
+
+    @person_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        person = request.person  # type: ignore[attr-defined]
+        if not is_admin(person) and not manageable_programs(person).exists():
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -206,6 +206,8 @@ def round_close(*, round: Round) -> Round:
     """Close a published round: its groups become history (they already count for the
     cooldown) and it leaves participants' "current match". Check-in links keep working.
     Closing twice is harmless."""
+    from crosspaths.insights.services import round_aggregate_enqueue
+
     now = timezone.now()
     won = Round.objects.filter(pk=round.pk, status=Round.Status.PUBLISHED).update(
         status=Round.Status.CLOSED, closed_at=now
@@ -215,6 +217,8 @@ def round_close(*, round: Round) -> Round:
         raise ValidationError(
             _("Only a published round can be closed; this one is a draft."), code="not_published"
         )
+    if won:
+        round_aggregate_enqueue(round_id=round.pk)  # insights: the round's final figures
     return round
 
 

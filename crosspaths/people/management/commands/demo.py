@@ -45,6 +45,10 @@ class Command(BaseCommand):
             name=str(options["name"]),
             past_rounds=options["rounds"],  # type: ignore[arg-type]
         )
+        # The demo's past rounds were written directly: aggregate them for the insights.
+        from crosspaths.insights.services import insights_backfill
+
+        insights_backfill(organization=org)
         self._ensure_operator()
         self.stdout.write(
             self.style.SUCCESS(

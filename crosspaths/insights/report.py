@@ -1,0 +1,330 @@
+"""The one-page quarterly report (PDF) an HR lead can forward.
+
+Drawn with fpdf2 (pure Python) from the same selectors as the dashboard, so it shows
+exactly the figures the dashboard shows, with the same small groups hidden. The font
+ships with the app (DejaVu Sans, see fonts/LICENSE): no system fonts, nothing fetched.
+"""
+
+# Typographic minus, dashes and multiplication signs are meant: they are shown to people.
+# ruff: noqa: RUF001, RUF002
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from fpdf import FPDF
+
+from .charts import BLUE, GREY, INK, MUTED, VERMILION, Chart, fmt_value
+from .forms import Period, quarter_bounds, quarter_label
+from .selectors import (
+    Figure,
+    Filters,
+    connections_figure,
+    department_matrix_figure,
+    fmt,
+    meetings_figure,
+    pct_text,
+    round_totals,
+    silo_figure,
+)
+
+REPORT_DEPARTMENTS = 12
+FONTS = Path(__file__).resolve().parent / "fonts"
+# fpdf2 subsets the font with fontTools, which logs every step at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+@dataclass
+class Growth:
+    a: str
+    b: str
+    now: int
+    before: int
+
+    @property
+    def factor(self) -> float:
+        return self.now / self.before
+
+
+@dataclass
+class QuarterSummary:
+    label: str
+    groups: int
+    met_rate: float | None
+    new_connections: int
+    cross_share: float | None
+    shown: bool
+    growth: Growth | None
+    busiest: tuple[str, str, int] | None
+
+    def headline(self) -> str:
+        """'Q3 2026: 1,240 meetings, 71 % happened, Finance↔Engineering encounters ×3'."""
+        if not self.shown:
+            return _("%(quarter)s: not enough meetings to report.") % {"quarter": self.label}
+        parts = [
+            _("%(count)s meetings") % {"count": fmt(self.groups)},
+            _("%(rate)s happened") % {"rate": pct_text(self.met_rate)},
+        ]
+        if self.growth:
+            parts.append(
+                _("%(a)s↔%(b)s encounters ×%(factor)s")
+                % {"a": self.growth.a, "b": self.growth.b, "factor": _factor(self.growth.factor)}
+            )
+        elif self.busiest:
+            parts.append(
+                _("%(a)s↔%(b)s: %(count)s encounters")
+                % {"a": self.busiest[0], "b": self.busiest[1], "count": fmt(self.busiest[2])}
+            )
+        return f"{self.label}: " + ", ".join(parts)
+
+
+def _factor(x: float) -> str:
+    return str(round(x)) if abs(x - round(x)) < 0.05 else f"{x:.1f}"
+
+
+def quarter_filters(f: Filters, year: int, quarter: int) -> Filters:
+    start, end = quarter_bounds(year, quarter)
+    return replace(f, period=Period(f"{year}-q{quarter}", start, end, quarter_label(year, quarter)))
+
+
+def _pair_counts(fig: Figure) -> dict[tuple[str, str], int]:
+    return {(a, b): n for a, b, n in fig.rows if a != b and isinstance(n, int)}
+
+
+def quarter_summary(f: Filters) -> QuarterSummary:
+    """The quarter's headline numbers, and the department pair whose encounters grew
+    most against the quarter before (both quarters shown, at least 10 encounters now)."""
+    year, quarter = int(f.period.key[:4]), int(f.period.key[-1])
+    previous = quarter_filters(f, *((year, quarter - 1) if quarter > 1 else (year - 1, 4)))
+    _buckets, check, total = round_totals(f)
+    now = _pair_counts(department_matrix_figure(f))
+    before = _pair_counts(department_matrix_figure(previous))
+    growth = None
+    for pair, n in now.items():
+        was = before.get(pair, 0)
+        if n >= 10 and was > 0 and n / was >= 1.5 and (growth is None or n / was > growth.factor):
+            growth = Growth(pair[0], pair[1], n, was)
+    busiest = max(((a, b, n) for (a, b), n in now.items()), key=lambda t: t[2], default=None)
+    return QuarterSummary(
+        label=f.period.label,
+        groups=total.matches,
+        met_rate=total.met_rate,
+        new_connections=total.new_connections,
+        cross_share=total.cross_share,
+        shown=check.ok(None),
+        growth=growth,
+        busiest=busiest,
+    )
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    color = color.lstrip("#")
+    return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
+
+
+class _Report(FPDF):
+    def __init__(self) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.set_auto_page_break(False)
+        self.set_margins(16, 14, 16)
+
+    def colour(self, color: str, *, fill: bool = False) -> None:
+        if fill:
+            self.set_fill_color(*_rgb(color))
+        else:
+            self.set_text_color(*_rgb(color))
+            self.set_draw_color(*_rgb(color))
+
+
+def quarterly_report_pdf(f: Filters) -> bytes:
+    """One A4 page: headline, key numbers, groups per week and the silo index."""
+    summary = quarter_summary(f)
+    meetings = meetings_figure(f)
+    silos = silo_figure(f)
+    connections = connections_figure(f)
+    pdf = _Report()
+    pdf.set_title(summary.headline())
+    pdf.set_author("Crosspaths")
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    pdf.set_font("DejaVu", "", 10)
+    pdf.colour(MUTED)
+    scope = [f.organization.name]
+    if f.program:
+        scope.append(f.program.name)
+    if f.location:
+        scope.append(f.location.name)
+    scope.append(
+        _("%(start)s to %(end)s")
+        % {
+            "start": date_format(f.period.start, "DATE_FORMAT"),
+            "end": date_format(f.period.end, "DATE_FORMAT"),
+        }
+    )
+    pdf.cell(width, 6, " · ".join(scope), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "B", 17)
+    pdf.colour(INK)
+    pdf.multi_cell(width, 8.5, summary.headline(), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+
+    tiles = [
+        (_("Meetings arranged"), fmt(summary.groups)),
+        (_("Met, of those answered"), pct_text(summary.met_rate)),
+        (_("New connections"), fmt(summary.new_connections)),
+        (_("Across departments"), pct_text(summary.cross_share)),
+    ]
+    tile_w = (width - 3 * 4) / 4
+    y = pdf.get_y()
+    for i, (label, value) in enumerate(tiles):
+        x = pdf.l_margin + i * (tile_w + 4)
+        pdf.colour("#f0f3f7", fill=True)
+        pdf.rect(x, y, tile_w, 22, style="F")
+        pdf.set_xy(x + 3, y + 3)
+        pdf.set_font("DejaVu", "B", 15)
+        pdf.colour(INK)
+        pdf.cell(tile_w - 6, 8, value if summary.shown else "–")
+        pdf.set_xy(x + 3, y + 12)
+        pdf.set_font("DejaVu", "", 8.5)
+        pdf.colour(MUTED)
+        pdf.multi_cell(tile_w - 6, 4, label, align="L")
+    pdf.set_y(y + 28)
+
+    _section(pdf, meetings.title, meetings.summary, width)
+    top = pdf.get_y()
+    _bar_chart(pdf, meetings.charts[0], pdf.l_margin, top, width, 52)
+    pdf.set_y(top + 59)
+    _section(pdf, connections.title, connections.summary, width)
+    top = pdf.get_y()
+    _bar_chart(pdf, connections.charts[0], pdf.l_margin, top, width, 40)
+    pdf.set_y(top + 44)
+    _section(pdf, silos.title, silos.explanation, width)
+    _ei_bars(pdf, silos.charts[0], pdf.l_margin, pdf.get_y(), width)
+
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.colour(MUTED)
+    pdf.set_xy(pdf.l_margin, pdf.h - 14)
+    pdf.multi_cell(
+        width,
+        3.5,
+        align="L",
+        text=_(
+            "Figures behind fewer than %(minimum)s people are hidden. No individual's answers "
+            "are shown. Made by Crosspaths on %(today)s."
+        )
+        % {"minimum": f.minimum, "today": date_format(timezone.localdate(), "DATE_FORMAT")},
+    )
+    return bytes(pdf.output())
+
+
+def _section(pdf: _Report, title: str, text: str, width: float) -> None:
+    pdf.set_font("DejaVu", "B", 11.5)
+    pdf.colour(INK)
+    pdf.cell(width, 6, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 8.5)
+    pdf.colour(MUTED)
+    pdf.multi_cell(width, 4, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+
+def _bar_chart(pdf: _Report, chart: Chart, x: float, y: float, w: float, h: float) -> None:
+    """Stacked bars of a chart spec (met, did not happen, no answer per week)."""
+    n = len(chart.labels)
+    totals = [sum(s.values[i] or 0 for s in chart.series) for i in range(n)]
+    top = max(totals, default=0) or 1
+    y += 5  # room for the value above the tallest bar
+    plot_h = h - 17
+    slot = w / max(n, 1)
+    bar = min(9.0, slot * 0.7)
+    pdf.colour(GREY)
+    pdf.set_line_width(0.2)
+    pdf.line(x, y + plot_h, x + w, y + plot_h)
+    pdf.set_font("DejaVu", "", 6.5)
+    step = max(1, (n + 11) // 12)
+    for i in range(n):
+        cx = x + slot * (i + 0.5)
+        if len(chart.series) == 1 and chart.series[0].values[i] is None:
+            continue
+        base = 0.0
+        for s in chart.series:
+            v = s.values[i]
+            if not v:
+                continue
+            bh = plot_h * v / top
+            pdf.colour(s.color, fill=True)
+            pdf.rect(cx - bar / 2, y + plot_h - (base + bh), bar, bh, style="F")
+            base += bh
+        if totals[i]:
+            pdf.colour(INK)
+            pdf.set_xy(cx - slot / 2, y + plot_h - base - 4)
+            pdf.cell(slot, 3.5, fmt_value(totals[i], "count"), align="C")
+        if i % step == 0:
+            pdf.colour(MUTED)
+            pdf.set_xy(cx - slot, y + plot_h + 1)
+            pdf.cell(slot * 2, 4, chart.labels[i], align="C")
+    lx = x
+    pdf.set_font("DejaVu", "", 7.5)
+    for s in chart.series if len(chart.series) > 1 else ():
+        pdf.colour(s.color, fill=True)
+        pdf.rect(lx, y + h - 4, 3, 3, style="F")
+        pdf.colour(INK)
+        pdf.set_xy(lx + 4, y + h - 4.6)
+        label_w = pdf.get_string_width(s.label) + 2
+        pdf.cell(label_w, 4, s.label)
+        lx += label_w + 10
+
+
+def _ei_bars(pdf: _Report, chart: Chart, x: float, y: float, w: float) -> None:
+    """Each department's latest E-I index as a bar from the centre line (−1 … +1)."""
+    rows = [
+        (s.label, next((v for v in reversed(s.values) if v is not None), None))
+        for s in chart.series
+    ]
+    if len(rows) > REPORT_DEPARTMENTS:  # the most inward-looking ones matter most
+        rows = sorted(rows, key=lambda r: 2 if r[1] is None else r[1])[:REPORT_DEPARTMENTS]
+    label_w = 48
+    plot_w = w - label_w - 22
+    mid = x + label_w + plot_w / 2
+    pdf.set_font("DejaVu", "", 8)
+    row_h = min(6.5, (pdf.h - 20 - y) / max(len(rows), 1))
+    for i, (name, value) in enumerate(rows):
+        ry = y + i * row_h
+        pdf.colour(INK)
+        pdf.set_xy(x, ry)
+        pdf.cell(label_w - 2, row_h - 1, name, align="R")
+        if value is None:
+            pdf.colour(MUTED)
+            pdf.set_xy(mid - 10, ry)
+            pdf.cell(20, row_h - 1, "–", align="C")
+            continue
+        length = plot_w / 2 * value
+        pdf.colour(BLUE if value >= 0 else VERMILION, fill=True)
+        pdf.rect(min(mid, mid + length), ry + 0.8, abs(length), row_h - 2.6, style="F")
+        pdf.colour(INK)
+        pdf.set_xy(x + label_w + plot_w + 2, ry)
+        pdf.cell(20, row_h - 1, fmt_value(value, "index"))
+    pdf.colour(GREY)
+    pdf.set_line_width(0.3)
+    pdf.line(mid, y - 1, mid, y + len(rows) * row_h)
+    pdf.set_font("DejaVu", "", 7)
+    pdf.colour(MUTED)
+    for value, label in ((-1, _("−1 only within")), (1, _("+1 only across"))):
+        pdf.set_xy(mid + plot_w / 2 * value - (30 if value > 0 else 0), y + len(rows) * row_h + 1)
+        pdf.cell(30, 3.5, label, align="R" if value > 0 else "L")
+
+
+def report_filename(f: Filters) -> str:
+    return f"crosspaths-{f.organization.slug}-{f.period.key}.pdf"
+
+
+def current_quarter(today: date) -> tuple[int, int]:
+    return today.year, (today.month - 1) // 3 + 1

@@ -1,0 +1,599 @@
+"""Writes of the insights app: aggregate a round into the small tables dashboards read.
+
+``round_aggregate`` recomputes one round's figures from its groups and check-ins and
+replaces whatever was stored for it, so running it twice, or again after late
+check-ins, is safe. It also keeps the network's working tables (``Connection``,
+``PersonReach``, ``LastMatch``) in step. Rounds of one organization are aggregated one
+at a time (the organization's row is locked), because two rounds can share a pair of
+people and only one of them is that pair's first encounter.
+
+``round_close`` calls ``round_aggregate_enqueue(round_id=...)``; ``manage.py
+insights_backfill`` is the nightly job (it also counts published rounds still open) and
+the first-time backfill.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from crosspaths.meetings.models import CheckIn
+from crosspaths.people.models import Organization, Person
+from crosspaths.programs.models import Enrollment, LeftOut, MatchMember, Round
+
+from .models import (
+    SMALL_GROUP_IDS,
+    Connection,
+    DepartmentFigures,
+    LastMatch,
+    PairFigures,
+    ParticipationFigures,
+    PersonReach,
+    ReachSnapshot,
+    RoundFigures,
+)
+from .tally import (
+    COLLEAGUE_BARS,
+    DEPARTMENT_BARS,
+    Answer,
+    Enrolled,
+    Pair,
+    ScopeTally,
+    histogram,
+    pairs_of,
+    tally_participation,
+    tally_round,
+)
+
+logger = logging.getLogger(__name__)
+
+COUNTED = (Round.Status.PUBLISHED, Round.Status.CLOSED)
+LOOKUP_BATCH = 400  # pairs per query: 800 parameters, well within SQLite's limit
+NIGHTLY_DAYS = 28  # check-ins arrive within a few weeks; older rounds stay as they were
+
+
+@dataclass
+class AggregateResult:
+    round_id: int
+    encounters: int = 0
+    new_connections: int = 0
+    stale_rounds: tuple[int, ...] = ()  # later rounds whose first encounters moved here
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "round_id": self.round_id,
+            "encounters": self.encounters,
+            "new_connections": self.new_connections,
+            "stale_rounds": list(self.stale_rounds),
+        }
+
+
+def round_aggregate_enqueue(*, round_id: int) -> None:
+    """Queue the aggregation of a round once the caller's transaction commits (called by
+    ``round_close``; calling it twice only costs time)."""
+    from .tasks import round_aggregate as task
+
+    transaction.on_commit(lambda: task.enqueue(round_id=round_id))
+
+
+def round_aggregate(*, round_id: int) -> AggregateResult:
+    """Recompute one round's figures (replacing the stored ones) and queue the later
+    rounds that lost a first encounter to it."""
+    with transaction.atomic():
+        rnd = Round.objects.select_related("organization").filter(pk=round_id).first()
+        if rnd is None:
+            return AggregateResult(round_id=round_id)
+        # One aggregation per organization at a time (see the module docstring). SQLite
+        # has no row locks; its IMMEDIATE transactions serialize writers anyway.
+        list(Organization.objects.select_for_update().filter(pk=rnd.organization_id))
+        rnd.refresh_from_db(fields=["status", "date"])
+        result = _aggregate(rnd)
+    if result.stale_rounds:
+        from .tasks import round_aggregate as task
+
+        for stale in result.stale_rounds:
+            transaction.on_commit(lambda stale=stale: task.enqueue(round_id=stale))
+    return result
+
+
+def insights_backfill(
+    *,
+    organization: Organization | None = None,
+    days: int = NIGHTLY_DAYS,
+    rebuild: bool = False,
+    today: date | None = None,
+    progress=None,
+) -> int:
+    """Aggregate every published or closed round never aggregated, plus those of the
+    last ``days`` days (late check-ins); with ``rebuild`` forget everything first and
+    aggregate all rounds. Oldest first, so first encounters land where they belong.
+    Returns how many rounds were aggregated."""
+    today = today or timezone.localdate()
+    orgs = [organization] if organization else list(Organization.objects.all())
+    done = 0
+    for org in orgs:
+        if rebuild:
+            _forget(org)
+        rounds = Round.objects.filter(organization=org, status__in=COUNTED)
+        if not rebuild:
+            aggregated = RoundFigures.objects.filter(organization=org, location__isnull=True)
+            rounds = rounds.filter(
+                Q(date__gte=today - timedelta(days=days)) | ~Q(pk__in=aggregated.values("round_id"))
+            )
+        queue = list(rounds.order_by("date", "pk").values_list("pk", flat=True))
+        while queue:
+            round_id = queue.pop(0)
+            with transaction.atomic():
+                rnd = Round.objects.get(pk=round_id)
+                list(Organization.objects.select_for_update().filter(pk=org.pk))
+                result = _aggregate(rnd)
+            done += 1
+            if progress:
+                progress(rnd, result)
+            # A later round lost a first encounter: recount it too. Stale rounds are always
+            # later than the one that made them stale, so this ends.
+            queue.extend(r for r in result.stale_rounds if r not in queue)
+    return done
+
+
+def _forget(org: Organization) -> None:
+    with transaction.atomic():
+        for model in (
+            RoundFigures,
+            PairFigures,
+            DepartmentFigures,
+            ParticipationFigures,
+            ReachSnapshot,
+            PersonReach,
+            LastMatch,
+            Connection,
+        ):
+            model.objects.filter(organization=org).delete()
+
+
+# --- one round ----------------------------------------------------------------------
+
+
+def _aggregate(rnd: Round) -> AggregateResult:
+    counted = rnd.status in COUNTED
+    members = (
+        list(
+            MatchMember.objects.filter(round=rnd).values_list(
+                "match_id", "person_id", "person__department_id", "person__location_id"
+            )
+        )
+        if counted
+        else []
+    )
+    groups: dict[int, list[int]] = defaultdict(list)
+    department: dict[int, int] = {}
+    location: dict[int, int | None] = {}
+    for match_id, person_id, department_id, location_id in members:
+        groups[match_id].append(person_id)
+        department[person_id] = department_id or 0
+        location[person_id] = location_id
+    answers: dict[int, list[Answer]] = defaultdict(list)
+    if counted:
+        for match_id, met, rating in CheckIn.objects.filter(member__round=rnd).values_list(
+            "member__match_id", "met", "rating"
+        ):
+            answers[match_id].append(Answer(met=met, rating=rating))
+    pairs = {pair for group in groups.values() for pair in pairs_of(group)}
+
+    new_pairs, stale = _connections_update(rnd, pairs, department)
+    scopes = tally_round(
+        groups=groups,
+        answers=answers,
+        department=department,
+        location=location,
+        new_pairs=new_pairs,
+    )
+    for model in (RoundFigures, PairFigures, DepartmentFigures):
+        model.objects.filter(round=rnd).delete()
+    if counted:
+        _write_round_figures(rnd, scopes, location)
+        _last_match_update(rnd, set(department))
+        _participation_write(rnd.organization, rnd.date, also_enrolled=set(department))
+        newer = RoundFigures.objects.filter(
+            organization_id=rnd.organization_id, location__isnull=True, date__gt=rnd.date
+        )
+        if not newer.exists():
+            _reach_snapshot_write(rnd.organization, rnd.date)
+    overall = scopes.get(None)
+    return AggregateResult(
+        round_id=rnd.pk,
+        encounters=overall.encounters if overall else 0,
+        new_connections=overall.new_connections if overall else 0,
+        stale_rounds=tuple(sorted(stale)),
+    )
+
+
+def _ids(people: set[int]) -> list[int]:
+    return sorted(people) if len(people) < SMALL_GROUP_IDS else []
+
+
+def _write_round_figures(
+    rnd: Round, scopes: dict[int | None, ScopeTally], location: dict[int, int | None]
+) -> None:
+    common = {
+        "organization_id": rnd.organization_id,
+        "round_id": rnd.pk,
+        "program_id": rnd.program_id,
+        "date": rnd.date,
+    }
+    participation = _program_participation(rnd, location)
+    round_rows, pair_rows, department_rows = [], [], []
+    for scope in sorted(set(scopes) | set(participation), key=lambda s: (s is not None, s or 0)):
+        # A location whose enrolled people got no group still gets its participation.
+        s = scopes.get(scope) or ScopeTally()
+        p = participation.get(scope)
+        round_rows.append(
+            RoundFigures(
+                **common,
+                location_id=scope,
+                people=len(s.people),
+                people_ids=_ids(s.people),
+                enrolled=p.enrolled if p else 0,
+                paused=p.paused if p else 0,
+                matched=p.matched if p else 0,
+                left_out=p.left_out if p else 0,
+                matches=s.matches,
+                happened=s.happened,
+                not_happened=s.not_happened,
+                unanswered=s.unanswered,
+                answers=s.answers,
+                no_shows=s.no_shows,
+                ratings=s.ratings,
+                encounters=s.encounters,
+                cross_department=s.cross_department,
+                same_department=s.same_department,
+                new_connections=s.new_connections,
+                new_connections_met=s.new_connections_met,
+            )
+        )
+        for (a, b), cell in s.cells.items():
+            pair_rows.append(
+                PairFigures(
+                    **common,
+                    location_id=scope,
+                    department_a=a,
+                    department_b=b,
+                    people=len(cell.people),
+                    people_ids=_ids(cell.people),
+                    encounters=cell.encounters,
+                    happened=cell.happened,
+                    new_connections=cell.new_connections,
+                )
+            )
+        for dept, d in s.departments.items():
+            department_rows.append(
+                DepartmentFigures(
+                    **common,
+                    location_id=scope,
+                    department=dept,
+                    people=len(d.people),
+                    people_ids=_ids(d.people),
+                    external=d.external,
+                    internal=d.internal,
+                )
+            )
+    RoundFigures.objects.bulk_create(round_rows)
+    PairFigures.objects.bulk_create(pair_rows, batch_size=500)
+    DepartmentFigures.objects.bulk_create(department_rows, batch_size=500)
+
+
+def _cutoff(org: Organization, day: date) -> datetime:
+    """The end of ``day`` in the organization's time zone: "as of the round's date"."""
+    return datetime.combine(day + timedelta(days=1), time.min, ZoneInfo(org.timezone))
+
+
+def _enrolled_on(joined_at: datetime, left_at: datetime | None, cutoff: datetime) -> bool:
+    return joined_at < cutoff and (left_at is None or left_at >= cutoff)
+
+
+def _program_participation(rnd: Round, location: dict[int, int | None]):
+    cutoff = _cutoff(rnd.organization, rnd.date)
+    rows = Enrollment.objects.filter(program_id=rnd.program_id).values_list(
+        "person_id",
+        "person__location_id",
+        "joined_at",
+        "left_at",
+        "paused_until",
+        "person__active",
+        "person__deactivated_at",
+    )
+    enrollments = []
+    person_location = dict(location)
+    for person_id, loc, joined, left, paused_until, active, gone in rows:
+        person_location.setdefault(person_id, loc)
+        here = _employed_on(active, gone, cutoff)
+        enrolled = here and _enrolled_on(joined, left, cutoff)
+        enrollments.append(
+            Enrolled(
+                person=person_id,
+                location=loc,
+                enrolled=enrolled,
+                paused=enrolled and paused_until is not None and paused_until >= rnd.date,
+            )
+        )
+    left_out = list(
+        LeftOut.objects.filter(round=rnd).values_list("person_id", "person__location_id")
+    )
+    for person_id, loc in left_out:
+        person_location.setdefault(person_id, loc)
+    return tally_participation(
+        enrollments=enrollments,
+        matched=location.keys(),
+        left_out=[p for p, _ in left_out],
+        location=person_location,
+    )
+
+
+def _employed_on(active: bool, deactivated_at: datetime | None, cutoff: datetime) -> bool:
+    if deactivated_at is not None:
+        return deactivated_at >= cutoff
+    return active
+
+
+# --- the network's edges --------------------------------------------------------------
+
+
+def _connections_update(
+    rnd: Round, pairs: set[Pair], department: dict[int, int]
+) -> tuple[set[Pair], set[int]]:
+    """Record the round's pairs in ``Connection`` and say which of them are first
+    encounters and which later rounds lost a first encounter to this one. A pair whose
+    only encounter was in this round and is gone (a group changed) is forgotten, or
+    moved to its next encounter."""
+    org_id = rnd.organization_id
+    key = (rnd.date, rnd.pk)
+    existing = _connections_lookup(pairs)
+    new_pairs: set[Pair] = set()
+    inserts: list[Connection] = []
+    moved: list[Pair] = []
+    stale: set[int] = set()
+    for pair in pairs:
+        found = existing.get(pair)
+        if found is None:
+            new_pairs.add(pair)
+            inserts.append(
+                Connection(
+                    organization_id=org_id,
+                    person_low_id=pair[0],
+                    person_high_id=pair[1],
+                    department_low=department.get(pair[0], 0),
+                    department_high=department.get(pair[1], 0),
+                    first_round_id=rnd.pk,
+                    first_date=rnd.date,
+                )
+            )
+        elif (found[1], found[0]) == key:
+            new_pairs.add(pair)
+        elif (found[1], found[0]) > key:  # stored as first, but this round is earlier
+            new_pairs.add(pair)
+            moved.append(pair)
+            stale.add(found[0])
+    Connection.objects.bulk_create(inserts, batch_size=1000)
+    _reach_add(
+        org_id,
+        [(c.person_low_id, c.person_high_id, c.department_low, c.department_high) for c in inserts],
+        +1,
+    )
+    for batch in _batches(moved, LOOKUP_BATCH):
+        q = Q()
+        for low, high in batch:
+            q |= Q(person_low_id=low, person_high_id=high)
+        Connection.objects.filter(q).update(first_round_id=rnd.pk, first_date=rnd.date)
+
+    gone = [
+        c
+        for c in Connection.objects.filter(first_round=rnd).values_list(
+            "pk", "person_low_id", "person_high_id", "department_low", "department_high"
+        )
+        if (c[1], c[2]) not in pairs
+    ]
+    for pk, low, high, dept_low, dept_high in gone:
+        later = (
+            MatchMember.objects.filter(
+                person_id=low,
+                round__organization_id=org_id,
+                round__status__in=COUNTED,
+                match__members__person_id=high,
+            )
+            .exclude(round=rnd)
+            .order_by("round__date", "round_id")
+            .values_list("round_id", "round__date")
+            .first()
+        )
+        if later:
+            Connection.objects.filter(pk=pk).update(first_round_id=later[0], first_date=later[1])
+            stale.add(later[0])
+        else:
+            Connection.objects.filter(pk=pk).delete()
+            _reach_add(org_id, [(low, high, dept_low, dept_high)], -1)
+    stale.discard(rnd.pk)
+    return new_pairs, stale
+
+
+def _connections_lookup(pairs: set[Pair]) -> dict[Pair, tuple[int, date]]:
+    """The stored first round (id, date) of each pair that has one (people belong to one
+    organization, so the pair alone identifies the row)."""
+    found: dict[Pair, tuple[int, date]] = {}
+    table = Connection._meta.db_table
+    for batch in _batches(sorted(pairs), LOOKUP_BATCH):
+        # A join against the pairs as a table: both SQLite and PostgreSQL then probe the
+        # (person_low, person_high) index once per pair instead of scanning.
+        values = ", ".join(["(%s, %s)"] * len(batch))
+        sql = (
+            f"WITH wanted(low, high) AS (VALUES {values}) "
+            f"SELECT c.person_low_id, c.person_high_id, c.first_round_id, c.first_date "
+            f"FROM wanted JOIN {table} c "
+            "ON c.person_low_id = wanted.low AND c.person_high_id = wanted.high"
+        )
+        params = [value for pair in batch for value in pair]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for low, high, round_id, first_date in cursor.fetchall():
+                if isinstance(first_date, str):  # SQLite hands back text
+                    first_date = date.fromisoformat(first_date)
+                found[(low, high)] = (round_id, first_date)
+    return found
+
+
+def _reach_add(org_id: int, edges: Sequence[tuple[int, int, int, int]], sign: int) -> None:
+    """Add (or take back) edges (low, high, department of low, department of high) to
+    each person's count of colleagues met per department."""
+    delta: dict[tuple[int, int], int] = defaultdict(int)
+    for low, high, dept_low, dept_high in edges:
+        delta[(low, dept_high)] += sign
+        delta[(high, dept_low)] += sign
+    if not delta:
+        return
+    table = PersonReach._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (organization_id, person_id, department, colleagues) "
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (person_id, department) "
+        f"DO UPDATE SET colleagues = {table}.colleagues + excluded.colleagues"
+    )
+    rows = [(org_id, person, dept, n) for (person, dept), n in delta.items() if n]
+    with connection.cursor() as cursor:
+        for batch in _batches(rows, 2000):
+            cursor.executemany(sql, batch)
+
+
+def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+def _last_match_update(rnd: Round, people: set[int]) -> None:
+    """Remember the round's date as the last match of each member's enrollment in the
+    program (never moving a later date back)."""
+    enrollments = dict(
+        Enrollment.objects.filter(program_id=rnd.program_id).values_list("person_id", "pk")
+    )
+    wanted = {enrollments[p] for p in people if p in enrollments}
+    known = dict(
+        LastMatch.objects.filter(enrollment__program_id=rnd.program_id).values_list(
+            "enrollment_id", "matched_on"
+        )
+    )
+    fresh = [
+        LastMatch(organization_id=rnd.organization_id, enrollment_id=e, matched_on=rnd.date)
+        for e in wanted
+        if e not in known
+    ]
+    LastMatch.objects.bulk_create(fresh, batch_size=1000)
+    later = [e for e in wanted if e in known and known[e] < rnd.date]
+    for batch in _batches(later, 1000):
+        LastMatch.objects.filter(enrollment_id__in=batch).update(matched_on=rnd.date)
+
+
+def _participation_write(org: Organization, day: date, also_enrolled: set[int]) -> None:
+    """The whole organization's participation on ``day`` (every program together);
+    ``also_enrolled`` are people evidently enrolled then (in a group that day)."""
+    cutoff = _cutoff(org, day)
+    enrolled: dict[int, bool] = {}  # person -> paused in every enrollment
+    for person_id, joined, left, paused_until in Enrollment.objects.filter(
+        organization=org
+    ).values_list("person_id", "joined_at", "left_at", "paused_until"):
+        if _enrolled_on(joined, left, cutoff):
+            paused = paused_until is not None and paused_until >= day
+            enrolled[person_id] = enrolled.get(person_id, True) and paused
+    for person_id in also_enrolled:
+        enrolled[person_id] = False  # in a group, so not paused everywhere
+    counts: dict[int | None, ParticipationFigures] = {}
+    for person_id, loc, invited, onboarded, active, gone in Person.objects.filter(
+        organization=org
+    ).values_list("pk", "location_id", "invited_at", "onboarded_at", "active", "deactivated_at"):
+        if not _employed_on(active, gone, cutoff):
+            continue
+        is_enrolled = person_id in enrolled
+        is_invited = invited is not None and invited < cutoff
+        opted_in = is_invited and (is_enrolled or (onboarded is not None and onboarded < cutoff))
+        for scope in {None, loc}:
+            row = counts.get(scope)
+            if row is None:
+                row = counts[scope] = ParticipationFigures(
+                    organization=org, date=day, location_id=scope
+                )
+            row.invited += is_invited
+            row.opted_in += opted_in
+            row.enrolled += is_enrolled
+            row.paused += is_enrolled and enrolled[person_id]
+    ParticipationFigures.objects.filter(organization=org, date=day).delete()
+    ParticipationFigures.objects.bulk_create(counts.values())
+
+
+def _reach_snapshot_write(org: Organization, day: date) -> None:
+    """Histograms of colleagues and other departments met, as of ``day``, for everyone
+    enrolled in a program or who has met anyone, still at the company."""
+    cutoff = _cutoff(org, day)
+    people = {
+        pk: (loc, dept or 0)
+        for pk, loc, dept, active, gone in Person.objects.filter(organization=org).values_list(
+            "pk", "location_id", "department_id", "active", "deactivated_at"
+        )
+        if _employed_on(active, gone, cutoff)
+    }
+    enrolled = {
+        person_id
+        for person_id, joined, left in Enrollment.objects.filter(organization=org).values_list(
+            "person_id", "joined_at", "left_at"
+        )
+        if _enrolled_on(joined, left, cutoff)
+    }
+    # Summed per person in the database: a row per person, not per person and department.
+    other_department = ~Q(department=0) & (
+        Q(person__department__isnull=True) | ~Q(department=F("person__department_id"))
+    )
+    colleagues: dict[int, int] = {}
+    departments: dict[int, int] = {}
+    for person_id, n, d in (
+        PersonReach.objects.filter(organization=org, colleagues__gt=0)
+        .values("person_id")
+        .annotate(n=Sum("colleagues"), d=Count("pk", filter=other_department))
+        .values_list("person_id", "n", "d")
+    ):
+        if person_id in people:
+            colleagues[person_id] = n
+            departments[person_id] = d
+    population = (enrolled | set(colleagues)) & set(people)
+    by_scope: dict[int | None, list[int]] = defaultdict(list)
+    for person_id in population:
+        by_scope[None].append(person_id)
+        loc = people[person_id][0]
+        if loc is not None:
+            by_scope[loc].append(person_id)
+    rows = []
+    for scope, members in by_scope.items():
+        for metric, values, bars in (
+            (ReachSnapshot.Metric.COLLEAGUES, colleagues, COLLEAGUE_BARS),
+            (ReachSnapshot.Metric.DEPARTMENTS, departments, DEPARTMENT_BARS),
+        ):
+            counts = histogram((values.get(p, 0) for p in members), bars)
+            rows += [
+                ReachSnapshot(
+                    organization=org,
+                    date=day,
+                    location_id=scope,
+                    metric=metric,
+                    low=low,
+                    high=high,
+                    people=counts[low],
+                )
+                for low, high in bars
+            ]
+    ReachSnapshot.objects.filter(organization=org, date=day).delete()
+    ReachSnapshot.objects.bulk_create(rows, batch_size=1000)

@@ -1,0 +1,101 @@
+"""Insights pages: thin views over ``selectors``; admins see the whole organization,
+program managers their programs (see ``people.permissions.sees_organization_insights``)."""
+
+from __future__ import annotations
+
+import csv
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from crosspaths.people.permissions import insights_required
+
+from . import selectors
+from .charts import svg
+from .forms import InsightsFilterForm, parse_quarter, quarter_label
+from .report import quarter_filters, quarterly_report_pdf, report_filename
+
+WIDE = {"departments", "silos", "waiting"}
+TABLE_ROWS = 60
+
+
+def _filters(request: HttpRequest) -> tuple[InsightsFilterForm, selectors.Filters]:
+    form = InsightsFilterForm(
+        request.GET or None,
+        person=request.person,  # type: ignore[attr-defined]
+    )
+    return form, form.filters()
+
+
+@require_GET
+@insights_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    headline, figures = selectors.dashboard(filters)
+    query = urlencode(filters.query())
+    for fig in figures:
+        fig.svgs = [  # type: ignore[attr-defined]
+            {"title": chart.title if chart.title != fig.title else "", "svg": svg(chart)}
+            for chart in fig.charts
+        ]
+        fig.note = fig.hidden_note(filters.minimum)  # type: ignore[attr-defined]
+        fig.csv_url = f"{reverse('insights:csv', args=[fig.slug])}?{query}"  # type: ignore[attr-defined]
+        fig.wide = fig.slug in WIDE  # type: ignore[attr-defined]
+        # Long tables stay in the CSV: the page lists the first rows only.
+        fig.table_rows = fig.rows[:TABLE_ROWS]  # type: ignore[attr-defined]
+        fig.table_cut = len(fig.rows) > TABLE_ROWS  # type: ignore[attr-defined]
+    place = urlencode({k: v for k, v in filters.query().items() if k != "period"})
+    reports = [
+        {
+            "label": quarter_label(*parse_quarter(key)),  # type: ignore[misc]
+            "url": f"{reverse('insights:report', args=[key])}{'?' + place if place else ''}",
+        }
+        for key in form.quarters[:4]
+    ]
+    return render(
+        request,
+        "insights/dashboard.html",
+        {
+            "form": form,
+            "filters": filters,
+            "query": filters.query(),
+            "headline": headline,
+            "figures": figures,
+            "reports": reports,
+        },
+    )
+
+
+@require_GET
+@insights_required
+def figure_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The numbers behind one figure, as shown (hidden values are empty cells)."""
+    _form, filters = _filters(request)
+    fig = selectors.figure(slug, filters)
+    if fig is None:
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="crosspaths-{slug}-{filters.period.key}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(fig.header)
+    writer.writerows(fig.rows)
+    return response
+
+
+@require_GET
+@insights_required
+def quarterly_report(request: HttpRequest, quarter: str) -> HttpResponse:
+    """The one-page PDF for a quarter (program and location as on the dashboard)."""
+    parsed = parse_quarter(quarter)
+    if parsed is None:
+        raise Http404
+    _form, filters = _filters(request)
+    filters = quarter_filters(filters, *parsed)
+    response = HttpResponse(quarterly_report_pdf(filters), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{report_filename(filters)}"'
+    return response

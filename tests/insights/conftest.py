@@ -1,0 +1,8 @@
+import pytest
+
+from . import network
+
+
+@pytest.fixture
+def net(db) -> network.Network:
+    return network.build()

@@ -1,0 +1,131 @@
+"""The insights pages: who may see them, what the filters accept, the CSV and the PDF."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from crosspaths.insights.services import insights_backfill
+from crosspaths.people.models import Person
+from crosspaths.programs.models import Program
+
+from ..cast import make_person
+from . import network
+
+
+@pytest.fixture
+def net(cast):
+    """The known network inside the cast's organization (Alice is its admin)."""
+    built = network.build(cast.org)
+    cast.org.min_cell_size = 2
+    cast.org.save()
+    insights_backfill(organization=cast.org)
+    return built
+
+
+def test_signed_out_people_are_sent_to_sign_in(client, db):
+    response = client.get(reverse("insights:dashboard"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_participants_may_not_see_insights(client, cast):
+    client.force_login(cast.bob.user)
+    assert client.get(reverse("insights:dashboard")).status_code == 403
+    assert client.get(reverse("insights:csv", args=["meetings"])).status_code == 403
+
+
+def test_an_admin_sees_every_figure_of_the_whole_organization(client, cast, net):
+    client.force_login(cast.alice.user)
+    response = client.get(reverse("insights:dashboard"), {"period": "all"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    for title in (
+        "Participation",
+        "Meetings that happened",
+        "Who meets whom",
+        "Silo index per department",
+        "Reach: how many colleagues people have met",
+        "Waiting longest for a group",
+    ):
+        assert title in html
+    assert html.count('role="img"') >= 9
+    assert "All programs" in html
+
+
+def test_a_program_manager_sees_only_their_program(client, cast, net):
+    cast.chidi.role = Person.Role.PROGRAM_MANAGER
+    cast.chidi.save()
+    net.lunch.managers.add(cast.chidi)
+    client.force_login(cast.chidi.user)
+    response = client.get(
+        reverse("insights:dashboard"), {"program": net.coffee.pk, "period": "all"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "All programs" not in html and "Reach: how many" not in html
+    assert response.context["filters"].program == net.lunch  # coffee is not theirs
+    assert "Select a valid choice" in html
+    assert client.get(reverse("insights:csv", args=["reach"])).status_code == 404
+
+
+def test_a_program_manager_without_programs_may_not(client, cast):
+    cast.chidi.role = Person.Role.PROGRAM_MANAGER
+    cast.chidi.save()
+    client.force_login(cast.chidi.user)
+    assert client.get(reverse("insights:dashboard")).status_code == 403
+
+
+def test_another_organizations_program_is_not_a_valid_filter(client, cast, net):
+    theirs = Program.objects.create(organization=cast.other_org, name="Theirs", format="walk")
+    client.force_login(cast.alice.user)
+    response = client.get(reverse("insights:dashboard"), {"program": theirs.pk})
+    assert response.status_code == 200 and response.context["filters"].program is None
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_an_unknown_period_is_an_error_next_to_the_field(client, cast, net):
+    client.force_login(cast.alice.user)
+    response = client.get(reverse("insights:dashboard"), {"period": "forever"})
+    assert response.context["filters"].period.key == "12m"
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_csv_holds_the_numbers_behind_a_figure(client, cast, net):
+    client.force_login(cast.alice.user)
+    response = client.get(reverse("insights:csv", args=["connections"]), {"period": "all"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Period starting", "New connections", "Distinct connections so far"]
+    assert rows[-1][-1] == "10"
+    assert client.get(reverse("insights:csv", args=["nonsense"])).status_code == 404
+
+
+def test_the_waiting_csv_names_people_but_no_answers(client, cast, net):
+    client.force_login(cast.alice.user)
+    response = client.get(reverse("insights:csv", args=["waiting"]))
+    text = response.content.decode()
+    assert "Z1" in text and "rating" not in text.lower()
+
+
+def test_the_quarterly_report_is_a_pdf(client, cast, net):
+    client.force_login(cast.alice.user)
+    response = client.get(reverse("insights:report", args=["2026-q1"]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert client.get(reverse("insights:report", args=["2026-q5"])).status_code == 404
+
+
+def test_people_of_another_organization_see_only_theirs(client, cast, net):
+    client.force_login(cast.dana.user)
+    response = client.get(reverse("insights:dashboard"), {"period": "all"})
+    assert response.status_code == 200
+    assert not response.context["headline"].shown  # Globex has no rounds
+    assert "F1" not in response.content.decode()
+
+
+def test_the_nav_shows_insights_to_admins_only(client, cast):
+    client.force_login(cast.alice.user)
+    assert reverse("insights:dashboard") in client.get("/").content.decode()
+    client.force_login(make_person(cast.org, "pat@acme.test", "Pat").user)
+    assert reverse("insights:dashboard") not in client.get("/").content.decode()
