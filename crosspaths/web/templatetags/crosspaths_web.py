@@ -5,24 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crosspaths.people.permissions import is_manager
 
 register = template.Library()
-
-# Areas other apps serve, linked for admins and program managers once the app has
-# a page at its prefix (so a half-built app never shows a dead link).
-STAFF_AREAS = (("/console/", "Console"), ("/insights/", "Insights"))
-
-
-def _serves(path: str) -> bool:
-    try:
-        resolve(path)
-    except Resolver404:
-        return False
-    return True
 
 
 @register.simple_tag(takes_context=True)
@@ -39,8 +27,10 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         (reverse("preferences"), _("My preferences")),
     ]
     if is_manager(person):
-        labels = {"Console": _("Console"), "Insights": _("Insights")}
-        entries += [(path, labels[name]) for path, name in STAFF_AREAS if _serves(path)]
+        entries += [
+            (reverse("console:dashboard"), _("Console")),
+            (reverse("insights:dashboard"), _("Insights")),
+        ]
     home = reverse("home")
     return [
         {
