@@ -185,6 +185,7 @@ else:
 # Rounds and delivery (see docs/rounds.md). The scheduler wakes every few seconds;
 # the outbox hands a worker a batch of messages at a time and leases them so a worker
 # that dies does not hold them forever.
+INSIGHTS_NIGHTLY_HOUR_UTC = int(os.environ.get("INSIGHTS_NIGHTLY_HOUR_UTC", "2"))
 SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "5"))
 MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "100"))
 MAIL_DISPATCH_LEASE_SECONDS = int(os.environ.get("MAIL_DISPATCH_LEASE_SECONDS", "900"))

@@ -282,3 +282,14 @@ class LastMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id} on {self.matched_on}"
+
+
+class NightlyRun(models.Model):
+    """The nightly refresh of one day, claimed by inserting this row: the unique date
+    lets any number of schedulers race for it and exactly one win."""
+
+    date = models.DateField(unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"nightly refresh {self.date}"

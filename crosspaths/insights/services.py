@@ -144,6 +144,29 @@ def insights_backfill(
     return done
 
 
+def insights_nightly_due(*, now: datetime) -> bool:
+    """Queue the nightly refresh (``insights_backfill``: late check-ins of the last weeks,
+    rounds never aggregated) once per UTC day, after ``INSIGHTS_NIGHTLY_HOUR_UTC``. The
+    scheduler calls this every pass; the unique NightlyRun row is the claim, so several
+    schedulers queue it once. Returns whether this call queued it."""
+    from django.conf import settings
+    from django.db import IntegrityError
+
+    from .models import NightlyRun
+    from .tasks import insights_nightly
+
+    now = now.astimezone(ZoneInfo("UTC"))
+    if now.hour < settings.INSIGHTS_NIGHTLY_HOUR_UTC:
+        return False
+    try:
+        with transaction.atomic():
+            NightlyRun.objects.create(date=now.date())
+            transaction.on_commit(lambda: insights_nightly.enqueue(day=now.date().isoformat()))
+    except IntegrityError:
+        return False
+    return True
+
+
 def _forget(org: Organization) -> None:
     with transaction.atomic():
         for model in (

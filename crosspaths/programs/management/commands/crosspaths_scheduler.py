@@ -2,7 +2,8 @@
 
 Every few seconds it drafts (and publishes) rounds that are due, hands due messages
 (introductions, reminders, check-ins) to the task workers, marks messages of dead
-workers, and closes rounds whose time is over. ``--once`` does one pass, for cron.
+workers, closes rounds whose time is over, and once a day queues the insights
+refresh (late check-ins). ``--once`` does one pass, for cron.
 Safe to run on several machines at once; stops cleanly on SIGTERM or SIGINT after
 the pass in progress.
 """
@@ -21,6 +22,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from crosspaths.insights.services import insights_nightly_due
 from crosspaths.notify.services import outbox_sweep
 from crosspaths.programs.services import rounds_close_due, rounds_run_due
 
@@ -93,3 +95,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{dispatched} messages handed to workers")
         for rnd in rounds_close_due(now=now):
             self.stdout.write(f"round {rnd.pk} {rnd}: closed")
+        if insights_nightly_due(now=now):
+            self.stdout.write("nightly insights refresh handed to workers")
