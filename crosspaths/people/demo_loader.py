@@ -21,10 +21,12 @@ from django.utils import timezone
 from crosspaths.demo import DEMO_LOGINS, DEMO_PASSWORD, LOCATIONS, DemoPerson
 from crosspaths.meetings.models import CheckIn
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
+from crosspaths.programs.services import round_draft, round_publish
 
 from .models import Department, Location, Organization, Person, Team
 
 BATCH = 2000
+REAL_ROUND_MAX_PEOPLE = 5000
 
 
 def _last_weekday_before(today: date, weekday: int) -> date:
@@ -175,7 +177,14 @@ def load(
         rounds = past_rounds if past_rounds is not None else (6 if len(people) <= 5000 else 2)
         step = 7 if program.cadence == Program.Cadence.WEEKLY else 14
         last = _last_weekday_before(today, program.weekday)
-        for k in range(rounds if program is coffee else max(1, rounds // 2)):
+        count = rounds if program is coffee else max(1, rounds // 2)
+        # Older rounds are random groups (history to learn from); in a demo of pilot size
+        # the latest one is made by the real pipeline, engine and all, so it shows
+        # reasons, slots and e-mails (lunch asks for review, so its latest round waits as
+        # a draft). A benchmark-sized demo keeps it random and published: loading stays
+        # well under a minute at 100,000 people.
+        real_latest = len(people) <= REAL_ROUND_MAX_PEOPLE
+        for k in range(count - 1, 0 if real_latest else -1, -1):
             _past_round(
                 org=org,
                 program=program,
@@ -183,8 +192,12 @@ def load(
                 members=enrolled,
                 pk_by_id=pk_by_id,
                 rng=rng,
-                published=(k == 0),
+                published=k == 0,
             )
+        if real_latest:
+            latest = round_draft(program=program, on=last)
+            if not program.requires_review:
+                round_publish(round=latest)
     return org
 
 
@@ -226,7 +239,7 @@ def _past_round(
     members: list[DemoPerson],
     pk_by_id: dict[str, int],
     rng: random.Random,
-    published: bool,
+    published: bool = False,
 ) -> None:
     now = timezone.now()
     rnd = Round.objects.create(
@@ -271,7 +284,7 @@ def _past_round(
         batch_size=BATCH,
     )
     if published:
-        return
+        return  # nobody has answered a round that is still running
     checkins = []
     for mm in memberships:
         if rng.random() < 0.7:
