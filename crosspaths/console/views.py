@@ -69,9 +69,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     programs = (
         manageable_programs(person)
         .annotate(
+            # distinct: joining the rounds as well repeats every enrollment once per round.
             enrolled=Count(
                 "enrollments",
                 filter=Q(enrollments__left_at__isnull=True, enrollments__person__active=True),
+                distinct=True,
             ),
             last_round=Max("rounds__date"),
         )
