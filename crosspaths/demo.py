@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from crosspaths.matching.roster import ROSTER_COLUMNS
+
 if TYPE_CHECKING:
     from crosspaths.people.models import Organization
 
@@ -333,23 +335,7 @@ def write_roster_csv(people: Iterable[DemoPerson], path: str | Path) -> None:
     """Write people in the roster CSV format (the engine CLI's and the import's input)."""
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(
-            [
-                "id",
-                "name",
-                "email",
-                "department",
-                "team",
-                "location",
-                "level",
-                "manager_id",
-                "start_date",
-                "timezone",
-                "languages",
-                "interests",
-                "active",
-            ]
-        )
+        w.writerow(ROSTER_COLUMNS)
         for p in people:
             w.writerow(
                 [

@@ -71,3 +71,14 @@ def test_the_demo_command_loads_only_into_an_empty_database(capsys):
     assert "already has an organization" in out
     assert "alice@demo.crosspaths.test" in out
     assert Person.objects.count() == 50
+
+
+def test_the_demo_roster_file_reads_back_without_a_problem(tmp_path):
+    from crosspaths.demo import write_roster_csv
+    from crosspaths.matching.roster import read_roster
+
+    people = generate_people(200, today=TODAY)
+    write_roster_csv(people, tmp_path / "roster.csv")
+    rows = read_roster(tmp_path / "roster.csv")
+    assert [r.id for r in rows] == [p.id for p in people]
+    assert rows[5].languages == people[5].languages and rows[5].email == people[5].email
