@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import random
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -229,14 +229,6 @@ class DemoPerson:
     interests: tuple[str, ...]
     active: bool = True
     tier: int = 2  # 0 head of department, 1 lead, 2 individual contributor
-
-
-@dataclass
-class DemoOrganization:
-    name: str
-    slug: str
-    timezone: str
-    people: list[DemoPerson] = field(default_factory=list)
 
 
 def _weighted(rng: random.Random, options: Sequence[tuple[object, float]]) -> object:

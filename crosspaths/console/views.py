@@ -25,6 +25,7 @@ from crosspaths.people.permissions import (
     can_manage_people,
     can_view_audit_log,
     manageable_programs,
+    manageable_rounds,
     manager_required,
     program_for_manager,
     round_for_manager,
@@ -80,11 +81,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("name")
     )
     drafts = (
-        Round.objects.filter(
-            organization=request.organization,  # type: ignore[attr-defined]
-            program__in=manageable_programs(person),
-            status=Round.Status.DRAFT,
-        )
+        manageable_rounds(person)
+        .filter(status=Round.Status.DRAFT)
         .select_related("program")
         .order_by("date")
     )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 
 from django.utils import timezone
@@ -324,7 +323,3 @@ def _ei_bars(pdf: _Report, chart: Chart, x: float, y: float, w: float) -> None:
 
 def report_filename(f: Filters) -> str:
     return f"crosspaths-{f.organization.slug}-{f.period.key}.pdf"
-
-
-def current_quarter(today: date) -> tuple[int, int]:
-    return today.year, (today.month - 1) // 3 + 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -275,7 +275,3 @@ def read_roster(path: str | Path, *, known_ids: Collection[str] = ()) -> list[Ro
             [RosterProblem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})")]
         ) from None
     return parse_roster(text, file=name, known_ids=known_ids)
-
-
-def format_problems(problems: Iterable[RosterProblem]) -> str:
-    return "\n".join(str(p) for p in problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from .models import Organization, Person
+from .models import Person
 
 
 def person_for_user(
@@ -22,7 +22,3 @@ def person_for_user(
         if chosen is not None:
             return chosen
     return people.order_by("organization_id").first()
-
-
-def organization_by_slug(*, slug: str) -> Organization | None:
-    return Organization.objects.filter(slug=slug).first()

@@ -29,14 +29,6 @@ class EnrollmentAdmin(admin.ModelAdmin):
     list_select_related = ["person", "program"]
 
 
-class MatchInline(admin.TabularInline):
-    model = Match
-    extra = 0
-    fields = ["organizer", "suggested_start", "video_link", "score"]
-    raw_id_fields = ["organizer"]
-    show_change_link = True
-
-
 @admin.register(Round)
 class RoundAdmin(admin.ModelAdmin):
     list_display = ["program", "date", "status", "organization", "published_at", "closed_at"]

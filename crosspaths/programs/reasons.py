@@ -13,8 +13,6 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from crosspaths.matching.explain import language_name
-
 
 def join_words(items: Sequence[Any]) -> str:
     """``a``, ``a and b``, ``a, b and c`` in the active language."""
@@ -127,7 +125,3 @@ def left_out_text(code: str, text: str) -> str:
     code is new to us)."""
     make = LEFT_OUT.get(code)
     return make() if make else text
-
-
-def language_label(code: str) -> str:
-    return language_name(code)
