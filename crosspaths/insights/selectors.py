@@ -918,7 +918,8 @@ def waiting_figure(f: Filters) -> Figure:
         {**row, "since": timezone.localtime(row["joined_at"]).date()}
         for row in Enrollment.objects.filter(pk__in=never_ids).values("joined_at", *fields)
     ]
-    top = sorted(matched + never, key=lambda t: t["since"])[:WAITING_LISTED]
+    # Ties (same day) in enrollment order, whatever order the database returned.
+    top = sorted(matched + never, key=lambda t: (t["since"], t["pk"]))[:WAITING_LISTED]
     left_out: dict[tuple[int, int], list[str]] = defaultdict(list)
     for person_id, program_id, reason in (
         LeftOut.objects.filter(
