@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import socket
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import time_machine
 
 from .browser import CHROMIUM, LAUNCH_ARGS
 from .cast import Cast, make_cast
@@ -60,6 +62,24 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
         if not _redis_reachable(settings.REDIS_URL):
             _unavailable(item, f"needs a Redis server at {settings.REDIS_URL}")
+
+
+# Every test starts at this moment (a Thursday morning in Berlin) and time runs on from
+# it, so no test depends on the day the suite runs. A test that needs another moment
+# says so with ``@pytest.mark.time_machine(...)``; one whose subprocesses read the
+# machine's clock says ``@pytest.mark.real_clock`` and must pass on any date (.ci/run
+# runs the suite a second time with the whole clock moved years ahead).
+TEST_NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(request):
+    node = request.node
+    if node.get_closest_marker("real_clock") or node.get_closest_marker("time_machine"):
+        yield
+        return
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 
+from crosspaths import clock
 from crosspaths.people.models import Person
 
 logger = logging.getLogger(__name__)
@@ -68,4 +68,4 @@ def people_invite_run(
 
 
 def now() -> datetime:
-    return timezone.now()
+    return clock.now()

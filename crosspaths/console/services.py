@@ -9,10 +9,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from crosspaths import clock
 from crosspaths.matching.roster import RosterError
 from crosspaths.people.models import Organization, Person
 from crosspaths.people.permissions import can_change_role
@@ -75,7 +76,7 @@ def roster_upload_create(
     RosterUpload.objects.filter(
         organization=organization,
         applied_at__isnull=True,
-        created_at__lt=timezone.now() - STALE_UPLOAD_AGE,
+        created_at__lt=clock.now() - STALE_UPLOAD_AGE,
     ).delete()
     return RosterUpload.objects.create(
         organization=organization,
@@ -140,7 +141,7 @@ def roster_upload_apply(
     if expected is not None and plan.summary != expected:
         raise RosterChangedError(plan.summary)
     summary = roster_apply(plan=plan)
-    locked.applied_at = timezone.now()
+    locked.applied_at = clock.now()
     locked.summary = summary
     locked.text = ""
     locked.save(update_fields=["applied_at", "summary", "text"])
@@ -219,7 +220,7 @@ def people_invite(*, actor: Person, organization: Organization, people: Any) -> 
     ids = list(invitable(people.filter(organization=organization)).values_list("pk", flat=True))
     if not ids:
         return 0
-    requested_at = timezone.now()
+    requested_at = clock.now()
     with _in_org_language(organization):
         text = ngettext("Invited %(count)d person", "Invited %(count)d people", len(ids)) % {
             "count": len(ids)

@@ -10,12 +10,12 @@ from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from crosspaths import clock
 from crosspaths.matching.roster import RosterError
 from crosspaths.people.models import Department, Location, Person
 from crosspaths.people.permissions import (
@@ -136,7 +136,7 @@ def roster_export(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         selectors.roster_csv_lines(organization=org), content_type="text/csv; charset=utf-8"
     )
-    day = timezone.localdate().isoformat()
+    day = clock.today().isoformat()
     response["Content-Disposition"] = f'attachment; filename="roster-{org.slug}-{day}.csv"'
     return response
 
@@ -499,9 +499,9 @@ def _next_round_date(program: Program) -> object:
     from crosspaths.programs import scheduling
 
     try:
-        return scheduling.next_date_after(program, timezone.now()) or timezone.localdate()
+        return scheduling.next_date_after(program, clock.now()) or clock.today()
     except scheduling.BadSchedule:
-        return timezone.localdate()
+        return clock.today()
 
 
 def _audience_words(program: Program) -> list[str]:
@@ -573,7 +573,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
         selectors.audit_csv_lines(entries=entries),  # type: ignore[arg-type]
         content_type="text/csv; charset=utf-8",
     )
-    day = timezone.localdate().isoformat()
+    day = clock.today().isoformat()
     slug = request.organization.slug  # type: ignore[attr-defined]
     response["Content-Disposition"] = f'attachment; filename="audit-{slug}-{day}.csv"'
     return response

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from crosspaths import clock
 from crosspaths.people.models import Location, Organization, Person
 from crosspaths.people.permissions import manageable_programs, sees_organization_insights
 from crosspaths.programs.models import Program
@@ -55,7 +55,7 @@ def parse_quarter(key: str) -> tuple[int, int] | None:
 
 def period_for(key: str, *, organization: Organization, today: date | None = None) -> Period:
     """The dates a period key stands for (``ValueError`` for an unknown key)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if key in ROLLING or key == "all":
         # Rolling periods start no earlier than the first figures: no empty months on the
         # charts of an organization that started recently.
@@ -77,7 +77,7 @@ def period_for(key: str, *, organization: Organization, today: date | None = Non
 
 def recent_quarters(*, organization: Organization, today: date | None = None) -> list[str]:
     """Keys of the quarters with figures, newest first (at most ``QUARTERS_LISTED``)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     first = (
         RoundFigures.objects.filter(organization=organization)
         .order_by("date")
@@ -115,7 +115,7 @@ class InsightsFilterForm(forms.Form):
             data["period"] = DEFAULT_PERIOD  # so the select shows the period in force
         super().__init__(data, **kwargs)
         self.person = person
-        self.today = today or timezone.localdate()
+        self.today = today or clock.today()
         org = person.organization
         programs = manageable_programs(person).order_by("name")
         self.fields["program"].queryset = programs

@@ -14,10 +14,11 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from crosspaths import clock
 
 from .charts import BLUE, GREY, INK, MUTED, VERMILION, Chart, fmt_value
 from .forms import Period, quarter_bounds, quarter_label
@@ -220,7 +221,7 @@ def quarterly_report_pdf(f: Filters) -> bytes:
             "Figures behind fewer than %(minimum)s people are hidden. No individual's answers "
             "are shown. Made by Crosspaths on %(today)s."
         )
-        % {"minimum": f.minimum, "today": date_format(timezone.localdate(), "DATE_FORMAT")},
+        % {"minimum": f.minimum, "today": date_format(clock.today(), "DATE_FORMAT")},
     )
     return bytes(pdf.output())
 

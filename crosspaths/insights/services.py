@@ -23,8 +23,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
-from django.utils import timezone
 
+from crosspaths import clock
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Organization, Person
 from crosspaths.programs.models import Enrollment, LeftOut, MatchMember, Round
@@ -116,7 +116,7 @@ def insights_backfill(
     last ``days`` days (late check-ins); with ``rebuild`` forget everything first and
     aggregate all rounds. Oldest first, so first encounters land where they belong.
     Returns how many rounds were aggregated."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     orgs = [organization] if organization else list(Organization.objects.all())
     done = 0
     for org in orgs:

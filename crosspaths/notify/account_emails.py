@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from crosspaths import clock
 from crosspaths.people.models import Person
 
 
@@ -43,7 +44,7 @@ def send_sign_in_link(
 ) -> None:
     """The link a person asked for on the sign-in page. ``language`` is the page's
     language when the person has not chosen one yet: they are reading it right now."""
-    minutes = max(1, round((expires_at - timezone.now()).total_seconds() / 60))
+    minutes = max(1, round((expires_at - clock.now()).total_seconds() / 60))
     _send(
         to=person.email,
         template="sign_in_link",

@@ -28,8 +28,8 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
 
+from crosspaths import clock
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Round
 
 from .models import Message
@@ -92,7 +92,7 @@ def _round_moment(rnd: Round) -> datetime:
     try:
         return run_at(rnd.program, rnd.date)
     except BadSchedule:
-        return timezone.now()
+        return clock.now()
 
 
 def outbox_write_round(*, round: Round, now: datetime) -> int:
@@ -180,7 +180,7 @@ def outbox_dispatch(*, now: datetime | None = None, limit: int = 10_000) -> int:
     """Hand every due, unleased queued message to a worker: lease it, then enqueue its
     batch when the lease is committed. ``skip_locked`` lets two schedulers sweep at
     once without handing out the same row twice."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         ids = list(
             Message.objects.select_for_update(skip_locked=True)
@@ -205,7 +205,7 @@ INTERRUPTED = (
 
 def outbox_recover(*, now: datetime | None = None) -> int:
     """Messages left in ``sending`` by a worker that died: failed, with the reason."""
-    now = now or timezone.now()
+    now = now or clock.now()
     stale = list(
         Message.objects.filter(status=Status.SENDING, lease_until__lt=now).values_list(
             "pk", "lease_until"
@@ -222,7 +222,7 @@ def outbox_recover(*, now: datetime | None = None) -> int:
 
 def outbox_sweep(*, now: datetime | None = None) -> tuple[int, int]:
     """The scheduler's outbox step: recover interrupted rows, dispatch due ones."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return outbox_recover(now=now), outbox_dispatch(now=now)
 
 
@@ -233,7 +233,7 @@ def message_requeue(*, messages: Iterable[Message]) -> int:
     return Message.objects.filter(pk__in=ids, status__in=[Status.FAILED, Status.SKIPPED]).update(
         status=Status.QUEUED,
         attempts=0,
-        next_attempt_at=timezone.now(),
+        next_attempt_at=clock.now(),
         lease_until=None,
         last_error="",
     )
@@ -336,7 +336,7 @@ def messages_deliver(*, message_ids: Sequence[int]) -> DeliveryReport:
     delivered: Message | None = None
     try:
         for index, message in enumerate(batch):
-            now = timezone.now()
+            now = clock.now()
             with transaction.atomic():
                 if delivered is not None:
                     _finish(delivered, Status.SENT)
@@ -383,7 +383,7 @@ def _finish(message: Message, status: str, *, error: str = "") -> None:
         status=status,
         lease_until=None,
         last_error=error,
-        sent_at=timezone.now() if status == Status.SENT else None,
+        sent_at=clock.now() if status == Status.SENT else None,
     )
 
 
@@ -397,7 +397,7 @@ def _retry(message: Message, error: Exception, report: DeliveryReport) -> None:
     Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
         status=Status.QUEUED,
         lease_until=None,
-        next_attempt_at=timezone.now() + _backoff(message.attempts),
+        next_attempt_at=clock.now() + _backoff(message.attempts),
         last_error=f"attempt {message.attempts}: {text}",
     )
     report.retry += 1

@@ -16,8 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from crosspaths import clock
 from crosspaths.demo import DEMO_LOGINS, DEMO_PASSWORD, LOCATIONS, DemoPerson
 from crosspaths.meetings.models import CheckIn
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
@@ -86,7 +86,7 @@ def load(
             strict=True,
         )
     }
-    now = timezone.now()
+    now = clock.now()
     # Invitations went out some weeks before the first past round; a separate random
     # stream keeps the rest of the demo as it was.
     history = random.Random(seed + 2)
@@ -241,7 +241,7 @@ def _past_round(
     rng: random.Random,
     published: bool = False,
 ) -> None:
-    now = timezone.now()
+    now = clock.now()
     rnd = Round.objects.create(
         organization=org,
         program=program,

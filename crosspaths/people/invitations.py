@@ -21,8 +21,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from crosspaths import clock
 
 from .models import Person, SignInToken
 
@@ -60,7 +61,7 @@ def sign_in_token_create(
         purpose=purpose,
         token_hash=token_hash(raw),
         next_url=next_url[:300],
-        expires_at=timezone.now() + lifetime,
+        expires_at=clock.now() + lifetime,
     )
     return token, raw
 
@@ -88,7 +89,7 @@ def sign_in_token_check(*, raw: str) -> tuple[SignInToken | None, TokenState]:
 def _state(token: SignInToken) -> TokenState:
     if token.used_at is not None:
         return TokenState.USED
-    if token.expires_at <= timezone.now():
+    if token.expires_at <= clock.now():
         return TokenState.EXPIRED
     person = token.person
     if not person.active or (person.user is not None and not person.user.is_active):
@@ -103,7 +104,7 @@ def sign_in_token_use(*, raw: str) -> tuple[SignInToken | None, TokenState]:
     token, state = sign_in_token_check(raw=raw)
     if token is None or state is not TokenState.VALID:
         return token, state
-    now = timezone.now()
+    now = clock.now()
     claimed = SignInToken.objects.filter(pk=token.pk, used_at__isnull=True, expires_at__gt=now)
     if claimed.update(used_at=now) != 1:
         return token, TokenState.USED
@@ -126,7 +127,7 @@ def person_account_link(*, person: Person) -> AbstractBaseUser:
         user.set_unusable_password()
         user.save(update_fields=["password"])
     person.user = user
-    Person.objects.filter(pk=person.pk).update(user=user, updated_at=timezone.now())
+    Person.objects.filter(pk=person.pk).update(user=user, updated_at=clock.now())
     return user
 
 
@@ -148,7 +149,7 @@ def person_invite(*, person: Person, invited_by: Person | None = None) -> SignIn
     send_invitation(
         person=person, url=sign_in_url(raw), expires_at=token.expires_at, invited_by=invited_by
     )
-    now = timezone.now()
+    now = clock.now()
     Person.objects.filter(pk=person.pk).update(invited_at=now, updated_at=now)
     person.invited_at = now
     return token

@@ -18,9 +18,10 @@ from zoneinfo import available_timezones
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from crosspaths import clock
 
 from .models import BlockedPair, Department, KeepInTouch, Location, Person, Team, validate_timezone
 
@@ -253,7 +254,7 @@ def person_onboard(
     person_preferences_update(person=person, preferences=preferences, profile=profile)
     enrollments_set(person=person, programs=programs, offered=offered)
     if person.onboarded_at is None:
-        person.onboarded_at = timezone.now()
+        person.onboarded_at = clock.now()
         person.save(update_fields=["onboarded_at", "updated_at"])
     return person
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from crosspaths import clock
 from crosspaths.matching.roster import RosterError, RosterProblem, RosterRow, parse_roster
 
 from .models import Department, Location, Organization, Person, Team
@@ -216,7 +216,7 @@ def roster_apply(*, plan: RosterPlan) -> dict[str, int]:
     """Write a planned import in one transaction: create, update, link managers,
     deactivate. Returns the plan's summary."""
     org = plan.organization
-    now = timezone.now()
+    now = clock.now()
     changes = plan.new + plan.updated
     departments = _get_or_create_named(Department, org, {c.row.department for c in changes})
     team_departments = {

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crosspaths import clock
 from crosspaths.people.models import Person
 
 from .models import Enrollment, Program
@@ -51,7 +51,7 @@ def program_is_open_to(*, program: Program, person: Person, on: date) -> bool:
 def programs_open_to(*, person: Person, on: date | None = None) -> list[Program]:
     """The organization's active programs the person may join (one query; an
     organization runs a handful of programs, so the audience is checked in Python)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     programs = Program.objects.filter(organization_id=person.organization_id, active=True)
     return [p for p in programs if program_is_open_to(program=p, person=person, on=on)]
 
@@ -69,7 +69,7 @@ def enrollments_of(*, person: Person) -> dict[int, Enrollment]:
 @transaction.atomic
 def enrollment_join(*, person: Person, program: Program, on: date | None = None) -> Enrollment:
     """Join a program, or rejoin one left earlier (which also ends any pause)."""
-    on = on or timezone.localdate()
+    on = on or clock.today()
     if not program_is_open_to(program=program, person=person, on=on):
         raise ValidationError(
             _("%(program)s is not open to you.") % {"program": program.name}, code="audience"
@@ -91,7 +91,7 @@ def enrollment_leave(*, person: Person, program: Program) -> Enrollment | None:
         organization_id=person.organization_id, person=person, program=program
     ).first()
     if enrollment is not None and enrollment.left_at is None:
-        enrollment.left_at = timezone.now()
+        enrollment.left_at = clock.now()
         enrollment.save(update_fields=["left_at"])
     return enrollment
 
@@ -113,7 +113,7 @@ def enrollments_set(
         left_at__isnull=True,
         program_id__in=unticked,
     ):
-        enrollment.left_at = timezone.now()
+        enrollment.left_at = clock.now()
         enrollment.save(update_fields=["left_at"])
 
 
@@ -121,7 +121,7 @@ def person_pause(*, person: Person, until: date | None, today: date | None = Non
     """Pause every program the person is in until ``until`` (inclusive: no round on or
     before that day includes them), or resume with ``until=None``. Returns how many
     enrollments changed. A date in the past or more than a year ahead is refused."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if until is not None:
         if until < today:
             raise ValidationError({"until": _("Choose today or a later date.")})

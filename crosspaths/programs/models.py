@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crosspaths import clock
 from crosspaths.people.models import Location, Organization, Person
 
 
@@ -62,7 +63,7 @@ class Program(models.Model):
     )
     starts_on = models.DateField(
         _("first round on or after"),
-        default=date.today,
+        default=clock.today,
         help_text=_("Rounds every two or four weeks count from here."),
     )
     group_size = models.PositiveSmallIntegerField(

@@ -19,9 +19,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crosspaths import clock
 from crosspaths.matching import explain_group, hard_rule_problems, match
 from crosspaths.matching.explain import organizer_order
 from crosspaths.matching.types import PastGroup, Reason, Rules, Weights
@@ -185,7 +185,7 @@ def round_publish(*, round: Round) -> Round:
     ValidationError. Delivery starts when the transaction commits."""
     from crosspaths.notify.services import outbox_write_round
 
-    now = timezone.now()
+    now = clock.now()
     with transaction.atomic():
         won = Round.objects.filter(pk=round.pk, status=Round.Status.DRAFT).update(
             status=Round.Status.PUBLISHED, published_at=now
@@ -208,7 +208,7 @@ def round_close(*, round: Round) -> Round:
     Closing twice is harmless."""
     from crosspaths.insights.services import round_aggregate_enqueue
 
-    now = timezone.now()
+    now = clock.now()
     won = Round.objects.filter(pk=round.pk, status=Round.Status.PUBLISHED).update(
         status=Round.Status.CLOSED, closed_at=now
     )
@@ -475,7 +475,7 @@ def rounds_run_due(*, now: datetime | None = None) -> DueReport:
     """Draft (and, unless the program asks for review, publish) every round that is due.
     Safe to run on several machines at once: the round's unique constraint decides who
     drafts, the conditional update who publishes."""
-    now = now or timezone.now()
+    now = now or clock.now()
     report = DueReport()
     programs = list(
         Program.objects.filter(active=True).select_related("organization").order_by("pk")
@@ -518,7 +518,7 @@ def rounds_run_due(*, now: datetime | None = None) -> DueReport:
 
 def rounds_close_due(*, now: datetime | None = None) -> list[Round]:
     """Close published rounds whose time is over (one cadence period after they ran)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     closed = []
     for rnd in Round.objects.filter(status=Round.Status.PUBLISHED).select_related(
         "program__organization"
@@ -553,5 +553,5 @@ def match_reschedule(*, match: Match, start: datetime, end: datetime | None = No
         locked.sequence += 1
         locked.save()
         if locked.round.status == Round.Status.PUBLISHED:
-            outbox_write_reschedule(match=locked, now=timezone.now())
+            outbox_write_reschedule(match=locked, now=clock.now())
     return locked

@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crosspaths import clock
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Organization, Person
 from crosspaths.programs.models import Match, MatchMember, Program, Round
@@ -105,7 +106,7 @@ class MatchCard:
 
 def match_card(*, match: Match, person: Person, now: datetime | None = None) -> MatchCard | None:
     """The card for ``person`` (a member of ``match``); None if they are not a member."""
-    now = now or timezone.now()
+    now = now or clock.now()
     organization = person.organization
     members = list(match.members.all())
     mine = next((m for m in members if m.person_id == person.pk), None)

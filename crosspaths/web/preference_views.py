@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crosspaths import clock
 from crosspaths.people.models import Person
 from crosspaths.people.permissions import person_required
 from crosspaths.people.preferences import (
@@ -109,7 +109,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @person_required
 def programs(request: HttpRequest, pause_form: PauseForm | None = None) -> HttpResponse:
     person = request.person  # type: ignore[attr-defined]
-    today = timezone.localdate()
+    today = clock.today()
     enrollments = enrollments_of(person=person)
     open_programs = {p.pk: p for p in programs_open_to(person=person, on=today)}
     # Programs the person is still in but no longer fits stay listed, so they can leave.

@@ -15,8 +15,8 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
 
+from crosspaths import clock
 from crosspaths.notify.account_emails import send_sign_in_link
 from crosspaths.people.invitations import sign_in_token_create, sign_in_url
 from crosspaths.people.models import Person, SignInToken
@@ -44,7 +44,7 @@ def sign_in_attempt_wait(*, email: str, ip: str | None) -> int:
     now, and then the attempt is recorded. Refused attempts are not recorded, so
     hammering the form does not extend the wait. Also forgets attempts older than a
     day (one indexed delete), so the table stays small without a cron job."""
-    now = timezone.now()
+    now = clock.now()
     SignInAttempt.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
     keys = {SignInAttempt.Scope.EMAIL: _key("email", email.strip().lower())}
     if ip:

@@ -8,10 +8,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crosspaths import clock
 from crosspaths.meetings.calendar import match_calendar
 from crosspaths.meetings.services import checkin_record
 from crosspaths.people.models import Person
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "web/welcome.html")
     match = home_match_for(person=person)
     enrollments = enrollments_of(person=person)
-    today = timezone.localdate()
+    today = clock.today()
     return render(
         request,
         "web/home.html",

@@ -31,7 +31,14 @@ from tests.mailbox import Mailbox
 from .crowd import coffee, crowd, enroll
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.slow]
+# The workers and schedulers are subprocesses that read the machine's clock: so does
+# this module (no fixed test clock), and it passes on any date.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.slow,
+    pytest.mark.real_clock,
+]
 
 
 def child_env(mailbox: Mailbox, tmp_path: Path, **extra: str) -> dict[str, str]:

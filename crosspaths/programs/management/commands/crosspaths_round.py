@@ -13,8 +13,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
+from crosspaths import clock
 from crosspaths.programs.models import Program
 from crosspaths.programs.services import round_draft, round_publish
 
@@ -63,7 +63,7 @@ class Command(BaseCommand):
 
     def _date(self, value: str | None) -> date:
         if value is None:
-            return timezone.localdate()
+            return clock.today()
         try:
             return date.fromisoformat(value)
         except ValueError:

@@ -19,9 +19,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from crosspaths import clock
 from crosspaths.insights.services import insights_nightly_due
 from crosspaths.notify.services import outbox_sweep
 from crosspaths.programs.services import rounds_close_due, rounds_run_due
@@ -49,14 +49,14 @@ class Command(BaseCommand):
         fixed_now = self._parse_now(now)
         self.stopping = threading.Event()
         if once:
-            self.tick(fixed_now or timezone.now())
+            self.tick(fixed_now or clock.now())
             return
         previous = {sig: signal.signal(sig, self._stop) for sig in (signal.SIGTERM, signal.SIGINT)}
         self.stdout.write(f"scheduler started (every {interval:g} s)")
         try:
             while not self.stopping.is_set():
                 try:
-                    self.tick(fixed_now or timezone.now())
+                    self.tick(fixed_now or clock.now())
                 except Exception as e:  # keep running through a database hiccup
                     self.stderr.write(f"pass failed: {type(e).__name__}: {e}")
                 finally:
