@@ -124,6 +124,10 @@ REGISTRY: dict[str, Case] = {
         methods=("get", "post"), data=lambda w: {"username": "nobody@example.test", "password": "x"}
     ),
     "logout": Case(methods=("post",)),
+    # Choosing another organization: theirs is not one of ours (404), nothing is mailed.
+    "organizations": Case(
+        methods=("get",), own=[(lambda w: {}, lambda w: {"organization": w.cast.other_org.pk})]
+    ),
     "sign_in_sent": Case(),
     # A sign-in link carries its own credential: "theirs" is a token we never issued.
     "sign_in_link": Case(

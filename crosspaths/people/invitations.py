@@ -115,17 +115,28 @@ def sign_in_token_use(*, raw: str) -> tuple[SignInToken | None, TokenState]:
 
 @transaction.atomic
 def person_account_link(*, person: Person) -> AbstractBaseUser:
-    """The person's Django user, created on first sign-in (username = lower-cased
-    e-mail) or found by that username when the same e-mail is already a user (for
-    example in another organization), and linked to the person."""
-    if person.user_id is not None:
-        return person.user  # type: ignore[return-value]
-    User = get_user_model()
+    """Link ``person`` to the login of the address a link was just used at.
+
+    Called only after a link mailed to ``person.email`` was used, so that address is
+    verified now. The login is the one whose username is that address (created on
+    first sign-in), never whichever login the row pointed at before: when an
+    organization changed the row's e-mail, the login that verified the old address is
+    left alone, so an organization cannot hand itself another person's login (and with
+    it their memberships elsewhere) by editing its own roster."""
     email = person.email.strip().lower()
+    current = person.user
+    if current is not None and current.get_username().lower() == email:
+        return current
+    User = get_user_model()
     user, created = User.objects.get_or_create(username=email, defaults={"email": email})
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
+    # A row of this organization still holding this login (its e-mail changed since)
+    # lets go of it: one membership per login and organization.
+    Person.objects.filter(organization_id=person.organization_id, user=user).exclude(
+        pk=person.pk
+    ).update(user=None, updated_at=clock.now())
     person.user = user
     Person.objects.filter(pk=person.pk).update(user=user, updated_at=clock.now())
     return user

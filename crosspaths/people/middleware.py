@@ -7,24 +7,36 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from .selectors import person_for_user
+from .selectors import memberships_of, person_for_user
 
+# The membership (organization) this session acts as, chosen at sign-in or on the
+# organizations page.
 SESSION_ORGANIZATION_KEY = "crosspaths_organization_id"
+# The organizations this session signed in to, when it signed in through one of them (a
+# sign-in link, later an identity provider); absent when the login itself was proven
+# (a password), which may act in any of its memberships.
+SESSION_SCOPE_KEY = "crosspaths_signed_in_to"
 
 
 class CurrentPersonMiddleware:
-    """``request.person`` is the active Person of the signed-in user (None when signed out
-    or not in any organization); ``request.organization`` is theirs. Views scope every
-    customer query through these. The person's language wins over the browser's unless
-    they chose one with the language switcher (the ``django_language`` cookie)."""
+    """``request.person`` is the Person of the membership this session acts as (None when
+    signed out, when that person left, or when the login has several memberships and
+    none is chosen yet); ``request.organization`` is theirs. Views scope every customer
+    query through these. The person's language wins over the browser's unless they
+    chose one with the language switcher (the ``django_language`` cookie)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        memberships = list(memberships_of(user=request.user))
         person = person_for_user(
-            user=request.user, organization_id=request.session.get(SESSION_ORGANIZATION_KEY)
+            memberships=memberships,
+            organization_id=session.get(SESSION_ORGANIZATION_KEY),
+            allowed=session.get(SESSION_SCOPE_KEY),
         )
+        request.memberships = memberships  # type: ignore[attr-defined]
         request.person = person  # type: ignore[attr-defined]
         request.organization = person.organization if person else None  # type: ignore[attr-defined]
         if person is not None and person.language and not request.COOKIES.get("django_language"):

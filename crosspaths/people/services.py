@@ -251,6 +251,11 @@ def roster_apply(*, plan: RosterPlan) -> dict[str, int]:
                 continue
             else:
                 setattr(person, name, new)
+                if name == "email" and person.user_id is not None:
+                    # The login verified the old address: unlinked until a link sent
+                    # to the new one is used (people.invitations.person_account_link).
+                    person.user = None
+                    fields.add("user")
                 if name == "active":
                     person.deactivated_at = None if new else now
                     fields.add("deactivated_at")

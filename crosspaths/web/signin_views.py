@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 
 from crosspaths.people.invitations import TokenState, sign_in_token_check
-from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY
+from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY, SESSION_SCOPE_KEY
 from crosspaths.people.models import SignInToken
 
 from .forms import SignInLinkForm
@@ -92,7 +92,9 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
         if user is not None:
             login(request, user)
             person = user.signed_in_person  # type: ignore[attr-defined]
+            # A link vouches for one organization: this session acts there only.
             request.session[SESSION_ORGANIZATION_KEY] = person.organization_id
+            request.session[SESSION_SCOPE_KEY] = [person.organization_id]
             next_url = _safe_next(request, user.signed_in_next)  # type: ignore[attr-defined]
             if person.onboarded_at is None:
                 return redirect("onboarding")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import preference_views, signin_views, views
+from . import organization_views, preference_views, signin_views, views
 from .forms import EmailAuthenticationForm
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
         name="password_login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/organizations/", organization_views.organizations, name="organizations"),
     # The person's own settings.
     path("start/", preference_views.onboarding, name="onboarding"),
     path("preferences/", preference_views.preferences, name="preferences"),

@@ -27,6 +27,8 @@ from .match_card import home_match_for, match_card, visible_match
 def home(request: HttpRequest) -> HttpResponse:
     person = request.person  # type: ignore[attr-defined]
     if person is None:
+        if request.memberships:  # type: ignore[attr-defined]
+            return redirect("organizations")  # several, none chosen, or this one left
         return render(request, "web/welcome.html")
     match = home_match_for(person=person)
     enrollments = enrollments_of(person=person)

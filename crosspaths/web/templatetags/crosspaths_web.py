@@ -31,6 +31,8 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
             (reverse("console:dashboard"), _("Console")),
             (reverse("insights:dashboard"), _("Insights")),
         ]
+    if len(getattr(request, "memberships", ())) > 1:
+        entries.append((reverse("organizations"), _("Organizations")))
     home = reverse("home")
     return [
         {
