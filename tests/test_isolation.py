@@ -129,6 +129,8 @@ REGISTRY: dict[str, Case] = {
         methods=("get",), own=[(lambda w: {}, lambda w: {"organization": w.cast.other_org.pk})]
     ),
     "sign_in_sent": Case(),
+    # Exists only on an instance without organizations: here, refused for everyone.
+    "first_run": Case(methods=("get", "post")),
     # A sign-in link carries its own credential: "theirs" is a token we never issued.
     "sign_in_link": Case(
         kwargs=lambda w: {"token": "a-token-this-site-never-issued"},

@@ -63,6 +63,19 @@ class Organization(models.Model):
         return self.name
 
 
+class FirstRun(models.Model):
+    """The one row a fresh instance's set-up page writes (its primary key is always 1),
+    so creating the first organization from the web happens once, whoever is faster."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="first_run_once")]
+
+    def __str__(self) -> str:
+        return f"set up on {self.created_at:%Y-%m-%d}"
+
+
 class Department(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="departments"

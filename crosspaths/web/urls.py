@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import organization_views, preference_views, signin_views, views
+from . import organization_views, preference_views, setup_views, signin_views, views
 from .forms import EmailAuthenticationForm
 
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/organizations/", organization_views.organizations, name="organizations"),
+    path("setup/", setup_views.first_run, name="first_run"),
     # The person's own settings.
     path("start/", preference_views.onboarding, name="onboarding"),
     path("preferences/", preference_views.preferences, name="preferences"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from crosspaths import clock
 from crosspaths.meetings.calendar import match_calendar
 from crosspaths.meetings.services import checkin_record
-from crosspaths.people.models import Person
+from crosspaths.people.models import Organization, Person
 from crosspaths.people.permissions import person_required
 from crosspaths.people.preferences import person_keep_in_touch
 from crosspaths.programs.enrollments import enrollments_of, paused_until
@@ -29,6 +29,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if person is None:
         if request.memberships:  # type: ignore[attr-defined]
             return redirect("organizations")  # several, none chosen, or this one left
+        if not Organization.objects.exists():
+            return redirect("first_run")  # a fresh instance
         return render(request, "web/welcome.html")
     match = home_match_for(person=person)
     enrollments = enrollments_of(person=person)
