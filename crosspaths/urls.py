@@ -13,5 +13,6 @@ urlpatterns = [
     path("insights/", include("crosspaths.insights.urls")),
     path("meet/", include("crosspaths.meetings.urls")),
     path("notify/", include("crosspaths.notify.urls")),
+    path("", include("crosspaths.privacy.urls")),
     path("", include("crosspaths.web.urls")),
 ]

@@ -210,6 +210,15 @@ REGISTRY: dict[str, Case] = {
             (lambda w: {}, lambda w: {"person": [w.their_person.pk, w.cast.bob.pk]}),
         ],
     ),
+    # Personal data (crosspaths.privacy): one's own, and an admin's for their people.
+    "my_data": Case(),
+    "my_data_json": Case(),
+    "person_data": Case(kwargs=lambda w: {"pk": w.their_person.pk}),
+    "person_erase": Case(
+        kwargs=lambda w: {"pk": w.their_person.pk},
+        methods=("post",),
+        data=lambda w: {"confirm": "erase"},
+    ),
     "console:person": Case(
         kwargs=lambda w: {"pk": w.their_person.pk},
         methods=("get", "post"),

@@ -52,6 +52,12 @@ class Organization(models.Model):
         default=5,
         help_text=_("Aggregates over fewer people than this are hidden to protect privacy."),
     )
+    checkin_comment_months = models.PositiveSmallIntegerField(
+        _("keep check-in comments for (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Comments older than this are deleted every night; empty keeps them."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

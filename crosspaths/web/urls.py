@@ -1,7 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import organization_views, preference_views, setup_views, signin_views, views
+from . import (
+    organization_views,
+    preference_views,
+    setup_views,
+    signin_views,
+    views,
+)
 from .forms import EmailAuthenticationForm
 
 urlpatterns = [

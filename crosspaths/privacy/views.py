@@ -1,0 +1,91 @@
+"""Personal data pages: a person's own (read, download, ask to be erased) and an
+admin's for a data request or a leaver. They live here, above the console and the
+participant pages, so neither of those imports the erasure code."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from crosspaths.people.models import Person
+from crosspaths.people.permissions import admin_required, person_required
+
+from .services import person_data, person_erase
+
+
+@never_cache
+@person_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Everything Crosspaths holds about the person, readable, with the erase form."""
+    person = request.person  # type: ignore[attr-defined]
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("confirm") != "erase":
+            error = "confirm"
+        else:
+            try:
+                person_erase(person=person, actor=person)
+            except ValidationError as e:
+                error = " ".join(e.messages)
+            else:
+                logout(request)
+                return render(request, "web/erased.html")
+    data = person_data(person=person)
+    return render(
+        request,
+        "web/my_data.html",
+        {"data": data, "pretty": json.dumps(data, indent=2, ensure_ascii=False), "error": error},
+        status=400 if error else 200,
+    )
+
+
+@never_cache
+@person_required
+def my_data_json(request: HttpRequest) -> HttpResponse:
+    return _download(person_data(person=request.person))  # type: ignore[attr-defined]
+
+
+def _download(data: dict) -> HttpResponse:  # type: ignore[type-arg]
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="crosspaths-personal-data.json"'
+    return response
+
+
+def _subject(request: HttpRequest, pk: int) -> Person:
+    return get_object_or_404(
+        Person.objects.select_related("organization", "department", "team", "location"),
+        pk=pk,
+        organization=request.organization,  # type: ignore[attr-defined]
+    )
+
+
+@never_cache
+@admin_required
+def person_data_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin's copy of a person's data, for a data request made to HR."""
+    return _download(person_data(person=_subject(request, pk)))
+
+
+@require_POST
+@admin_required
+def person_erase_by_admin(request: HttpRequest, pk: int) -> HttpResponse:
+    """Erase a leaver, or someone who asked HR to be erased."""
+    person = _subject(request, pk)
+    if request.POST.get("confirm") != "erase":
+        messages.error(request, _("Type erase into the field to confirm."))
+    else:
+        try:
+            person_erase(person=person, actor=request.person)  # type: ignore[attr-defined]
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("The person is erased."))
+    return redirect("console:person", pk=person.pk)
