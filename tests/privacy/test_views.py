@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from crosspaths.console.models import AuditLog
 from crosspaths.people.models import Person
 
@@ -36,8 +38,10 @@ def test_an_admin_downloads_and_erases_a_leaver(client, cast):
     assert Person.objects.get(pk=cast.chidi.pk).email.endswith("@erased.invalid")
 
 
-def test_only_admins_of_the_same_organization_may(client, cast):
-    client.force_login(cast.bob.user)  # a participant
+@pytest.mark.parametrize("role", ["participant", "program_manager"])
+def test_only_admins_of_the_same_organization_may(client, cast, role):
+    Person.objects.filter(pk=cast.bob.pk).update(role=role)
+    client.force_login(cast.bob.user)
     assert client.get(f"/console/people/{cast.chidi.pk}/data.json").status_code == 403
     assert (
         client.post(f"/console/people/{cast.chidi.pk}/erase/", {"confirm": "erase"}).status_code
