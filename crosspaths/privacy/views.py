@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,39 @@ from crosspaths.people.models import Person
 from crosspaths.people.permissions import admin_required, person_required
 
 from .services import person_data, person_erase
+
+# The export's profile keys as the page shows them (the JSON keeps the keys).
+PROFILE_LABELS = {
+    "name": gettext_lazy("Name"),
+    "email": gettext_lazy("E-mail"),
+    "roster_id": gettext_lazy("Roster id"),
+    "title": gettext_lazy("Title"),
+    "department": gettext_lazy("Department"),
+    "team": gettext_lazy("Team"),
+    "location": gettext_lazy("Location"),
+    "manager": gettext_lazy("Manager"),
+    "level": gettext_lazy("Level"),
+    "start_date": gettext_lazy("Start date"),
+    "role": gettext_lazy("Role"),
+    "time_zone": gettext_lazy("Time zone"),
+    "language": gettext_lazy("Language"),
+    "spoken_languages": gettext_lazy("Spoken languages"),
+    "interests": gettext_lazy("Interests"),
+    "free_windows": gettext_lazy("Free windows"),
+    "invited_at": gettext_lazy("Invited"),
+    "joined_at": gettext_lazy("Joined"),
+}
+
+
+def _shown(value: object) -> object:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+def _profile_rows(profile: dict) -> list[tuple[object, object]]:  # type: ignore[type-arg]
+    shown = {**profile, "role": Person.Role(profile["role"]).label}
+    return [(PROFILE_LABELS.get(key, key), _shown(value)) for key, value in shown.items()]
 
 
 @never_cache
@@ -42,7 +76,12 @@ def my_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/my_data.html",
-        {"data": data, "pretty": json.dumps(data, indent=2, ensure_ascii=False), "error": error},
+        {
+            "data": data,
+            "profile": _profile_rows(data["profile"]),
+            "pretty": json.dumps(data, indent=2, ensure_ascii=False),
+            "error": error,
+        },
         status=400 if error else 200,
     )
 
