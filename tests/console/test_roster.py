@@ -119,12 +119,16 @@ def test_people_missing_from_the_file_are_deactivated_only_when_ticked(admin_cli
     up = RosterUpload.objects.get()
     plain = admin_client.get(f"/console/roster/uploads/{up.pk}/").context["summary"]
     assert plain["deactivated"] == 0
-    ticked = admin_client.get(f"/console/roster/uploads/{up.pk}/?deactivate_missing=1")
+    admin_client.post(
+        f"/console/roster/uploads/{up.pk}/apply/",
+        {**plain, "deactivate_missing": "on", "preview": "1"},
+    )
+    ticked = admin_client.get(f"/console/roster/uploads/{up.pk}/")
     assert ticked.context["summary"]["deactivated"] == 1
     assert "Chidi Okafor" in ticked.content.decode()
     admin_client.post(
         f"/console/roster/uploads/{up.pk}/apply/",
-        {**ticked.context["summary"], "deactivate_missing": "on"},
+        {**ticked.context["summary"], "deactivate_missing": "on", "confirm_deactivations": 1},
     )
     cast.chidi.refresh_from_db()
     assert not cast.chidi.active and cast.chidi.deactivated_at is not None

@@ -76,7 +76,10 @@ def test_missing_people_are_deactivated_only_when_asked(cast, tmp_path):
     call_command("import_people", path, org="acme")
     cast.bob.refresh_from_db()
     assert cast.bob.active
-    call_command("import_people", path, org="acme", deactivate_missing=True)
+    # Bob is one of Acme's three: a mass deactivation, confirmed with its count.
+    call_command(
+        "import_people", path, org="acme", deactivate_missing=True, confirm_deactivations=1
+    )
     cast.bob.refresh_from_db()
     assert not cast.bob.active and cast.bob.deactivated_at is not None
     cast.dana.refresh_from_db()
