@@ -30,6 +30,9 @@ from .models import Person, SignInToken
 
 SIGN_IN_LINK_LIFETIME = timedelta(minutes=20)
 INVITATION_LIFETIME = timedelta(days=14)
+# Spent or expired links are kept this long, so a late click still hears "used" or
+# "expired" (with the way to a new link) rather than "unknown"; then they are removed.
+SPENT_TOKEN_KEEP = timedelta(days=7)
 # A second invitation to the same person within this gap is a double click, not a resend.
 INVITATION_RESEND_GAP = timedelta(minutes=10)
 
@@ -179,3 +182,13 @@ def person_invite(
         raise
     person.invited_at = now
     return token
+
+
+def sign_in_tokens_forget(*, now: datetime) -> int:
+    """Delete sign-in links and invitations (every organization's) spent or expired
+    more than ``SPENT_TOKEN_KEEP`` ago. Safe to run twice; the daily housekeeping job."""
+    cutoff = now - SPENT_TOKEN_KEEP
+    deleted, _by_model = SignInToken.objects.filter(
+        Q(expires_at__lt=cutoff) | Q(used_at__lt=cutoff)
+    ).delete()
+    return deleted
