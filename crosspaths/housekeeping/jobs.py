@@ -3,6 +3,7 @@ registers the jobs for its own data in its AppConfig.)"""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime, timedelta
 from importlib import import_module
 
@@ -19,10 +20,8 @@ def sessions_forget_expired(*, now: datetime) -> int:
     store = import_module(settings.SESSION_ENGINE).SessionStore
     get_model = getattr(store, "get_model_class", None)
     if get_model is None:
-        try:
+        with suppress(NotImplementedError):
             store.clear_expired()
-        except NotImplementedError:
-            pass
         return 0
     deleted, _by_model = get_model().objects.filter(expire_date__lt=now).delete()
     return deleted

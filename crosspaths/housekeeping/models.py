@@ -18,9 +18,7 @@ class DailyJobRun(models.Model):
     class Meta:
         verbose_name = _("daily job run")
         verbose_name_plural = _("daily job runs")
-        constraints = [
-            models.UniqueConstraint(fields=["job", "date"], name="daily_job_once_a_day")
-        ]
+        constraints = [models.UniqueConstraint(fields=["job", "date"], name="daily_job_once_a_day")]
 
     def __str__(self) -> str:
         return f"{self.job} {self.date}"

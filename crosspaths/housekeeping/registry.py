@@ -5,6 +5,7 @@ run twice (a second run finds nothing left to remove)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from django.core.exceptions import ImproperlyConfigured
 
 DailyJob = Callable[..., int]

@@ -306,7 +306,7 @@ def roster_apply(
         if not person.external_id:
             person.external_id = change.row.id
             fields.add("external_id")
-        for name, (_, new) in change.changes.items():
+        for name, (_old, new) in change.changes.items():
             if name in RELATED_FIELDS:
                 setattr(person, name, lookups[name].get(new) if new else None)
             elif name == "manager":
@@ -491,9 +491,7 @@ def admins_keep_one(*, organization: Organization, losing: Sequence[int]) -> Non
     if not losing:
         return
     with transaction.atomic():  # a savepoint inside the writer's transaction
-        Organization.objects.select_for_update().filter(pk=organization.pk).values_list(
-            "pk"
-        ).get()
+        Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk").get()
         admins = list(
             Person.objects.filter(
                 organization=organization, role=Person.Role.ADMIN, active=True
