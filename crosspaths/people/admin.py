@@ -40,19 +40,15 @@ class PersonAdminForm(forms.ModelForm):
     """Operators obey the last-admin rule too. The admin's change view is one
     transaction, so the lock ``admins_keep_one`` takes holds until the save commits."""
 
-    class Meta:
-        model = Person
-        fields = "__all__"
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         old = self.instance  # not yet updated from the form (that happens after clean)
-        if old.pk and old.role == Person.Role.ADMIN and old.active:
-            if data.get("role") != Person.Role.ADMIN or not data.get("active"):
-                try:
-                    admins_keep_one(organization=old.organization, losing=[old.pk])
-                except LastAdminError as e:
-                    raise forms.ValidationError(e.messages) from None
+        was_admin = old.pk and old.role == Person.Role.ADMIN and old.active
+        if was_admin and (data.get("role") != Person.Role.ADMIN or not data.get("active")):
+            try:
+                admins_keep_one(organization=old.organization, losing=[old.pk])
+            except LastAdminError as e:
+                raise forms.ValidationError(e.messages) from None
         return data
 
 
