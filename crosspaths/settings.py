@@ -50,12 +50,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "crosspaths.housekeeping",
     "crosspaths.people",
     "crosspaths.programs",
     "crosspaths.meetings",
     "crosspaths.notify",
     "crosspaths.insights",
     "crosspaths.console",
+    "crosspaths.privacy",
     "crosspaths.web",
     "crosspaths.api",
 ]
@@ -186,6 +188,7 @@ else:
 # the outbox hands a worker a batch of messages at a time and leases them so a worker
 # that dies does not hold them forever.
 INSIGHTS_NIGHTLY_HOUR_UTC = int(os.environ.get("INSIGHTS_NIGHTLY_HOUR_UTC", "2"))
+HOUSEKEEPING_HOUR_UTC = int(os.environ.get("HOUSEKEEPING_HOUR_UTC", "3"))
 SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "5"))
 MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "100"))
 MAIL_DISPATCH_LEASE_SECONDS = int(os.environ.get("MAIL_DISPATCH_LEASE_SECONDS", "900"))

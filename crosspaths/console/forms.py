@@ -90,6 +90,10 @@ class RosterMappingForm(forms.Form):
 
 
 class RosterApplyForm(forms.Form):
+    """The preview's one form: the choice about missing people, and Apply. Submitting
+    it with another choice than the one previewed stores the choice and shows the new
+    preview instead of applying, so the box and what Apply does never disagree."""
+
     deactivate_missing = forms.BooleanField(
         label=_("Deactivate people who are not in this file"),
         help_text=_(
@@ -98,6 +102,8 @@ class RosterApplyForm(forms.Form):
         ),
         required=False,
     )
+    # Ticked, it carries the number of people the admin agreed to deactivate.
+    confirm_deactivations = forms.IntegerField(required=False, min_value=0)
     # The preview's figures: applying refuses when the people changed since.
     new = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     updated = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -161,6 +167,14 @@ class InviteForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Person.Role.choices)
+
+
+class ActivityForm(forms.Form):
+    """Deactivate or reactivate someone by hand (the person page's second form)."""
+
+    active = forms.TypedChoiceField(
+        choices=[("1", _("Reactivate")), ("0", _("Deactivate"))], coerce=lambda v: v == "1"
+    )
 
 
 class AuditFilterForm(forms.Form):

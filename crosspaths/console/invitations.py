@@ -44,7 +44,8 @@ def people_invite_run(
     invite: Invite | None = None,
 ) -> dict[str, int]:
     """Invite each person (of this organization only) unless they joined or were invited
-    since the request: a second run of the same task sends nothing twice. One failed
+    since the request (or a moment before it: a double click): a second run of the same
+    task, or a second task from a concurrent click, sends nothing twice. One failed
     e-mail does not stop the others; it is logged and counted."""
     invite = invite or _person_invite()
     invited_by = (
@@ -58,12 +59,12 @@ def people_invite_run(
     sent = failed = 0
     for person in people.order_by("pk").iterator(chunk_size=500):
         try:
-            invite(person=person, invited_by=invited_by)
+            token = invite(person=person, invited_by=invited_by, requested_at=requested_at)
         except Exception:
             logger.exception("inviting person %s failed", person.pk)
             failed += 1
         else:
-            sent += 1
+            sent += token is not None  # None: another request invited them just now
     return {"sent": sent, "failed": failed, "skipped": len(person_ids) - sent - failed}
 
 

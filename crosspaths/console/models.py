@@ -28,6 +28,9 @@ class RosterUpload(models.Model):
     headers = models.JSONField(default=list)
     mapping = models.JSONField(default=dict, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
+    # "Deactivate people who are not in this file", stored with the upload: the preview
+    # and the apply both read it from here, so they can never disagree.
+    deactivate_missing = models.BooleanField(_("deactivate people not in the file"), default=False)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
@@ -48,6 +51,7 @@ class AuditLog(models.Model):
     class Action(models.TextChoices):
         ROSTER_IMPORT = "roster.import", _("Roster imported")
         PERSON_ROLE = "person.role", _("Role changed")
+        PERSON_ACTIVE = "person.active", _("Person deactivated or reactivated")
         PEOPLE_INVITE = "people.invite", _("People invited")
         PROGRAM_CREATE = "program.create", _("Program created")
         PROGRAM_UPDATE = "program.update", _("Program changed")

@@ -3,7 +3,7 @@ either both exist or neither does."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +17,16 @@ from crosspaths import clock
 from crosspaths.matching.roster import RosterError
 from crosspaths.people.models import Organization, Person
 from crosspaths.people.permissions import can_change_role
-from crosspaths.people.services import RosterPlan, roster_apply, roster_plan
+from crosspaths.people.services import (
+    LastAdminError,
+    MassDeactivationError,
+    RosterPlan,
+    admins_keep_one,
+    person_set_active,
+    roster_apply,
+    roster_plan,
+)
+from crosspaths.people.services import person_set_role as people_person_set_role
 from crosspaths.programs.models import Match, Program, Round
 from crosspaths.programs.services import (
     RoundExists,
@@ -102,9 +111,19 @@ def roster_upload_set_mapping(*, upload: RosterUpload, mapping: dict[str, str]) 
     upload.save(update_fields=["mapping"])
 
 
-def roster_upload_plan(*, upload: RosterUpload, deactivate_missing: bool = False) -> RosterPlan:
-    """What applying the upload would change now (raises RosterError listing every
-    problem by row and roster column)."""
+def roster_upload_choose(*, upload: RosterUpload, deactivate_missing: bool) -> None:
+    """Store whether applying the upload deactivates the people missing from it. The
+    preview and the apply both read the stored choice, never a query parameter, so what
+    was previewed is what gets applied."""
+    if upload.applied_at is not None:
+        raise ValidationError(_("This file has already been applied."))
+    upload.deactivate_missing = deactivate_missing
+    upload.save(update_fields=["deactivate_missing"])
+
+
+def roster_upload_plan(*, upload: RosterUpload) -> RosterPlan:
+    """What applying the upload (with its stored choice about missing people) would
+    change now (raises RosterError listing every problem by row and roster column)."""
     if upload.applied_at is not None:
         raise ValidationError(_("This file has already been applied."))
     if "id" not in upload.mapping:
@@ -113,12 +132,23 @@ def roster_upload_plan(*, upload: RosterUpload, deactivate_missing: bool = False
         organization=upload.organization,
         text=mapped_text(upload.text, upload.headers, upload.mapping),
         file=upload.file_name,
-        deactivate_missing=deactivate_missing,
+        deactivate_missing=upload.deactivate_missing,
     )
 
 
+def roster_plan_refusals(*, plan: RosterPlan) -> list[str]:
+    """Rules that would refuse applying ``plan`` as it stands (shown in the preview, so
+    Apply never surprises): the organization's last active admin stays active."""
+    try:
+        admins_keep_one(organization=plan.organization, losing=[p.pk for p in plan.leaving])
+    except LastAdminError as e:
+        return list(e.messages)
+    return []
+
+
 class RosterChangedError(Exception):
-    """The people changed between the preview and the apply; the admin should look again."""
+    """The people or the upload's choice changed between the preview and the apply; the
+    admin should look again."""
 
 
 @transaction.atomic
@@ -126,21 +156,28 @@ def roster_upload_apply(
     *,
     upload: RosterUpload,
     actor: Person,
-    deactivate_missing: bool,
+    deactivate_missing: bool | None = None,
     expected: dict[str, int] | None = None,
+    confirmed_deactivations: int | None = None,
 ) -> dict[str, int]:
     """Apply a previewed upload, all or nothing, and log it.
 
-    ``expected`` is the preview's summary: if planning again now gives other numbers
-    (someone else imported or edited people meanwhile), nothing is written and
-    RosterChangedError asks for a fresh look. Applying twice is refused."""
+    It applies the upload's stored choice about missing people. ``deactivate_missing``
+    and ``expected`` are what the preview showed: if the stored choice differs, or
+    planning again now gives other numbers (someone else imported or edited people
+    meanwhile), nothing is written and RosterChangedError asks for a fresh look.
+    A mass deactivation needs ``confirmed_deactivations`` equal to its count
+    (MassDeactivationError); the last active admin is never deactivated
+    (LastAdminError). Applying twice is refused."""
     locked = RosterUpload.objects.select_for_update().get(pk=upload.pk)
     if locked.applied_at is not None:
         raise ValidationError(_("This file has already been applied."))
-    plan = roster_upload_plan(upload=locked, deactivate_missing=deactivate_missing)
+    if deactivate_missing is not None and deactivate_missing != locked.deactivate_missing:
+        raise RosterChangedError(locked.deactivate_missing)
+    plan = roster_upload_plan(upload=locked)
     if expected is not None and plan.summary != expected:
         raise RosterChangedError(plan.summary)
-    summary = roster_apply(plan=plan)
+    summary = roster_apply(plan=plan, actor=actor, confirmed_deactivations=confirmed_deactivations)
     locked.applied_at = clock.now()
     locked.summary = summary
     locked.text = ""
@@ -159,13 +196,23 @@ def roster_upload_apply(
         details={
             "file": locked.file_name,
             "summary": summary,
-            "deactivate_missing": deactivate_missing,
+            "deactivate_missing": locked.deactivate_missing,
             "new": [c.row.id for c in plan.new][:1000],
             "updated": {c.row.id: sorted(c.changes) for c in plan.updated[:1000]},
-            "deactivated": [p.external_id or p.email for p in plan.deactivated][:1000],
+            "deactivated": [p.external_id or p.email for p in plan.leaving][:1000],
         },
     )
     return summary
+
+
+def roster_uploads_forget(*, now: datetime) -> int:
+    """Delete unapplied uploads older than a day (every organization's): they hold
+    personal data nobody is going to apply any more. Safe to run twice. Returns how
+    many were deleted (the daily housekeeping job)."""
+    deleted, _by_model = RosterUpload.objects.filter(
+        applied_at__isnull=True, created_at__lt=now - STALE_UPLOAD_AGE
+    ).delete()
+    return deleted
 
 
 # --- People -----------------------------------------------------------------------------
@@ -174,24 +221,14 @@ def roster_upload_apply(
 @transaction.atomic
 def person_set_role(*, actor: Person, person: Person, role: str) -> Person:
     """Give someone the admin, program manager or participant role (admins only; the
-    last admin keeps theirs)."""
+    organization's last active admin keeps theirs: LastAdminError)."""
     if role not in Person.Role.values:
         raise ValidationError({"role": _("Choose a role from the list.")})
     if not can_change_role(actor, person, role):
-        if person.role == Person.Role.ADMIN:
-            raise ValidationError(
-                {
-                    "role": _(
-                        "The organization needs at least one admin; make someone else admin first."
-                    )
-                }
-            )
         raise PermissionDenied
-    old = person.role
+    old = people_person_set_role(person=person, role=role)
     if old == role:
         return person
-    person.role = role
-    person.save(update_fields=["role", "updated_at"])
     with _in_org_language(person.organization):
         text = _("%(person)s is now %(role)s (was %(old)s)") % {
             "person": person.name or person.email,
@@ -207,6 +244,29 @@ def person_set_role(*, actor: Person, person: Person, role: str) -> Person:
         details={"role": [old, role]},
     )
     return person
+
+
+@transaction.atomic
+def person_activity_set(*, actor: Person, person: Person, active: bool) -> bool:
+    """Deactivate or reactivate someone by hand and log it (admins only; the
+    organization's last active admin stays active: LastAdminError). Returns whether
+    anything changed."""
+    if not can_change_role(actor, person, person.role):
+        raise PermissionDenied
+    if not person_set_active(person=person, active=active):
+        return False
+    with _in_org_language(person.organization):
+        template = _("Reactivated %(person)s") if active else _("Deactivated %(person)s")
+        text = template % {"person": person.name or person.email}
+    audit_record(
+        organization=person.organization,
+        actor=actor,
+        action=AuditLog.Action.PERSON_ACTIVE,
+        target=person,
+        summary=text,
+        details={"active": active},
+    )
+    return True
 
 
 @transaction.atomic
@@ -454,17 +514,23 @@ def round_publish_reviewed(*, actor: Person, round: Round) -> Round:
 
 __all__ = [
     "HandEdit",
+    "LastAdminError",
+    "MassDeactivationError",
     "RosterChangedError",
     "RosterError",
     "RoundExists",
     "audit_record",
     "people_invite",
+    "person_activity_set",
     "person_set_role",
     "program_save",
+    "roster_plan_refusals",
     "roster_upload_apply",
+    "roster_upload_choose",
     "roster_upload_create",
     "roster_upload_plan",
     "roster_upload_set_mapping",
+    "roster_uploads_forget",
     "round_draft_for_review",
     "round_edit",
     "round_edit_check",

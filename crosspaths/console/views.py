@@ -35,6 +35,7 @@ from crosspaths.programs.models import Program, Round
 from . import preferences, selectors, services
 from .forms import (
     COLUMN_LABELS,
+    ActivityForm,
     AuditFilterForm,
     HandEditForm,
     InviteForm,
@@ -197,17 +198,16 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if upload.applied_at is not None:
         messages.info(request, _("This file has already been applied."))
         return redirect("console:roster")
-    deactivate = request.GET.get("deactivate_missing") == "1"
     context: dict[str, object] = {
         **_console_context(request, "roster"),
         "upload": upload,
-        "deactivate_missing": deactivate,
+        "deactivate_missing": upload.deactivate_missing,
         "needs_mapping": not is_roster_format(upload.headers),
         "mapping": [(COLUMN_LABELS[c], h) for c, h in upload.mapping.items() if c in COLUMN_LABELS],
         "ignored": [h for h in upload.headers if h and h not in upload.mapping.values()],
     }
     try:
-        plan = services.roster_upload_plan(upload=upload, deactivate_missing=deactivate)
+        plan = services.roster_upload_plan(upload=upload)
     except RosterError as e:
         context["problems"] = _problem_rows(upload, e)
         context["problem_count"] = len(e.problems)
@@ -215,6 +215,8 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
         return redirect("console:roster_mapping", pk=upload.pk)
+    actor = request.person  # type: ignore[attr-defined]
+    leaving = plan.leaving
     context.update(
         plan=plan,
         summary=plan.summary,
@@ -231,7 +233,13 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         deactivated=plan.deactivated[:PREVIEW_LIMIT],
         limit=PREVIEW_LIMIT,
-        apply_form=RosterApplyForm(initial={**plan.summary, "deactivate_missing": deactivate}),
+        leaving_count=len(leaving),
+        needs_confirmation=plan.needs_confirmation(actor),
+        leaving_includes_you=any(p.pk == actor.pk for p in leaving),
+        refusals=services.roster_plan_refusals(plan=plan),
+        apply_form=RosterApplyForm(
+            initial={**plan.summary, "deactivate_missing": upload.deactivate_missing}
+        ),
     )
     return render(request, "console/roster_preview.html", context)
 
@@ -246,14 +254,29 @@ def roster_apply(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Please look at the preview again before applying."))
         return redirect(preview)
     deactivate = form.cleaned_data["deactivate_missing"]
-    if deactivate:
-        preview += "?" + urlencode({"deactivate_missing": "1"})
+    if "preview" in request.POST or deactivate != upload.deactivate_missing:
+        # A changed box is never applied unseen: store it and show what it does.
+        try:
+            services.roster_upload_choose(upload=upload, deactivate_missing=deactivate)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+            return redirect("console:roster")
+        if "preview" not in request.POST:
+            messages.warning(
+                request,
+                _(
+                    "You changed “Deactivate people who are not in this file”; here is what "
+                    "that does. Nothing was applied yet."
+                ),
+            )
+        return redirect(preview)
     try:
         summary = services.roster_upload_apply(
             upload=upload,
             actor=request.person,  # type: ignore[attr-defined]
             deactivate_missing=deactivate,
             expected=form.expected(),
+            confirmed_deactivations=form.cleaned_data.get("confirm_deactivations"),
         )
     except services.RosterChangedError:
         messages.warning(
@@ -263,6 +286,9 @@ def roster_apply(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(preview)
     except RosterError:
         messages.error(request, _("The file no longer fits the people; see the problems below."))
+        return redirect(preview)
+    except (services.LastAdminError, services.MassDeactivationError) as e:
+        messages.error(request, " ".join(e.messages))
         return redirect(preview)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
@@ -340,19 +366,29 @@ def people_invite(request: HttpRequest) -> HttpResponse:
 @admin_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = request.organization  # type: ignore[attr-defined]
+    actor = request.person  # type: ignore[attr-defined]
     person = get_object_or_404(
         Person.objects.select_related("department", "team", "location", "manager"),
         pk=pk,
         organization=org,
     )
-    form = RoleForm(request.POST or None, initial={"role": person.role})
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    activity = "active" in request.POST if posted else False
+    form = RoleForm(None if activity else posted, initial={"role": person.role})
+    activity_form = ActivityForm(posted if activity else None)
+    if posted and activity and activity_form.is_valid():
+        active = activity_form.cleaned_data["active"]
         try:
-            services.person_set_role(
-                actor=request.person,  # type: ignore[attr-defined]
-                person=person,
-                role=form.cleaned_data["role"],
-            )
+            services.person_activity_set(actor=actor, person=person, active=active)
+        except ValidationError as e:
+            activity_form.add_error(None, e)
+        else:
+            done = _("%(person)s is active again.") if active else _("%(person)s is deactivated.")
+            messages.success(request, done % {"person": person})
+            return redirect("console:person", pk=person.pk)
+    elif posted and not activity and form.is_valid():
+        try:
+            services.person_set_role(actor=actor, person=person, role=form.cleaned_data["role"])
         except ValidationError as e:
             form.add_error(None, e)
         else:
@@ -366,9 +402,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **_console_context(request, "people"),
         "subject": person,
         "form": form,
+        "activity_form": activity_form,
         "programs": person.managed_programs.filter(organization=org),
     }
-    return render(request, "console/person.html", context, status=400 if form.errors else 200)
+    failed = form.errors or activity_form.errors
+    return render(request, "console/person.html", context, status=400 if failed else 200)
 
 
 # --- Programs ---------------------------------------------------------------------------

@@ -1,6 +1,10 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from .models import Department, Location, Organization, Person, Team
+from .services import LastAdminError, admins_keep_one
 
 
 @admin.register(Organization)
@@ -32,8 +36,25 @@ class LocationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class PersonAdminForm(forms.ModelForm):
+    """Operators obey the last-admin rule too. The admin's change view is one
+    transaction, so the lock ``admins_keep_one`` takes holds until the save commits."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        old = self.instance  # not yet updated from the form (that happens after clean)
+        was_admin = old.pk and old.role == Person.Role.ADMIN and old.active
+        if was_admin and (data.get("role") != Person.Role.ADMIN or not data.get("active")):
+            try:
+                admins_keep_one(organization=old.organization, losing=[old.pk])
+            except LastAdminError as e:
+                raise forms.ValidationError(e.messages) from None
+        return data
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    form = PersonAdminForm
     list_display = ["name", "email", "organization", "department", "location", "role", "active"]
     list_filter = ["organization", "active", "role", "department", "location"]
     search_fields = ["name", "email", "external_id"]

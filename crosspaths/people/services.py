@@ -10,12 +10,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crosspaths import clock
 from crosspaths.matching.roster import RosterError, RosterProblem, RosterRow, parse_roster
 
 from .models import Department, Location, Organization, Person, Team
+
+# A roster import that deactivates more than this share of the active people needs the
+# admin to confirm the count.
+MASS_DEACTIVATION_SHARE = 0.10
 
 # Roster columns that map one-to-one onto Person fields.
 SIMPLE_FIELDS = ("name", "email", "level", "start_date", "timezone", "active")
@@ -41,6 +48,7 @@ class RosterPlan:
     unchanged: int = 0
     deactivated: list[Person] = field(default_factory=list)
     rows: list[RosterRow] = field(default_factory=list)
+    active_before: int = 0  # active people of the organization when planned
 
     @property
     def summary(self) -> dict[str, int]:
@@ -50,6 +58,28 @@ class RosterPlan:
             "unchanged": self.unchanged,
             "deactivated": len(self.deactivated),
         }
+
+    @property
+    def leaving(self) -> list[Person]:
+        """Everyone active now whom the import deactivates: missing from the file (when
+        asked) or marked inactive in it."""
+        marked = [
+            c.person
+            for c in self.updated
+            if c.person is not None and c.changes.get("active", (None, None)) == (True, False)
+        ]
+        return self.deactivated + marked
+
+    def needs_confirmation(self, actor: Person | None) -> bool:
+        """A mass deactivation: more than ``MASS_DEACTIVATION_SHARE`` of the organization's
+        active people, or the importing admin themselves. A wrong file or a wrong tick
+        would lock many people (or the importer) out, so the admin confirms the count."""
+        leaving = self.leaving
+        if not leaving:
+            return False
+        if actor is not None and any(p.pk == actor.pk for p in leaving):
+            return True
+        return len(leaving) > self.active_before * MASS_DEACTIVATION_SHARE
 
 
 def roster_plan(
@@ -123,6 +153,7 @@ def roster_plan(
         raise RosterError(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
     if deactivate_missing:
         plan.deactivated = [p for p in existing if p.active and p.pk not in matched]
+    plan.active_before = sum(1 for p in existing if p.active)
     return plan
 
 
@@ -211,11 +242,42 @@ def _diff(
     return changes
 
 
+class MassDeactivationError(ValidationError):
+    """A roster import would deactivate many people (or the importer) and the count was
+    not confirmed. ``count`` is the number to confirm."""
+
+    def __init__(self, count: int):
+        self.count = count
+        super().__init__(
+            ngettext(
+                "This import deactivates %(count)d person. Confirm that number to go ahead.",
+                "This import deactivates %(count)d people. Confirm that number to go ahead.",
+                count,
+            )
+            % {"count": count},
+            code="mass_deactivation",
+        )
+
+
 @transaction.atomic
-def roster_apply(*, plan: RosterPlan) -> dict[str, int]:
+def roster_apply(
+    *,
+    plan: RosterPlan,
+    actor: Person | None = None,
+    confirmed_deactivations: int | None = None,
+) -> dict[str, int]:
     """Write a planned import in one transaction: create, update, link managers,
-    deactivate. Returns the plan's summary."""
+    deactivate. Returns the plan's summary.
+
+    Refused (nothing written) when it would deactivate the organization's last active
+    admin (LastAdminError), or when it is a mass deactivation (``needs_confirmation``)
+    and ``confirmed_deactivations`` is not exactly the number of people it deactivates
+    (MassDeactivationError)."""
     org = plan.organization
+    leaving = plan.leaving
+    admins_keep_one(organization=org, losing=[p.pk for p in leaving])
+    if plan.needs_confirmation(actor) and confirmed_deactivations != len(leaving):
+        raise MassDeactivationError(len(leaving))
     now = clock.now()
     changes = plan.new + plan.updated
     departments = _get_or_create_named(Department, org, {c.row.department for c in changes})
@@ -244,7 +306,7 @@ def roster_apply(*, plan: RosterPlan) -> dict[str, int]:
         if not person.external_id:
             person.external_id = change.row.id
             fields.add("external_id")
-        for name, (_, new) in change.changes.items():
+        for name, (_old, new) in change.changes.items():
             if name in RELATED_FIELDS:
                 setattr(person, name, lookups[name].get(new) if new else None)
             elif name == "manager":
@@ -405,10 +467,83 @@ def people_import(
     text: str,
     file: str = "roster.csv",
     deactivate_missing: bool = False,
+    confirmed_deactivations: int | None = None,
 ) -> dict[str, int]:
     """Plan and apply a roster in one go (the command line's all-or-nothing import)."""
     with transaction.atomic():
         plan = roster_plan(
             organization=organization, text=text, file=file, deactivate_missing=deactivate_missing
         )
-        return roster_apply(plan=plan)
+        return roster_apply(plan=plan, confirmed_deactivations=confirmed_deactivations)
+
+
+# --- Admins and hand changes --------------------------------------------------------------
+
+
+class LastAdminError(ValidationError):
+    """A write would leave the organization without an active admin."""
+
+
+def admins_keep_one(*, organization: Organization, losing: Sequence[int]) -> None:
+    """Refuse (LastAdminError naming them) a write that takes the admin role or the
+    activity from the organization's last active admins, so an organization can never
+    lock itself out of its console. Every writer of roles or activity calls this:
+    roster imports, the console, the Django admin, and any later SCIM or API endpoint.
+
+    Call it inside the writing transaction: it locks the organization's row first
+    (``select_for_update``), so two concurrent demotions run one after the other and the
+    second one counts the admins the first one left."""
+    if not losing:
+        return
+    with transaction.atomic():  # a savepoint inside the writer's transaction
+        Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk").get()
+        admins = list(
+            Person.objects.filter(
+                organization=organization, role=Person.Role.ADMIN, active=True
+            ).order_by("name", "email")
+        )
+    lost = set(losing)
+    if admins and all(a.pk in lost for a in admins):
+        raise LastAdminError(
+            _(
+                "%(names)s cannot lose the admin role or be deactivated: the organization "
+                "needs at least one admin who is active. Make someone else admin first."
+            )
+            % {"names": ", ".join(str(a) for a in admins)},
+            code="last_admin",
+        )
+
+
+@transaction.atomic
+def person_set_role(*, person: Person, role: str) -> str:
+    """Give ``person`` a role; the organization's last active admin keeps theirs.
+    Returns the previous role. (Who may do this is the caller's check.)"""
+    if role not in Person.Role.values:
+        raise ValidationError({"role": _("Choose a role from the list.")})
+    old = Person.objects.filter(pk=person.pk).values_list("role", flat=True).get()
+    if old == Person.Role.ADMIN and role != Person.Role.ADMIN:
+        admins_keep_one(organization=person.organization, losing=[person.pk])
+    if old != role:
+        Person.objects.filter(pk=person.pk).update(role=role, updated_at=clock.now())
+    person.role = role
+    return old
+
+
+@transaction.atomic
+def person_set_active(*, person: Person, active: bool) -> bool:
+    """Deactivate (they are no longer matched or invited; their history stays) or
+    reactivate someone; the organization's last active admin stays active. Returns
+    whether anything changed."""
+    if not active:
+        admins_keep_one(organization=person.organization, losing=[person.pk])
+    now = clock.now()
+    changed = (
+        Person.objects.filter(pk=person.pk, active=not active).update(
+            active=active, deactivated_at=None if active else now, updated_at=now
+        )
+        == 1
+    )
+    person.active = active
+    if changed:
+        person.deactivated_at = None if active else now
+    return changed

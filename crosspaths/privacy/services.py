@@ -9,7 +9,7 @@ other organization uses it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -24,6 +24,7 @@ from crosspaths.console.services import audit_record
 from crosspaths.meetings.models import CheckIn
 from crosspaths.notify.models import Message
 from crosspaths.people.models import BlockedPair, KeepInTouch, Organization, Person, SignInToken
+from crosspaths.people.services import admins_keep_one
 from crosspaths.programs.models import Enrollment, LeftOut, MatchMember
 
 ERASED_DOMAIN = "erased.invalid"  # RFC 2606: never a real mailbox
@@ -141,20 +142,13 @@ def _group(member: MatchMember, others: list[str], checkin: CheckIn | None) -> d
 def person_erase(*, person: Person, actor: Person) -> Person:
     """Erase ``person`` from their organization (themselves, or an admin for a leaver),
     in one transaction with its audit entry. Refused for the organization's last active
-    admin, who must hand the role on first."""
+    admin, who must hand the role on first (``admins_keep_one``)."""
     if actor.organization_id != person.organization_id:
         raise ValidationError(_("Only someone in the same organization can do this."))
     with transaction.atomic():
         locked = Person.objects.select_for_update().get(pk=person.pk)
-        if locked.role == Person.Role.ADMIN and locked.active:
-            admins = Person.objects.select_for_update().filter(
-                organization_id=locked.organization_id, role=Person.Role.ADMIN, active=True
-            )
-            if admins.count() <= 1:
-                raise ValidationError(
-                    _("%(name)s is the organization's last admin: make someone else admin first.")
-                    % {"name": locked.name or locked.email}
-                )
+        if locked.role == Person.Role.ADMIN:
+            admins_keep_one(organization=locked.organization, losing=[locked.pk])
         audit_record(
             organization=locked.organization,
             actor=None if actor.pk == locked.pk else actor,
@@ -204,10 +198,10 @@ def _erase(person: Person) -> None:
     person.refresh_from_db()
 
 
-def checkin_comments_expire() -> int:
+def checkin_comments_expire(*, now: datetime | None = None) -> int:
     """Delete check-in comments older than each organization's retention (a daily
     housekeeping job; safe to run twice). Returns how many comments were deleted."""
-    now = clock.now()
+    now = now or clock.now()
     deleted = 0
     for org_id, months in Organization.objects.filter(
         checkin_comment_months__isnull=False

@@ -24,11 +24,12 @@ class Recorder:
         self.calls = []
         self.fail_for = set(fail_for)
 
-    def __call__(self, *, person, invited_by=None):
+    def __call__(self, *, person, invited_by=None, requested_at=None):
         if person.email in self.fail_for:
             raise ConnectionRefusedError("smtp down")
         self.calls.append((person.email, invited_by))
         Person.objects.filter(pk=person.pk).update(invited_at=timezone.now())
+        return object()  # what the real one returns when it sent: the token
 
 
 @pytest.fixture

@@ -44,6 +44,7 @@ def test_the_last_admin_keeps_the_role(admin_client, cast):
     response = admin_client.post(f"/console/people/{cast.alice.pk}/", {"role": "participant"})
     assert response.status_code == 400
     assert "at least one admin" in response.content.decode()
+    assert "Alice Adler" in response.content.decode()
     cast.alice.refresh_from_db()
     assert cast.alice.role == Person.Role.ADMIN and not AuditLog.objects.exists()
 
@@ -71,3 +72,23 @@ def test_program_managers_cannot_see_people_or_change_roles(manager_client, cast
     )
     cast.bob.refresh_from_db()
     assert cast.bob.role == Person.Role.PARTICIPANT
+
+
+def test_an_admin_deactivates_someone_by_hand_and_it_is_logged(admin_client, cast):
+    response = admin_client.post(f"/console/people/{cast.chidi.pk}/", {"active": "0"})
+    assert response.status_code == 302
+    cast.chidi.refresh_from_db()
+    assert not cast.chidi.active and cast.chidi.deactivated_at is not None
+    entry = AuditLog.objects.get(action="person.active")
+    assert entry.summary == "Deactivated Chidi Okafor" and entry.details == {"active": False}
+    admin_client.post(f"/console/people/{cast.chidi.pk}/", {"active": "1"})
+    cast.chidi.refresh_from_db()
+    assert cast.chidi.active and cast.chidi.deactivated_at is None
+
+
+def test_the_last_admin_cannot_deactivate_themselves_in_the_console(admin_client, cast):
+    response = admin_client.post(f"/console/people/{cast.alice.pk}/", {"active": "0"})
+    assert response.status_code == 400
+    assert "Alice Adler cannot lose the admin role" in response.content.decode()
+    cast.alice.refresh_from_db()
+    assert cast.alice.active and not AuditLog.objects.exists()

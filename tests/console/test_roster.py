@@ -119,12 +119,16 @@ def test_people_missing_from_the_file_are_deactivated_only_when_ticked(admin_cli
     up = RosterUpload.objects.get()
     plain = admin_client.get(f"/console/roster/uploads/{up.pk}/").context["summary"]
     assert plain["deactivated"] == 0
-    ticked = admin_client.get(f"/console/roster/uploads/{up.pk}/?deactivate_missing=1")
+    admin_client.post(
+        f"/console/roster/uploads/{up.pk}/apply/",
+        {**plain, "deactivate_missing": "on", "preview": "1"},
+    )
+    ticked = admin_client.get(f"/console/roster/uploads/{up.pk}/")
     assert ticked.context["summary"]["deactivated"] == 1
     assert "Chidi Okafor" in ticked.content.decode()
     admin_client.post(
         f"/console/roster/uploads/{up.pk}/apply/",
-        {**ticked.context["summary"], "deactivate_missing": "on"},
+        {**ticked.context["summary"], "deactivate_missing": "on", "confirm_deactivations": 1},
     )
     cast.chidi.refresh_from_db()
     assert not cast.chidi.active and cast.chidi.deactivated_at is not None
@@ -200,3 +204,72 @@ def test_updated_people_show_each_changed_field_with_old_and_new_value(admin_cli
     ]
     body = response.content.decode()
     assert "<del>People</del> → <ins>Engineering</ins>" in body
+
+
+def test_ticking_the_box_and_pressing_apply_never_applies_an_unseen_preview(admin_client, cast):
+    """The box said "deactivate" but the preview did not: Apply stores the choice and
+    shows what it does instead of applying."""
+    upload(admin_client, GOOD)  # Chidi is not in the file
+    up = RosterUpload.objects.get()
+    plain = admin_client.get(f"/console/roster/uploads/{up.pk}/").context["summary"]
+    response = admin_client.post(
+        f"/console/roster/uploads/{up.pk}/apply/", {**plain, "deactivate_missing": "on"}
+    )
+    assert response["Location"] == f"/console/roster/uploads/{up.pk}/"
+    up.refresh_from_db()
+    assert up.applied_at is None and up.deactivate_missing
+    assert not Person.objects.filter(email="erin@acme.test").exists()
+    again = admin_client.get(response["Location"])
+    assert again.context["summary"]["deactivated"] == 1
+    assert "Nothing was applied yet" in again.content.decode()
+
+
+def test_the_preview_and_the_apply_read_the_stored_choice_not_the_address(admin_client, cast):
+    upload(admin_client, GOOD)
+    up = RosterUpload.objects.get()
+    preview = admin_client.get(f"/console/roster/uploads/{up.pk}/?deactivate_missing=1")
+    assert preview.context["summary"]["deactivated"] == 0
+    # A stale form of a ticked preview cannot deactivate once the stored choice is off.
+    admin_client.post(
+        f"/console/roster/uploads/{up.pk}/apply/",
+        {**preview.context["summary"], "deactivated": 1, "deactivate_missing": "on"},
+    )
+    cast.chidi.refresh_from_db()
+    assert cast.chidi.active
+
+
+def test_a_mass_deactivation_asks_for_the_count_and_is_refused_without_it(admin_client, cast):
+    upload(admin_client, GOOD)
+    up = RosterUpload.objects.get()
+    up.deactivate_missing = True
+    up.save()
+    preview = admin_client.get(f"/console/roster/uploads/{up.pk}/")
+    body = preview.content.decode()
+    assert "This deactivates 1 person" in body and "Yes, deactivate 1 person" in body
+    response = admin_client.post(
+        f"/console/roster/uploads/{up.pk}/apply/",
+        {**preview.context["summary"], "deactivate_missing": "on"},
+    )
+    assert response["Location"] == f"/console/roster/uploads/{up.pk}/"
+    cast.chidi.refresh_from_db()
+    assert cast.chidi.active and not AuditLog.objects.exists()
+    shown = admin_client.get(response["Location"]).content.decode()
+    assert "deactivates 1 person. Confirm that number" in shown
+
+
+def test_the_preview_says_the_last_admin_stays_and_offers_no_apply(admin_client, cast):
+    text = HEADER + "B2,Bob Brandt,bob@acme.test,People,,Munich,2,,2024-09-01,,de,chess,true\n"
+    upload(admin_client, text)
+    up = RosterUpload.objects.get()
+    up.deactivate_missing = True
+    up.save()
+    preview = admin_client.get(f"/console/roster/uploads/{up.pk}/")
+    body = preview.content.decode()
+    assert "Alice Adler cannot lose the admin role or be deactivated" in body
+    assert "Apply these changes" not in body
+    admin_client.post(
+        f"/console/roster/uploads/{up.pk}/apply/",
+        {**preview.context["summary"], "deactivate_missing": "on", "confirm_deactivations": 2},
+    )
+    cast.alice.refresh_from_db()
+    assert cast.alice.active

@@ -76,7 +76,14 @@ def test_missing_people_are_deactivated_only_when_asked(cast, tmp_path):
     call_command("import_people", path, org="acme")
     cast.bob.refresh_from_db()
     assert cast.bob.active
-    call_command("import_people", path, org="acme", deactivate_missing=True)
+    # Alice and Bob are missing, so Chidi (in the file) must be an admin too; two of
+    # Acme's people is a mass deactivation, confirmed with its count.
+    Person.objects.filter(pk=cast.chidi.pk).update(role=Person.Role.ADMIN)
+    with pytest.raises(CommandError, match="--confirm-deactivations 2"):
+        call_command("import_people", path, org="acme", deactivate_missing=True)
+    call_command(
+        "import_people", path, org="acme", deactivate_missing=True, confirm_deactivations=2
+    )
     cast.bob.refresh_from_db()
     assert not cast.bob.active and cast.bob.deactivated_at is not None
     cast.dana.refresh_from_db()

@@ -99,3 +99,67 @@ def test_the_invitation_link_signs_in_and_leads_to_onboarding(client, erin, mail
     body = client.get(path).content.decode()
     assert "Welcome to Crosspaths at Acme" in body and "Join in a minute" in body
     assert client.post(path)["Location"] == "/start/"
+
+
+def test_a_double_submitted_invitation_sends_one_e_mail(
+    client, cast, erin, mailbox, django_capture_on_commit_callbacks
+):
+    """Two clicks on "Send an invitation", one after the other: one e-mail."""
+    from ..cast import PASSWORD
+
+    client.login(username="alice@acme.test", password=PASSWORD)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/console/people/invite/", {"person": [erin.pk]})
+        assert response.status_code == 302
+    mailbox.wait_for(1)
+    import time
+
+    time.sleep(0.3)  # a second e-mail would have arrived by now
+    assert len(mailbox.messages) == 1
+    assert SignInToken.objects.filter(person=erin).count() == 1
+
+
+def test_a_resend_after_the_double_click_gap_sends_a_fresh_invitation(erin, mailbox, time_machine):
+    from crosspaths.people.invitations import INVITATION_RESEND_GAP
+
+    assert person_invite(person=erin) is not None
+    erin.refresh_from_db()
+    assert person_invite(person=erin) is None  # a moment later: a double click
+    time_machine.move_to(timezone.now() + INVITATION_RESEND_GAP + timedelta(seconds=1))
+    erin.refresh_from_db()
+    assert person_invite(person=erin) is not None
+    assert len(mailbox.wait_for(2)) == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_invitations_of_one_person_send_one_e_mail(mailbox):
+    """Two web nodes (two connections) invite the same person at the same instant."""
+    import threading
+
+    from django.db import connection
+
+    from ..cast import make_cast
+
+    cast = make_cast()
+    erin = make_person(cast.org, "erin@acme.test", "Erin Engel", login=False)
+    start = threading.Barrier(2)
+    results: list[object] = []
+
+    def click() -> None:
+        try:
+            person = Person.objects.get(pk=erin.pk)
+            start.wait(5)
+            results.append(person_invite(person=person, invited_by=cast.alice))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert len([r for r in results if r is not None]) == 1 and len(results) == 2
+    mailbox.wait_for(1)
+    assert len(mailbox.messages) == 1

@@ -56,7 +56,8 @@ def test_applying_keeps_the_leaving_date_of_people_whose_activity_did_not_change
     left = datetime(2025, 1, 31, tzinfo=UTC)
     Person.objects.filter(pk=cast.chidi.pk).update(active=False, deactivated_at=left)
     text = "id,name,active\nC3,Chidi O.,false\nB2,Bob Brandt,false\n"
-    roster_apply(plan=roster_plan(organization=cast.org, text=text))
+    # Bob is one of two active people: a mass deactivation, confirmed.
+    roster_apply(plan=roster_plan(organization=cast.org, text=text), confirmed_deactivations=1)
     cast.chidi.refresh_from_db()
     cast.bob.refresh_from_db()
     assert cast.chidi.name == "Chidi O." and cast.chidi.deactivated_at == left

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from crosspaths.matching.roster import RosterError, read_csv_text
 from crosspaths.people.models import Organization
-from crosspaths.people.services import people_import
+from crosspaths.people.services import LastAdminError, MassDeactivationError, people_import
 
 
 class Command(BaseCommand):
@@ -23,6 +23,13 @@ class Command(BaseCommand):
             "--deactivate-missing",
             action="store_true",
             help="deactivate active people who are not in the file",
+        )
+        parser.add_argument(
+            "--confirm-deactivations",
+            type=int,
+            metavar="N",
+            help="confirm a mass deactivation (more than 10%% of the active people): N must "
+            "be the number of people the import deactivates",
         )
 
     def handle(self, *args: object, **options: object) -> None:
@@ -42,7 +49,15 @@ class Command(BaseCommand):
                 text=text,
                 file=path,
                 deactivate_missing=bool(options["deactivate_missing"]),
+                confirmed_deactivations=options["confirm_deactivations"],  # type: ignore[arg-type]
             )
+        except MassDeactivationError as e:
+            raise CommandError(
+                f"This import deactivates {e.count} people; nothing was imported. "
+                f"Run it again with --confirm-deactivations {e.count} if that is right."
+            ) from None
+        except LastAdminError as e:
+            raise CommandError(" ".join(e.messages) + " Nothing was imported.") from None
         except RosterError as e:
             for problem in e.problems:
                 self.stderr.write(str(problem))

@@ -40,15 +40,19 @@ class Command(BaseCommand):
                 raise CommandError("Not active people of this organization: " + ", ".join(unknown))
         else:
             people = people.filter(invited_at__isnull=True, user__isnull=True)
-        sent = failed = 0
+        sent = failed = skipped = 0
         for person in people.order_by("pk"):
             try:
-                person_invite(person=person)
+                token = person_invite(person=person)
             except (ValidationError, SMTPException, OSError) as error:
                 failed += 1
                 self.stderr.write(f"{person.email}: {error}")
             else:
-                sent += 1
-        self.stdout.write(f"{sent} invitation(s) sent, {failed} failed.")
+                if token is None:  # invited a moment ago (by a click or another run)
+                    skipped += 1
+                else:
+                    sent += 1
+        skipped_words = f", {skipped} invited a moment ago" if skipped else ""
+        self.stdout.write(f"{sent} invitation(s) sent, {failed} failed{skipped_words}.")
         if failed:
             raise CommandError("Some invitations were not sent; run the command again for them.")

@@ -2,8 +2,10 @@
 
 Every few seconds it drafts (and publishes) rounds that are due, hands due messages
 (introductions, reminders, check-ins) to the task workers, marks messages of dead
-workers, closes rounds whose time is over, and once a day queues the insights
-refresh (late check-ins). ``--once`` does one pass, for cron.
+workers, closes rounds whose time is over, once a day queues the insights refresh
+(late check-ins) and runs the housekeeping jobs (crosspaths/housekeeping: expired
+sessions, spent sign-in links, old task results, unapplied roster uploads), saying
+what each removed. ``--once`` does one pass, for cron.
 Safe to run on several machines at once; stops cleanly on SIGTERM or SIGINT after
 the pass in progress.
 """
@@ -22,6 +24,7 @@ from django.db import close_old_connections
 from django.utils.dateparse import parse_datetime
 
 from crosspaths import clock
+from crosspaths.housekeeping.services import housekeeping_run_due
 from crosspaths.insights.services import insights_nightly_due
 from crosspaths.notify.services import outbox_sweep
 from crosspaths.programs.services import rounds_close_due, rounds_run_due
@@ -97,3 +100,8 @@ class Command(BaseCommand):
             self.stdout.write(f"round {rnd.pk} {rnd}: closed")
         if insights_nightly_due(now=now):
             self.stdout.write("nightly insights refresh handed to workers")
+        for outcome in housekeeping_run_due(now=now):
+            if outcome.error:
+                self.stderr.write(f"housekeeping {outcome.job} failed: {outcome.error}")
+            else:
+                self.stdout.write(f"housekeeping {outcome.job}: removed {outcome.removed}")
