@@ -8,10 +8,10 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from csp.decorators import csp_update
 
 from .devmail import letter, letters
 

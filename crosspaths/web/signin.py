@@ -103,11 +103,11 @@ def sign_in_attempt_wait(*, email: str, ip: str | None) -> Wait:
             (Scope.EMAIL_IP, settings.SIGN_IN_LINKS_PER_EMAIL),
             (Scope.IP, settings.SIGN_IN_LINKS_PER_IP),
         ):
-            free = max(free, _free_at(scope=scope, key=keys[scope], limit=limit, window=WINDOW, now=now))
+            free = max(
+                free, _free_at(scope=scope, key=keys[scope], limit=limit, window=WINDOW, now=now)
+            )
     if free > now:
-        return Wait(
-            seconds=math.ceil((free - now).total_seconds()), link_in_inbox=inbox_free > now
-        )
+        return Wait(seconds=math.ceil((free - now).total_seconds()), link_in_inbox=inbox_free > now)
     SignInAttempt.objects.bulk_create(
         [SignInAttempt(scope=scope, key_hash=key) for scope, key in keys.items()]
     )

@@ -64,9 +64,11 @@ def watch_for_violations(page) -> list[str]:
     found: list[str] = []
     page.on(
         "console",
-        lambda message: found.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            found.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     page.add_init_script(
         "window.__violations = [];"

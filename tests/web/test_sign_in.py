@@ -214,9 +214,7 @@ def test_a_second_link_within_a_minute_points_to_the_one_in_the_inbox(
     assert ask(client, "erin@acme.test", "10.0.0.5").status_code == 302
 
 
-def test_nobody_is_locked_out_by_requests_from_another_address(
-    client, newcomer, mailbox, settings
-):
+def test_nobody_is_locked_out_by_requests_from_another_address(client, newcomer, mailbox, settings):
     settings.SIGN_IN_LINK_COOLDOWN_SECONDS = 0
     settings.SIGN_IN_LINKS_PER_EMAIL, settings.SIGN_IN_LINKS_PER_IP = 2, 3
     # Someone else exhausts every limit their address has, with Erin's e-mail and others.
@@ -229,9 +227,7 @@ def test_nobody_is_locked_out_by_requests_from_another_address(
     assert len(mailbox.wait_for(3)) == 3
 
 
-def test_behind_a_proxy_the_limits_count_people_not_the_proxy(
-    client, newcomer, mailbox, settings
-):
+def test_behind_a_proxy_the_limits_count_people_not_the_proxy(client, newcomer, mailbox, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     settings.SIGN_IN_LINKS_PER_IP = 2
     proxy = "127.0.0.1"
