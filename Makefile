@@ -23,8 +23,8 @@ install-dev: $(VENV)/.installed-dev
 
 ## make run: set up, migrate SQLite, load the demo organization when empty, serve on :8000
 run: install
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py demo --if-empty
+	DEBUG=1 $(BIN)/python manage.py migrate --no-input
+	DEBUG=1 $(BIN)/python manage.py demo --if-empty
 	CROSSPATHS_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
 ## make test: set up and run the whole test suite (SQLite unless DATABASE_URL is set)
@@ -42,7 +42,7 @@ format: install-dev
 
 messages: install-dev
 	cd crosspaths && ../$(BIN)/django-admin makemessages -l de --no-obsolete --ignore 'matching/*'
-	$(BIN)/python manage.py compilemessages
+	DEBUG=1 $(BIN)/python manage.py compilemessages
 
 ci:
 	.ci/run

@@ -113,6 +113,7 @@ def main() -> None:
     }
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "crosspaths.settings"
+    os.environ.setdefault("DEBUG", "1")  # a benchmark, not a site: development settings
     import django
 
     django.setup()

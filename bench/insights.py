@@ -105,6 +105,7 @@ def _recreate_postgres(url: str) -> None:
 
 def run(args) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosspaths.settings")
+    os.environ.setdefault("DEBUG", "1")  # a benchmark, not a site: development settings
     os.environ.setdefault("DEBUG", "1")
     import django
 

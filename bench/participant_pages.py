@@ -33,6 +33,7 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosspaths.settings")
+    os.environ.setdefault("DEBUG", "1")  # a benchmark, not a site: development settings
     os.environ.setdefault("CROSSPATHS_VAR_DIR", tempfile.mkdtemp(prefix="crosspaths-bench-"))
     import django
 

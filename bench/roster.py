@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 def setup_django(tmp: Path) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosspaths.settings")
+    os.environ.setdefault("DEBUG", "1")  # a benchmark, not a site: development settings
     os.environ.setdefault("CROSSPATHS_VAR_DIR", str(tmp))
     import django
     from django.conf import settings

@@ -1,15 +1,18 @@
 """Crosspaths settings: one file, read from environment variables with local defaults.
 
-Without any environment a checkout runs in development mode on SQLite
-(``var/crosspaths.sqlite3``). Production sets ``DEBUG=0``, ``SECRET_KEY``,
-``ALLOWED_HOSTS``, ``DATABASE_URL`` and the e-mail variables; see docs/operations.md.
+Production is the default: without ``DEBUG=1`` the app refuses to start unless
+``SECRET_KEY`` and ``ALLOWED_HOSTS`` are set. ``make run`` (Procfile.dev) and the test
+suite turn DEBUG on for themselves; both use SQLite (``var/crosspaths.sqlite3``) unless
+``DATABASE_URL`` says otherwise. See docs/operations.md.
 """
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -27,15 +30,25 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 TESTING = "pytest" in sys.modules
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a forgotten variable must not serve tracebacks and the
+# development mailbox to the intranet. The test suite turns it on for itself.
+DEBUG = env_bool("DEBUG", TESTING)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG=0")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG=0 (a long random string; see docs/operations.md)"
+        )
     SECRET_KEY = "dev-only-insecure-key-change-me-crosspaths-0123456789abcdef"
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if not DEBUG else "*")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*" if DEBUG else "")
+if not DEBUG and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name this site's host names when DEBUG=0, e.g. "
+        "ALLOWED_HOSTS=crosspaths.example.com ('*' is refused: it lets a forged Host "
+        "header reach the app)"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -48,6 +61,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its templates and static files: Swagger UI at /api/docs without a CDN
+    "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "crosspaths.housekeeping",
@@ -64,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as its documentation asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "crosspaths.urls"
@@ -123,7 +142,9 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Passwords (Django's own) and e-mail sign-in links; SSO backends (django-allauth) go here.
+# django-axes first: it refuses a password guess while that account is cooling down.
 AUTHENTICATION_BACKENDS = [
+    "crosspaths.web.throttle.PasswordThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
     "crosspaths.web.auth.SignInLinkBackend",
 ]
@@ -198,8 +219,54 @@ MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
 REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "24"))
 CHECKIN_LINK_MAX_AGE_DAYS = int(os.environ.get("CHECKIN_LINK_MAX_AGE_DAYS", "30"))
 
-if not DEBUG:
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For in front of the
+# app (0: connect directly, the socket's address is the client). Only then are the
+# headers believed; a client can write any X-Forwarded-For it likes.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if env_bool("PROXY_SETS_X_FORWARDED_PROTO", False):
+    # Only when the operator says a proxy sets (and overwrites) the header; otherwise a
+    # client could claim HTTPS on a plain connection.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Sign-in links (crosspaths.web.signin): one link per e-mail address per cool-down
+# (a fresh link is then in the inbox, so nobody is locked out by others' requests),
+# and hourly limits per e-mail and client address and per client address.
+SIGN_IN_LINK_COOLDOWN_SECONDS = int(os.environ.get("SIGN_IN_LINK_COOLDOWN_SECONDS", "60"))
+SIGN_IN_LINKS_PER_EMAIL = int(os.environ.get("SIGN_IN_LINKS_PER_EMAIL", "5"))
+SIGN_IN_LINKS_PER_IP = int(os.environ.get("SIGN_IN_LINKS_PER_IP", "30"))
+
+# Password sign-in and /admin/login/ (django-axes): after AXES_FAILURE_LIMIT failures
+# for one account from one client address, that pair cools down; failures older than
+# the cool-down are forgotten, so the window and the cool-down are the same length.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_MINUTES = int(os.environ.get("AXES_COOLOFF_MINUTES", "15"))
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "crosspaths.web.throttle.axes_username"
+AXES_WHITELIST_CALLABLE = "crosspaths.web.throttle.axes_ignores"
+AXES_CLIENT_IP_CALLABLE = "crosspaths.web.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "crosspaths.web.throttle.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): everything from this site, no inline script or
+# style, no plugins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -1,5 +1,11 @@
-"""URL configuration: participant pages at /, operators' Django admin at /admin/, API at /api/."""
+"""URL configuration: participant pages at /, operators' Django admin at /admin/, API at /api/.
 
+The development mailbox (/notify/dev/mail/) shows every e-mail the app wrote, sign-in
+links included, so it is not even routed unless the settings were loaded with DEBUG on
+(``make run``, the test suite); its views also refuse when DEBUG is off at run time.
+"""
+
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -12,7 +18,8 @@ urlpatterns = [
     path("console/", include("crosspaths.console.urls")),
     path("insights/", include("crosspaths.insights.urls")),
     path("meet/", include("crosspaths.meetings.urls")),
-    path("notify/", include("crosspaths.notify.urls")),
     path("", include("crosspaths.privacy.urls")),
     path("", include("crosspaths.web.urls")),
 ]
+if settings.DEBUG:
+    urlpatterns.insert(-1, path("notify/", include("crosspaths.notify.urls")))

@@ -22,6 +22,9 @@ from .cast import Cast, make_cast
 from .mailbox import Mailbox
 
 REQUIRE_SERVICES = os.environ.get("CROSSPATHS_REQUIRE_SERVICES") == "1"
+# Settings default to production; the suite (and the manage.py processes some tests
+# start) runs in development mode unless a test says otherwise.
+os.environ.setdefault("DEBUG", "1")
 
 
 def _unavailable(item: pytest.Item, reason: str, *, required: bool = REQUIRE_SERVICES) -> None:

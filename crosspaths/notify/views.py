@@ -8,6 +8,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -39,6 +40,9 @@ def dev_mailbox(request: HttpRequest) -> HttpResponse:
 
 
 @debug_only
+# The e-mail's HTML is shown in a sandboxed frame and e-mails need inline styles; the
+# frame inherits this page's policy, so this development-only page allows them.
+@csp_update({"style-src": ["'unsafe-inline'"]})
 def dev_letter(request: HttpRequest, letter_id: str) -> HttpResponse:
     found = letter(_folder(), letter_id)
     if found is None:

@@ -1,10 +1,21 @@
 """Sign-in by e-mail link, the web side: who may ask how often, and sending the links.
 
-Limits (per hour, overridable in settings for tests or large offices behind one NAT):
-``SIGN_IN_LINKS_PER_EMAIL`` (default 5) and ``SIGN_IN_LINKS_PER_IP`` (default 30).
-The count is taken before the attempt is written, so two requests racing at the limit
-may both pass: a limit of 5 can become 6, which is fine for its purpose (keeping
-inboxes from being flooded and addresses from being probed at speed).
+Three limits, all configurable (settings.py reads them from the environment):
+
+- per e-mail address, a short cool-down (``SIGN_IN_LINK_COOLDOWN_SECONDS``, 60 s): at
+  most one link a minute reaches an inbox, whoever asks;
+- per e-mail address *and* client address, ``SIGN_IN_LINKS_PER_EMAIL`` an hour (5):
+  one place cannot flood an inbox;
+- per client address, ``SIGN_IN_LINKS_PER_IP`` an hour (30), whatever the e-mail:
+  one place cannot mail the whole company.
+
+Why nobody is locked out by someone else's requests: the only limit another person's
+requests can trip for you is the per-e-mail cool-down, and it trips only because a
+link went to *your* inbox within the last minute, which stays valid for 20 minutes.
+The other two count only requests from your own client address (the real one behind a
+proxy, crosspaths.web.client_address). The count is taken before the attempt is
+written, so two requests racing at a limit may both pass, which is fine for its
+purpose.
 """
 
 from __future__ import annotations
@@ -12,18 +23,36 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 
 from crosspaths import clock
 from crosspaths.notify.account_emails import send_sign_in_link
-from crosspaths.people.invitations import sign_in_token_create, sign_in_url
+from crosspaths.people.invitations import (
+    SIGN_IN_LINK_LIFETIME,
+    sign_in_token_create,
+    sign_in_url,
+)
 from crosspaths.people.models import Person, SignInToken
 
 from .models import SignInAttempt
 
 WINDOW = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Why a link is refused and for how many seconds; ``seconds == 0`` means sent.
+    ``link_in_inbox`` says a link went to this address moments ago and still works."""
+
+    seconds: int = 0
+    link_in_inbox: bool = False
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.seconds / 60))
 
 
 def _key(scope: str, value: str) -> str:
@@ -32,40 +61,57 @@ def _key(scope: str, value: str) -> str:
     ).hexdigest()
 
 
-def _limits() -> dict[str, int]:
-    return {
-        SignInAttempt.Scope.EMAIL: getattr(settings, "SIGN_IN_LINKS_PER_EMAIL", 5),
-        SignInAttempt.Scope.IP: getattr(settings, "SIGN_IN_LINKS_PER_IP", 30),
-    }
+def _cooldown() -> timedelta:
+    """The per-e-mail cool-down, never longer than a link lives: the promise that a
+    working link is in the inbox while it lasts depends on it."""
+    seconds = settings.SIGN_IN_LINK_COOLDOWN_SECONDS
+    return min(timedelta(seconds=max(seconds, 0)), SIGN_IN_LINK_LIFETIME)
 
 
-def sign_in_attempt_wait(*, email: str, ip: str | None) -> int:
-    """Minutes until this e-mail address and client may ask for another link; 0 means
-    now, and then the attempt is recorded. Refused attempts are not recorded, so
-    hammering the form does not extend the wait. Also forgets attempts older than a
+def _free_at(*, scope: str, key: str, limit: int, window: timedelta, now: datetime) -> datetime:
+    """When the ``limit``-th latest attempt under ``key`` leaves the window (now if
+    fewer than ``limit`` attempts are in it)."""
+    recent = list(
+        SignInAttempt.objects.filter(scope=scope, key_hash=key, created_at__gte=now - window)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[: max(limit, 1)]
+    )
+    if limit > 0 and len(recent) < limit:
+        return now
+    return (recent[-1] if recent else now) + window
+
+
+def sign_in_attempt_wait(*, email: str, ip: str | None) -> Wait:
+    """How long this e-mail address and client must wait for another link; a zero wait
+    means go ahead, and then the attempt is recorded. Refused attempts are not recorded,
+    so hammering the form does not extend the wait. Also forgets attempts older than a
     day (one indexed delete), so the table stays small without a cron job."""
     now = clock.now()
     SignInAttempt.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
-    keys = {SignInAttempt.Scope.EMAIL: _key("email", email.strip().lower())}
+    address = email.strip().lower()
+    Scope = SignInAttempt.Scope
+    keys = {Scope.EMAIL: _key("email", address)}
     if ip:
-        keys[SignInAttempt.Scope.IP] = _key("ip", ip)
-    limits = _limits()
-    wait = 0
-    for scope, key in keys.items():
-        recent = list(
-            SignInAttempt.objects.filter(scope=scope, key_hash=key, created_at__gte=now - WINDOW)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)[: limits[scope]]
-        )
-        if len(recent) >= limits[scope]:
-            free_at = recent[-1] + WINDOW
-            wait = max(wait, math.ceil((free_at - now).total_seconds() / 60))
-    if wait:
-        return wait
+        keys[Scope.EMAIL_IP] = _key("email-ip", f"{address} {ip}")
+        keys[Scope.IP] = _key("ip", ip)
+    inbox_free = _free_at(
+        scope=Scope.EMAIL, key=keys[Scope.EMAIL], limit=1, window=_cooldown(), now=now
+    )
+    free = inbox_free
+    if ip:
+        for scope, limit in (
+            (Scope.EMAIL_IP, settings.SIGN_IN_LINKS_PER_EMAIL),
+            (Scope.IP, settings.SIGN_IN_LINKS_PER_IP),
+        ):
+            free = max(
+                free, _free_at(scope=scope, key=keys[scope], limit=limit, window=WINDOW, now=now)
+            )
+    if free > now:
+        return Wait(seconds=math.ceil((free - now).total_seconds()), link_in_inbox=inbox_free > now)
     SignInAttempt.objects.bulk_create(
         [SignInAttempt(scope=scope, key_hash=key) for scope, key in keys.items()]
     )
-    return 0
+    return Wait()
 
 
 def sign_in_links_send(*, email: str, next_url: str = "", language: str | None = None) -> int:

@@ -20,8 +20,9 @@ from crosspaths.people.invitations import TokenState, sign_in_token_check
 from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY, SESSION_SCOPE_KEY
 from crosspaths.people.models import SignInToken
 
+from .client_address import client_address
 from .forms import SignInLinkForm
-from .signin import sign_in_attempt_wait, sign_in_links_send
+from .signin import Wait, sign_in_attempt_wait, sign_in_links_send
 
 logger = logging.getLogger(__name__)
 SESSION_EMAIL_KEY = "crosspaths_sign_in_email"
@@ -45,17 +46,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        wait = sign_in_attempt_wait(email=email, ip=request.META.get("REMOTE_ADDR"))
-        if wait:
-            form.add_error(
-                "email",
-                ngettext(
-                    "Too many sign-in links were asked for. Try again in %(minutes)d minute, or sign in with your password.",
-                    "Too many sign-in links were asked for. Try again in %(minutes)d minutes, or sign in with your password.",
-                    wait,
-                )
-                % {"minutes": wait},
-            )
+        wait = sign_in_attempt_wait(email=email, ip=client_address(request))
+        if wait.seconds:
+            form.add_error("email", _wait_message(wait))
             status = 429
         else:
             try:
@@ -73,6 +66,20 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST":
         status = 400
     return render(request, "web/sign_in.html", {"form": form, "next": next_url}, status=status)
+
+
+def _wait_message(wait: Wait) -> str:
+    if wait.link_in_inbox:
+        return ngettext(
+            "We sent a sign-in link to this address moments ago: use the one in your inbox, it works for 20 minutes. You can ask for another in %(seconds)d second.",
+            "We sent a sign-in link to this address moments ago: use the one in your inbox, it works for 20 minutes. You can ask for another in %(seconds)d seconds.",
+            wait.seconds,
+        ) % {"seconds": wait.seconds}
+    return ngettext(
+        "Too many sign-in links were asked for. Try again in %(minutes)d minute, or sign in with your password.",
+        "Too many sign-in links were asked for. Try again in %(minutes)d minutes, or sign in with your password.",
+        wait.minutes,
+    ) % {"minutes": wait.minutes}
 
 
 def sign_in_sent(request: HttpRequest) -> HttpResponse:

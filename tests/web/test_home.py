@@ -18,7 +18,7 @@ def sign_in(client, person):
     assert client.login(username=person.email, password=PASSWORD)
 
 
-def test_signed_out_visitors_see_the_welcome_page(client, db):
+def test_signed_out_visitors_see_the_welcome_page(client, cast):
     response = client.get("/")
     assert response.status_code == 200
     assert "Sign in" in response.content.decode()

@@ -38,7 +38,7 @@ def test_a_missing_page_is_friendly_and_leads_home(client, onboarded):
     assert "We could not find that page" in body and 'href="/"' in body
 
 
-def test_signed_in_users_without_an_organization_are_told_what_to_do(client, db):
+def test_signed_in_users_without_an_organization_are_told_what_to_do(client, cast):
     from django.contrib.auth.models import User
 
     User.objects.create_user(username="x@y.test", password=PASSWORD)

@@ -175,31 +175,85 @@ def test_a_bad_address_is_explained_next_to_the_field(client, db):
     assert 'aria-invalid="true"' in body
 
 
-def test_links_are_limited_per_address(client, newcomer, mailbox, settings):
+def ask(client, email, address="10.0.0.5", **headers):
+    return client.post("/login/", {"email": email}, REMOTE_ADDR=address, **headers)
+
+
+def test_links_are_limited_per_address_from_one_client(client, newcomer, mailbox, settings):
+    settings.SIGN_IN_LINK_COOLDOWN_SECONDS = 0
     settings.SIGN_IN_LINKS_PER_EMAIL = 2
     for _ in range(2):
-        assert client.post("/login/", {"email": "erin@acme.test"}).status_code == 302
-    response = client.post("/login/", {"email": "erin@acme.test"})
+        assert ask(client, "erin@acme.test").status_code == 302
+    response = ask(client, "erin@acme.test")
     assert response.status_code == 429
     assert "Try again in 60 minutes" in response.content.decode()
     assert len(mailbox.wait_for(2)) == 2
     # Refused attempts are not counted, so they do not extend the wait.
-    assert SignInAttempt.objects.filter(scope="email").count() == 2
+    assert SignInAttempt.objects.filter(scope="email-ip").count() == 2
 
 
 def test_links_are_limited_per_client_address_whatever_the_email(client, cast, mailbox, settings):
     settings.SIGN_IN_LINKS_PER_IP = 3
     for n in range(3):
-        assert client.post("/login/", {"email": f"probe{n}@acme.test"}).status_code == 302
-    assert client.post("/login/", {"email": "bob@acme.test"}).status_code == 429
+        assert ask(client, f"probe{n}@acme.test").status_code == 302
+    assert ask(client, "bob@acme.test").status_code == 429
     assert mailbox.messages == []
+
+
+def test_a_second_link_within_a_minute_points_to_the_one_in_the_inbox(
+    client, newcomer, mailbox, site
+):
+    assert ask(client, "erin@acme.test", "6.6.6.6").status_code == 302
+    response = ask(client, "erin@acme.test", "10.0.0.5")
+    assert response.status_code == 429
+    assert "use the one in your inbox, it works for 20 minutes" in response.content.decode()
+    # That link is Erin's to use: it is in her inbox and works.
+    url = link_in(mailbox.wait_for(1)[0])
+    assert client.post(url).status_code == 302
+    SignInAttempt.objects.update(created_at=timezone.now() - timedelta(seconds=61))
+    assert ask(client, "erin@acme.test", "10.0.0.5").status_code == 302
+
+
+def test_nobody_is_locked_out_by_requests_from_another_address(client, newcomer, mailbox, settings):
+    settings.SIGN_IN_LINK_COOLDOWN_SECONDS = 0
+    settings.SIGN_IN_LINKS_PER_EMAIL, settings.SIGN_IN_LINKS_PER_IP = 2, 3
+    # Someone else exhausts every limit their address has, with Erin's e-mail and others.
+    for n in range(3):
+        ask(client, "erin@acme.test" if n < 2 else f"x{n}@acme.test", "6.6.6.6")
+    assert ask(client, "erin@acme.test", "6.6.6.6").status_code == 429
+    assert ask(client, "someone@acme.test", "6.6.6.6").status_code == 429
+    # Erin, from her own address, still gets her link.
+    assert ask(client, "erin@acme.test", "10.0.0.5").status_code == 302
+    assert len(mailbox.wait_for(3)) == 3
+
+
+def test_behind_a_proxy_the_limits_count_people_not_the_proxy(client, newcomer, mailbox, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.SIGN_IN_LINKS_PER_IP = 2
+    proxy = "127.0.0.1"
+    for n in range(2):
+        ask(client, f"p{n}@acme.test", proxy, HTTP_X_FORWARDED_FOR="10.1.1.1")
+    assert ask(client, "q@acme.test", proxy, HTTP_X_FORWARDED_FOR="10.1.1.1").status_code == 429
+    # A client cannot escape by writing its own entry to the left of the proxy's.
+    spoofed = ask(client, "r@acme.test", proxy, HTTP_X_FORWARDED_FOR="10.9.9.9, 10.1.1.1")
+    assert spoofed.status_code == 429
+    # A colleague behind the same proxy is counted on their own.
+    assert ask(client, "erin@acme.test", proxy, HTTP_X_FORWARDED_FOR="10.2.2.2").status_code == 302
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, cast, mailbox, settings):
+    settings.SIGN_IN_LINKS_PER_IP = 2
+    for n in range(2):
+        ask(client, f"p{n}@acme.test", HTTP_X_FORWARDED_FOR=f"10.3.3.{n}")
+    response = ask(client, "q@acme.test", HTTP_X_FORWARDED_FOR="10.3.3.9")
+    assert response.status_code == 429
 
 
 def test_the_limit_forgets_attempts_after_an_hour(client, newcomer, mailbox, settings):
     settings.SIGN_IN_LINKS_PER_EMAIL = 1
-    client.post("/login/", {"email": "erin@acme.test"})
+    ask(client, "erin@acme.test")
     SignInAttempt.objects.update(created_at=timezone.now() - timedelta(minutes=61))
-    assert client.post("/login/", {"email": "erin@acme.test"}).status_code == 302
+    assert ask(client, "erin@acme.test").status_code == 302
 
 
 def test_a_mail_server_failure_asks_to_try_again_instead_of_failing(client, newcomer, settings):
