@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -129,6 +129,7 @@ def domain_add(request: HttpRequest) -> HttpResponse:
 @person_required
 def domain_remove(request: HttpRequest, pk: int) -> HttpResponse:
     person = _admin(request)
+    get_object_or_404(EmailDomain, organization=person.organization, pk=pk)
     email_domain_remove(organization=person.organization, pk=pk)
     return redirect("sso:settings")
 
