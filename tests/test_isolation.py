@@ -120,7 +120,9 @@ def their_idp_key(w: World) -> str:
 def their_domain(w: World) -> dict[str, Any]:
     from crosspaths.sso.models import EmailDomain
 
-    domain, _ = EmailDomain.objects.get_or_create(organization=w.cast.other_org, domain="globex.test")
+    domain, _ = EmailDomain.objects.get_or_create(
+        organization=w.cast.other_org, domain="globex.test"
+    )
     return {"pk": domain.pk}
 
 

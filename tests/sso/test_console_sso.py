@@ -34,7 +34,11 @@ def test_an_admin_saves_the_identity_provider_and_the_audit_log_says_so(client, 
     response = client.post("/console/sso/", OIDC)
     assert response.status_code == 302
     idp = IdentityProvider.objects.get(organization=cast.org)
-    assert (idp.oidc_client_id, idp.oidc_client_secret, idp.enabled) == ("crosspaths", "s3cret", True)
+    assert (idp.oidc_client_id, idp.oidc_client_secret, idp.enabled) == (
+        "crosspaths",
+        "s3cret",
+        True,
+    )
     assert AuditLog.objects.filter(organization=cast.org, action="sso.settings").count() == 1
     page = client.get("/console/sso/").content.decode()
     assert "s3cret" not in page  # the secret is never shown back

@@ -6,7 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from crosspaths.sso.models import EmailDomain
-from crosspaths.sso.services import Refusal, email_domain_add, organization_for_email, sso_person_find
+from crosspaths.sso.services import (
+    Refusal,
+    email_domain_add,
+    organization_for_email,
+    sso_person_find,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +34,9 @@ def test_the_first_organization_to_name_a_domain_does_not_win_it(cast):
     call_command("sso_domain_verify", org="acme", domain="acme.test")
     with pytest.raises(CommandError, match="already verified for the organization acme"):
         call_command("sso_domain_verify", org="globex", domain="acme.test")
-    assert not EmailDomain.objects.filter(organization=cast.other_org, verified_at__isnull=False).exists()
+    assert not EmailDomain.objects.filter(
+        organization=cast.other_org, verified_at__isnull=False
+    ).exists()
 
 
 def test_an_identity_provider_never_finds_another_organizations_person(cast):
@@ -43,14 +50,17 @@ def test_an_identity_provider_never_finds_another_organizations_person(cast):
 def test_the_command_names_a_bad_argument(cast):
     with pytest.raises(CommandError, match="--org: there is no organization"):
         call_command("sso_domain_verify", org="nope", domain="acme.test")
-    with pytest.raises(CommandError, match="--domain: .*not a domain name"):
+    with pytest.raises(CommandError, match=r"--domain: .*not a domain name"):
         call_command("sso_domain_verify", org="acme", domain="not a domain")
 
 
 def test_revoking_a_domain_stops_trusting_it(cast):
     call_command("sso_domain_verify", org="acme", domain="acme.test")
     call_command("sso_domain_verify", org="acme", domain="acme.test", revoke=True)
-    assert sso_person_find(organization_id=cast.org.pk, email="bob@acme.test").refusal is Refusal.DOMAIN_NOT_VERIFIED
+    assert (
+        sso_person_find(organization_id=cast.org.pk, email="bob@acme.test").refusal
+        is Refusal.DOMAIN_NOT_VERIFIED
+    )
 
 
 def test_the_company_sign_in_finds_no_organization_for_an_unverified_domain(cast):

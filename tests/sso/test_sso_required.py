@@ -67,7 +67,9 @@ def test_sso_required_refuses_the_password_of_a_participant(client, cast):
 
 def test_an_admin_keeps_the_password_as_break_glass(client, cast):
     require_sso(cast.org)
-    response = client.post("/login/password/", {"username": "alice@acme.test", "password": PASSWORD})
+    response = client.post(
+        "/login/password/", {"username": "alice@acme.test", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(cast.alice.user.pk)
 
