@@ -288,3 +288,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Single sign-on (django-allauth; issue 11, crosspaths/sso/, docs/sso.md) ---------
+# Each organization's identity provider (OpenID Connect or SAML 2.0) is built from its
+# row in crosspaths.sso by the adapter below: no SocialApp rows, no settings per
+# customer. allauth's own account pages are not mounted; only its protocol endpoints
+# under /sso/. Nobody gets an account from an assertion: the roster decides.
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "crosspaths.sso",
+]
+MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
+SOCIALACCOUNT_ADAPTER = "crosspaths.sso.adapter.OrganizationSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never match logins by an asserted e-mail
+SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("SSO_REQUESTS_TIMEOUT", "10"))
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# --- end of single sign-on -------------------------------------------------------------

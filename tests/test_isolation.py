@@ -106,6 +106,26 @@ def their_edit(w: World) -> dict[str, Any]:
     return {"person": w.their_person.pk, "target": f"swap:{w.cast.bob.pk}"}
 
 
+def their_idp_key(w: World) -> str:
+    """The URL key of the other organization's identity provider (OpenID Connect)."""
+    from crosspaths.sso.models import IdentityProvider
+
+    idp, _ = IdentityProvider.objects.get_or_create(
+        organization=w.cast.other_org,
+        defaults={"protocol": "oidc", "oidc_issuer": "http://127.0.0.1:9/", "enabled": True},
+    )
+    return idp.key
+
+
+def their_domain(w: World) -> dict[str, Any]:
+    from crosspaths.sso.models import EmailDomain
+
+    domain, _ = EmailDomain.objects.get_or_create(
+        organization=w.cast.other_org, domain="globex.test"
+    )
+    return {"pk": domain.pk}
+
+
 def their(w: World) -> dict[str, Any]:
     return {"pk": w.their_program.pk}
 
@@ -276,6 +296,34 @@ REGISTRY: dict[str, Case] = {
     "console:round_publish": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
     "console:audit": Case(own=[(lambda w: {}, lambda w: {"actor": w.their_person.pk})]),
     "console:audit_export": Case(own=[(lambda w: {}, lambda w: {"actor": w.cast.dana.pk})]),
+    # Single sign-on (crosspaths.sso): the console page, its domains and the trial; the
+    # company sign-in; allauth's protocol endpoints for their identity provider, which
+    # answer a request without our own flow's state with the refusal page (400) or 404.
+    "sso:settings": Case(methods=("get", "post")),
+    "sso:domain_add": Case(methods=("post",), data=lambda w: {"domain": "example.test"}),
+    "sso:domain_remove": Case(kwargs=their_domain, methods=("post",)),
+    "sso:try": Case(methods=("post",)),
+    "sso:try_result": Case(),
+    "sso:company_sign_in": Case(
+        methods=("get", "post"), data=lambda w: {"email": "nobody@example.test"}
+    ),
+    "openid_connect_callback": Case(
+        kwargs=lambda w: {"provider_id": their_idp_key(w)}, denied=(400, 403, 404)
+    ),
+    "saml_acs": Case(
+        kwargs=lambda w: {"organization_slug": their_idp_key(w)},
+        methods=("get", "post"),
+        denied=(400, 403, 404),
+    ),
+    "saml_finish_acs": Case(
+        kwargs=lambda w: {"organization_slug": their_idp_key(w)}, denied=(400, 403, 404)
+    ),
+    "saml_sls": Case(
+        kwargs=lambda w: {"organization_slug": their_idp_key(w)}, denied=(400, 403, 404)
+    ),
+    "saml_metadata": Case(
+        kwargs=lambda w: {"organization_slug": their_idp_key(w)}, denied=(400, 403, 404)
+    ),
     # Insights (crosspaths.insights): filters that name their program or location are
     # refused by the filter form; a figure or quarter that does not exist is a 404.
     "insights:dashboard": Case(own=[(lambda w: {}, their_filters)]),

@@ -73,6 +73,12 @@ def can_view_audit_log(person: Person | None) -> bool:
     return is_admin(person)
 
 
+def can_configure_sso(person: Person | None) -> bool:
+    """Single sign-on decides who can sign in as anyone in the organization (and can
+    lock everyone else out): organization admins only, never program managers."""
+    return is_admin(person)
+
+
 def can_change_role(actor: Person | None, person: Person, role: str) -> bool:
     """Admins change roles (and activity) in their own organization. That the last
     active admin keeps the role is not a permission but a rule every writer obeys:

@@ -10,7 +10,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
-from crosspaths.people.invitations import TokenState, sign_in_token_use
+from crosspaths.people.invitations import TokenState, sign_in_token_check, sign_in_token_use
+from crosspaths.sso.services import sso_required
 
 
 class SignInLinkBackend(ModelBackend):
@@ -24,6 +25,9 @@ class SignInLinkBackend(ModelBackend):
     ) -> AbstractBaseUser | None:
         if not sign_in_token:
             return None
+        found, _state = sign_in_token_check(raw=sign_in_token)
+        if found is not None and sso_required(organization_id=found.organization_id):
+            return None  # the organization signs its people in through its identity provider
         token, state = sign_in_token_use(raw=sign_in_token)
         if token is None or state is not TokenState.VALID:
             return None

@@ -36,6 +36,7 @@ from crosspaths.people.invitations import (
     sign_in_url,
 )
 from crosspaths.people.models import Person, SignInToken
+from crosspaths.sso.services import sso_required_organizations
 
 from .models import SignInAttempt
 
@@ -124,9 +125,14 @@ def sign_in_links_send(*, email: str, next_url: str = "", language: str | None =
         .select_related("organization", "user", "location")
         .order_by("organization_id")[:10]
     )
+    people = list(people)
+    # An organization that requires single sign-on gets no links for its people.
+    sso_only = sso_required_organizations(organization_ids=[p.organization_id for p in people])
     sent = 0
     for person in people:
         if person.user is not None and not person.user.is_active:
+            continue
+        if person.organization_id in sso_only:
             continue
         token, raw = sign_in_token_create(
             person=person, purpose=SignInToken.Purpose.SIGN_IN, next_url=next_url

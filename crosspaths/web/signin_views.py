@@ -8,9 +8,12 @@ import logging
 from smtplib import SMTPException
 
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.views import LoginView
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -19,9 +22,11 @@ from django.views.decorators.debug import sensitive_variables
 from crosspaths.people.invitations import TokenState, sign_in_token_check
 from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY, SESSION_SCOPE_KEY
 from crosspaths.people.models import SignInToken
+from crosspaths.people.selectors import memberships_of
+from crosspaths.sso.services import organization_for_email, password_scope, sso_required
 
 from .client_address import client_address
-from .forms import SignInLinkForm
+from .forms import EmailAuthenticationForm, SignInLinkForm
 from .signin import Wait, sign_in_attempt_wait, sign_in_links_send
 
 logger = logging.getLogger(__name__)
@@ -46,6 +51,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
+        sso_organization = organization_for_email(email=email)
+        if sso_organization is not None and sso_required(organization_id=sso_organization.pk):
+            # The organization turned e-mail links off: its company sign-in instead.
+            return redirect(f"{reverse('sso:company_sign_in')}?{urlencode({'email': email})}")
         wait = sign_in_attempt_wait(email=email, ip=client_address(request))
         if wait.seconds:
             form.add_error("email", _wait_message(wait))
@@ -94,6 +103,9 @@ def sign_in_sent(request: HttpRequest) -> HttpResponse:
 def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
     """GET: say whose link this is and offer the button. POST: spend it and sign in.
     A stale, used or forged link gets a friendly page with a fresh-link form."""
+    found, state = sign_in_token_check(raw=token)
+    if found is not None and sso_required(organization_id=found.organization_id):
+        return _link_problem(request, found, TokenState.INACTIVE, sso=True)
     if request.method == "POST":
         user = authenticate(request, sign_in_token=token)
         if user is not None:
@@ -106,7 +118,7 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
             if person.onboarded_at is None:
                 return redirect("onboarding")
             return redirect(next_url or "home")
-    found, state = sign_in_token_check(raw=token)
+        found, state = sign_in_token_check(raw=token)
     if state is not TokenState.VALID or found is None:
         return _link_problem(request, found, state)
     response = render(
@@ -121,17 +133,44 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _link_problem(
-    request: HttpRequest, token: SignInToken | None, state: TokenState
+    request: HttpRequest, token: SignInToken | None, state: TokenState, *, sso: bool = False
 ) -> HttpResponse:
     email = token.person.email if token is not None else ""
     form = SignInLinkForm(initial={"email": email})
     return render(
         request,
         "web/sign_in_link_problem.html",
-        {"state": state.value, "form": form, "next": ""},
+        {"state": "sso_required" if sso else state.value, "form": form, "next": "", "email": email},
         status=410
         if state in (TokenState.USED, TokenState.EXPIRED)
         else 404
         if state is TokenState.UNKNOWN
         else 403,
     )
+
+
+class PasswordSignInView(LoginView):
+    """Django's password sign-in, minus the organizations that require single sign-on:
+    there a password lets in only organization admins (the break-glass for a broken
+    identity provider, docs/sso.md). A login whose every membership is closed to
+    passwords is refused with a pointer to the company sign-in."""
+
+    authentication_form = EmailAuthenticationForm
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        user = form.get_user()  # type: ignore[attr-defined]
+        memberships = list(memberships_of(user=user))
+        scope = password_scope(memberships=memberships)
+        if memberships and not scope:
+            form.add_error(
+                None,
+                _("Your organization signs you in with your company account, not a password."),
+            )
+            return self.form_invalid(form)
+        response = super().form_valid(form)
+        if len(scope) < len(memberships):
+            self.request.session[SESSION_SCOPE_KEY] = scope
+        else:
+            # A password proves the login itself: any of its memberships.
+            self.request.session.pop(SESSION_SCOPE_KEY, None)
+        return response

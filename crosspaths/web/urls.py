@@ -1,14 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import (
-    organization_views,
-    preference_views,
-    setup_views,
-    signin_views,
-    views,
-)
-from .forms import EmailAuthenticationForm
+from . import organization_views, preference_views, setup_views, signin_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,11 +9,7 @@ urlpatterns = [
     path("login/", signin_views.sign_in, name="login"),
     path("login/sent/", signin_views.sign_in_sent, name="sign_in_sent"),
     path("login/link/<str:token>/", signin_views.sign_in_link, name="sign_in_link"),
-    path(
-        "login/password/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm),
-        name="password_login",
-    ),
+    path("login/password/", signin_views.PasswordSignInView.as_view(), name="password_login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/organizations/", organization_views.organizations, name="organizations"),
     path("setup/", setup_views.first_run, name="first_run"),
