@@ -482,7 +482,21 @@ def _finish(message: Message, status: str, *, error: str = "") -> None:
 def _retry(
     message: Message, error: Exception, report: DeliveryReport, transport: Transport | None
 ) -> None:
+    """Back in the queue with back-off, or failed for good. A rate limit (the platform
+    asked us to wait) is not the message's failure: it waits as long as asked and the
+    attempt is not counted, so a storm of 429s can delay a message but never fail it."""
     text = f"{type(error).__name__}: {error}"[:2000]
+    asked = transport.retry_after(error) if transport is not None else None
+    if asked is not None:
+        Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+            status=Status.QUEUED,
+            attempts=F("attempts") - 1,
+            lease_until=None,
+            next_attempt_at=clock.now() + asked,
+            last_error=f"rate limited, waiting {asked.total_seconds():.0f} s: {text}",
+        )
+        report.retry += 1
+        return
     permanent = transport is not None and transport.permanent(error)
     if permanent or message.attempts >= settings.MAIL_MAX_ATTEMPTS:
         _finish(message, Status.FAILED, error=f"attempt {message.attempts}: {text}")
@@ -492,17 +506,11 @@ def _retry(
     Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
         status=Status.QUEUED,
         lease_until=None,
-        next_attempt_at=clock.now() + _wait(message.attempts, transport, error),
+        next_attempt_at=clock.now() + _backoff(message.attempts),
         last_error=f"attempt {message.attempts}: {text}",
     )
     report.retry += 1
     logger.info("message %s will be retried: %s", message.pk, text)
-
-
-def _wait(attempts: int, transport: Transport | None, error: Exception) -> timedelta:
-    """The back-off, or longer when the platform asked for it (a rate limit)."""
-    asked = transport.retry_after(error) if transport is not None else None
-    return max(_backoff(attempts), asked or timedelta(0))
 
 
 def _release(ids: Sequence[int], now: datetime, asked: timedelta | None = None) -> None:

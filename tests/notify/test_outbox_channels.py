@@ -172,7 +172,7 @@ def test_a_slack_introduction_is_delivered_once_as_valid_block_kit(on_slack, fak
     assert Message.objects.get(pk=pk).status == "sent"
 
 
-def test_a_rate_limit_waits_as_long_as_slack_asks_and_releases_the_rest_of_its_batch(
+def test_a_rate_limit_waits_as_long_as_slack_asks_counts_no_attempt_and_releases_its_batch(
     on_slack, fake_slack, mailoutbox, cast
 ):
     Message.objects.filter(kind="checkin").update(next_attempt_at=timezone.now())
@@ -191,7 +191,8 @@ def test_a_rate_limit_waits_as_long_as_slack_asks_and_releases_the_rest_of_its_b
     assert (report.retry, report.sent) == (1, 1)  # the e-mail in the batch still went
     assert len(mailoutbox) == 1
     tried = Message.objects.get(kind="intro")
-    assert (tried.status, tried.attempts) == ("queued", 1)
+    assert (tried.status, tried.attempts) == ("queued", 0)  # a rate limit is no failure
+    assert tried.last_error.startswith("rate limited, waiting 1800 s")
     assert tried.next_attempt_at >= before + timedelta(minutes=30)
     released = Message.objects.get(kind="checkin", person=cast.chidi)
     assert (released.status, released.attempts) == ("queued", 0)
@@ -241,3 +242,19 @@ def test_a_new_time_goes_to_the_group_conversation_the_introduction_went_to(on_s
     assert set(Message.objects.filter(kind="reminder").values_list("channel", flat=True)) == {
         "slack"
     }
+
+
+def test_a_storm_of_rate_limits_delays_a_message_but_never_fails_or_doubles_it(
+    on_slack, fake_slack, settings
+):
+    settings.MAIL_MAX_ATTEMPTS = 2
+    (intro,) = Message.objects.filter(kind="intro")
+    fake_slack.fail_with = RateLimited("429")
+    for _storm in range(5):
+        Message.objects.filter(pk=intro.pk).update(next_attempt_at=timezone.now())
+        assert messages_deliver(message_ids=[intro.pk]).retry == 1
+    fake_slack.fail_with = None
+    Message.objects.filter(pk=intro.pk).update(next_attempt_at=timezone.now())
+    assert messages_deliver(message_ids=[intro.pk]).sent == 1
+    intro.refresh_from_db()
+    assert (intro.status, intro.attempts, len(fake_slack.posted)) == ("sent", 1, 1)
