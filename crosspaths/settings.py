@@ -159,6 +159,12 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# The development mailbox (/notify/dev/mail/) is routed only in development. A setting of
+# its own, fixed when the settings load: test runners switch DEBUG off while the suite
+# runs, so reading DEBUG whenever urls.py happens to be imported first made the route
+# come and go with the order of the tests.
+DEV_MAILBOX = DEBUG
+
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 if DEBUG:

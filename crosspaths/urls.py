@@ -1,7 +1,7 @@
 """URL configuration: participant pages at /, operators' Django admin at /admin/, API at /api/.
 
 The development mailbox (/notify/dev/mail/) shows every e-mail the app wrote, sign-in
-links included, so it is not even routed unless the settings were loaded with DEBUG on
+links included, so it is not even routed unless the settings were loaded with DEBUG on (``DEV_MAILBOX``)
 (``make run``, the test suite); its views also refuse when DEBUG is off at run time.
 """
 
@@ -24,5 +24,5 @@ urlpatterns = [
     path("", include("crosspaths.web.urls")),
     *protocol_urlpatterns,
 ]
-if settings.DEBUG:
-    urlpatterns.insert(-1, path("notify/", include("crosspaths.notify.urls")))
+if settings.DEV_MAILBOX:
+    urlpatterns.append(path("notify/", include("crosspaths.notify.urls")))

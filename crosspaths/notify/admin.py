@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Message
+from .models import ChannelChoice, ChatAccount, Message, OrganizationChannels
 from .services import message_requeue
 
 
@@ -13,6 +13,7 @@ class MessageAdmin(admin.ModelAdmin):
     list_display = [
         "id",
         "kind",
+        "channel",
         "person",
         "status",
         "attempts",
@@ -20,14 +21,17 @@ class MessageAdmin(admin.ModelAdmin):
         "sent_at",
         "short_error",
     ]
-    list_filter = ["status", "kind", "organization"]
+    list_filter = ["status", "kind", "channel", "organization"]
     search_fields = ["person__email", "person__name", "dedupe_key"]
     raw_id_fields = ["person", "match"]
     list_select_related = ["person"]
     readonly_fields = [
         "organization",
         "kind",
+        "channel",
         "person",
+        "group_members",
+        "conversation",
         "match",
         "dedupe_key",
         "status",
@@ -61,3 +65,26 @@ class MessageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(OrganizationChannels)
+class OrganizationChannelsAdmin(admin.ModelAdmin):
+    """Which channels an organization delivers on (until the console offers it)."""
+
+    list_display = ["organization", "channels"]
+    raw_id_fields = ["organization"]
+
+
+@admin.register(ChatAccount)
+class ChatAccountAdmin(admin.ModelAdmin):
+    list_display = ["person", "channel", "external_id", "linked_at"]
+    list_filter = ["channel", "organization"]
+    search_fields = ["person__email", "external_id"]
+    raw_id_fields = ["organization", "person"]
+
+
+@admin.register(ChannelChoice)
+class ChannelChoiceAdmin(admin.ModelAdmin):
+    list_display = ["person", "channel"]
+    list_filter = ["channel"]
+    raw_id_fields = ["organization", "person"]

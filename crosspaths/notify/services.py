@@ -14,25 +14,33 @@ introduction is worse than an admin pressing "send again" in the admin. Rows the
 dead worker had not reached yet are still ``queued``; once their lease ends the next
 sweep hands them to another worker. Nothing is lost: a task that never ran (broker
 down, commit without enqueue) is covered by the same lease.
+
+Channels: a row is one delivery on one channel (``Message.channel``), chosen when the
+row is written (``selection.py``). Its content is built once (``content.py``) and
+handed to the channel's transport (``channels/``); the transport only says how a
+failure counts, so claims, back-off, "in doubt" and "send again" are the same for
+every channel. On a chat channel an introduction (and a new time) goes to the group's
+conversation, one row per group; reminders and check-ins go to each person.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
 
 from crosspaths import clock
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Round
 
+from .channels import Transport, transport_for
+from .content import message_content
 from .models import Message
+from .selection import EMAIL, channels_for_people
 
 logger = logging.getLogger(__name__)
 Status = Message.Status
@@ -46,15 +54,25 @@ def _seconds(name: str) -> timedelta:
 # --- writing ------------------------------------------------------------------------
 
 
-def _key(kind: str, match_id: int, person_id: int, suffix: str = "") -> str:
-    return f"{kind}:{match_id}:{person_id}{suffix}"
+GROUP = "group"
+
+
+def outbox_key(
+    kind: str, match_id: int, recipient: int | str, *, channel: str = EMAIL, suffix: str = ""
+) -> str:
+    """The outbox's uniqueness: one delivery per kind, match, recipient (a person's id
+    or ``group``) and channel; ``suffix`` tells apart revisions (a second new time).
+    E-mail keys have no channel part: they are what every row had before channels."""
+    key = f"{kind}:{match_id}:{recipient}{suffix}"
+    return key if channel == EMAIL else f"{key}@{channel}"
 
 
 def _later_messages(
-    match: Match, person_id: int, now: datetime, round_moment: datetime
+    match: Match, person_id: int, now: datetime, round_moment: datetime, channel: str = EMAIL
 ) -> list[Message]:
     """The reminder (a day before the slot, if that is still ahead) and the check-in
-    (an hour after the slot; a week after the round when there is no slot)."""
+    (an hour after the slot; a week after the round when there is no slot), to the
+    person on their channel."""
     org_id = match.organization_id
     out = []
     if match.suggested_start:
@@ -64,9 +82,10 @@ def _later_messages(
                 Message(
                     organization_id=org_id,
                     kind=Kind.REMINDER,
+                    channel=channel,
                     person_id=person_id,
                     match=match,
-                    dedupe_key=_key(Kind.REMINDER, match.pk, person_id),
+                    dedupe_key=outbox_key(Kind.REMINDER, match.pk, person_id, channel=channel),
                     next_attempt_at=remind,
                 )
             )
@@ -77,9 +96,10 @@ def _later_messages(
         Message(
             organization_id=org_id,
             kind=Kind.CHECKIN,
+            channel=channel,
             person_id=person_id,
             match=match,
-            dedupe_key=_key(Kind.CHECKIN, match.pk, person_id),
+            dedupe_key=outbox_key(Kind.CHECKIN, match.pk, person_id, channel=channel),
             next_attempt_at=checkin,
         )
     )
@@ -95,31 +115,70 @@ def _round_moment(rnd: Round) -> datetime:
         return clock.now()
 
 
+def _group_rows(
+    kind: str, match: Match, members: Sequence[int], channels: dict[int, str], **fields: object
+) -> list[Message]:
+    """The rows that tell a group something at once: one per member on e-mail, one per
+    chat channel for the members on it (that chat's group conversation)."""
+    suffix = str(fields.pop("suffix", ""))
+    rows: list[Message] = []
+    on_chat: dict[str, list[int]] = {}
+    for pid in members:
+        channel = channels.get(pid, EMAIL)
+        if channel != EMAIL:
+            on_chat.setdefault(channel, []).append(pid)
+            continue
+        rows.append(
+            Message(
+                organization_id=match.organization_id,
+                kind=kind,
+                person_id=pid,
+                match=match,
+                dedupe_key=outbox_key(kind, match.pk, pid, suffix=suffix),
+                **fields,
+            )
+        )
+    for channel, pids in on_chat.items():
+        rows.append(
+            Message(
+                organization_id=match.organization_id,
+                kind=kind,
+                channel=channel,
+                group_members=pids,
+                match=match,
+                dedupe_key=outbox_key(kind, match.pk, GROUP, channel=channel, suffix=suffix),
+                **fields,
+            )
+        )
+    return rows
+
+
 def outbox_write_round(*, round: Round, now: datetime) -> int:
-    """One row per message a published round owes: an introduction for every member
-    now, a reminder before the slot and a check-in after it. Called inside the
+    """One row per message a published round owes: an introduction now (to each
+    member by e-mail, or to the group's conversation on a chat), a reminder before the
+    slot and a check-in after it, each on the person's channel. Called inside the
     publishing transaction; delivery of the introductions is handed to workers when
     that transaction commits. Returns the number of rows written."""
     lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
     moment = _round_moment(round)
     matches = {m.pk: m for m in Match.objects.filter(round=round).select_related("round__program")}
-    rows: list[Message] = []
+    members: dict[int, list[int]] = {}
     for match_id, person_id in MatchMember.objects.filter(round=round).values_list(
         "match_id", "person_id"
     ):
+        members.setdefault(match_id, []).append(person_id)
+    channels = channels_for_people(
+        organization_id=round.organization_id,
+        person_ids=[pid for pids in members.values() for pid in pids],
+    )
+    rows: list[Message] = []
+    for match_id, pids in members.items():
         match = matches[match_id]
-        rows.append(
-            Message(
-                organization_id=round.organization_id,
-                kind=Kind.INTRO,
-                person_id=person_id,
-                match=match,
-                dedupe_key=_key(Kind.INTRO, match_id, person_id),
-                next_attempt_at=now,
-                lease_until=lease,
-            )
+        rows.extend(
+            _group_rows(Kind.INTRO, match, pids, channels, next_attempt_at=now, lease_until=lease)
         )
-        rows.extend(_later_messages(match, person_id, now, moment))
+        for pid in pids:
+            rows.extend(_later_messages(match, pid, now, moment, channels[pid]))
     Message.objects.bulk_create(rows, batch_size=2000)
     intro_ids = [m.pk for m in rows if m.kind == Kind.INTRO]
     transaction.on_commit(lambda: _enqueue(intro_ids))
@@ -131,25 +190,23 @@ def outbox_write_reschedule(*, match: Match, now: datetime) -> int:
     to every member, and their reminder and check-in moved to follow the slot."""
     lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
     members = list(MatchMember.objects.filter(match=match).values_list("person_id", flat=True))
-    rows = [
-        Message(
-            organization_id=match.organization_id,
-            kind=Kind.RESCHEDULE,
-            person_id=pid,
-            match=match,
-            dedupe_key=_key(Kind.RESCHEDULE, match.pk, pid, f":{match.sequence}"),
-            next_attempt_at=now,
-            lease_until=lease,
-        )
-        for pid in members
-    ]
+    channels = _channels_of_match(match, members)
+    rows = _group_rows(
+        Kind.RESCHEDULE,
+        match,
+        members,
+        channels,
+        suffix=f":{match.sequence}",
+        next_attempt_at=now,
+        lease_until=lease,
+    )
     Message.objects.bulk_create(rows, ignore_conflicts=True)
     # Reminders and check-ins still waiting move with the slot; sent ones stay sent.
     Message.objects.filter(
         match=match, kind__in=[Kind.REMINDER, Kind.CHECKIN], status=Status.QUEUED, attempts=0
     ).delete()
     moment = _round_moment(match.round)
-    later = [m for pid in members for m in _later_messages(match, pid, now, moment)]
+    later = [m for pid in members for m in _later_messages(match, pid, now, moment, channels[pid])]
     Message.objects.bulk_create(later, ignore_conflicts=True)
     ids = list(
         Message.objects.filter(
@@ -158,6 +215,18 @@ def outbox_write_reschedule(*, match: Match, now: datetime) -> int:
     )
     transaction.on_commit(lambda: _enqueue(ids))
     return len(rows)
+
+
+def _channels_of_match(match: Match, members: Sequence[int]) -> dict[int, str]:
+    """The channels the group's introduction went out on, so that a new time reaches
+    people where the introduction did; people without one get today's choice."""
+    channels = channels_for_people(organization_id=match.organization_id, person_ids=members)
+    for channel, pid, group in Message.objects.filter(match=match, kind=Kind.INTRO).values_list(
+        "channel", "person_id", "group_members"
+    ):
+        for member in [pid] if pid else group:
+            channels[member] = channel
+    return channels
 
 
 # --- handing work to workers --------------------------------------------------------
@@ -251,26 +320,6 @@ class DeliveryReport:
     not_mine: int = 0
 
 
-def _unreachable(error: Exception) -> bool:
-    """The server, not this message, is the problem (refused or lost connection,
-    timeout): the rest of the batch would fail the same way. Every SMTP exception is
-    an OSError, so the answers about one message are told apart first."""
-    if isinstance(error, smtplib.SMTPConnectError):
-        return True
-    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
-        return False
-    return isinstance(error, OSError)
-
-
-def _permanent(error: Exception) -> bool:
-    """5xx answers are final (no such mailbox, rejected); 4xx and network trouble are not."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code >= 500
-    return False
-
-
 def _backoff(attempts: int) -> timedelta:
     base = settings.MAIL_RETRY_SECONDS
     return timedelta(seconds=min(base * 2 ** max(0, attempts - 1), 6 * 3600))
@@ -278,6 +327,8 @@ def _backoff(attempts: int) -> timedelta:
 
 def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
     person = message.person
+    if person is None:
+        return _group_skip_reason(message)
     if not person.active:
         when = f" on {person.deactivated_at:%Y-%m-%d}" if person.deactivated_at else ""
         return f"{person} left the company{when}, after the round was matched; not sent."
@@ -288,6 +339,15 @@ def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
     return ""
 
 
+def _group_skip_reason(message: Message) -> str:
+    """A group message goes out while anyone it is for is still with the company."""
+    assert message.match is not None
+    audience = set(message.group_members)
+    if any(m.person.active for m in message.match.members.all() if m.person_id in audience):
+        return ""
+    return "Everyone this group message is for left the company; not sent."
+
+
 def _load(ids: Sequence[int]) -> list[Message]:
     from django.db.models import Prefetch
 
@@ -295,6 +355,7 @@ def _load(ids: Sequence[int]) -> list[Message]:
     return list(
         Message.objects.filter(pk__in=ids, status=Status.QUEUED)
         .select_related(
+            "organization",
             "person__organization",
             "person__location",
             "match__round__program",
@@ -307,47 +368,76 @@ def _load(ids: Sequence[int]) -> list[Message]:
     )
 
 
-def messages_deliver(*, message_ids: Sequence[int]) -> DeliveryReport:
-    """Deliver the given messages that are still queued and due, each exactly once.
-
-    Each is claimed on its own (queued -> sending, a conditional update), rendered in
-    the recipient's language, sent over one SMTP connection for the batch and marked
-    sent; a recipient who left is skipped with the reason; an SMTP failure puts the
-    message back in the queue with exponential backoff (final after
-    ``MAIL_MAX_ATTEMPTS`` or on a 5xx answer). When the server cannot be reached the
-    rest of the batch is released for a later sweep instead of failing one by one."""
-    from .emails import build_message
-
-    report = DeliveryReport()
-    batch = _load(message_ids)
-    if not batch:
-        return report
-    pairs = {(m.match.round.program_id, m.person_id) for m in batch if m.match_id}
-    left_program = set(
+def _left_program(batch: Sequence[Message]) -> set[tuple[int, int]]:
+    pairs = {(m.match.round.program_id, m.person_id) for m in batch if m.match_id and m.person_id}
+    return set(
         Enrollment.objects.filter(
             program_id__in={p for p, _ in pairs},
             person_id__in={pid for _, pid in pairs},
             left_at__isnull=False,
         ).values_list("program_id", "person_id")
     )
-    connection = get_connection()
+
+
+def _claim(message: Message, now: datetime) -> bool:
+    return bool(
+        Message.objects.filter(
+            pk=message.pk, status=Status.QUEUED, next_attempt_at__lte=now
+        ).update(
+            status=Status.SENDING,
+            attempts=F("attempts") + 1,
+            lease_until=now + _seconds("MAIL_SEND_LEASE_SECONDS"),
+        )
+    )
+
+
+class _Transports:
+    """The batch's transports, one per channel, opened when first needed."""
+
+    def __init__(self) -> None:
+        self.open: dict[str, Transport] = {}
+
+    def get(self, channel: str) -> Transport:
+        if channel not in self.open:
+            self.open[channel] = transport_for(channel)
+        return self.open[channel]
+
+    def close(self) -> None:
+        for transport in self.open.values():
+            transport.close()
+
+
+def messages_deliver(*, message_ids: Sequence[int]) -> DeliveryReport:
+    """Deliver the given messages that are still queued and due, each exactly once.
+
+    Each is claimed on its own (queued -> sending, a conditional update), its content
+    built in the reader's language and handed to its channel's transport (one
+    connection per channel for the batch), then marked sent; a recipient who left is
+    skipped with the reason; a failure puts the message back in the queue with
+    exponential backoff (or the wait the platform asked for; final after
+    ``MAIL_MAX_ATTEMPTS`` or when the transport calls it permanent). When a channel
+    cannot be reached, the rest of the batch on that channel is released for a later
+    sweep instead of failing one by one."""
+    report = DeliveryReport()
+    batch = _load(message_ids)
+    if not batch:
+        return report
+    left_program = _left_program(batch)
+    transports = _Transports()
+    down: set[str] = set()
     # A sent message is marked sent in the same commit that claims the next one: one
     # commit per message instead of two, and still at most one message in doubt.
     delivered: Message | None = None
     try:
         for index, message in enumerate(batch):
+            if message.channel in down:
+                continue
             now = clock.now()
             with transaction.atomic():
                 if delivered is not None:
                     _finish(delivered, Status.SENT)
                     delivered = None
-                claimed = Message.objects.filter(
-                    pk=message.pk, status=Status.QUEUED, next_attempt_at__lte=now
-                ).update(
-                    status=Status.SENDING,
-                    attempts=F("attempts") + 1,
-                    lease_until=now + _seconds("MAIL_SEND_LEASE_SECONDS"),
-                )
+                claimed = _claim(message, now)
             if not claimed:
                 report.not_mine += 1
                 continue
@@ -357,24 +447,26 @@ def messages_deliver(*, message_ids: Sequence[int]) -> DeliveryReport:
                 _finish(message, Status.SKIPPED, error=reason)
                 report.skipped += 1
                 continue
+            transport: Transport | None = None
             try:
-                email = build_message(message)
-                email.connection = connection
-                connection.open()  # once per batch: send() keeps an open connection open
-                email.send()
+                transport = transports.get(message.channel)
+                transport.send(message, message_content(message))
             except Exception as error:
-                _retry(message, error, report)
-                connection.close()  # reopened for the next message, if any
-                if _unreachable(error):
-                    _release([m.pk for m in batch[index + 1 :]], now)
-                    break
+                _retry(message, error, report, transport)
+                if transport is None:
+                    continue
+                transport.reset()  # reopened for the next message, if any
+                if transport.unreachable(error):
+                    down.add(message.channel)
+                    rest = [m.pk for m in batch[index + 1 :] if m.channel == message.channel]
+                    _release(rest, now, transport.retry_after(error))
                 continue
             delivered = message
             report.sent += 1
     finally:
         if delivered is not None:
             _finish(delivered, Status.SENT)
-        connection.close()
+        transports.close()
     return report
 
 
@@ -387,9 +479,26 @@ def _finish(message: Message, status: str, *, error: str = "") -> None:
     )
 
 
-def _retry(message: Message, error: Exception, report: DeliveryReport) -> None:
+def _retry(
+    message: Message, error: Exception, report: DeliveryReport, transport: Transport | None
+) -> None:
+    """Back in the queue with back-off, or failed for good. A rate limit (the platform
+    asked us to wait) is not the message's failure: it waits as long as asked and the
+    attempt is not counted, so a storm of 429s can delay a message but never fail it."""
     text = f"{type(error).__name__}: {error}"[:2000]
-    if _permanent(error) or message.attempts >= settings.MAIL_MAX_ATTEMPTS:
+    asked = transport.retry_after(error) if transport is not None else None
+    if asked is not None:
+        Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+            status=Status.QUEUED,
+            attempts=F("attempts") - 1,
+            lease_until=None,
+            next_attempt_at=clock.now() + asked,
+            last_error=f"rate limited, waiting {asked.total_seconds():.0f} s: {text}",
+        )
+        report.retry += 1
+        return
+    permanent = transport is not None and transport.permanent(error)
+    if permanent or message.attempts >= settings.MAIL_MAX_ATTEMPTS:
         _finish(message, Status.FAILED, error=f"attempt {message.attempts}: {text}")
         report.failed += 1
         logger.warning("message %s failed for good: %s", message.pk, text)
@@ -404,10 +513,11 @@ def _retry(message: Message, error: Exception, report: DeliveryReport) -> None:
     logger.info("message %s will be retried: %s", message.pk, text)
 
 
-def _release(ids: Sequence[int], now: datetime) -> None:
+def _release(ids: Sequence[int], now: datetime, asked: timedelta | None = None) -> None:
     """Give back messages this batch did not get to: no attempt counted, due again
-    after a short pause, picked up by a later sweep."""
+    after a short pause (or the wait the platform asked for), picked up by a later
+    sweep."""
     if ids:
         Message.objects.filter(pk__in=ids, status=Status.QUEUED).update(
-            lease_until=None, next_attempt_at=now + _backoff(1)
+            lease_until=None, next_attempt_at=now + max(_backoff(1), asked or timedelta(0))
         )

@@ -1,0 +1,71 @@
+"""Channels: one module per way a message reaches people.
+
+Each module turns a ``MessageContent`` (``notify/content.py``) into what its platform
+takes: ``email`` an ``EmailMultiAlternatives`` (the templates under
+``templates/emails/``), ``slack`` a Block Kit message, ``teams`` an Adaptive Card.
+
+Delivery goes through a ``Transport``: the outbox (``notify/services.py``) claims a
+row, builds its content once and hands both to the transport of the row's channel;
+the transport says how a failure is to be treated (the whole channel is unreachable,
+the message is refused for good, or the platform asked to wait). The outbox's
+guarantees (claim before sending, at most one message in doubt, back-off, "send
+again") therefore hold for every channel. Chat transports are registered in
+``TRANSPORTS`` when they exist; a row on a channel without one waits with back-off and
+finally fails with the reason, visible in the admin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ..content import MessageContent
+    from ..models import Message
+
+
+class Transport(Protocol):
+    """Sends rendered messages on one channel, keeping a connection for a batch."""
+
+    channel: str
+
+    def send(self, message: Message, content: MessageContent) -> None:
+        """Deliver one message or raise; the outbox has claimed it already."""
+
+    def reset(self) -> None:
+        """Forget the connection after a failure; the next send opens a new one."""
+
+    def close(self) -> None:
+        """End of the batch."""
+
+    def unreachable(self, error: Exception) -> bool:
+        """The platform, not this message, is the problem: stop the batch."""
+
+    def permanent(self, error: Exception) -> bool:
+        """This message will never be accepted: fail it now."""
+
+    def retry_after(self, error: Exception) -> timedelta | None:
+        """How long the platform asked us to wait (a rate limit), if it did."""
+
+
+class NoTransport(Exception):
+    """Messages on this channel cannot be delivered by this installation (yet)."""
+
+
+def _email() -> Transport:
+    from .email import EmailTransport
+
+    return EmailTransport()
+
+
+# channel -> factory; the chat apps add theirs.
+TRANSPORTS: dict[str, Callable[[], Transport]] = {"email": _email}
+
+
+def transport_for(channel: str) -> Transport:
+    try:
+        factory = TRANSPORTS[channel]
+    except KeyError:
+        raise NoTransport(f"no transport for the {channel} channel is set up") from None
+    return factory()

@@ -1,0 +1,133 @@
+"""The e-mail channel: a ``MessageContent`` through the subject, text and HTML
+templates of its kind (``templates/emails/<kind>/``), with the calendar invitation
+attached, sent over SMTP (Django's mail backend).
+
+The templates place the match's details themselves (they predate the content object
+and their output is kept as it was); a kind without templates of its own (a future
+announcement) uses ``templates/emails/_content/``, which lays out the content's
+paragraphs, facts and actions.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import timedelta
+from email.mime.text import MIMEText
+from typing import Any
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import select_template
+from django.utils import translation
+
+from ..content import MessageContent
+from ..models import Message
+
+
+def template_context(content: MessageContent) -> dict[str, Any]:
+    """What the templates expect, taken from the content (never from the database)."""
+    context: dict[str, Any] = {"content": content, "site_url": settings.SITE_URL}
+    context.update({f"{a.code}_url": a.url for a in content.actions})
+    d = content.match
+    if d is None:
+        return context
+    context.update(
+        first_name=content.first_name,
+        program={"name": d.program},
+        other_names=d.other_names,
+        organizer=None if d.organizer_name is None else {"name": d.organizer_name},
+        is_organizer=d.is_organizer,
+        reasons=list(d.reasons),
+        starter=d.starter,
+        slot=d.slot,
+        timezone=d.timezone,
+        video_link=d.video_link,
+        location=d.location,
+        in_person=d.in_person,
+    )
+    return context
+
+
+def _render(content: MessageContent) -> tuple[str, str, str]:
+    context = template_context(content)
+    subject, text, html = (
+        select_template([f"emails/{content.kind}/{part}", f"emails/_content/{part}"]).render(
+            context
+        )
+        for part in ("subject.txt", "body.txt", "body.html")
+    )
+    return " ".join(subject.split()), text, html
+
+
+def render(content: MessageContent, message: Message) -> EmailMultiAlternatives:
+    """The e-mail for one outbox row: headers stable per row (a receiving server can
+    drop a duplicate), both parts in the reader's language, attachments."""
+    host = urlparse(settings.SITE_URL).hostname or "crosspaths.invalid"
+    person = message.person
+    assert person is not None, "an e-mail always has a person as recipient"
+    with translation.override(content.language):
+        subject, text, html = _render(content)
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[f"{person.name} <{person.email}>" if person.name else person.email],
+        reply_to=list(content.reply_to),
+        headers={
+            "Message-ID": f"<crosspaths.{message.pk}@{host}>",
+            "X-Crosspaths-Message": message.dedupe_key,
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+    email.attach_alternative(html, "text/html")
+    for attachment in content.attachments:
+        subtype = attachment.content_type.split("/", 1)[1]
+        part = MIMEText(attachment.data.decode("utf-8"), subtype, "utf-8")
+        for name, value in attachment.params.items():
+            part.set_param(name, value)
+        part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+        email.attach(part)
+    return email
+
+
+class EmailTransport:
+    """One SMTP connection per batch, opened on the first send."""
+
+    channel = "email"
+
+    def __init__(self) -> None:
+        self.connection = get_connection()
+
+    def send(self, message: Message, content: MessageContent) -> None:
+        email = render(content, message)
+        email.connection = self.connection
+        self.connection.open()  # send() keeps an open connection open
+        email.send()
+
+    def reset(self) -> None:
+        self.connection.close()
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def unreachable(self, error: Exception) -> bool:
+        """Refused or lost connection, timeout: the rest of the batch would fail the
+        same way. Every SMTP exception is an OSError, so the answers about one message
+        are told apart first."""
+        if isinstance(error, smtplib.SMTPConnectError):
+            return True
+        if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException):
+            return False
+        return isinstance(error, OSError)
+
+    def permanent(self, error: Exception) -> bool:
+        """5xx answers are final (no such mailbox, rejected); 4xx and network trouble are not."""
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
+            return all(code >= 500 for code, _ in error.recipients.values())
+        if isinstance(error, smtplib.SMTPResponseException):
+            return error.smtp_code >= 500
+        return False
+
+    def retry_after(self, error: Exception) -> timedelta | None:
+        return None

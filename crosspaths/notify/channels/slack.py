@@ -1,0 +1,98 @@
+"""The Slack channel: a ``MessageContent`` as a Block Kit message.
+
+``render`` returns the body of a ``chat.postMessage`` call without the channel: a
+``text`` (Slack shows it in notifications and where blocks cannot be shown) and the
+``blocks``. It keeps to the limits Slack documents for Block Kit: at most 50 blocks,
+a header of 150 characters, a section's text of 3,000 and at most 10 fields of 2,000
+each, button labels of 75 characters and URLs of 3,000; text in ``mrkdwn`` (and the
+notification ``text``) has ``&``, ``<`` and ``>`` escaped as Slack asks, so a name can
+never become a mention or a link; ``plain_text`` is shown as it is. Longer text is cut with an ellipsis rather than
+refused by Slack. The transport (HTTP to Slack) comes with the Slack app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..content import Action, Fact, MessageContent
+
+MAX_BLOCKS = 50
+MAX_HEADER = 150
+MAX_SECTION_TEXT = 3000
+MAX_FIELDS = 10
+MAX_FIELD_TEXT = 2000
+MAX_BUTTON_TEXT = 75
+MAX_URL = 3000
+MAX_ACTION_ELEMENTS = 25
+MAX_CONTEXT_ELEMENTS = 10
+MAX_FALLBACK_TEXT = 40_000
+
+STYLES = {"primary": "primary", "danger": "danger"}
+
+
+def cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape(text: str) -> str:
+    """Slack's mrkdwn reserves &, < and > (links and mentions); everything else is text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, MAX_SECTION_TEXT)}}
+
+
+def _field(fact: Fact) -> dict[str, str]:
+    value = f"<{fact.url}|{escape(fact.value)}>" if fact.url else escape(fact.value)
+    return {"type": "mrkdwn", "text": cut(f"*{escape(fact.label)}*\n{value}", MAX_FIELD_TEXT)}
+
+
+def _button(action: Action) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "action_id": action.code,
+        "text": {"type": "plain_text", "text": cut(action.label, MAX_BUTTON_TEXT)},
+        "url": action.url[:MAX_URL],
+    }
+    if action.style in STYLES:
+        button["style"] = STYLES[action.style]
+    return button
+
+
+def _fallback(content: MessageContent) -> str:
+    """The notification text; Slack reads it as mrkdwn, so it is escaped too."""
+    return cut(escape("\n\n".join([content.title, *content.paragraphs])), MAX_FALLBACK_TEXT)
+
+
+def render(content: MessageContent) -> dict[str, Any]:
+    """Header, greeting and paragraphs, the reasons as a list, the facts as fields,
+    the actions as buttons (links), the footer as context."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": cut(content.title, MAX_HEADER)}}
+    ]
+    paragraphs = [escape(p) for p in content.paragraphs]
+    if content.greeting and paragraphs:
+        paragraphs[0] = f"{escape(content.greeting)}\n{paragraphs[0]}"
+    if content.reasons:
+        reasons = "\n".join(f"• {escape(r)}" for r in content.reasons)
+        paragraphs.insert(1, f"*{escape(content.reasons_heading)}*\n{reasons}")
+    blocks.extend(_section(p) for p in paragraphs)
+    facts = [_field(f) for f in content.facts]
+    for start in range(0, len(facts), MAX_FIELDS):
+        blocks.append({"type": "section", "fields": facts[start : start + MAX_FIELDS]})
+    tail: list[dict[str, Any]] = []
+    if content.actions:
+        tail.append(
+            {
+                "type": "actions",
+                "elements": [_button(a) for a in content.actions[:MAX_ACTION_ELEMENTS]],
+            }
+        )
+    if content.footer:
+        tail.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": escape(content.footer)}]}
+        )
+    # Never more than Slack takes: the actions and footer survive, middle text goes.
+    blocks = blocks[: MAX_BLOCKS - len(tail)] + tail
+    return {"text": _fallback(content), "blocks": blocks}

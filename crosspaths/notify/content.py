@@ -1,0 +1,426 @@
+"""What a message says, once, before any channel shapes it.
+
+``message_content`` reads an outbox row's domain data (the person, the match, its
+program) and returns a ``MessageContent``: plain, already translated strings (title,
+greeting, paragraphs, facts, actions with their signed links) plus the match's details
+as data. The channel renderers (``channels/``) only arrange this object: the e-mail
+templates, a Slack Block Kit message and a Teams Adaptive Card all say the same thing
+because none of them reads the database or translates on its own.
+
+A message is for one person (in their language and time zone) or, for a chat group
+introduction, for the whole group (in the organization's language, with the slot in
+every member's zone). A new kind (left-out notice, announcement) is one more builder
+in ``BUILDERS``; nothing here assumes a match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from crosspaths.meetings.calendar import match_calendar
+from crosspaths.meetings.tokens import checkin_token
+from crosspaths.people.models import Person
+from crosspaths.programs.models import Match, MatchMember
+from crosspaths.programs.reasons import join_words, reason_text
+
+from .models import Message
+
+Kind = Message.Kind
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A labelled value: the slot, the video link, the place, a member's local time."""
+
+    code: str
+    label: str
+    value: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Action:
+    """Something the reader can do with one click. ``code`` names it for chat buttons
+    that call back (later); ``url`` is the link that works everywhere today."""
+
+    code: str
+    label: str
+    url: str
+    style: str = "default"  # "primary", "danger" or "default"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+    params: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MatchDetails:
+    """A match as the reader sees it: the raw pieces the e-mail templates place."""
+
+    program: str
+    other_names: str
+    reasons: tuple[str, ...]
+    starter: str
+    slot: str
+    timezone: str
+    organizer_name: str | None  # None: no organizer
+    is_organizer: bool
+    video_link: str
+    location: str
+    in_person: bool
+
+
+@dataclass(frozen=True)
+class MessageContent:
+    kind: str
+    language: str
+    title: str
+    greeting: str = ""
+    paragraphs: tuple[str, ...] = ()
+    reasons_heading: str = ""
+    reasons: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    actions: tuple[Action, ...] = ()
+    footer: str = ""
+    first_name: str = ""
+    match: MatchDetails | None = None
+    attachments: tuple[Attachment, ...] = ()
+    # Addresses a reply should reach (the others in the group): e-mail's Reply-To.
+    reply_to: tuple[str, ...] = ()
+
+
+# --- small helpers (shared with the calendar and the e-mail templates) ---------------
+
+
+def _starters() -> list[str]:
+    return [
+        _("What does your team do that the rest of the company would be surprised by?"),
+        _("What did you work on before you joined?"),
+        _("What is one thing you learned this month?"),
+        _("If you could swap jobs with someone here for a day, whose job would it be?"),
+        _("What is the best tip you got in your first weeks here?"),
+    ]
+
+
+def conversation_starter(match: Match) -> str:
+    """Something to open with: a shared interest if the group has one, else one of a
+    few questions (the same one for everybody in the group)."""
+    for reason in match.reasons or []:
+        if reason.get("code") == "shared_interests" and reason.get("params", {}).get("interests"):
+            return _("Ask each other how you got into %(interest)s.") % {
+                "interest": join_words(reason["params"]["interests"])
+            }
+    starters = _starters()
+    return starters[(match.pk or 0) % len(starters)]
+
+
+def when(moment: datetime, zone: str) -> str:
+    """A moment in a zone and the active language: "Wednesday, 2. Dezember 2026, 10:00"."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return "{}, {}, {}".format(
+        formats.date_format(local, "l"),
+        formats.date_format(local, "DATE_FORMAT"),
+        formats.time_format(local, "TIME_FORMAT"),
+    )
+
+
+def first_name(person: Person) -> str:
+    return (person.name or person.email).split()[0]
+
+
+def display_name(person: Person) -> str:
+    return person.name or person.email
+
+
+def members_of(match: Match) -> list[MatchMember]:
+    """The match's members, organizer first, from the prefetch cache when loaded."""
+    return sorted(match.members.all(), key=lambda m: (m.person_id != match.organizer_id, m.pk))
+
+
+def _url(name: str, *args: Any) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _footer(program: str) -> str:
+    return "{} {}".format(
+        _("You get this message because you take part in %(program)s on Crosspaths.")
+        % {"program": program},
+        _("Pause or leave at any time:") + " " + settings.SITE_URL + "/",
+    )
+
+
+def _others_addresses(match: Match, reader: Person | None) -> tuple[str, ...]:
+    if reader is None:
+        return ()
+    return tuple(m.person.email for m in members_of(match) if m.person_id != reader.pk)
+
+
+# --- the match, as one reader sees it ------------------------------------------------
+
+
+def _details(match: Match, reader: Person | None) -> MatchDetails:
+    """The match for ``reader`` (their zone, the others' names) or, with no reader,
+    for the whole group (every member named, the organizer's zone)."""
+    members = [m.person for m in members_of(match)]
+    others = [p for p in members if reader is None or p.pk != reader.pk]
+    organizer = match.organizer
+    zone = (reader or organizer or members[0]).effective_timezone if members else "UTC"
+    program = match.round.program
+    return MatchDetails(
+        program=program.name,
+        other_names=join_words([display_name(p) for p in others]),
+        reasons=tuple(reason_text(r) for r in match.reasons or []),
+        starter=conversation_starter(match),
+        slot=when(match.suggested_start, zone) if match.suggested_start else "",
+        timezone=zone,
+        organizer_name=organizer.name if organizer is not None else None,
+        is_organizer=reader is not None and organizer is not None and organizer.pk == reader.pk,
+        video_link=match.video_link,
+        location=match.location.name if match.location_id else "",
+        in_person=program.mode == "in-person",
+    )
+
+
+def _match_paragraphs(d: MatchDetails) -> list[str]:
+    """The starter, the slot or why there is none, who organizes, where to meet."""
+    out = [_("A conversation starter:") + " " + d.starter]
+    if not d.slot:
+        out.append(
+            _(
+                "We found no time in the coming week that suits everybody's working hours and free times, so there is no suggested slot."
+            )
+        )
+    if d.is_organizer:
+        out.append(
+            _(
+                "You are the organizer of this group: please confirm the time or suggest another one."
+            )
+            if d.slot
+            else _(
+                "You are the organizer of this group: please suggest a time that works for everyone."
+            )
+        )
+    elif d.organizer_name is not None:
+        out.append(
+            _("%(name)s organizes this meeting and will confirm the time.")
+            % {"name": d.organizer_name}
+        )
+    if d.in_person:
+        out.append(
+            _("Meet in person in %(location)s.") % {"location": d.location}
+            if d.location
+            else _("Meet in person.")
+        )
+    return out
+
+
+def _slot_facts(match: Match, d: MatchDetails, *, group: bool) -> list[Fact]:
+    """The suggested time in the reader's zone, or for a group in every member's."""
+    if not match.suggested_start:
+        return []
+    if not group:
+        return [Fact("slot", _("Suggested time:"), f"{d.slot} ({d.timezone})")]
+    seen: dict[str, list[str]] = {}
+    for member in members_of(match):
+        seen.setdefault(member.person.effective_timezone, []).append(first_name(member.person))
+    return [
+        Fact("slot", join_words(names), f"{when(match.suggested_start, zone)} ({zone})")
+        for zone, names in seen.items()
+    ]
+
+
+def _video(d: MatchDetails) -> tuple[list[Fact], list[Action]]:
+    if not d.video_link:
+        return [], []
+    return (
+        [Fact("video_link", _("Video link:"), d.video_link, url=d.video_link)],
+        [Action("join_call", _("Join the video call"), d.video_link, "primary")],
+    )
+
+
+def _invitation(message: Message, language: str) -> tuple[Attachment, ...]:
+    assert message.match is not None
+    ics = match_calendar(match=message.match, language=language)
+    if ics is None:
+        return ()
+    return (Attachment("invite.ics", "text/calendar", ics, {"method": "REQUEST"}),)
+
+
+# --- one builder per kind ---------------------------------------------------------------
+
+
+def _reader(message: Message) -> Person | None:
+    return message.person if message.person_id else None
+
+
+def _greeting(match: Match, reader: Person | None) -> str:
+    name = (
+        first_name(reader)
+        if reader
+        else join_words([first_name(m.person) for m in members_of(match)])
+    )
+    return _("Hello %(name)s,") % {"name": name}
+
+
+def intro_content(message: Message, language: str) -> MessageContent:
+    """Who you meet and why, a starter, the organizer, the slot (or why there is none),
+    the video link or place, and the calendar invitation."""
+    match, reader = message.match, _reader(message)
+    assert match is not None
+    d = _details(match, reader)
+    if reader:
+        title = _("%(program)s: you meet %(names)s") % {
+            "program": d.program,
+            "names": d.other_names,
+        }
+        opening = _("this round of %(program)s you meet %(names)s.") % {
+            "program": d.program,
+            "names": d.other_names,
+        }
+    else:
+        title = _("%(program)s: %(names)s") % {"program": d.program, "names": d.other_names}
+        opening = _("this round of %(program)s you meet each other.") % {"program": d.program}
+    facts, actions = _video(d)
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=title,
+        greeting=_greeting(match, reader),
+        paragraphs=(opening, *_match_paragraphs(d)),
+        reasons_heading=_("Why we matched you:") if d.reasons else "",
+        reasons=d.reasons,
+        facts=(*_slot_facts(match, d, group=reader is None), *facts),
+        actions=tuple(actions),
+        footer=_footer(d.program),
+        first_name=first_name(reader) if reader else "",
+        match=d,
+        attachments=_invitation(message, language),
+        reply_to=_others_addresses(match, reader),
+    )
+
+
+def reschedule_content(message: Message, language: str) -> MessageContent:
+    """The group's slot moved: the new time and an invitation that updates the event."""
+    match, reader = message.match, _reader(message)
+    assert match is not None
+    d = _details(match, reader)
+    names = d.other_names if reader else _("the others")
+    opening = (
+        _("your meeting with %(names)s has a new time: %(slot)s (%(timezone)s).")
+        % {"names": names, "slot": d.slot, "timezone": d.timezone}
+        if d.slot
+        else _("your meeting with %(names)s has no fixed time any more.") % {"names": names}
+    )
+    facts, actions = _video(d)
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("%(program)s: new time with %(names)s") % {"program": d.program, "names": names},
+        greeting=_greeting(match, reader),
+        paragraphs=(opening,),
+        facts=(*_slot_facts(match, d, group=reader is None), *facts),
+        actions=tuple(actions),
+        footer=_footer(d.program),
+        first_name=first_name(reader) if reader else "",
+        match=d,
+        attachments=_invitation(message, language),
+        reply_to=_others_addresses(match, reader),
+    )
+
+
+def reminder_content(message: Message, language: str) -> MessageContent:
+    """A nudge before the slot, with the link, the starter and who organizes."""
+    match, reader = message.match, _reader(message)
+    assert match is not None and reader is not None
+    d = _details(match, reader)
+    paragraphs = [
+        _("a reminder: you meet %(names)s on %(slot)s (%(timezone)s).")
+        % {"names": d.other_names, "slot": d.slot, "timezone": d.timezone},
+        _("A conversation starter:") + " " + d.starter,
+    ]
+    if d.is_organizer:
+        paragraphs.append(
+            _(
+                "You are the organizer: if the time does not work any more, please suggest another one to the group."
+            )
+        )
+    facts, actions = _video(d)
+    if d.in_person and d.location:
+        facts.append(Fact("location", _("Place:"), d.location))
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("Reminder: you meet %(names)s soon") % {"names": d.other_names},
+        greeting=_greeting(match, reader),
+        paragraphs=tuple(paragraphs),
+        facts=(*_slot_facts(match, d, group=False), *facts),
+        actions=tuple(actions),
+        footer=_footer(d.program),
+        first_name=first_name(reader),
+        match=d,
+        reply_to=_others_addresses(match, reader),
+    )
+
+
+def checkin_content(message: Message, language: str) -> MessageContent:
+    """ "Did you meet?" with two one-click links that need no sign-in."""
+    match, reader = message.match, _reader(message)
+    assert match is not None and reader is not None
+    d = _details(match, reader)
+    member = next(m for m in match.members.all() if m.person_id == reader.pk)
+    token = checkin_token(member.pk)
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("Did you meet %(names)s?") % {"names": d.other_names},
+        greeting=_greeting(match, reader),
+        paragraphs=(
+            _("did you meet %(names)s for %(program)s? One click is enough, no sign-in needed:")
+            % {"names": d.other_names, "program": d.program},
+            _(
+                "Your answer helps us suggest better matches and times. Only you and the program's organizers see it."
+            ),
+        ),
+        actions=(
+            Action("met", _("We met"), _url("meetings:checkin", token, "met"), "primary"),
+            Action("missed", _("It did not happen"), _url("meetings:checkin", token, "missed")),
+        ),
+        footer=_footer(d.program),
+        first_name=first_name(reader),
+        match=d,
+    )
+
+
+BUILDERS: dict[str, Callable[[Message, str], MessageContent]] = {
+    Kind.INTRO: intro_content,
+    Kind.RESCHEDULE: reschedule_content,
+    Kind.REMINDER: reminder_content,
+    Kind.CHECKIN: checkin_content,
+}
+
+
+def message_language(message: Message) -> str:
+    """The reader's language; a group's is its organization's."""
+    if message.person_id:
+        return message.person.effective_language
+    return message.organization.language
+
+
+def message_content(message: Message) -> MessageContent:
+    """The content of an outbox row (person and match loaded), in its reader's language."""
+    language = message_language(message)
+    with translation.override(language):
+        return BUILDERS[message.kind](message, language)
