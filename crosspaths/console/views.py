@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from crosspaths import clock
 from crosspaths.matching.roster import RosterError
+from crosspaths.numbers import whole_number
 from crosspaths.people.models import Department, Location, Person
 from crosspaths.people.permissions import (
     admin_required,
@@ -406,8 +407,8 @@ def _program_form_page(
 
 def _number(value: object, default: int) -> int:
     """A number typed into the form, for the rule sentences (the form validates it)."""
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() else default
+    number = whole_number(value)
+    return default if number is None else number
 
 
 @manager_required
@@ -613,7 +614,7 @@ def _round_page(
 ) -> HttpResponse:
     view = selectors.round_view(rnd=rnd)
     editable = rnd.status == Round.Status.DRAFT
-    changed = {int(x) for x in request.GET.get("changed", "").split(",") if x.isdigit()}
+    changed = {n for x in request.GET.get("changed", "").split(",") if (n := whole_number(x))}
     context = {
         **_console_context(request, "programs"),
         "round": rnd,

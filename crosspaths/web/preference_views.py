@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
+from crosspaths.numbers import whole_number
 from crosspaths.people.models import Person
 from crosspaths.people.permissions import person_required
 from crosspaths.people.preferences import (
@@ -217,7 +218,7 @@ def block(request: HttpRequest) -> HttpResponse:
     pk = request.POST.get("person", "")
     other = get_object_or_404(
         Person,
-        pk=int(pk) if pk.isdigit() else 0,
+        pk=whole_number(pk) or 0,
         organization_id=person.organization_id,
         active=True,
     )
