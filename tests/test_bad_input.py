@@ -100,3 +100,15 @@ def test_an_author_name_longer_than_the_column_is_cut_not_a_failed_change(cast):
     assert len(entry.actor_name) == AuditLog._meta.get_field("actor_name").max_length
     assert entry.actor_name.startswith("A" * 200) and entry.actor_name.endswith("…")
     assert len(entry.summary) == 500
+
+
+def test_an_id_beyond_any_integer_column_in_a_multiple_choice_is_refused(client, cast):
+    # Found by the input sweep: pk__in handed 10**20 to SQLite (OverflowError, HTTP 500).
+    huge = "9" * 20
+    signed_in(client, "alice@acme.test")
+    response = client.post("/console/people/invite/", {"person": [huge, cast.bob.pk]})
+    assert response.status_code < 500
+    response = client.post("/console/programs/new/", {"name": "X", "managers": [huge]})
+    assert response.status_code == 400
+    signed_in(client, "bob@acme.test")
+    assert client.post("/start/", {"programs": [huge], "languages": ["en"]}).status_code < 500

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 
+from crosspaths.numbers import ModelMultipleIdsField
 from crosspaths.people.models import Department, Location, Person, Team
 from crosspaths.people.preferences import (
     DAY_PART_NAMES,
@@ -216,7 +217,7 @@ class PreferencesForm(forms.Form):
 class OnboardingForm(PreferencesForm):
     """The one-minute onboarding: preferences plus which programs to join."""
 
-    programs = forms.ModelMultipleChoiceField(
+    programs = ModelMultipleIdsField(
         label=_("Programs to join"),
         queryset=Program.objects.none(),
         required=False,
