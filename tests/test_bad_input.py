@@ -11,8 +11,8 @@ import pytest
 from crosspaths.console.models import AuditLog
 from crosspaths.console.services import audit_record
 from crosspaths.insights.forms import parse_quarter
-from crosspaths.numbers import whole_number
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
+from crosspaths.request_numbers import whole_number
 
 from .cast import PASSWORD
 

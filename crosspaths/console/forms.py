@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crosspaths.matching.roster import ROSTER_COLUMNS
-from crosspaths.numbers import ModelMultipleIdsField
 from crosspaths.people.models import Department, Location, Organization, Person
 from crosspaths.programs.models import Program
+from crosspaths.request_numbers import ModelMultipleIdsField
 
 from . import preferences
 from .models import AuditLog

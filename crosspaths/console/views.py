@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from crosspaths import clock
 from crosspaths.matching.roster import RosterError
-from crosspaths.numbers import whole_number
 from crosspaths.people.models import Department, Location, Person
 from crosspaths.people.permissions import (
     admin_required,
@@ -32,6 +31,7 @@ from crosspaths.people.permissions import (
     round_for_manager,
 )
 from crosspaths.programs.models import Program, Round
+from crosspaths.request_numbers import whole_number
 
 from . import preferences, selectors, services
 from .forms import (

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crosspaths import clock
-from crosspaths.numbers import whole_number
 from crosspaths.people.models import Location, Organization, Person
 from crosspaths.people.permissions import manageable_programs, sees_organization_insights
 from crosspaths.programs.models import Program
+from crosspaths.request_numbers import whole_number
 
 from .models import RoundFigures
 

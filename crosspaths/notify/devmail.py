@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
 
-from crosspaths.numbers import whole_number
+from crosspaths.request_numbers import whole_number
 
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 

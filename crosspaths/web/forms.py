@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 
-from crosspaths.numbers import ModelMultipleIdsField
 from crosspaths.people.models import Department, Location, Person, Team
 from crosspaths.people.preferences import (
     DAY_PART_NAMES,
@@ -25,6 +24,7 @@ from crosspaths.people.preferences import (
     timezone_names,
 )
 from crosspaths.programs.models import Program
+from crosspaths.request_numbers import ModelMultipleIdsField
 
 
 class EmailAuthenticationForm(AuthenticationForm):

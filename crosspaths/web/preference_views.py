@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
-from crosspaths.numbers import whole_number
 from crosspaths.people.models import Person
 from crosspaths.people.permissions import person_required
 from crosspaths.people.preferences import (
@@ -34,6 +33,7 @@ from crosspaths.programs.enrollments import (
     programs_open_to,
 )
 from crosspaths.programs.models import Program
+from crosspaths.request_numbers import whole_number
 
 from .forms import ColleagueSearchForm, OnboardingForm, PauseForm, PreferencesForm
 

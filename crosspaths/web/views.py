@@ -14,12 +14,12 @@ from django.views.decorators.http import require_POST
 from crosspaths import clock
 from crosspaths.meetings.calendar import match_calendar
 from crosspaths.meetings.services import checkin_record
-from crosspaths.numbers import whole_number
 from crosspaths.people.models import Person
 from crosspaths.people.permissions import person_required
 from crosspaths.people.preferences import person_keep_in_touch
 from crosspaths.programs.enrollments import enrollments_of, paused_until
 from crosspaths.programs.models import MatchMember
+from crosspaths.request_numbers import whole_number
 
 from .encounters import encounters_for
 from .match_card import home_match_for, match_card, visible_match

@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from crosspaths import clock
-from crosspaths.numbers import whole_number
 from crosspaths.programs.models import Program
 from crosspaths.programs.services import round_draft, round_publish
+from crosspaths.request_numbers import whole_number
 
 
 class Command(BaseCommand):
