@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from crosspaths.matching.roster import ROSTER_COLUMNS
 from crosspaths.people.models import Department, Location, Organization, Person
 from crosspaths.programs.models import Program
+from crosspaths.request_numbers import ModelMultipleIdsField
 
 from . import preferences
 from .models import AuditLog
@@ -141,7 +142,7 @@ class PeopleFilterForm(forms.Form):
 class InviteForm(forms.Form):
     """Whom to invite: the people ticked, or everyone active who was never invited."""
 
-    person = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+    person = ModelMultipleIdsField(queryset=Person.objects.none(), required=False)
     everyone = forms.BooleanField(required=False)
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
@@ -252,14 +253,14 @@ class ProgramForm(forms.Form):
     active = _model_field(
         "active", help_text=_("Inactive programs run no rounds; their history stays.")
     )
-    audience_departments = forms.ModelMultipleChoiceField(
+    audience_departments = ModelMultipleIdsField(
         label=_("Departments"),
         queryset=Department.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every department."),
     )
-    audience_locations = forms.ModelMultipleChoiceField(
+    audience_locations = ModelMultipleIdsField(
         label=_("Locations"),
         queryset=Location.objects.none(),
         required=False,
@@ -275,7 +276,7 @@ class ProgramForm(forms.Form):
         max_value=3650,
         help_text=_("For example 90 for the new hires of the last 90 days; empty: anyone."),
     )
-    managers = forms.ModelMultipleChoiceField(
+    managers = ModelMultipleIdsField(
         label=_("Program managers"),
         queryset=Person.objects.none(),
         required=False,

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from crosspaths.matching.roster import ROSTER_COLUMNS
+from crosspaths.matching.roster import ROSTER_COLUMNS, escape_formula
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Department, Organization, Person
 from crosspaths.programs.models import LeftOut, Match, MatchMember, Round
@@ -71,18 +71,11 @@ def people_list(
     return people.order_by("name", "email")
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_cell(value: Any) -> Any:
     """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV
-    injection); numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
+    injection); numbers stay numbers. The roster reader removes exactly that apostrophe
+    again (``unescape_formula``), so an export can be imported back unchanged."""
+    return escape_formula(value) if isinstance(value, str) else value
 
 
 class _Echo:

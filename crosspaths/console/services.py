@@ -53,18 +53,25 @@ def audit_record(
 ) -> AuditLog:
     """Append one entry to the organization's audit log. Call it inside the transaction
     of the change it records."""
+    author = (f"{actor.name} <{actor.email}>" if actor.name else actor.email) if actor else ""
     return AuditLog.objects.create(
         organization=organization,
         actor=actor,
-        actor_name=(f"{actor.name} <{actor.email}>" if actor.name else actor.email)
-        if actor
-        else "",
+        # A 200-character name and a 254-character e-mail do not fit the column: the
+        # record keeps what fits rather than failing the change it records.
+        actor_name=_fit(AuditLog, "actor_name", author),
         action=action,
         target_type=target._meta.model_name if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        summary=summary[:500],
+        summary=_fit(AuditLog, "summary", summary),
         details=details or {},
     )
+
+
+def _fit(model: type[Model], field: str, text: str) -> str:
+    """``text`` cut to the column's max_length, ending in an ellipsis when cut."""
+    limit = model._meta.get_field(field).max_length or len(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _in_org_language(organization: Organization):

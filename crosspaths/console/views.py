@@ -31,6 +31,7 @@ from crosspaths.people.permissions import (
     round_for_manager,
 )
 from crosspaths.programs.models import Program, Round
+from crosspaths.request_numbers import whole_number
 
 from . import preferences, selectors, services
 from .forms import (
@@ -444,8 +445,8 @@ def _program_form_page(
 
 def _number(value: object, default: int) -> int:
     """A number typed into the form, for the rule sentences (the form validates it)."""
-    text = str(value if value is not None else "").strip()
-    return int(text) if text.isdigit() else default
+    number = whole_number(value)
+    return default if number is None else number
 
 
 @manager_required
@@ -651,7 +652,7 @@ def _round_page(
 ) -> HttpResponse:
     view = selectors.round_view(rnd=rnd)
     editable = rnd.status == Round.Status.DRAFT
-    changed = {int(x) for x in request.GET.get("changed", "").split(",") if x.isdigit()}
+    changed = {n for x in request.GET.get("changed", "").split(",") if (n := whole_number(x))}
     context = {
         **_console_context(request, "programs"),
         "round": rnd,

@@ -14,6 +14,7 @@ from crosspaths import clock
 from crosspaths.people.models import Location, Organization, Person
 from crosspaths.people.permissions import manageable_programs, sees_organization_insights
 from crosspaths.programs.models import Program
+from crosspaths.request_numbers import whole_number
 
 from .models import RoundFigures
 
@@ -47,10 +48,11 @@ def quarter_label(year: int, quarter: int) -> str:
 
 def parse_quarter(key: str) -> tuple[int, int] | None:
     """'2026-q3' -> (2026, 3); anything else -> None."""
-    year, _sep, quarter = key.lower().partition("-q")
-    if not (year.isdigit() and quarter in {"1", "2", "3", "4"}) or not 2000 <= int(year) <= 2100:
+    year_text, _sep, quarter = key.lower().partition("-q")
+    year = whole_number(year_text, digits=4)
+    if year is None or quarter not in {"1", "2", "3", "4"} or not 2000 <= year <= 2100:
         return None
-    return int(year), int(quarter)
+    return year, int(quarter)
 
 
 def period_for(key: str, *, organization: Organization, today: date | None = None) -> Period:

@@ -37,6 +37,8 @@ ROSTER_COLUMNS = (
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TRUE_VALUES = {"true", "yes", "1", "y"}
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FALSE_VALUES = {"false", "no", "0", "n"}
 
 
@@ -139,6 +141,31 @@ def parse_bool(value: str) -> bool:
     raise ValueError(f"'{value}' is not true or false")
 
 
+def _runs_as_formula(text: str) -> bool:
+    if not text.startswith(FORMULA_START):
+        return False
+    try:
+        float(text)
+    except ValueError:
+        return True
+    return False  # "-5" is a number, not a formula
+
+
+def escape_formula(text: str) -> str:
+    """What an export writes: a leading apostrophe before text a spreadsheet would run
+    as a formula. Text that already starts with apostrophes before such text gets one
+    more, so ``unescape_formula`` can always undo exactly what was added."""
+    return "'" + text if _runs_as_formula(text.lstrip("'")) else text
+
+
+def unescape_formula(text: str) -> str:
+    """What an import reads: the inverse of ``escape_formula``, so an exported roster
+    uploaded again unchanged changes nobody."""
+    if text.startswith("'") and _runs_as_formula(text.lstrip("'")):
+        return text[1:]
+    return text
+
+
 def read_csv_text(path: str | Path) -> str:
     """Read a CSV file as text, accepting UTF-8 with or without a byte-order mark."""
     with open(path, encoding="utf-8-sig", newline="") as f:
@@ -157,7 +184,8 @@ def iter_csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, s
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
-            yield reader.line_num, dict(zip(header, (v.strip() for v in values), strict=False))
+            cells = (unescape_formula(v.strip()) for v in values)
+            yield reader.line_num, dict(zip(header, cells, strict=False))
 
     return header, rows()
 

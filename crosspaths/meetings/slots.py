@@ -114,7 +114,9 @@ def suggested_slot(
     """The earliest slot of the format's length in ``[after, after + days)`` inside every
     member's working hours and free windows, or None when there is none."""
     people = list(members)
-    if not people:
+    # The windows reach a day past the horizon; near the end of the calendar (a round
+    # dated 9999-12-31) there is no such week, and "no slot" beats an OverflowError.
+    if not people or after.toordinal() + days + 2 > date.max.toordinal():
         return None
     length = timedelta(minutes=DURATION_MINUTES.get(fmt, 45))
     daypart = DAYPART.get(fmt)
@@ -136,5 +138,7 @@ def suggested_slot(
 
 def search_start(day: date, timezone: str) -> datetime:
     """Where a round on ``day`` starts looking: the next morning in the organization's
-    zone, so nobody is asked to meet within hours of the e-mail."""
-    return datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=ZoneInfo(timezone))
+    zone, so nobody is asked to meet within hours of the e-mail. (On the calendar's last
+    day there is no next morning; ``suggested_slot`` then finds nothing.)"""
+    start = day + timedelta(days=1) if day < date.max else day
+    return datetime.combine(start, time(0, 0), tzinfo=ZoneInfo(timezone))

@@ -10,6 +10,8 @@ from email.message import EmailMessage
 from email.policy import default as default_policy
 from pathlib import Path
 
+from crosspaths.request_numbers import whole_number
+
 SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
 
@@ -61,12 +63,13 @@ def letters(folder: Path, *, limit: int = 200) -> list[Letter]:
 def letter(folder: Path, letter_id: str) -> Letter | None:
     """One message by id; None for an id that does not name one (no path tricks: the
     file name must be a plain name inside ``folder``)."""
-    name, _, index = letter_id.rpartition(":")
+    name, _, index_text = letter_id.rpartition(":")
     path = folder / name
-    if not name or "/" in name or name.startswith(".") or not index.isdigit() or not path.is_file():
+    index = whole_number(index_text)
+    if not name or "/" in name or name.startswith(".") or index is None or not path.is_file():
         return None
     chunks = [c for c in path.read_bytes().split(SEPARATOR) if c.strip()]
-    if int(index) >= len(chunks):
+    if index >= len(chunks):
         return None
-    message = email.message_from_bytes(chunks[int(index)], policy=default_policy)
+    message = email.message_from_bytes(chunks[index], policy=default_policy)
     return Letter(letter_id, message, path.stat().st_mtime)  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ from crosspaths import clock
 from crosspaths.matching.roster import RosterError, RosterProblem, RosterRow, parse_roster
 
 from .models import Department, Location, Organization, Person, Team
+from .roster_checks import roster_storage_problems
 
 # A roster import that deactivates more than this share of the active people needs the
 # admin to confirm the count.
@@ -98,7 +99,7 @@ def roster_plan(
     rows = parse_roster(text, file=file, known_ids=by_external.keys())
     plan = RosterPlan(organization=organization, file=file, rows=rows)
     names = _related_names(organization, existing)
-    problems: list[RosterProblem] = []
+    problems = roster_storage_problems(rows, file=file)  # what the apply would fail on
     matched: set[int] = set()
     final_email: dict[int, str] = {p.pk: p.email.lower() for p in existing}
     email_owner_row: dict[str, RosterRow] = {}

@@ -24,6 +24,7 @@ from crosspaths.people.preferences import (
     timezone_names,
 )
 from crosspaths.programs.models import Program
+from crosspaths.request_numbers import ModelMultipleIdsField
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -216,7 +217,7 @@ class PreferencesForm(forms.Form):
 class OnboardingForm(PreferencesForm):
     """The one-minute onboarding: preferences plus which programs to join."""
 
-    programs = forms.ModelMultipleChoiceField(
+    programs = ModelMultipleIdsField(
         label=_("Programs to join"),
         queryset=Program.objects.none(),
         required=False,

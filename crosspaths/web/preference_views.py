@@ -33,6 +33,7 @@ from crosspaths.programs.enrollments import (
     programs_open_to,
 )
 from crosspaths.programs.models import Program
+from crosspaths.request_numbers import whole_number
 
 from .forms import ColleagueSearchForm, OnboardingForm, PauseForm, PreferencesForm
 
@@ -217,7 +218,7 @@ def block(request: HttpRequest) -> HttpResponse:
     pk = request.POST.get("person", "")
     other = get_object_or_404(
         Person,
-        pk=int(pk) if pk.isdigit() else 0,
+        pk=whole_number(pk) or 0,
         organization_id=person.organization_id,
         active=True,
     )

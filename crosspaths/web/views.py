@@ -19,6 +19,7 @@ from crosspaths.people.permissions import person_required
 from crosspaths.people.preferences import person_keep_in_touch
 from crosspaths.programs.enrollments import enrollments_of, paused_until
 from crosspaths.programs.models import MatchMember
+from crosspaths.request_numbers import whole_number
 
 from .encounters import encounters_for
 from .match_card import home_match_for, match_card, visible_match
@@ -74,12 +75,13 @@ def match_checkin(request: HttpRequest, pk: int) -> HttpResponse:
         MatchMember, match_id=pk, person=person, organization_id=person.organization_id
     )
     met = request.POST.get("met")
-    rating = request.POST.get("rating") or None
-    if met not in ("yes", "no") or (rating is not None and not rating.isdigit()):
+    rating_text = request.POST.get("rating") or None
+    rating = whole_number(rating_text, digits=1)
+    if met not in ("yes", "no") or (rating_text is not None and rating is None):
         messages.error(request, _("Choose whether you met."))
         return redirect("home")
     try:
-        checkin_record(member=member, met=met == "yes", rating=int(rating) if rating else None)
+        checkin_record(member=member, met=met == "yes", rating=rating)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("home")

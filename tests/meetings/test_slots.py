@@ -88,3 +88,16 @@ def test_the_search_starts_the_morning_after_the_round():
     from datetime import date
 
     assert search_start(date(2026, 11, 30), "Europe/Berlin") == utc(2026, 11, 30, 23, 0)
+
+
+def test_a_round_on_the_calendars_last_day_gets_no_slot_instead_of_an_overflow():
+    from datetime import date
+
+    after = search_start(date(9999, 12, 31), "Europe/Berlin")
+    assert suggested_slot([Free("Europe/Berlin")] * 2, fmt="lunch", after=after) is None
+    for day in range(18, 32):  # every day of the last fortnight: a slot or none, no error
+        after = search_start(date(9999, 12, day), "Pacific/Kiritimati")
+        slot = suggested_slot(
+            [Free("Pacific/Kiritimati"), Free("Etc/GMT+12")], fmt="walk", after=after
+        )
+        assert slot is None or slot[0].year == 9999

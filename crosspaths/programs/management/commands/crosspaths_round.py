@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from crosspaths import clock
 from crosspaths.programs.models import Program
 from crosspaths.programs.services import round_draft, round_publish
+from crosspaths.request_numbers import whole_number
 
 
 class Command(BaseCommand):
@@ -52,7 +53,9 @@ class Command(BaseCommand):
         if org:
             programs = programs.filter(organization__slug=org)
         found = list(
-            programs.filter(pk=int(value)) if value.isdigit() else programs.filter(name=value)
+            programs.filter(pk=number)
+            if (number := whole_number(value)) is not None
+            else programs.filter(name=value)
         )
         if not found:
             raise CommandError(f"No program '{value}'" + (f" in '{org}'" if org else "") + ".")
