@@ -58,16 +58,17 @@ def language_shortfall(counts: npt.NDArray[np.int64], size: npt.ArrayLike) -> In
     return np.asarray(np.asarray(size) - counts.max(axis=-1), dtype=np.int64)
 
 
+def hours_ok(start: npt.ArrayLike, end: npt.ArrayLike, rules: Rules) -> BoolArray:
+    """Whether the common working window (latest start to earliest end, UTC minutes)
+    lasts at least ``min_overlap_minutes``."""
+    return np.asarray(np.asarray(end) - np.asarray(start) >= rules.min_overlap_minutes)
+
+
 def hours_shortfall(start: npt.ArrayLike, end: npt.ArrayLike, rules: Rules) -> IntArray:
-    """Minutes the common working window (latest start to earliest end, UTC) lacks of
-    ``min_overlap_minutes``; 0 when the group keeps the working-hours rule."""
+    """Minutes the common window lacks of ``min_overlap_minutes`` (the graded form of
+    ``hours_ok``, for the search): 0 exactly when ``hours_ok`` holds."""
     gap = rules.min_overlap_minutes - (np.asarray(end) - np.asarray(start))
     return np.asarray(np.maximum(0, gap), dtype=np.int64)
-
-
-def hours_ok(start: npt.ArrayLike, end: npt.ArrayLike, rules: Rules) -> BoolArray:
-    """Whether a common working window of ``start``..``end`` is long enough."""
-    return np.asarray(hours_shortfall(start, end, rules) == 0)
 
 
 def start_reach(rules: Rules) -> int:

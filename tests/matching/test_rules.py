@@ -150,3 +150,19 @@ def test_the_independent_checker_does_not_use_the_kernel():
     tree = ast.parse(Path(check.__file__).read_text())
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert imported.isdisjoint({"rules", "features", "groups", "pairs", "engine"}), imported
+
+
+@given(
+    st.lists(st.integers(-(10**6), 10**6), min_size=1, max_size=50),
+    st.lists(st.integers(0, 10**6), min_size=1, max_size=50),
+    st.integers(0, 600),
+)
+def test_the_graded_hours_rule_is_zero_exactly_where_the_hours_rule_holds(starts, lengths, need):  # type: ignore[no-untyped-def]
+    k = min(len(starts), len(lengths))
+    start = np.asarray(starts[:k], dtype=np.int64)
+    end = start + np.asarray(lengths[:k], dtype=np.int64)
+    rules = Rules(min_overlap_minutes=need)
+    assert ((hours_shortfall(start, end, rules) == 0) == hours_ok(start, end, rules)).all()
+    assert [bool(hours_ok(int(s), int(e), rules)) for s, e in zip(start, end, strict=True)] == (
+        hours_ok(start, end, rules).tolist()
+    )
