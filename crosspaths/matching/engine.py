@@ -10,6 +10,7 @@ from datetime import date
 
 import numpy as np
 
+from .exact import improve_small_classes
 from .explain import group_reasons, left_out_reasons, organizer_order
 from .features import build_cohort
 from .groups import GroupSettings, hopeless, match_groups
@@ -104,6 +105,11 @@ def _match(
     # a new group: placing people comes before group sizes.
     unplaced = sorted(set(range(c.n)) - {m for g in groups for m in g})
     groups = place_leftovers(c, groups, unplaced)
+    if rules.size >= 3:
+        # Small classes with someone still out: the exact search (see exact.py).
+        t_exact = time.perf_counter()
+        groups = improve_small_classes(c, groups)
+        timings["groups_exact"] = time.perf_counter() - t_exact
     placed = np.zeros(c.n, dtype=bool)
     for g in groups:
         placed[g] = True
