@@ -11,10 +11,10 @@ disjoint groups placing the most people, then with the highest score.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csc_array
 
 from .features import Cohort, IntArray
 from .metrics import group_scores
@@ -70,6 +70,12 @@ def exact_groups(c: Cohort, members: IntArray) -> list[list[int]] | None:
         return None
     if not cands:
         return []
+    # scipy is imported here, not at the top: loading scipy.optimize costs ~0.5 s of
+    # CPU and ~35 MB (measured in bench/matching.py) and only small rounds with
+    # someone left out come here.
+    from scipy.optimize import LinearConstraint
+    from scipy.sparse import csc_array
+
     scores, _ = group_scores(c, cands)
     lengths = np.asarray([len(g) for g in cands], dtype=np.float64)
     pos = {int(p): k for k, p in enumerate(members.tolist())}
@@ -92,12 +98,14 @@ def exact_groups(c: Cohort, members: IntArray) -> list[list[int]] | None:
 
 def _solve(
     cost: npt.NDArray[np.float64],
-    constraints: list[LinearConstraint],
+    constraints: list[Any],
     *,
     gap: float,
     seconds: float,
 ) -> npt.NDArray[np.float64] | None:
     """A 0/1 programme: the best solution found within ``seconds``, or None."""
+    from scipy.optimize import Bounds, milp
+
     res = milp(
         cost,
         integrality=np.ones(cost.size),
