@@ -11,10 +11,7 @@ disjoint groups placing the most people, then with the highest score.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-import numpy.typing as npt
 
 from .features import Cohort, IntArray
 from .metrics import group_scores
@@ -22,12 +19,7 @@ from .rules import block_pair_ok, groups_ok, table_of
 
 EXACT_MAX_PEOPLE = 30  # a class of at most this many people is solved exactly
 MAX_CANDIDATES = 40_000  # more candidate groups than this: leave the search's answer
-# Branch-and-bound nodes, not seconds, bound each programme, so the answer does not
-# depend on the machine's load (match stays deterministic); the time limits are only
-# a safety net.
-MOST_NODES = 5_000  # the most-people programme (measured: well under 1 s)
-SCORE_NODES = 200  # then the best score among those: the incumbent after this many
-SAFETY_SECONDS = 30.0
+TIME_LIMIT = 20.0  # seconds for one programme (measured worst: 6.6 s for a whole round)
 
 
 def candidate_groups(c: Cohort, members: IntArray, lo: int, hi: int) -> list[list[int]] | None:
@@ -74,52 +66,29 @@ def exact_groups(c: Cohort, members: IntArray) -> list[list[int]] | None:
         return None
     if not cands:
         return []
-    # scipy is imported here, not at the top: loading scipy.optimize costs ~0.5 s of
-    # CPU and ~35 MB (measured in bench/matching.py) and only small rounds with
-    # someone left out come here.
-    from scipy.optimize import LinearConstraint
+    # scipy is imported here: loading it costs every CLI run ~0.5 s of CPU and ~35 MB
+    # (bench/matching.py --quick), and only small rounds with someone left out come here.
+    from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import csc_array
 
     scores, _ = group_scores(c, cands)
     lengths = np.asarray([len(g) for g in cands], dtype=np.float64)
+    # One more person placed always outweighs any difference in score.
+    big = float(np.maximum(scores, 0).max()) * (members.size // 2 + 1) + 1.0
     pos = {int(p): k for k, p in enumerate(members.tolist())}
     rows = [pos[m] for g in cands for m in g]
     cols = [k for k, g in enumerate(cands) for _ in g]
-    packing = LinearConstraint(
-        csc_array((np.ones(len(rows)), (rows, cols)), shape=(members.size, len(cands))), 0, 1
-    )
-    # Most people placed, the score a tie-break worth under half a person in total.
-    # Proving the score part optimal too took seconds (HiGHS, 23 people), so the
-    # relative gap lets the score be short of its best by up to half a person's worth,
-    # never a person: a solution placing one fewer is at least 0.5 below the optimum.
-    weight = 0.5 * scores / (float(np.maximum(scores, 0).sum()) + 1.0)
-    gap = 0.4 / (members.size + 1)
-    x = _solve(-(lengths + weight), [packing], gap=gap, nodes=MOST_NODES)
-    if x is None:
-        return None
-    return [cands[k] for k in np.flatnonzero(x > 0.5).tolist()]
-
-
-def _solve(
-    cost: npt.NDArray[np.float64],
-    constraints: list[Any],
-    *,
-    gap: float,
-    nodes: int,
-) -> npt.NDArray[np.float64] | None:
-    """A 0/1 programme: the best solution found within ``nodes``, or None."""
-    from scipy.optimize import Bounds, milp
-
+    incidence = csc_array((np.ones(len(rows)), (rows, cols)), shape=(members.size, len(cands)))
     res = milp(
-        cost,
-        integrality=np.ones(cost.size),
+        -(big * lengths + scores),
+        integrality=np.ones(len(cands)),
         bounds=Bounds(0, 1),
-        constraints=constraints,
-        options={"node_limit": nodes, "time_limit": SAFETY_SECONDS, "mip_rel_gap": gap},
+        constraints=LinearConstraint(incidence, 0, 1),
+        options={"time_limit": TIME_LIMIT, "mip_rel_gap": 0.0},
     )
-    if res.x is None or res.status not in (0, 1):
+    if res.status != 0 or res.x is None:
         return None
-    return np.asarray(res.x, dtype=np.float64)
+    return [cands[k] for k in np.flatnonzero(res.x > 0.5).tolist()]
 
 
 def improve_small_classes(c: Cohort, groups: list[list[int]]) -> list[list[int]]:
