@@ -35,18 +35,12 @@ import rustworkx as rx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.rosters import make_history, make_roster, write_history_csv, write_roster_csv
-from crosspaths.matching.engine import group_rule_breaks, group_scores
-from crosspaths.matching.features import (
-    Cohort,
-    build_cohort,
-    contains,
-    dense_block,
-    pair_keys,
-    pair_rules_ok,
-    pair_scores,
-)
+from crosspaths.matching import hard_rule_problems
+from crosspaths.matching.features import Cohort, build_cohort, contains, pair_keys, pair_scores
 from crosspaths.matching.groups import plan_sizes
+from crosspaths.matching.metrics import group_rule_breaks, group_scores
 from crosspaths.matching.pairs import _edge_weights
+from crosspaths.matching.rules import dense_block, pair_ok
 from crosspaths.matching.types import Mode, PastGroup, Person, Rules, Weights
 
 ON = date(2025, 11, 24)
@@ -110,6 +104,23 @@ def evaluate(c: Cohort, groups: list[list[int]]) -> tuple[int, int, int, int, fl
     return int(breaks.sum()), c.n - placed, repeats, same, objective
 
 
+def independent_violations(
+    people: list[Person], history: list[PastGroup], rules: Rules, groups: list[list[int]]
+) -> int:
+    """Groups ``hard_rule_problems`` (the checker independent of the rule kernel) finds
+    a problem in; each group is given only its own members' history."""
+    mine: dict[str, list[PastGroup]] = {}
+    for g in history:
+        for m in g.members:
+            mine.setdefault(m, []).append(g)
+    bad = 0
+    for g in groups:
+        members = [people[x] for x in g]
+        past = list({id(h): h for p in members for h in mine.get(p.id, [])}.values())
+        bad += bool(hard_rule_problems(members, history=past, rules=rules, on=ON))
+    return bad
+
+
 def _classes(c: Cohort) -> list[np.ndarray]:
     if c.mode == "in-person":
         return [np.flatnonzero(c.loc == v) for v in np.unique(c.loc)]
@@ -139,7 +150,7 @@ def best_of_shuffles(c: Cohort, rng: np.random.Generator, k: int) -> list[list[i
         for _ in range(k):
             perm = rng.permutation(c.n)
             a, b = perm[0::2], perm[1::2]
-            ok = pair_rules_ok(c, a, b)
+            ok = pair_ok(c, a, b)
             value = float((pair_scores(c, a, b) + c.node_bonus[a] + c.node_bonus[b])[ok].sum())
             if value > best_value:
                 best_perm, best_value = perm, value
@@ -239,6 +250,13 @@ def run_case(case: Case, shuffles: int, repeat: int) -> list[Row]:
           file=sys.stderr)  # fmt: skip
     rows.append(Row(case.label, "Crosspaths (CLI end to end)", case.n, wall, mb,
                     *evaluate(c, groups), None, cpu))  # fmt: skip
+    checked = independent_violations(people, history, rules, groups)
+    print(f"  [{case.label}, n={case.n:,}] hard_rule_problems (independent of the kernel): "
+          f"{checked} rule-breaking groups", file=sys.stderr)  # fmt: skip
+    if checked != rows[-1].violations:
+        raise SystemExit(
+            f"the kernel counted {rows[-1].violations} violations, the checker {checked}"
+        )
     for r in rows:
         r.exact = exact_value
     if case.skewed:

@@ -6,8 +6,9 @@ returns a ``Result``; ``hard_rule_problems`` checks a hand-edited group and
 ``cli.py`` for the file contract and docs/matching.md for the design.
 """
 
+from .check import hard_rule_problems
 from .engine import match
-from .explain import explain_group, hard_rule_problems
+from .explain import explain_group
 from .groups import plan_sizes
 from .types import Group, LeftOut, PastGroup, Person, Reason, Result, Rules, Weights
 

@@ -19,7 +19,7 @@ from typing import NoReturn
 
 from .engine import gc_paused, match
 from .files import read_blocked, read_history, writable_problem, write_outputs
-from .roster import RosterError, read_roster
+from .roster import RosterError, RosterProblem, read_roster
 from .types import Person, Rules
 
 BAD_INPUT = 2
@@ -89,8 +89,9 @@ def _run(args: argparse.Namespace) -> int:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     on = args.date or date.today()
+    warnings: list[RosterProblem] = []
     try:
-        rows = read_roster(args.roster)
+        rows = read_roster(args.roster, warnings=warnings)
         known = {r.id: r for r in rows}
         history = read_history(args.history, known) if args.history else []
         blocked = read_blocked(args.blocked, known) if args.blocked else []
@@ -100,6 +101,8 @@ def _run(args: argparse.Namespace) -> int:
     except RosterError as e:
         print(str(e), file=sys.stderr)
         return BAD_INPUT
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
     people = [
         Person(
             id=r.id,
@@ -129,6 +132,7 @@ def _run(args: argparse.Namespace) -> int:
         "seed": args.seed,
         "roster": args.roster,
         "inactive_skipped": len(rows) - len(people),
+        "warnings": [str(w) for w in warnings],
     }
     result.metrics["timings"] = {
         "read": round(timings["read"], 4),

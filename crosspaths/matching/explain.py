@@ -4,55 +4,15 @@ app translates those) plus an English sentence (for the CLI and logs)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from itertools import combinations
 
 import numpy as np
 
-from .features import Cohort, IntArray, pair_rules_ok, utc_offset_minutes
+from .features import Cohort, IntArray
+from .rules import has_window, pair_ok, speaks, start_reach
 from .types import PastGroup, Person, Reason, Rules, Weights
-
-LANGUAGE_NAMES = {
-    "ar": "Arabic",
-    "da": "Danish",
-    "de": "German",
-    "en": "English",
-    "es": "Spanish",
-    "fi": "Finnish",
-    "fr": "French",
-    "he": "Hebrew",
-    "hi": "Hindi",
-    "it": "Italian",
-    "ja": "Japanese",
-    "ko": "Korean",
-    "nl": "Dutch",
-    "no": "Norwegian",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "ru": "Russian",
-    "sv": "Swedish",
-    "tr": "Turkish",
-    "uk": "Ukrainian",
-    "zh": "Chinese",
-}
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code.split("-")[0], code)
-
-
-def who(p: Person) -> str:
-    """How a sentence names a person: their name, else their id."""
-    return p.name or p.id
-
-
-def join_words(items: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``."""
-    items = list(items)
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+from .words import join_words, language_name, who
 
 
 def is_new_hire(p: Person, rules: Rules, on: date) -> bool:
@@ -168,136 +128,7 @@ def group_reasons(
     return tuple(out)
 
 
-def _window(p: Person, rules: Rules, on: date) -> tuple[int, int] | None:
-    if not p.timezone:
-        return None
-    off = utc_offset_minutes(p.timezone, on)
-    return rules.work_start_minute - off, rules.work_end_minute - off
-
-
-def hard_rule_problems(
-    members: Sequence[Person],
-    *,
-    history: Sequence[PastGroup] = (),
-    blocked: Iterable[tuple[str, str]] = (),
-    rules: Rules = Rules(),  # noqa: B008 - frozen dataclass, safe as a default
-    on: date,
-) -> list[Reason]:
-    """Every hard rule the group breaks, each with a sentence naming the people.
-
-    The HR console calls this on hand edits, so it is plain Python over a handful
-    of people and names every broken rule, not just the first.
-    """
-    out: list[Reason] = []
-    size = len(members)
-    if size < 2:
-        out.append(
-            Reason(
-                "group_too_small",
-                f"a group needs at least 2 people; this one has {size}",
-                {"size": size, "min": 2},
-            )
-        )
-    if size > rules.size + 1:
-        out.append(
-            Reason(
-                "group_too_large",
-                f"a group has at most {rules.size + 1} people; this one has {size}",
-                {"size": size, "max": rules.size + 1},
-            )
-        )
-    ids = {p.id for p in members}
-    cutoff = on.toordinal() - 7 * rules.cooldown_weeks
-    last_met: dict[frozenset[str], date] = {}
-    for g in history:
-        if ids.isdisjoint(g.members) or g.date > on or g.date.toordinal() <= cutoff:
-            continue
-        inside = [m for m in g.members if m in ids]
-        for a, b in combinations(inside, 2):
-            key = frozenset((a, b))
-            if key not in last_met or last_met[key] < g.date:
-                last_met[key] = g.date
-    blocked_set = {frozenset(pair) for pair in blocked}
-    for p, q in combinations(members, 2):
-        if p.manager_id == q.id or q.manager_id == p.id:
-            boss, report = (q, p) if p.manager_id == q.id else (p, q)
-            out.append(
-                Reason(
-                    "manager_and_report",
-                    f"{who(boss)} is {who(report)}'s manager",
-                    {"manager": boss.id, "report": report.id},
-                )
-            )
-        if frozenset((p.id, q.id)) in blocked_set:
-            out.append(
-                Reason(
-                    "blocked_pair",
-                    f"{who(p)} and {who(q)} are not to be matched (blocked)",
-                    {"people": [p.id, q.id]},
-                )
-            )
-        met = last_met.get(frozenset((p.id, q.id)))
-        if met is not None:
-            out.append(
-                Reason(
-                    "met_recently",
-                    f"{who(p)} and {who(q)} met on {met.isoformat()}, within the "
-                    f"{rules.cooldown_weeks}-week cooldown",
-                    {"people": [p.id, q.id], "date": met.isoformat()},
-                )
-            )
-    speakers = [p for p in members if p.languages]
-    if len(speakers) >= 2 and not frozenset.intersection(*(p.languages for p in speakers)):
-        langs = {who(p): sorted(language_name(x) for x in p.languages) for p in speakers}
-        spoken = "; ".join(f"{n} speaks {join_words(v)}" for n, v in langs.items())
-        out.append(
-            Reason(
-                "no_shared_language",
-                f"no language is spoken by everyone ({spoken})",
-                {"people": [p.id for p in speakers]},
-            )
-        )
-    if rules.mode == "virtual":
-        windows = [(p, w) for p in members if (w := _window(p, rules, on)) is not None]
-        if len(windows) >= 2:
-            latest = max(windows, key=lambda x: x[1][0])
-            earliest = min(windows, key=lambda x: x[1][1])
-            overlap = earliest[1][1] - latest[1][0]
-            if overlap < rules.min_overlap_minutes:
-                out.append(
-                    Reason(
-                        "no_time_overlap",
-                        f"the working hours of {who(earliest[0])} ({earliest[0].timezone}) and "
-                        f"{who(latest[0])} ({latest[0].timezone}) overlap by "
-                        f"{max(0, overlap)} minutes, less than {rules.min_overlap_minutes}",
-                        {
-                            "people": [earliest[0].id, latest[0].id],
-                            "overlap_minutes": max(0, overlap),
-                        },
-                    )
-                )
-    else:
-        locs = sorted({p.location for p in members})
-        if len(locs) > 1:
-            out.append(
-                Reason(
-                    "different_locations",
-                    "an in-person group must share one location; this one spans "
-                    + join_words([x or "(no location)" for x in locs]),
-                    {"locations": locs},
-                )
-            )
-    return out
-
-
 MAX_DIAGNOSED = 2000
-
-
-def _speaks(c: Cohort, idx: IntArray) -> np.ndarray:
-    """(people, languages) booleans; people without languages speak every one."""
-    bit = np.arange(max(1, len(c.language_names)))
-    words = c.lang[idx][:, bit // 64]
-    return np.asarray(((words >> (bit % 64).astype(np.uint64)) & np.uint64(1)) == 1)
 
 
 def _only_speaker(mine: list[str]) -> str:
@@ -315,12 +146,12 @@ def left_out_reasons(c: Cohort, left: IntArray, eligible: IntArray) -> list[tupl
     if left.size == 0:
         return []
     n_el = eligible.size
-    sp = _speaks(c, eligible)  # (eligible, L)
+    sp = speaks(c, eligible) == 1  # (eligible, L)
     pos = np.full(c.n, -1, dtype=np.int64)
     pos[eligible] = np.arange(n_el)
-    width = c.rules.work_end_minute - c.rules.work_start_minute - c.rules.min_overlap_minutes
+    width = start_reach(c.rules)
     start = c.start_utc[eligible]
-    known = c.end_utc[eligible] - start < 2 * (10**6)
+    known = has_window(start, c.end_utc[eligible])
     if c.mode == "in-person":
         loc_ids, loc_inv = np.unique(c.loc[eligible], return_inverse=True)
         loc_count = np.bincount(loc_inv)
@@ -394,7 +225,7 @@ def left_out_reasons(c: Cohort, left: IntArray, eligible: IntArray) -> list[tupl
     unexplained = unexplained[:MAX_DIAGNOSED]
     for b in range(0, len(unexplained), 64):
         batch = np.asarray(unexplained[b : b + 64], dtype=np.int64)
-        counts = pair_rules_ok(c, batch[:, None], eligible[None, :]).sum(axis=1)
+        counts = pair_ok(c, batch[:, None], eligible[None, :]).sum(axis=1)
         for p, partners in zip(batch.tolist(), counts.tolist(), strict=True):
             name = who(c.people[p])
             if partners == 0:

@@ -257,28 +257,6 @@ def _any_common(a: WordArray, b: WordArray) -> BoolArray:
     return np.asarray(np.any((a & b) != 0, axis=-1))
 
 
-def pair_rules_ok(c: Cohort, i: IntArray, j: IntArray, *, group_level: bool = False) -> BoolArray:
-    """Whether pairs (i, j) may sit in one group, for arrays of any broadcastable shape.
-
-    With ``group_level`` the language and time rules are left out: for groups of
-    three or more they are judged on the whole group (a language common to all,
-    one common window), not pair by pair.
-    """
-    ok = (i != j) & (c.manager[i] != j) & (c.manager[j] != i)
-    if c.mode == "in-person":
-        ok &= c.loc[i] == c.loc[j]
-    if not group_level:
-        ok &= _any_common(c.lang[i], c.lang[j])
-        if c.mode == "virtual":
-            overlap = np.minimum(c.end_utc[i], c.end_utc[j]) - np.maximum(
-                c.start_utc[i], c.start_utc[j]
-            )
-            ok &= overlap >= c.rules.min_overlap_minutes
-    keys = pair_keys(i, j, c.n)
-    ok &= ~contains(c.forbidden, keys)
-    return np.asarray(ok)
-
-
 def pair_scores(c: Cohort, i: IntArray, j: IntArray, *, met: BoolArray | None = None) -> FloatArray:
     """The soft score of pairs (i, j): what their meeting is worth, without node bonuses.
 
@@ -333,42 +311,15 @@ def split_keys_by_block(c: Cohort, block_of: IntArray, nblocks: int) -> BlockKey
     return BlockKeys(met=split(c.met_keys), forbidden=split(c.forbidden_keys()))
 
 
-def dense_block(
-    c: Cohort,
-    idx: IntArray,
-    *,
-    group_level: bool = False,
-    met_keys: IntArray | None = None,
-    forbidden_keys: IntArray | None = None,
-) -> tuple[FloatArray, BoolArray]:
-    """Score and validity of every pair inside a block of people (B x B matrices).
-
-    ``met_keys``/``forbidden_keys`` may be the block's own subsets of the cohort's keys
-    (see ``split_keys_by_block``); by default the whole cohort's keys are scanned.
-    """
-    if met_keys is None:
-        met_keys = c.met_keys
-    if forbidden_keys is None:
-        forbidden_keys = c.forbidden_keys()
-    i = idx[:, None]
-    j = idx[None, :]
-    met = _block_membership(met_keys, idx, c.n)
-    score = pair_scores(c, i, j, met=met)
-    valid = (i != j) & (c.manager[i] != j) & (c.manager[j] != i)
-    if c.mode == "in-person":
-        valid &= c.loc[i] == c.loc[j]
-    if not group_level:
-        valid &= _any_common(c.lang[i], c.lang[j])
-        if c.mode == "virtual":
-            overlap = np.minimum(c.end_utc[i], c.end_utc[j]) - np.maximum(
-                c.start_utc[i], c.start_utc[j]
-            )
-            valid &= overlap >= c.rules.min_overlap_minutes
-    valid &= ~_block_membership(forbidden_keys, idx, c.n)
-    return score, np.asarray(valid)
+def block_scores(c: Cohort, idx: IntArray, *, met_keys: IntArray | None = None) -> FloatArray:
+    """Score of every pair inside a block of people (B x B). ``met_keys`` may be the
+    block's own subset of the cohort's keys (see ``split_keys_by_block``)."""
+    keys = c.met_keys if met_keys is None else met_keys
+    met = block_membership(keys, idx, c.n)
+    return pair_scores(c, idx[:, None], idx[None, :], met=met)
 
 
-def _block_membership(keys: IntArray, idx: IntArray, n: int) -> BoolArray:
+def block_membership(keys: IntArray, idx: IntArray, n: int) -> BoolArray:
     """B x B matrix: whether each pair of the block has its key in ``keys``.
 
     Only keys whose both people are in the block matter, so they are found with a

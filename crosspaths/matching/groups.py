@@ -23,11 +23,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import Cohort, FloatArray, IntArray, dense_block
+from .features import Cohort, FloatArray, IntArray
 from .pairs import worker_init, workers_available
+from .rules import (
+    FAR,
+    dense_block,
+    has_window,
+    hours_shortfall,
+    language_shortfall,
+    speaks,
+    start_reach,
+)
+from .types import Rules
 
 PENALTY = 1000.0
-_FAR = 10**6
 
 
 @dataclass
@@ -59,6 +68,35 @@ def plan_sizes(n: int, size: int) -> list[int]:
     return [base + 1] * extra + [base] * (k - extra)
 
 
+def hopeless(c: Cohort, eligible: IntArray, min_size: int) -> IntArray:
+    """People who cannot be in any group of ``min_size``: too few colleagues in their
+    class speak one of their languages, or share their working hours. Cheap counts,
+    so it is a necessary condition only; the search handles the rest."""
+    out: list[int] = []
+    if c.mode == "in-person":
+        classes = [eligible[c.loc[eligible] == v] for v in np.unique(c.loc[eligible])]
+    else:
+        classes = [eligible]
+    for members in classes:
+        sp = speaks(c, members)
+        counts = sp.sum(axis=0)
+        best = np.where(sp == 1, counts[None, :], 0).max(axis=1)
+        bad = best < min_size
+        if c.mode == "virtual":
+            # Equal-length windows overlap enough iff their starts differ by at most
+            # this; people without a time zone fit everyone.
+            width = start_reach(c.rules)
+            start = c.start_utc[members]
+            known = has_window(start, c.end_utc[members])
+            s = np.sort(start[known])
+            lo = np.searchsorted(s, start - width, side="left")
+            hi = np.searchsorted(s, start + width, side="right")
+            fits = np.where(known, hi - lo, s.size) + int((~known).sum())
+            bad |= fits < min_size
+        out.extend(members[bad].tolist())
+    return np.asarray(sorted(out), dtype=np.int64)
+
+
 @dataclass
 class _Block:
     """One block's local arrays; index ``B`` (the last) is the dummy person."""
@@ -68,7 +106,7 @@ class _Block:
     speaks: IntArray  # (B+1, L) 1 where the person speaks language l (all when unknown)
     start: IntArray  # (B+1,) working window in UTC minutes
     end: IntArray
-    min_overlap: int
+    rules: Rules
     virtual: bool
 
 
@@ -81,14 +119,11 @@ def _block_arrays(c: Cohort, idx: IntArray) -> _Block:
     value = np.zeros((b + 1, b + 1), dtype=np.float64)
     value[:b, :b] = np.where(valid, score, score - PENALTY)
     np.fill_diagonal(value, 0.0)
-    nlang = max(1, len(c.language_names))
-    bit = np.arange(nlang)
-    words = c.lang[idx][:, bit // 64]
-    speaks = ((words >> (bit % 64).astype(np.uint64)) & np.uint64(1)).astype(np.int64)
-    speaks = np.concatenate([speaks, np.zeros((1, nlang), dtype=np.int64)])
-    start = np.concatenate([c.start_utc[idx], [-_FAR]])
-    end = np.concatenate([c.end_utc[idx], [_FAR]])
-    return _Block(idx, value, speaks, start, end, c.rules.min_overlap_minutes, c.mode == "virtual")
+    table = speaks(c, idx)
+    table = np.concatenate([table, np.zeros((1, table.shape[1]), dtype=np.int64)])
+    start = np.concatenate([c.start_utc[idx], [-FAR]])
+    end = np.concatenate([c.end_utc[idx], [FAR]])
+    return _Block(idx, value, table, start, end, c.rules, c.mode == "virtual")
 
 
 def _exclusive(values: np.ndarray, op: np.ufunc, identity: object) -> np.ndarray:
@@ -128,8 +163,8 @@ class _State:
         sp = self.blk.speaks[t]  # (G, S, L)
         self.ex_count = sp.sum(axis=1)[:, None, :] - sp  # language counts without the slot
         self.ex_size = self.sizes[:, None] - real  # group size without the slot
-        self.ex_start = _exclusive(self.blk.start[t], np.maximum, -_FAR)
-        self.ex_end = _exclusive(self.blk.end[t], np.minimum, _FAR)
+        self.ex_start = _exclusive(self.blk.start[t], np.maximum, -FAR)
+        self.ex_end = _exclusive(self.blk.end[t], np.minimum, FAR)
         self.cost = self._cost(
             self.ex_count[:, 0], self.ex_size[:, 0], self.ex_start[:, 0], self.ex_end[:, 0], t[:, 0]
         )
@@ -147,13 +182,11 @@ class _State:
         language plus the missing hours of the common working window."""
         count = ex_count + self.blk.speaks[who]
         size = ex_size + (who != self.dummy)
-        lang_short = size - count.max(axis=-1)
-        cost = lang_short.astype(np.float64)
+        cost = language_shortfall(count, size).astype(np.float64)
         if self.blk.virtual:
             start = np.maximum(ex_start, self.blk.start[who])
             end = np.minimum(ex_end, self.blk.end[who])
-            short = np.maximum(0, self.blk.min_overlap - (end - start))
-            cost = cost + short / 60.0
+            cost = cost + hours_shortfall(start, end, self.blk.rules) / 60.0
         return np.asarray(np.where(cost > 0, cost + 1.0, 0.0))
 
     def group_values(self) -> FloatArray:

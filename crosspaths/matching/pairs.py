@@ -32,13 +32,12 @@ from .features import (
     Cohort,
     FloatArray,
     IntArray,
-    dense_block,
     pair_keys,
-    pair_rules_ok,
     pair_scores,
     sorted_unique,
     split_keys_by_block,
 )
+from .rules import dense_block, groups_ok, pair_ok
 
 SCALE = 100  # rustworkx wants integer weights: scores are kept to 1/100
 
@@ -246,7 +245,7 @@ def _repair(
     # Fewest valid partners first: they are the hardest to place.
     partners: dict[int, IntArray] = {}
     for r in stuck:
-        ok = pair_rules_ok(c, np.int64(r), members)  # type: ignore[arg-type]
+        ok = pair_ok(c, np.int64(r), members)  # type: ignore[arg-type]
         cand = members[ok]
         if cand.size:
             sc = pair_scores(c, np.full(cand.size, r), cand)
@@ -309,8 +308,8 @@ def _polish(c: Cohort, mate: IntArray, rounds: int, rng: np.random.Generator) ->
         old = pair_scores(c, a, b) + pair_scores(c, c1, d)
         opt1 = pair_scores(c, a, c1) + pair_scores(c, b, d)
         opt2 = pair_scores(c, a, d) + pair_scores(c, b, c1)
-        ok1 = pair_rules_ok(c, a, c1) & pair_rules_ok(c, b, d)
-        ok2 = pair_rules_ok(c, a, d) & pair_rules_ok(c, b, c1)
+        ok1 = pair_ok(c, a, c1) & pair_ok(c, b, d)
+        ok2 = pair_ok(c, a, d) & pair_ok(c, b, c1)
         gain1 = np.where(ok1, opt1 - old, -np.inf)
         gain2 = np.where(ok2, opt2 - old, -np.inf)
         take1 = (gain1 > 1e-9) & (gain1 >= gain2)
@@ -323,15 +322,8 @@ def _polish(c: Cohort, mate: IntArray, rounds: int, rng: np.random.Generator) ->
 
 
 def trio_ok(c: Cohort, r: IntArray, a: IntArray, b: IntArray) -> BoolArray:
-    """Whether person r may join pair (a, b): every pair rule plus the group-level ones."""
-    ok = pair_rules_ok(c, r, a, group_level=True) & pair_rules_ok(c, r, b, group_level=True)
-    common = c.lang[r] & c.lang[a] & c.lang[b]
-    ok &= np.any(common != 0, axis=-1)
-    if c.mode == "virtual":
-        start = np.maximum(np.maximum(c.start_utc[r], c.start_utc[a]), c.start_utc[b])
-        end = np.minimum(np.minimum(c.end_utc[r], c.end_utc[a]), c.end_utc[b])
-        ok &= end - start >= c.rules.min_overlap_minutes
-    return np.asarray(ok)
+    """Whether person r may join pair (a, b): the kernel's group check on the trio."""
+    return groups_ok(c, np.stack(np.broadcast_arrays(r, a, b), axis=-1))
 
 
 def _add_odd_ones(c: Cohort, members: IntArray, mate: IntArray) -> dict[int, int]:

@@ -191,13 +191,20 @@ def iter_csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, s
 
 
 def parse_roster(
-    text: str, *, file: str = "roster", known_ids: Collection[str] = ()
+    text: str,
+    *,
+    file: str = "roster",
+    known_ids: Collection[str] = (),
+    warnings: list[RosterProblem] | None = None,
 ) -> list[RosterRow]:
     """Parse and validate roster CSV text; raise RosterError listing every problem.
 
     Checks: an ``id`` column, unique ids, unique e-mails, well-formed levels, dates,
     time zones, language lists and ``active`` values, and managers that exist in
     the same file (or among ``known_ids``, the people an import already has).
+    HR systems often export a subset whose managers are outside it: a caller that
+    passes a ``warnings`` list gets such unknown managers there instead of as
+    problems (the manager rule then holds for the managers who are in the file).
     """
     header, raw_rows = iter_csv_rows(text)
     problems: list[RosterProblem] = []
@@ -279,9 +286,11 @@ def parse_roster(
         )
     for r in rows:
         if r.manager_id and r.manager_id not in seen_ids and r.manager_id not in known_ids:
-            problems.append(
-                RosterProblem(file, r.row, "manager_id", f"unknown manager id '{r.manager_id}'")
-            )
+            found = problems if warnings is None else warnings
+            text = f"unknown manager id '{r.manager_id}'"
+            if warnings is not None:
+                text += " (not in this file: the manager rule cannot apply to them)"
+            found.append(RosterProblem(file, r.row, "manager_id", text))
         elif r.manager_id and r.manager_id == r.id:
             problems.append(
                 RosterProblem(file, r.row, "manager_id", "a person cannot manage themselves")
@@ -291,8 +300,14 @@ def parse_roster(
     return rows
 
 
-def read_roster(path: str | Path, *, known_ids: Collection[str] = ()) -> list[RosterRow]:
-    """Read and validate a roster file; raise RosterError for a missing or bad file."""
+def read_roster(
+    path: str | Path,
+    *,
+    known_ids: Collection[str] = (),
+    warnings: list[RosterProblem] | None = None,
+) -> list[RosterRow]:
+    """Read and validate a roster file; raise RosterError for a missing or bad file.
+    ``warnings``: see ``parse_roster``."""
     name = str(path)
     try:
         text = read_csv_text(path)
@@ -302,4 +317,4 @@ def read_roster(path: str | Path, *, known_ids: Collection[str] = ()) -> list[Ro
         raise RosterError(
             [RosterProblem(name, None, None, f"not UTF-8 text ({e.reason} at byte {e.start})")]
         ) from None
-    return parse_roster(text, file=name, known_ids=known_ids)
+    return parse_roster(text, file=name, known_ids=known_ids, warnings=warnings)

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosspaths.matching import Rules, hard_rule_problems, match, plan_sizes
-from crosspaths.matching.features import build_cohort, pair_rules_ok
+from crosspaths.matching.features import build_cohort
+from crosspaths.matching.rules import pair_ok
 from crosspaths.matching.types import Weights
 
 from .helpers import ON, rosters
@@ -70,7 +71,7 @@ def test_it_leaves_nobody_out_whom_a_maximum_matching_would_place(roster):  # ty
         people, history=history, blocked=blocked, rules=rules, weights=Weights(), on=ON
     )
     a, b = np.triu_indices(c.n, 1)
-    ok = pair_rules_ok(c, a.astype(np.int64), b.astype(np.int64))
+    ok = pair_ok(c, a.astype(np.int64), b.astype(np.int64))
     g = rx.PyGraph()
     g.add_nodes_from(range(c.n))
     g.add_edges_from_no_data(list(zip(a[ok].tolist(), b[ok].tolist(), strict=True)))
@@ -95,12 +96,12 @@ def test_group_sizes_follow_the_rule_for_every_count(n, size):  # type: ignore[n
 
 
 def test_leftovers_get_a_new_group_from_members_that_full_groups_can_spare():
-    from crosspaths.matching.engine import _place_leftovers
+    from crosspaths.matching.leftovers import place_leftovers
 
     from .helpers import person
 
     people = [person(f"p{k}") for k in range(11)]
     c = build_cohort(people, rules=Rules(size=4), weights=Weights(), on=ON)
-    groups = _place_leftovers(c, [list(range(5)), list(range(5, 10))], [10])
+    groups = place_leftovers(c, [list(range(5)), list(range(5, 10))], [10])
     assert sorted(len(g) for g in groups) == [3, 4, 4]
     assert sorted(m for g in groups for m in g) == list(range(11))

@@ -13,11 +13,11 @@ from crosspaths.matching.features import (
     build_cohort,
     contains,
     pair_keys,
-    pair_rules_ok,
     pair_scores,
     sorted_unique,
     utc_offset_minutes,
 )
+from crosspaths.matching.rules import pair_ok
 
 from .helpers import ALICE, BOB, CHIDI, ON, person
 
@@ -50,17 +50,17 @@ def test_new_york_and_tokyo_share_no_working_hour_but_berlin_and_new_york_do():
     c = build_cohort(people, rules=Rules(), weights=Weights(), on=ON)
     i = np.array([0, 0, 1])
     j = np.array([1, 2, 2])
-    assert pair_rules_ok(c, i, j).tolist() == [False, True, False]
+    assert pair_ok(c, i, j).tolist() == [False, True, False]
     # In person, time zones do not matter (only the location does).
     c = build_cohort(people, rules=Rules(mode="in-person"), weights=Weights(), on=ON)
-    assert pair_rules_ok(c, i, j).all()
+    assert pair_ok(c, i, j).all()
 
 
 def test_people_without_languages_or_time_zone_are_not_restricted_by_them():
     people = [person("x", languages=frozenset(), timezone=""), person("tk", timezone="Asia/Tokyo",
               languages=frozenset({"ja"}))]  # fmt: skip
     c = build_cohort(people, rules=Rules(), weights=Weights(), on=ON)
-    assert pair_rules_ok(c, np.array([0]), np.array([1])).tolist() == [True]
+    assert pair_ok(c, np.array([0]), np.array([1])).tolist() == [True]
 
 
 def test_it_scores_pairs_by_the_weights():
@@ -80,5 +80,5 @@ def test_only_history_within_the_cooldown_forbids_a_pair():
     ]
     c = build_cohort(people, history=history, rules=Rules(), weights=Weights(), on=ON)
     i, j = np.array([0, 0, 1]), np.array([1, 2, 2])
-    assert pair_rules_ok(c, i, j).tolist() == [False, True, True]
+    assert pair_ok(c, i, j).tolist() == [False, True, True]
     assert contains(c.met_keys, pair_keys(i, j, 3)).tolist() == [True, True, False]

@@ -9,8 +9,9 @@ import pytest
 import rustworkx as rx
 
 from crosspaths.matching import PastGroup, Rules, Weights, match
-from crosspaths.matching.features import build_cohort, dense_block
+from crosspaths.matching.features import build_cohort
 from crosspaths.matching.pairs import SCALE, PairSettings, _edge_weights
+from crosspaths.matching.rules import dense_block
 
 from .helpers import ALICE, BOB, CHIDI, ON, person
 

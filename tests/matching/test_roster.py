@@ -69,3 +69,10 @@ def test_blank_lines_are_skipped_but_row_numbers_stay_true():
 def test_a_missing_file_is_reported_by_name(tmp_path):
     with pytest.raises(RosterError, match=r"missing\.csv: no such file"):
         read_roster(tmp_path / "missing.csv")
+
+
+def test_a_caller_may_take_unknown_managers_as_warnings():
+    warnings: list = []
+    (row,) = parse_roster("id,manager_id\n2,1\n", warnings=warnings)
+    assert row.manager_id == "1"
+    assert [(w.row, w.column) for w in warnings] == [(2, "manager_id")]
