@@ -7,12 +7,15 @@ Three limits, all configurable (settings.py reads them from the environment):
 - per e-mail address *and* client address, ``SIGN_IN_LINKS_PER_EMAIL`` an hour (5):
   one place cannot flood an inbox;
 - per client address, ``SIGN_IN_LINKS_PER_IP`` an hour (30), whatever the e-mail:
-  one place cannot mail the whole company.
+  beyond it, each e-mail address gets at most one link per link lifetime (20 minutes)
+  from that place, so one place cannot flood the whole company, yet an office behind
+  one NAT never locks a colleague out.
 
 Why nobody is locked out by someone else's requests: the only limit another person's
 requests can trip for you is the per-e-mail cool-down, and it trips only because a
 link went to *your* inbox within the last minute, which stays valid for 20 minutes.
-The other two count only requests from your own client address (the real one behind a
+The per-client limits count only requests from your own client address, and beyond
+the per-address budget a link still reaches you once per link lifetime (the real one behind a
 proxy, crosspaths.web.client_address). The count is taken before the attempt is
 written, so two requests racing at a limit may both pass, which is fine for its
 purpose.
@@ -100,13 +103,39 @@ def sign_in_attempt_wait(*, email: str, ip: str | None) -> Wait:
     )
     free = inbox_free
     if ip:
-        for scope, limit in (
-            (Scope.EMAIL_IP, settings.SIGN_IN_LINKS_PER_EMAIL),
-            (Scope.IP, settings.SIGN_IN_LINKS_PER_IP),
-        ):
-            free = max(
-                free, _free_at(scope=scope, key=keys[scope], limit=limit, window=WINDOW, now=now)
+        free = max(
+            free,
+            _free_at(
+                scope=Scope.EMAIL_IP,
+                key=keys[Scope.EMAIL_IP],
+                limit=settings.SIGN_IN_LINKS_PER_EMAIL,
+                window=WINDOW,
+                now=now,
+            ),
+        )
+        over_budget = (
+            _free_at(
+                scope=Scope.IP,
+                key=keys[Scope.IP],
+                limit=settings.SIGN_IN_LINKS_PER_IP,
+                window=WINDOW,
+                now=now,
             )
+            > now
+        )
+        if over_budget:
+            # A busy client address (a whole office behind one NAT) never locks anyone
+            # out: beyond its budget each e-mail address still gets a link once per
+            # link lifetime, so a working link is always in the owner's inbox or on its
+            # way, while one place can mail each colleague at most three times an hour.
+            inbox_free = _free_at(
+                scope=Scope.EMAIL,
+                key=keys[Scope.EMAIL],
+                limit=1,
+                window=SIGN_IN_LINK_LIFETIME,
+                now=now,
+            )
+            free = max(free, inbox_free)
     if free > now:
         return Wait(seconds=math.ceil((free - now).total_seconds()), link_in_inbox=inbox_free > now)
     SignInAttempt.objects.bulk_create(
