@@ -1,4 +1,4 @@
-"""Insights pages: thin views over ``selectors``; admins see the whole organization,
+"""Insights pages: thin views over ``figures``; admins see the whole organization,
 program managers their programs (see ``people.permissions.sees_organization_insights``)."""
 
 from __future__ import annotations
@@ -13,16 +13,17 @@ from django.views.decorators.http import require_GET
 
 from crosspaths.people.permissions import insights_required
 
-from . import selectors
+from . import figures
 from .charts import svg
-from .forms import InsightsFilterForm, parse_quarter, quarter_label
+from .forms import InsightsFilterForm
+from .periods import parse_quarter, quarter_label
 from .report import quarter_filters, quarterly_report_pdf, report_filename
 
 WIDE = {"departments", "silos", "waiting"}
 TABLE_ROWS = 60
 
 
-def _filters(request: HttpRequest) -> tuple[InsightsFilterForm, selectors.Filters]:
+def _filters(request: HttpRequest) -> tuple[InsightsFilterForm, figures.Filters]:
     form = InsightsFilterForm(
         request.GET or None,
         person=request.person,  # type: ignore[attr-defined]
@@ -34,9 +35,9 @@ def _filters(request: HttpRequest) -> tuple[InsightsFilterForm, selectors.Filter
 @insights_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    headline, figures = selectors.dashboard(filters)
+    headline, shown = figures.dashboard(filters)
     query = urlencode(filters.query())
-    for fig in figures:
+    for fig in shown:
         fig.svgs = [  # type: ignore[attr-defined]
             {"title": chart.title if chart.title != fig.title else "", "svg": svg(chart)}
             for chart in fig.charts
@@ -63,7 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": filters.query(),
             "headline": headline,
-            "figures": figures,
+            "figures": shown,
             "reports": reports,
         },
     )
@@ -74,7 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def figure_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The numbers behind one figure, as shown (hidden values are empty cells)."""
     _form, filters = _filters(request)
-    fig = selectors.figure(slug, filters)
+    fig = figures.figure(slug, filters)
     if fig is None:
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
