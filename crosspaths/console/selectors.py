@@ -17,6 +17,7 @@ from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Department, Organization, Person
 from crosspaths.programs.models import LeftOut, Match, MatchMember, Round
 from crosspaths.programs.reasons import left_out_text, reason_text
+from crosspaths.spreadsheets import safe_cell
 
 from .models import AuditLog, RosterUpload
 
@@ -69,20 +70,6 @@ def people_list(
     if department is not None:
         people = people.filter(department=department)
     return people.order_by("name", "email")
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV
-    injection); numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
 
 
 class _Echo:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from crosspaths.people.permissions import insights_required
+from crosspaths.spreadsheets import safe_cell
 
 from . import figures
 from .charts import svg
@@ -73,7 +74,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @insights_required
 def figure_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    """The numbers behind one figure, as shown (hidden values are empty cells)."""
+    """The numbers behind one figure, as shown (hidden values are empty cells); text
+    such as a department named "=HYPERLINK(...)" cannot run as a formula."""
     _form, filters = _filters(request)
     fig = figures.figure(slug, filters)
     if fig is None:
@@ -83,8 +85,8 @@ def figure_csv(request: HttpRequest, slug: str) -> HttpResponse:
         f'attachment; filename="crosspaths-{slug}-{filters.period.key}.csv"'
     )
     writer = csv.writer(response)
-    writer.writerow(fig.header)
-    writer.writerows(fig.rows)
+    writer.writerow(map(safe_cell, fig.header))
+    writer.writerows(map(safe_cell, row) for row in fig.rows)
     return response
 
 
