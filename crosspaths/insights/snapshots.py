@@ -40,11 +40,16 @@ ENROLLMENT = Enrollment._meta.db_table
 MEMBER = MatchMember._meta.db_table
 REACH = PersonReach._meta.db_table
 
-EMPLOYED = (
-    "(p.deactivated_at >= %s OR (p.deactivated_at IS NULL AND p.active = %s))"  # cutoff, True
+EMPLOYED = (  # cutoff, True
+    "(p.deactivated_at >= %s OR (p.deactivated_at IS NULL AND p.active = %s))"
 )
-# Enrollments in force at the cutoff. Parameters: organization, cutoff, cutoff.
-IN_FORCE = "organization_id = %s AND joined_at < %s AND (left_at IS NULL OR left_at >= %s)"
+# An enrollment of person p in force at the cutoff (organization, cutoff, cutoff). Each
+# check is an EXISTS probe of an index per person: SQLite scans a joined DISTINCT
+# subquery once per person instead (seconds at 10,000 people).
+IN_FORCE = (
+    f"SELECT 1 FROM {ENROLLMENT} en WHERE en.person_id = p.id AND en.organization_id = %s "
+    "AND en.joined_at < %s AND (en.left_at IS NULL OR en.left_at >= %s)"
+)
 
 
 def cutoff_of(org: Organization, day: date) -> datetime:
@@ -59,25 +64,25 @@ def participation_write(rnd: Round) -> None:
     at = connection.ops.adapt_datetimefield_value(cutoff_of(org, day))
     on = connection.ops.adapt_datefield_value(day)
     sql = f"""
-        SELECT p.location_id,
-            SUM(CASE WHEN p.invited_at < %s THEN 1 ELSE 0 END),
-            SUM(CASE WHEN p.invited_at < %s AND (e.person_id IS NOT NULL
-                OR g.person_id IS NOT NULL OR p.onboarded_at < %s) THEN 1 ELSE 0 END),
-            SUM(CASE WHEN e.person_id IS NOT NULL OR g.person_id IS NOT NULL
+        SELECT location_id,
+            SUM(CASE WHEN invited_at < %s THEN 1 ELSE 0 END),
+            SUM(CASE WHEN invited_at < %s AND (enrolled OR in_group OR onboarded_at < %s)
                 THEN 1 ELSE 0 END),
-            SUM(CASE WHEN e.all_paused = 1 AND g.person_id IS NULL THEN 1 ELSE 0 END)
-        FROM {PERSON} p
-        LEFT JOIN (
-            SELECT person_id, MIN(CASE WHEN paused_until >= %s THEN 1 ELSE 0 END) AS all_paused
-            FROM {ENROLLMENT} WHERE {IN_FORCE}
-            GROUP BY person_id
-        ) e ON e.person_id = p.id
-        LEFT JOIN (SELECT DISTINCT person_id FROM {MEMBER} WHERE round_id = %s) g
-            ON g.person_id = p.id
-        WHERE p.organization_id = %s AND {EMPLOYED}
-        GROUP BY p.location_id
+            SUM(CASE WHEN enrolled OR in_group THEN 1 ELSE 0 END),
+            SUM(CASE WHEN enrolled AND NOT unpaused AND NOT in_group THEN 1 ELSE 0 END)
+        FROM (
+            SELECT p.location_id, p.invited_at, p.onboarded_at,
+                EXISTS ({IN_FORCE}) AS enrolled,
+                EXISTS ({IN_FORCE} AND (en.paused_until IS NULL OR en.paused_until < %s))
+                    AS unpaused,
+                EXISTS (SELECT 1 FROM {MEMBER} m WHERE m.round_id = %s AND m.person_id = p.id)
+                    AS in_group
+            FROM {PERSON} p
+            WHERE p.organization_id = %s AND {EMPLOYED}
+        ) people
+        GROUP BY location_id
     """
-    params = [at, at, at, on, org.pk, at, at, rnd.pk, org.pk, at, True]
+    params = [at, at, at, org.pk, at, at, org.pk, at, at, on, rnd.pk, org.pk, at, True]
     counts: dict[int | None, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for loc, *numbers in _rows(sql, params):
         for scope in {None, loc}:
@@ -109,11 +114,9 @@ def reach_snapshot_write(org: Organization, day: date) -> None:
         FROM {PERSON} p
         LEFT JOIN {REACH} r
             ON r.person_id = p.id AND r.organization_id = %s AND r.colleagues > 0
-        LEFT JOIN (SELECT DISTINCT person_id FROM {ENROLLMENT} WHERE {IN_FORCE}) e
-            ON e.person_id = p.id
         WHERE p.organization_id = %s AND {EMPLOYED}
-        GROUP BY p.id, p.location_id, e.person_id
-        HAVING COUNT(r.id) > 0 OR e.person_id IS NOT NULL
+        GROUP BY p.id, p.location_id
+        HAVING COUNT(r.id) > 0 OR EXISTS ({IN_FORCE})
     """
     colleagues = bar_case("colleagues", COLLEAGUE_BARS)
     departments = bar_case("departments", DEPARTMENT_BARS)
@@ -121,7 +124,7 @@ def reach_snapshot_write(org: Organization, day: date) -> None:
         f"SELECT loc, {colleagues}, {departments}, COUNT(*) FROM ({per_person}) people "
         f"GROUP BY loc, {colleagues}, {departments}"
     )
-    params = [org.pk, org.pk, at, at, org.pk, at, True]
+    params = [org.pk, org.pk, at, True, org.pk, at, at]
     bars: dict[tuple[int | None, str], dict[int, int]] = {}
     for loc, colleague_bar, department_bar, people in _rows(sql, params):
         for scope in {None, loc}:
