@@ -3,6 +3,7 @@ people with two years of weekly rounds (about 5 million encounters).
 
     .venv/bin/python bench/insights.py                  # SQLite and PostgreSQL, prints a table
     .venv/bin/python bench/insights.py --db sqlite --people 20000 --weeks 26   # smaller
+    .venv/bin/python bench/insights.py --quick          # 10,000 people, 26 weeks, both
 
 What it does, per database (each in its own process, on its own database:
 var/bench-insights.sqlite3 and PostgreSQL ``bench_insights`` on
@@ -18,7 +19,10 @@ BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/bench_insights):
 3. The last four weeks are written as real rows (matches, members, check-ins) and
    aggregated by the real code: each round with ``round_aggregate`` (what happens when a
    round closes), then the nightly ``insights_backfill`` (which recounts them all),
-   timed; peak memory of one round's aggregation with tracemalloc.
+   timed; peak memory of one round's aggregation with tracemalloc. Each round is then
+   aggregated again twice, with the participation and reach snapshots as they were
+   (Python loops, kept in this file) and as they are (SQL): before/after on the same
+   data, and a check that both write the same rows.
 4. Times the dashboard, a CSV and the quarterly PDF through Django's test client with
    several filters: p50 and p95 over repeated requests.
 
@@ -52,8 +56,15 @@ def main() -> None:
     parser.add_argument("--departments", type=int, default=24)
     parser.add_argument("--locations", type=int, default=6)
     parser.add_argument("--repeat", type=int, default=15, help="requests per dashboard view")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="10,000 people over 26 weeks, 5 requests per view (minutes on a busy machine)",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.quick:
+        args.people, args.weeks, args.repeat = 10_000, 26, 5
     if args.child:
         print("RESULT " + json.dumps(run(args)), flush=True)
         return
@@ -622,14 +633,179 @@ def write_raw(org, raw, pid, rng):
             )
 
 
-def aggregate(world) -> dict:
-    from crosspaths.insights.services import insights_backfill, round_aggregate
+# --- the snapshots as they were before they moved into SQL (2026-12) -----------------------
+# Kept here only to measure "before" against "after" on the same data in one run, and to
+# check that both write the same rows.
 
-    times = []
+
+def legacy_participation_write(org, day, also_enrolled: set[int]) -> None:
+    """The whole organization's participation on ``day`` (every program together);
+    ``also_enrolled`` are people evidently enrolled then (in a group that day)."""
+
+    from crosspaths.insights.models import ParticipationFigures
+    from crosspaths.insights.services import _employed_on, _enrolled_on
+    from crosspaths.insights.snapshots import cutoff_of
+    from crosspaths.people.models import Person
+    from crosspaths.programs.models import Enrollment
+
+    cutoff = cutoff_of(org, day)
+    enrolled: dict[int, bool] = {}  # person -> paused in every enrollment
+    for person_id, joined, left, paused_until in Enrollment.objects.filter(
+        organization=org
+    ).values_list("person_id", "joined_at", "left_at", "paused_until"):
+        if _enrolled_on(joined, left, cutoff):
+            paused = paused_until is not None and paused_until >= day
+            enrolled[person_id] = enrolled.get(person_id, True) and paused
+    for person_id in also_enrolled:
+        enrolled[person_id] = False  # in a group, so not paused everywhere
+    counts: dict[int | None, ParticipationFigures] = {}
+    for person_id, loc, invited, onboarded, active, gone in Person.objects.filter(
+        organization=org
+    ).values_list("pk", "location_id", "invited_at", "onboarded_at", "active", "deactivated_at"):
+        if not _employed_on(active, gone, cutoff):
+            continue
+        is_enrolled = person_id in enrolled
+        is_invited = invited is not None and invited < cutoff
+        opted_in = is_invited and (is_enrolled or (onboarded is not None and onboarded < cutoff))
+        for scope in {None, loc}:
+            row = counts.get(scope)
+            if row is None:
+                row = counts[scope] = ParticipationFigures(
+                    organization=org, date=day, location_id=scope
+                )
+            row.invited += is_invited
+            row.opted_in += opted_in
+            row.enrolled += is_enrolled
+            row.paused += is_enrolled and enrolled[person_id]
+    ParticipationFigures.objects.filter(organization=org, date=day).delete()
+    ParticipationFigures.objects.bulk_create(counts.values())
+
+
+def legacy_reach_snapshot_write(org, day) -> None:
+    """Histograms of colleagues and other departments met, as of ``day``, for everyone
+    enrolled in a program or who has met anyone, still at the company."""
+    from collections import defaultdict
+
+    from django.db.models import Count, F, Q, Sum
+
+    from crosspaths.insights.models import PersonReach, ReachSnapshot
+    from crosspaths.insights.services import _employed_on, _enrolled_on
+    from crosspaths.insights.snapshots import cutoff_of
+    from crosspaths.insights.tally import COLLEAGUE_BARS, DEPARTMENT_BARS, histogram
+    from crosspaths.people.models import Person
+    from crosspaths.programs.models import Enrollment
+
+    cutoff = cutoff_of(org, day)
+    people = {
+        pk: (loc, dept or 0)
+        for pk, loc, dept, active, gone in Person.objects.filter(organization=org).values_list(
+            "pk", "location_id", "department_id", "active", "deactivated_at"
+        )
+        if _employed_on(active, gone, cutoff)
+    }
+    enrolled = {
+        person_id
+        for person_id, joined, left in Enrollment.objects.filter(organization=org).values_list(
+            "person_id", "joined_at", "left_at"
+        )
+        if _enrolled_on(joined, left, cutoff)
+    }
+    # Summed per person in the database: a row per person, not per person and department.
+    other_department = ~Q(department=0) & (
+        Q(person__department__isnull=True) | ~Q(department=F("person__department_id"))
+    )
+    colleagues: dict[int, int] = {}
+    departments: dict[int, int] = {}
+    for person_id, n, d in (
+        PersonReach.objects.filter(organization=org, colleagues__gt=0)
+        .values("person_id")
+        .annotate(n=Sum("colleagues"), d=Count("pk", filter=other_department))
+        .values_list("person_id", "n", "d")
+    ):
+        if person_id in people:
+            colleagues[person_id] = n
+            departments[person_id] = d
+    population = (enrolled | set(colleagues)) & set(people)
+    by_scope: dict[int | None, list[int]] = defaultdict(list)
+    for person_id in population:
+        by_scope[None].append(person_id)
+        loc = people[person_id][0]
+        if loc is not None:
+            by_scope[loc].append(person_id)
+    rows = []
+    for scope, members in by_scope.items():
+        for metric, values, bars in (
+            (ReachSnapshot.Metric.COLLEAGUES, colleagues, COLLEAGUE_BARS),
+            (ReachSnapshot.Metric.DEPARTMENTS, departments, DEPARTMENT_BARS),
+        ):
+            counts = histogram((values.get(p, 0) for p in members), bars)
+            rows += [
+                ReachSnapshot(
+                    organization=org,
+                    date=day,
+                    location_id=scope,
+                    metric=metric,
+                    low=low,
+                    high=high,
+                    people=counts[low],
+                )
+                for low, high in bars
+            ]
+    ReachSnapshot.objects.filter(organization=org, date=day).delete()
+    ReachSnapshot.objects.bulk_create(rows, batch_size=1000)
+
+
+def aggregate(world) -> dict:
+    """Each recent round as it closes, then before/after on the same round in the same
+    process: aggregated again with the old Python-loop snapshots and with the SQL ones
+    (both re-runs do the same other work), checking they write the same rows."""
+    from crosspaths.insights import services
+    from crosspaths.insights.services import insights_backfill, round_aggregate
+    from crosspaths.programs.models import MatchMember, Round
+
+    sql_snapshots = (services.participation_write, services.reach_snapshot_write)
+    times, compare = [], []
+    spent: dict[str, float] = {}
+
+    def timed(name, fn):
+        def run(*args):
+            t = time.perf_counter()
+            fn(*args)
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
+
+        return run
+
     for round_id in world["raw_rounds"]:
         t = time.perf_counter()
         round_aggregate(round_id=round_id)
         times.append(time.perf_counter() - t)
+        rnd = Round.objects.get(pk=round_id)
+        members = set(MatchMember.objects.filter(round=rnd).values_list("person_id", flat=True))
+        row = {}
+        for mode, participation, reach in (
+            (
+                "before",
+                lambda r, members=members: legacy_participation_write(
+                    r.organization, r.date, members
+                ),
+                legacy_reach_snapshot_write,
+            ),
+            ("after", *sql_snapshots),
+        ):
+            spent.clear()
+            services.participation_write = timed("participation", participation)
+            services.reach_snapshot_write = timed("reach", reach)
+            try:
+                t = time.perf_counter()
+                round_aggregate(round_id=round_id)
+                row[f"{mode}_round_s"] = time.perf_counter() - t
+            finally:
+                services.participation_write, services.reach_snapshot_write = sql_snapshots
+            row[f"{mode}_participation_s"] = spent.get("participation", 0.0)
+            row[f"{mode}_reach_s"] = spent.get("reach", 0.0)
+            row[f"{mode}_rows"] = snapshot_rows(rnd)
+        row["same_rows"] = row.pop("before_rows") == row.pop("after_rows")
+        compare.append(row)
     t = time.perf_counter()
     count = insights_backfill(organization=world["org"])
     nightly = time.perf_counter() - t
@@ -641,11 +817,24 @@ def aggregate(world) -> dict:
 
     return {
         "round_s": times,
+        "compare": compare,
         "nightly_s": nightly,
         "nightly_rounds": count,
         "round_peak_mb": peak / 2**20,
         "process_max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+def snapshot_rows(rnd) -> list:
+    """The participation and reach rows of the round's date, comparable across runs."""
+    from crosspaths.insights.models import ParticipationFigures, ReachSnapshot
+
+    part = ParticipationFigures.objects.filter(organization_id=rnd.organization_id, date=rnd.date)
+    reach = ReachSnapshot.objects.filter(organization_id=rnd.organization_id, date=rnd.date)
+    return sorted(
+        part.values_list("location_id", "invited", "opted_in", "enrolled", "paused"),
+        key=str,
+    ) + sorted(reach.values_list("location_id", "metric", "low", "high", "people"), key=str)
 
 
 def dashboards(world, repeat: int) -> list[dict]:
@@ -699,6 +888,20 @@ def print_table(results: list[dict]) -> None:
             print(f"{v['view']:<40} {v['p50_ms']:>8.0f} {v['p95_ms']:>8.0f}  {ok}")
         rounds = ", ".join(f"{s:.1f}" for s in r["round_s"])
         print(f"round_aggregate per round closing (s): {rounds}")
+        print()
+        print("the same round aggregated again, snapshots before (Python loops) and after (SQL):")
+        print(
+            f"{'round':>5} {'before s':>9} {'after s':>8} {'participation s':>16} "
+            f"{'reach s':>14} {'same rows':>9}"
+        )
+        for k, c in enumerate(r["compare"], start=1):
+            print(
+                f"{k:>5} {c['before_round_s']:>9.2f} {c['after_round_s']:>8.2f} "
+                f"{c['before_participation_s']:>7.2f} → {c['after_participation_s']:<5.2f} "
+                f"{c['before_reach_s']:>6.2f} → {c['after_reach_s']:<5.2f} "
+                f"{'yes' if c['same_rows'] else 'NO':>9}"
+            )
+        print()
         print(
             f"nightly insights_backfill ({r['nightly_rounds']} rounds of the last 28 days): {r['nightly_s']:.1f} s"
         )

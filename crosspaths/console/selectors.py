@@ -12,11 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from crosspaths.matching.roster import ROSTER_COLUMNS, escape_formula
+from crosspaths.matching.roster import ROSTER_COLUMNS
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Department, Organization, Person
 from crosspaths.programs.models import LeftOut, Match, MatchMember, Round
 from crosspaths.programs.reasons import left_out_text, reason_text
+from crosspaths.spreadsheets import safe_cell
 
 from .models import AuditLog, RosterUpload
 
@@ -69,13 +70,6 @@ def people_list(
     if department is not None:
         people = people.filter(department=department)
     return people.order_by("name", "email")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV
-    injection); numbers stay numbers. The roster reader removes exactly that apostrophe
-    again (``unescape_formula``), so an export can be imported back unchanged."""
-    return escape_formula(value) if isinstance(value, str) else value
 
 
 class _Echo:

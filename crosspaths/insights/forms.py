@@ -3,7 +3,6 @@ person may see."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
@@ -14,45 +13,14 @@ from crosspaths import clock
 from crosspaths.people.models import Location, Organization, Person
 from crosspaths.people.permissions import manageable_programs, sees_organization_insights
 from crosspaths.programs.models import Program
-from crosspaths.request_numbers import whole_number
 
+from .figures.base import Filters
 from .models import RoundFigures
+from .periods import Period, parse_quarter, quarter_bounds, quarter_label, quarter_period
 
 ROLLING = {"3m": 91, "12m": 364}
 DEFAULT_PERIOD = "12m"
 QUARTERS_LISTED = 8
-
-
-@dataclass(frozen=True)
-class Period:
-    key: str
-    start: date
-    end: date
-    label: str
-
-    @property
-    def bucket(self) -> str:
-        """Weekly points for up to half a year, monthly beyond."""
-        return "week" if (self.end - self.start).days <= 190 else "month"
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
-    start = date(year, 3 * quarter - 2, 1)
-    end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
-    return start, end
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    return _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
-
-
-def parse_quarter(key: str) -> tuple[int, int] | None:
-    """'2026-q3' -> (2026, 3); anything else -> None."""
-    year_text, _sep, quarter = key.lower().partition("-q")
-    year = whole_number(year_text, digits=4)
-    if year is None or quarter not in {"1", "2", "3", "4"} or not 2000 <= year <= 2100:
-        return None
-    return year, int(quarter)
 
 
 def period_for(key: str, *, organization: Organization, today: date | None = None) -> Period:
@@ -73,8 +41,7 @@ def period_for(key: str, *, organization: Organization, today: date | None = Non
     quarter = parse_quarter(key)
     if quarter is None:
         raise ValueError(key)
-    start, end = quarter_bounds(*quarter)
-    return Period(f"{quarter[0]}-q{quarter[1]}", start, end, quarter_label(*quarter))
+    return quarter_period(*quarter)
 
 
 def recent_quarters(*, organization: Organization, today: date | None = None) -> list[str]:
@@ -141,11 +108,9 @@ class InsightsFilterForm(forms.Form):
             raise forms.ValidationError(_("Choose one of the listed periods."))
         return key
 
-    def filters(self):
+    def filters(self) -> Filters:
         """The valid choices as ``Filters`` (defaults where a choice is invalid, so the
         page still shows something next to the error)."""
-        from .selectors import Filters
-
         data: dict = {}
         if self.is_bound:
             self.is_valid()  # keeps the fields that are valid in cleaned_data

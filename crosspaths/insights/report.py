@@ -1,6 +1,6 @@
 """The one-page quarterly report (PDF) an HR lead can forward.
 
-Drawn with fpdf2 (pure Python) from the same selectors as the dashboard, so it shows
+Drawn with fpdf2 (pure Python) from the same figures as the dashboard, so it shows
 exactly the figures the dashboard shows, with the same small groups hidden. The font
 ships with the app (DejaVu Sans, see fonts/LICENSE): no system fonts, nothing fetched.
 """
@@ -21,18 +21,17 @@ from fpdf import FPDF
 from crosspaths import clock
 
 from .charts import BLUE, GREY, INK, MUTED, VERMILION, Chart, fmt_value
-from .forms import Period, quarter_bounds, quarter_label
-from .selectors import (
+from .figures import (
     Figure,
     Filters,
     connections_figure,
     department_matrix_figure,
-    fmt,
     meetings_figure,
-    pct_text,
     round_totals,
     silo_figure,
 )
+from .figures.base import fmt, pct_text
+from .periods import quarter_period
 
 REPORT_DEPARTMENTS = 12
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -89,8 +88,7 @@ def _factor(x: float) -> str:
 
 
 def quarter_filters(f: Filters, year: int, quarter: int) -> Filters:
-    start, end = quarter_bounds(year, quarter)
-    return replace(f, period=Period(f"{year}-q{quarter}", start, end, quarter_label(year, quarter)))
+    return replace(f, period=quarter_period(year, quarter))
 
 
 def _pair_counts(fig: Figure) -> dict[tuple[str, str], int]:

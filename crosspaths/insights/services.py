@@ -18,15 +18,15 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Q
 
 from crosspaths import clock
 from crosspaths.meetings.models import CheckIn
-from crosspaths.people.models import Organization, Person
+from crosspaths.people.models import Organization
 from crosspaths.programs.models import Enrollment, LeftOut, MatchMember, Round
 
 from .models import (
@@ -40,14 +40,12 @@ from .models import (
     ReachSnapshot,
     RoundFigures,
 )
+from .snapshots import cutoff_of, participation_write, reach_snapshot_write
 from .tally import (
-    COLLEAGUE_BARS,
-    DEPARTMENT_BARS,
     Answer,
     Enrolled,
     Pair,
     ScopeTally,
-    histogram,
     pairs_of,
     tally_participation,
     tally_round,
@@ -224,12 +222,12 @@ def _aggregate(rnd: Round) -> AggregateResult:
     if counted:
         _write_round_figures(rnd, scopes, location)
         _last_match_update(rnd, set(department))
-        _participation_write(rnd.organization, rnd.date, also_enrolled=set(department))
+        participation_write(rnd)
         newer = RoundFigures.objects.filter(
             organization_id=rnd.organization_id, location__isnull=True, date__gt=rnd.date
         )
         if not newer.exists():
-            _reach_snapshot_write(rnd.organization, rnd.date)
+            reach_snapshot_write(rnd.organization, rnd.date)
     overall = scopes.get(None)
     return AggregateResult(
         round_id=rnd.pk,
@@ -313,17 +311,12 @@ def _write_round_figures(
     DepartmentFigures.objects.bulk_create(department_rows, batch_size=500)
 
 
-def _cutoff(org: Organization, day: date) -> datetime:
-    """The end of ``day`` in the organization's time zone: "as of the round's date"."""
-    return datetime.combine(day + timedelta(days=1), time.min, ZoneInfo(org.timezone))
-
-
 def _enrolled_on(joined_at: datetime, left_at: datetime | None, cutoff: datetime) -> bool:
     return joined_at < cutoff and (left_at is None or left_at >= cutoff)
 
 
 def _program_participation(rnd: Round, location: dict[int, int | None]):
-    cutoff = _cutoff(rnd.organization, rnd.date)
+    cutoff = cutoff_of(rnd.organization, rnd.date)
     rows = Enrollment.objects.filter(program_id=rnd.program_id).values_list(
         "person_id",
         "person__location_id",
@@ -521,102 +514,3 @@ def _last_match_update(rnd: Round, people: set[int]) -> None:
     later = [e for e in wanted if e in known and known[e] < rnd.date]
     for batch in _batches(later, 1000):
         LastMatch.objects.filter(enrollment_id__in=batch).update(matched_on=rnd.date)
-
-
-def _participation_write(org: Organization, day: date, also_enrolled: set[int]) -> None:
-    """The whole organization's participation on ``day`` (every program together);
-    ``also_enrolled`` are people evidently enrolled then (in a group that day)."""
-    cutoff = _cutoff(org, day)
-    enrolled: dict[int, bool] = {}  # person -> paused in every enrollment
-    for person_id, joined, left, paused_until in Enrollment.objects.filter(
-        organization=org
-    ).values_list("person_id", "joined_at", "left_at", "paused_until"):
-        if _enrolled_on(joined, left, cutoff):
-            paused = paused_until is not None and paused_until >= day
-            enrolled[person_id] = enrolled.get(person_id, True) and paused
-    for person_id in also_enrolled:
-        enrolled[person_id] = False  # in a group, so not paused everywhere
-    counts: dict[int | None, ParticipationFigures] = {}
-    for person_id, loc, invited, onboarded, active, gone in Person.objects.filter(
-        organization=org
-    ).values_list("pk", "location_id", "invited_at", "onboarded_at", "active", "deactivated_at"):
-        if not _employed_on(active, gone, cutoff):
-            continue
-        is_enrolled = person_id in enrolled
-        is_invited = invited is not None and invited < cutoff
-        opted_in = is_invited and (is_enrolled or (onboarded is not None and onboarded < cutoff))
-        for scope in {None, loc}:
-            row = counts.get(scope)
-            if row is None:
-                row = counts[scope] = ParticipationFigures(
-                    organization=org, date=day, location_id=scope
-                )
-            row.invited += is_invited
-            row.opted_in += opted_in
-            row.enrolled += is_enrolled
-            row.paused += is_enrolled and enrolled[person_id]
-    ParticipationFigures.objects.filter(organization=org, date=day).delete()
-    ParticipationFigures.objects.bulk_create(counts.values())
-
-
-def _reach_snapshot_write(org: Organization, day: date) -> None:
-    """Histograms of colleagues and other departments met, as of ``day``, for everyone
-    enrolled in a program or who has met anyone, still at the company."""
-    cutoff = _cutoff(org, day)
-    people = {
-        pk: (loc, dept or 0)
-        for pk, loc, dept, active, gone in Person.objects.filter(organization=org).values_list(
-            "pk", "location_id", "department_id", "active", "deactivated_at"
-        )
-        if _employed_on(active, gone, cutoff)
-    }
-    enrolled = {
-        person_id
-        for person_id, joined, left in Enrollment.objects.filter(organization=org).values_list(
-            "person_id", "joined_at", "left_at"
-        )
-        if _enrolled_on(joined, left, cutoff)
-    }
-    # Summed per person in the database: a row per person, not per person and department.
-    other_department = ~Q(department=0) & (
-        Q(person__department__isnull=True) | ~Q(department=F("person__department_id"))
-    )
-    colleagues: dict[int, int] = {}
-    departments: dict[int, int] = {}
-    for person_id, n, d in (
-        PersonReach.objects.filter(organization=org, colleagues__gt=0)
-        .values("person_id")
-        .annotate(n=Sum("colleagues"), d=Count("pk", filter=other_department))
-        .values_list("person_id", "n", "d")
-    ):
-        if person_id in people:
-            colleagues[person_id] = n
-            departments[person_id] = d
-    population = (enrolled | set(colleagues)) & set(people)
-    by_scope: dict[int | None, list[int]] = defaultdict(list)
-    for person_id in population:
-        by_scope[None].append(person_id)
-        loc = people[person_id][0]
-        if loc is not None:
-            by_scope[loc].append(person_id)
-    rows = []
-    for scope, members in by_scope.items():
-        for metric, values, bars in (
-            (ReachSnapshot.Metric.COLLEAGUES, colleagues, COLLEAGUE_BARS),
-            (ReachSnapshot.Metric.DEPARTMENTS, departments, DEPARTMENT_BARS),
-        ):
-            counts = histogram((values.get(p, 0) for p in members), bars)
-            rows += [
-                ReachSnapshot(
-                    organization=org,
-                    date=day,
-                    location_id=scope,
-                    metric=metric,
-                    low=low,
-                    high=high,
-                    people=counts[low],
-                )
-                for low, high in bars
-            ]
-    ReachSnapshot.objects.filter(organization=org, date=day).delete()
-    ReachSnapshot.objects.bulk_create(rows, batch_size=1000)

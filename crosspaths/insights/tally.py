@@ -14,6 +14,9 @@ benchmark can reuse them. Definitions, in one place:
   same-department share, nor in any department's E-I index.
 """
 
+# The minus sign in the E-I formula is meant.
+# ruff: noqa: RUF002
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -54,6 +57,19 @@ class DepartmentTally:
     people: set[int] = field(default_factory=set)
     external: int = 0
     internal: int = 0
+
+    @property
+    def ei_index(self) -> float | None:
+        return ei_index(self.external, self.internal)
+
+
+def ei_index(external: int, internal: int) -> float | None:
+    """Krackhardt and Stern's E-I index: (E − I) / (E + I), from −1 (only within the
+    group) to +1 (only outside it); None without encounters. E and I are counted by
+    ``tally_round`` below (encounters with people of other departments and within)."""
+    if external + internal == 0:
+        return None
+    return (external - internal) / (external + internal)
 
 
 @dataclass

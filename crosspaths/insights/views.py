@@ -1,4 +1,4 @@
-"""Insights pages: thin views over ``selectors``; admins see the whole organization,
+"""Insights pages: thin views over ``figures``; admins see the whole organization,
 program managers their programs (see ``people.permissions.sees_organization_insights``)."""
 
 from __future__ import annotations
@@ -12,17 +12,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from crosspaths.people.permissions import insights_required
+from crosspaths.spreadsheets import safe_cell
 
-from . import selectors
+from . import figures
 from .charts import svg
-from .forms import InsightsFilterForm, parse_quarter, quarter_label
+from .forms import InsightsFilterForm
+from .periods import parse_quarter, quarter_label
 from .report import quarter_filters, quarterly_report_pdf, report_filename
 
 WIDE = {"departments", "silos", "waiting"}
 TABLE_ROWS = 60
 
 
-def _filters(request: HttpRequest) -> tuple[InsightsFilterForm, selectors.Filters]:
+def _filters(request: HttpRequest) -> tuple[InsightsFilterForm, figures.Filters]:
     form = InsightsFilterForm(
         request.GET or None,
         person=request.person,  # type: ignore[attr-defined]
@@ -34,9 +36,9 @@ def _filters(request: HttpRequest) -> tuple[InsightsFilterForm, selectors.Filter
 @insights_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    headline, figures = selectors.dashboard(filters)
+    headline, shown = figures.dashboard(filters)
     query = urlencode(filters.query())
-    for fig in figures:
+    for fig in shown:
         fig.svgs = [  # type: ignore[attr-defined]
             {"title": chart.title if chart.title != fig.title else "", "svg": svg(chart)}
             for chart in fig.charts
@@ -63,7 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": filters.query(),
             "headline": headline,
-            "figures": figures,
+            "figures": shown,
             "reports": reports,
         },
     )
@@ -72,9 +74,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @insights_required
 def figure_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    """The numbers behind one figure, as shown (hidden values are empty cells)."""
+    """The numbers behind one figure, as shown (hidden values are empty cells); text
+    such as a department named "=HYPERLINK(...)" cannot run as a formula."""
     _form, filters = _filters(request)
-    fig = selectors.figure(slug, filters)
+    fig = figures.figure(slug, filters)
     if fig is None:
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -82,8 +85,8 @@ def figure_csv(request: HttpRequest, slug: str) -> HttpResponse:
         f'attachment; filename="crosspaths-{slug}-{filters.period.key}.csv"'
     )
     writer = csv.writer(response)
-    writer.writerow(fig.header)
-    writer.writerows(fig.rows)
+    writer.writerow(map(safe_cell, fig.header))
+    writer.writerows(map(safe_cell, row) for row in fig.rows)
     return response
 
 

@@ -4,9 +4,9 @@
 
 from datetime import date
 
-from crosspaths.insights.forms import Period
+from crosspaths.insights.figures import Filters
+from crosspaths.insights.periods import Period
 from crosspaths.insights.report import quarter_filters, quarter_summary, quarterly_report_pdf
-from crosspaths.insights.selectors import Filters
 from crosspaths.insights.services import insights_backfill
 from crosspaths.programs.models import Match, MatchMember, Round
 

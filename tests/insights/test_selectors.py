@@ -5,14 +5,12 @@ from datetime import date
 
 import pytest
 
-from crosspaths.insights.forms import Period
-from crosspaths.insights.selectors import (
+from crosspaths.insights.figures import (
     Filters,
     connections_figure,
     cross_department_figure,
     dashboard,
     department_matrix_figure,
-    ei_index,
     meetings_figure,
     participation_figure,
     ratings_figure,
@@ -20,7 +18,9 @@ from crosspaths.insights.selectors import (
     silo_figure,
     waiting_figure,
 )
+from crosspaths.insights.periods import Period
 from crosspaths.insights.services import insights_backfill
+from crosspaths.insights.tally import ei_index
 
 TODAY = date(2026, 1, 20)
 

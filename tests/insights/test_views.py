@@ -101,6 +101,29 @@ def test_the_csv_holds_the_numbers_behind_a_figure(client, cast, net):
     assert client.get(reverse("insights:csv", args=["nonsense"])).status_code == 404
 
 
+def test_the_csv_escapes_text_a_spreadsheet_would_run_as_a_formula(client, cast, net):
+    net.finance.name = '=HYPERLINK("http://evil.test","Finance")'
+    net.finance.save()
+    net.z1.name = "@SUM(A1)"
+    net.z1.save()
+    client.force_login(cast.alice.user)
+    rows = [
+        row
+        for slug in ("departments", "silos", "waiting")
+        for row in csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("insights:csv", args=[slug]), {"period": "2026-q1"}
+                ).content.decode()
+            )
+        )
+    ]
+    cells = [cell for row in rows for cell in row]
+    assert "'" + net.finance.name in cells and net.finance.name not in cells
+    assert "'@SUM(A1)" in cells and "@SUM(A1)" not in cells
+    assert "-1.0" in cells  # a negative E-I index (weekly, 12 Jan) stays a number
+
+
 def test_the_waiting_csv_names_people_but_no_answers(client, cast, net):
     client.force_login(cast.alice.user)
     response = client.get(reverse("insights:csv", args=["waiting"]))
