@@ -632,6 +632,9 @@ def match_reschedule(*, match: Match, start: datetime, end: datetime | None = No
         end = start + length
     if end <= start:
         raise ValidationError({"end": _("The end must be after the start.")})
+    if start <= clock.now():
+        # An invitation for a time that has passed is worse than none.
+        raise ValidationError({"start": _("The new time has passed; choose a later one.")})
     with transaction.atomic():
         locked = Match.objects.select_for_update().select_related("round").get(pk=match.pk)
         locked.suggested_start, locked.suggested_end = start, end

@@ -164,3 +164,15 @@ def test_the_demos_first_start_sends_only_the_current_rounds_messages(db):
         .exists()
     )
     _assert_nothing_names_a_past_time(now)
+
+
+def test_a_group_cannot_be_moved_to_a_time_that_has_passed(program):
+    from crosspaths.programs.services import match_reschedule
+
+    rnd = round_publish(round=round_draft(program=program, on=ON))
+    match = rnd.matches.first()
+    sent = Message.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        match_reschedule(match=match, start=datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN))
+    assert "start" in refused.value.message_dict
+    assert Message.objects.count() == sent
