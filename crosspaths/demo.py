@@ -359,14 +359,16 @@ def load_demo_organization(
     with_logins: bool = True,
 ) -> Organization:
     """Create a demo organization in the database (see ``crosspaths.people.demo_loader``)."""
+    from crosspaths import clock
     from crosspaths.people.demo_loader import load
 
+    today = today or clock.today()
     return load(
         people=generate_people(people, seed=seed, today=today),
         seed=seed,
         slug=slug,
         name=name,
         past_rounds=past_rounds,
-        today=today or date.today(),
+        today=today,
         with_logins=with_logins,
     )

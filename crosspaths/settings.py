@@ -223,6 +223,9 @@ MAIL_SEND_LEASE_SECONDS = int(os.environ.get("MAIL_SEND_LEASE_SECONDS", "300"))
 MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
 MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
 REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "24"))
+# Publishing moves a suggested slot that starts sooner than this (or has passed) to a
+# later time inside the round's window: nobody gets an invitation for the next hour.
+SLOT_LEAD_HOURS = float(os.environ.get("SLOT_LEAD_HOURS", "2"))
 CHECKIN_LINK_MAX_AGE_DAYS = int(os.environ.get("CHECKIN_LINK_MAX_AGE_DAYS", "30"))
 
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For in front of the

@@ -109,10 +109,16 @@ def _round_up(moment: datetime) -> datetime:
 
 
 def suggested_slot(
-    members: Iterable[Free], *, fmt: str, after: datetime, days: int = SEARCH_DAYS
+    members: Iterable[Free],
+    *,
+    fmt: str,
+    after: datetime,
+    days: int = SEARCH_DAYS,
+    before: datetime | None = None,
 ) -> Interval | None:
-    """The earliest slot of the format's length in ``[after, after + days)`` inside every
-    member's working hours and free windows, or None when there is none."""
+    """The earliest slot of the format's length in ``[after, after + days)`` (and ending
+    by ``before``, the end of the round's window, when given) inside every member's
+    working hours and free windows, or None when there is none."""
     people = list(members)
     # The windows reach a day past the horizon; near the end of the calendar (a round
     # dated 9999-12-31) there is no such week, and "no slot" beats an OverflowError.
@@ -121,6 +127,10 @@ def suggested_slot(
     length = timedelta(minutes=DURATION_MINUTES.get(fmt, 45))
     daypart = DAYPART.get(fmt)
     horizon = after + timedelta(days=days)
+    if before is not None:
+        horizon = min(horizon, before)
+    if horizon <= after:
+        return None
     # Local calendar days can be a day off UTC on either side.
     first = (after - timedelta(days=1)).date()
     last = (horizon + timedelta(days=1)).date()

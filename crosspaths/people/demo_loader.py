@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from crosspaths import clock
 from crosspaths.demo import DEMO_LOGINS, DEMO_PASSWORD, LOCATIONS, DemoPerson
 from crosspaths.meetings.models import CheckIn
+from crosspaths.programs import scheduling
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
 from crosspaths.programs.services import round_draft, round_publish
 
@@ -27,11 +28,6 @@ from .models import Department, Location, Organization, Person, Team
 
 BATCH = 2000
 REAL_ROUND_MAX_PEOPLE = 5000
-
-
-def _last_weekday_before(today: date, weekday: int) -> date:
-    days = (today.weekday() - weekday) % 7 or 7
-    return today - timedelta(days=days)
 
 
 def _cast_demo_logins(people: list[DemoPerson]) -> None:
@@ -152,6 +148,7 @@ def load(
         requires_review=True,
     )
     active = [p for p in people if p.active]
+    local_today = clock.now().astimezone(ZoneInfo(org.timezone)).date()
     login_emails = {email for email, _, _ in DEMO_LOGINS} if with_logins else set()
     for program, share in ((coffee, 0.7), (lunch, 0.4)):
         enrolled = [p for p in active if p.email in login_emails or rng.random() < share]
@@ -176,7 +173,10 @@ def load(
         )
         rounds = past_rounds if past_rounds is not None else (6 if len(people) <= 5000 else 2)
         step = 7 if program.cadence == Program.Cadence.WEEKLY else 14
-        last = _last_weekday_before(today, program.weekday)
+        # The current round: the latest on or before today where the organization is
+        # (its window holds now), so the first start sends this round's introductions
+        # only, never last week's with their check-ins.
+        last = scheduling.latest_date_on_or_before(program, local_today) or today
         count = rounds if program is coffee else max(1, rounds // 2)
         # Older rounds are random groups (history to learn from); in a demo of pilot size
         # the latest one is made by the real pipeline, engine and all, so it shows

@@ -26,6 +26,8 @@ PERIOD_DAYS = {
 CATCH_UP = timedelta(days=2)
 # A one-off round stays open this long; recurring ones until their next round.
 ONCE_OPEN_DAYS = 14
+# A one-off round's meetings are planned within this many days of its date.
+ONCE_WINDOW_DAYS = 7
 
 
 class BadSchedule(ValueError):
@@ -104,3 +106,13 @@ def close_at(program: Program, day: date) -> datetime:
     weeks after a one-off round)."""
     days = PERIOD_DAYS.get(program.cadence, ONCE_OPEN_DAYS)
     return run_at(program, day + timedelta(days=days))
+
+
+def window_end(program: Program, day: date) -> datetime:
+    """The end (UTC) of the window of a round on ``day``: local midnight at the start of
+    the program's next round date (a week after a one-off round). A round's meetings lie
+    inside its window; once the window is over the round is not published, because its
+    introductions could only name a time that has passed or belongs to the next round."""
+    days = PERIOD_DAYS.get(program.cadence, ONCE_WINDOW_DAYS)
+    local = datetime.combine(day + timedelta(days=days), time(0, 0), tzinfo=zone_of(program))
+    return local.astimezone(UTC)

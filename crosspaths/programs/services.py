@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -71,15 +72,48 @@ def _reason_dicts(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
     return [{"code": r.code, "text": r.text, "params": r.params} for r in reasons]
 
 
+def _earliest_start(program: Program, on: date, org_tz: str) -> datetime:
+    """Where a slot may start at the earliest: the morning after the round's date, and
+    never sooner than the lead time from now (a round drafted or published late)."""
+    lead = timedelta(hours=settings.SLOT_LEAD_HOURS)
+    return max(search_start(on, org_tz), clock.now() + lead)
+
+
 def _slot(
     program: Program, on: date, org_tz: str, members: Sequence[Whereabouts]
 ) -> tuple[datetime, datetime] | tuple[None, None]:
+    """The group's suggested slot inside the round's window (None, None when the
+    members have no common time left in it)."""
     slot = suggested_slot(
         [Free(m.timezone, m.availability) for m in members],
         fmt=program.format,
-        after=search_start(on, org_tz),
+        after=_earliest_start(program, on, org_tz),
+        before=scheduling.window_end(program, on),
     )
     return slot if slot else (None, None)
+
+
+def _refuse_draft_for_a_past_date(program: Program, on: date) -> None:
+    """A round whose window is over could never be published, so it is not drafted
+    either (a late round, still inside its window, is fine: publishing re-plans it)."""
+    try:
+        ends = scheduling.window_end(program, on)
+    except scheduling.BadSchedule as e:
+        raise ValidationError(str(e), code="bad_schedule") from None
+    if clock.now() >= ends:
+        raise ValidationError(
+            _(
+                "A round on %(date)s is in the past: its time ran until %(end)s. "
+                "Choose a date from today on."
+            )
+            % {"date": on.isoformat(), "end": _last_day(program, ends).isoformat()},
+            code="past_date",
+        )
+
+
+def _last_day(program: Program, window_end: datetime) -> date:
+    """The last local day of a window that ends at ``window_end`` (local midnight)."""
+    return (window_end.astimezone(scheduling.zone_of(program)) - timedelta(days=1)).date()
 
 
 def round_draft(*, program: Program, on: date) -> Round:
@@ -92,6 +126,7 @@ def round_draft(*, program: Program, on: date) -> Round:
     still with the company, and in the program's audience.
     """
     org = program.organization
+    _refuse_draft_for_a_past_date(program, on)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -198,8 +233,58 @@ def round_publish(*, round: Round) -> Round:
                 code="not_draft",
             )
         round.refresh_from_db()
+        _refuse_if_window_over(round, now)  # rolls the status change back
+        _replan_stale_slots(round)
         outbox_write_round(round=round, now=now)
     return round
+
+
+def _window_end(rnd: Round) -> datetime:
+    try:
+        return scheduling.window_end(rnd.program, rnd.date)
+    except scheduling.BadSchedule as e:
+        raise ValidationError(str(e), code="bad_schedule") from None
+
+
+def _refuse_if_window_over(rnd: Round, now: datetime) -> None:
+    """A round whose window is over is never published: its introductions could only
+    name a time that has passed or belongs to the program's next round."""
+    ends = _window_end(rnd)
+    if now >= ends:
+        raise ValidationError(
+            _(
+                "This round of %(date)s cannot be published: its time ran until %(end)s, "
+                "which has passed. Preview a round for a current date instead."
+            )
+            % {
+                "date": rnd.date.isoformat(),
+                "end": _last_day(rnd.program, ends).isoformat(),
+            },
+            code="window_over",
+        )
+
+
+def _replan_stale_slots(rnd: Round) -> int:
+    """Move every suggested slot that has passed or starts within the lead time to the
+    members' next common time inside the round's window (or to no slot when there is
+    none left), before any invitation is written. A draft's slots were planned when it
+    was drafted; publishing may come days later. Returns how many slots moved."""
+    program = rnd.program
+    org_tz = program.organization.timezone
+    soonest = clock.now() + timedelta(hours=settings.SLOT_LEAD_HOURS)
+    stale = list(
+        Match.objects.filter(round=rnd, suggested_start__lt=soonest).prefetch_related("members")
+    )
+    if not stale:
+        return 0
+    ids = {m.person_id for group in stale for m in group.members.all()}
+    where = people_whereabouts(rnd.organization_id, ids)
+    for group in stale:
+        members = [where[m.person_id] for m in group.members.all() if m.person_id in where]
+        group.suggested_start, group.suggested_end = _slot(program, rnd.date, org_tz, members)
+    Match.objects.bulk_update(stale, ["suggested_start", "suggested_end"], batch_size=1000)
+    logger.info("round %s: %s stale slots re-planned on publishing", rnd, len(stale))
+    return len(stale)
 
 
 def round_close(*, round: Round) -> Round:
@@ -547,6 +632,9 @@ def match_reschedule(*, match: Match, start: datetime, end: datetime | None = No
         end = start + length
     if end <= start:
         raise ValidationError({"end": _("The end must be after the start.")})
+    if start <= clock.now():
+        # An invitation for a time that has passed is worse than none.
+        raise ValidationError({"start": _("The new time has passed; choose a later one.")})
     with transaction.atomic():
         locked = Match.objects.select_for_update().select_related("round").get(pk=match.pk)
         locked.suggested_start, locked.suggested_end = start, end
