@@ -10,6 +10,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("console/", include("crosspaths.console.urls")),
+    path("console/provisioning/", include("crosspaths.scim.console_urls")),
+    path("scim/", include("crosspaths.scim.urls")),
     path("insights/", include("crosspaths.insights.urls")),
     path("meet/", include("crosspaths.meetings.urls")),
     path("notify/", include("crosspaths.notify.urls")),
