@@ -443,7 +443,9 @@ def person_provision(
                     file, None, "email", f"'{row.email}' is already used by another person"
                 )
             )
-        if person is None and others.filter(external_id=row.id).exists():
+        if (person is None or person.external_id != row.id) and others.filter(
+            external_id=row.id
+        ).exists():
             problems.append(
                 RosterProblem(
                     file,
@@ -454,6 +456,11 @@ def person_provision(
             )
         if problems:
             raise RosterError(problems)
+        if person is not None and person.external_id != row.id:
+            # A provisioning client names people by its own id, not the roster id, so
+            # unlike a file it may change the roster id (an HR system migrated).
+            Person.objects.filter(pk=person.pk).update(external_id=row.id)
+            person.external_id = row.id
         involved = [p for p in [person] if p is not None]
         bosses = Q(external_id=row.manager_id) if row.manager_id else Q(pk__in=[])
         if person is not None and person.manager_id:

@@ -51,7 +51,7 @@ class Name(ComplexAttribute):
 
 
 class Email(ComplexAttribute):
-    value: str | None = None
+    value: Annotated[str | None, Required.true] = None
     display: str | None = None
     type: str | None = Field(None, examples=["work", "home", "other"])
     primary: bool | None = None
@@ -68,8 +68,9 @@ class User(ScimResource):  # type: ignore[type-arg]
     name: Name | None = None
     display_name: str | None = None
     active: bool | None = None
-    emails: list[Email] | None = None
-    """The primary (else work, else first) address is the person's e-mail in Crosspaths."""
+    emails: Annotated[list[Email] | None, Required.true] = None
+    """Required: Crosspaths reaches every person by e-mail. The primary (else work, else
+    first) address is the person's e-mail in Crosspaths."""
 
 
 class Manager(ComplexAttribute):
@@ -85,8 +86,8 @@ class Manager(ComplexAttribute):
 class EnterpriseUser(Extension):
     __schema__ = URN(ENTERPRISE_SCHEMA)
 
-    employee_number: Annotated[str | None, Mutability.immutable] = None
-    """The roster id (the HR system's id): set when the person is created, never changed."""
+    employee_number: str | None = None
+    """The roster id (the HR system's id, the roster file's ``id`` column)."""
 
     department: str | None = None
     manager: Manager | None = None

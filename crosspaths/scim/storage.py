@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from scim2_models import (
     InvalidFilterException,
     InvalidValueException,
-    MutabilityException,
     NotFoundException,
     ResourceType,
     ResponseParameters,
@@ -154,14 +153,6 @@ class PeopleStorage(ScimStorage):
             scim_deactivation_allow(organization=self.organization)
         with transaction.atomic():
             self._check_unique(user, identity=identity)
-            enterprise = user[EnterpriseUser]
-            if (
-                enterprise is not None
-                and enterprise.employee_number
-                and person.external_id
-                and enterprise.employee_number != person.external_id
-            ):
-                raise MutabilityException(detail=_("employeeNumber cannot change."))
             saved = self._provision(
                 user,
                 person=person,
@@ -234,14 +225,15 @@ class PeopleStorage(ScimStorage):
         name = _name_of(user)
         if name:
             values["name"] = name
-        if user.active is not None:
-            values["active"] = "true" if user.active else "false"
-        elif person is None:
-            values["active"] = "true"
+        # Unassigned means the default, as on creation: active.
+        values["active"] = "false" if user.active is False else "true"
+        # A replaced resource without department or manager has none (RFC 7644 §3.5.1),
+        # whether a PUT left them out or a PATCH removed them.
         enterprise = user[EnterpriseUser]
+        values["department"] = ""
+        values["manager_id"] = ""
         if enterprise is not None:
             values["department"] = (enterprise.department or "").strip()
-            values["manager_id"] = ""
             if enterprise.manager is not None and enterprise.manager.value:
                 manager = self._manager(enterprise.manager.value, person)
                 values["manager_id"] = manager.external_id
@@ -324,14 +316,15 @@ def user_of(identity: ScimIdentity) -> ScimResource[Any]:
         data["emails"] = [{"value": person.email, "type": "work", "primary": True}]
     if not (attrs.get("activeUnset") and person.active):
         data["active"] = person.active
-    enterprise: dict[str, Any] = {"employeeNumber": person.external_id or None}
+    # A roster id we made up (the client sent no employeeNumber) is not the client's.
+    shown = person.external_id if attrs.get("employeeNumberSet", True) else None
+    enterprise: dict[str, Any] = {"employeeNumber": shown or None}
     if person.department_id:
         enterprise["department"] = person.department.name
     if person.manager_id:
         enterprise["manager"] = {
             "value": str(person.manager_id),
             "$ref": f"Users/{person.manager_id}",
-            "displayName": person.manager.name or person.manager.email,
         }
     data[ENTERPRISE_SCHEMA] = enterprise
     changed = max(person.updated_at, identity.updated_at)
@@ -352,6 +345,9 @@ def _echo(user: Any, person: Person) -> dict[str, Any]:
         "displayName": dumped.get("displayName"),
         "emails": dumped.get("emails"),
         "activeUnset": user.active is None,
+        "employeeNumberSet": bool(
+            user[EnterpriseUser] is not None and user[EnterpriseUser].employee_number
+        ),
         "_name": person.name,
         "_email": person.email,
     }
@@ -390,13 +386,8 @@ def _new_roster_id() -> str:
 
 
 def _roster_id(user: Any, person: Person | None) -> str:
-    """The roster id: the person's (it never changes), else the enterprise
-    employeeNumber, else a new one."""
-    if person is not None and person.external_id:
-        enterprise = user[EnterpriseUser]
-        if enterprise is not None and enterprise.employee_number not in (None, person.external_id):
-            raise MutabilityException(detail=_("employeeNumber cannot change."))
-        return person.external_id
+    """The roster id: the enterprise employeeNumber when sent, else the person's own,
+    else a new one."""
     enterprise = user[EnterpriseUser]
     if enterprise is not None and enterprise.employee_number:
         number = enterprise.employee_number.strip()
@@ -405,6 +396,8 @@ def _roster_id(user: Any, person: Person | None) -> str:
                 attribute="employeeNumber", detail=_("employeeNumber is too long.")
             )
         return number
+    if person is not None and person.external_id:
+        return person.external_id
     return _new_roster_id()
 
 
