@@ -77,7 +77,8 @@ class Manager(ComplexAttribute):
     value: Annotated[str | None, Required.true, CaseExact.true] = None
     """The SCIM id of the manager (a person of the same organization)."""
 
-    ref: Annotated[Reference[User] | None, Required.true] = Field(  # type: ignore[type-arg]
+    # Not required: Microsoft Entra ID sends the manager's id alone.
+    ref: Reference[User] | None = Field(  # type: ignore[type-arg]
         None, serialization_alias="$ref", validation_alias="$ref"
     )
     display_name: Annotated[str | None, Mutability.read_only] = None

@@ -14,7 +14,6 @@ from scim2_models import NotImplementedException, SCIMException, UnauthorizedExc
 from scim2_server.handler import ScimHandler
 from scim2_server.requests import ScimRequest
 from scim2_server.responses import ScimResponse
-from scim2_server.routing import Operation
 from scim2_server.service import ScimService
 
 from .schema import PROVIDER
@@ -34,7 +33,7 @@ def scim(request: HttpRequest, path: str | None = None) -> HttpResponse:
         path=(path or "").removesuffix(".scim") or "/",
         query=request.GET.dict(),
         headers=dict(request.headers),
-        body=request.body,
+        body=_manager_as_object(request.method or "", request.body),
     )
     try:
         response = _serve(scim_request)
@@ -46,19 +45,38 @@ def scim(request: HttpRequest, path: str | None = None) -> HttpResponse:
     return _django_response(response)
 
 
+def _manager_as_object(method: str, body: bytes) -> bytes:
+    """Microsoft Entra ID sets the enterprise manager by PATCH with the manager's id as a
+    bare string; RFC 7643 makes it a complex attribute ({"value": id}). Wrap it, so the
+    PATCH means what Entra means."""
+    if method.upper() != "PATCH" or b"manager" not in body:
+        return body
+    try:
+        patch = json.loads(body)
+        for op in patch.get("Operations") or []:
+            path = str(op.get("path") or "").lower()
+            if path.endswith("manager") and isinstance(op.get("value"), str):
+                op["value"] = {"value": op["value"]}
+    except (ValueError, AttributeError, TypeError):
+        return body  # the handler answers invalidSyntax
+    return json.dumps(patch).encode()
+
+
 def _serve(request: ScimRequest) -> ScimResponse:
+    """Authenticate first (only the service provider configuration is public, RFC 7643
+    §5), so an unauthenticated client learns nothing, not even which paths exist."""
+    if request.path.rstrip("/").lower() == "/serviceproviderconfig":
+        return ScimHandler(SERVICE, _NoStorage()).handle(request)
+    scheme, _, raw = (request.header("Authorization") or "").partition(" ")
+    token = scim_token_authenticate(raw=raw.strip()) if scheme.lower() == "bearer" else None
+    if token is None:
+        raise UnauthorizedException(detail="A valid SCIM bearer token is required.")
     if request.path.lower().startswith("/groups"):
         raise NotImplementedException(
             detail="Groups are not supported: a person's department is the enterprise "
             "extension's department attribute of the User, and Crosspaths has no other "
             "groups an identity provider could manage."
         )
-    if SERVICE.match(request).operation is Operation.service_provider_config:
-        return ScimHandler(SERVICE, _NoStorage()).handle(request)
-    scheme, _, raw = (request.header("Authorization") or "").partition(" ")
-    token = scim_token_authenticate(raw=raw.strip()) if scheme.lower() == "bearer" else None
-    if token is None:
-        raise UnauthorizedException(detail="A valid SCIM bearer token is required.")
     request.subject = token
     return ScimHandler(SERVICE, PeopleStorage(token)).handle(request)
 
