@@ -336,10 +336,13 @@ def _insert_managers_first(org: Organization, new: Sequence[PersonChange]) -> se
     manager is known at insert time and needs no second write. Returns the pks whose
     manager was set that way (the rest, e.g. a manager cycle in the file, are linked
     afterwards like any manager change)."""
+    # Only the managers the new rows name: one person provisioned into a large
+    # organization must not read everybody's roster id.
+    bosses = {c.row.manager_id for c in new if c.row.manager_id}
     known = dict(
-        Person.objects.filter(organization=org)
-        .exclude(external_id="")
-        .values_list("external_id", "pk")
+        Person.objects.filter(organization=org, external_id__in=bosses).values_list(
+            "external_id", "pk"
+        )
     )
     waiting = list(new)
     linked: set[int] = set()
