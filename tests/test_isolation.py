@@ -52,6 +52,7 @@ def their_scim_token(w: World) -> dict[str, Any]:
     )
     return {"pk": token.pk}
 
+
 # Words that only the other organization's data contains: none may appear in any answer.
 SECRETS = (
     "Globex",

@@ -13,6 +13,7 @@ import io
 import secrets
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import translation
@@ -250,6 +251,8 @@ class PeopleStorage(ScimStorage):
             return person_provision(organization=self.organization, person=person, row=row)
         except RosterError as e:
             raise _invalid(e) from None
+        except ValidationError as e:  # a rule of the people services (the last admin)
+            raise InvalidValueException(detail=" ".join(e.messages)) from None
 
     def _manager(self, value: str, person: Person | None) -> Person:
         manager = (

@@ -174,7 +174,11 @@ def test_an_email_of_another_provisioned_person_is_a_conflict(scim, cast):
     second = _create(scim, "finn@acme.test")
     response = scim.patch(
         f"/Users/{second['id']}",
-        {"op": "replace", "path": "emails", "value": [{"value": "erin@acme.test", "primary": True}]},
+        {
+            "op": "replace",
+            "path": "emails",
+            "value": [{"value": "erin@acme.test", "primary": True}],
+        },
     )
     assert response.status_code == 400
     assert response.json()["scimType"] == "invalidValue"
@@ -240,3 +244,16 @@ def test_discovery_announces_what_is_supported(scim, cast):
     assert not config["bulk"]["supported"]
     schemas = {s["id"] for s in scim.get("/Schemas").json()["Resources"]}
     assert schemas == {USER, ENTERPRISE}
+
+
+def test_the_last_admin_cannot_be_deactivated_by_scim(scim, cast):
+    """The people services' last-admin rule (branch i10-rails, admins_keep_one inside
+    roster_apply) holds for SCIM, since SCIM writes through roster_apply."""
+    from crosspaths.people import services
+
+    if not hasattr(services, "admins_keep_one"):
+        pytest.skip("the last-admin rule arrives with branch i10-rails (admins_keep_one)")
+    alice = scim.post("/Users", okta_user("alice@acme.test")).json()
+    response = scim.patch(f"/Users/{alice['id']}", {"op": "replace", "value": {"active": False}})
+    assert response.status_code == 400
+    assert Person.objects.get(pk=cast.alice.pk).active
