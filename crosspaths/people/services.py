@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from crosspaths import clock
 from crosspaths.matching.roster import RosterError, RosterProblem, RosterRow, parse_roster
@@ -440,7 +441,14 @@ def person_provision(
             person = others.select_for_update().get(pk=person.pk)
             others = others.exclude(pk=person.pk)
         problems = []
-        if row.email and others.filter(email__iexact=row.email).exists():
+        # Through the (organization, lower(email)) unique index, not a scan.
+        changed_email = row.email and (person is None or person.email != row.email)
+        if (
+            changed_email
+            and others.alias(email_lower=Lower("email"))
+            .filter(email_lower=row.email.lower())
+            .exists()
+        ):
             problems.append(
                 RosterProblem(
                     file, None, "email", f"'{row.email}' is already used by another person"
@@ -468,11 +476,12 @@ def person_provision(
         bosses = Q(external_id=row.manager_id) if row.manager_id else Q(pk__in=[])
         if person is not None and person.manager_id:
             bosses |= Q(pk=person.manager_id)
-        involved += list(others.filter(bosses))
+        if row.manager_id or (person is not None and person.manager_id):
+            involved += list(others.filter(bosses).only("pk", "external_id"))
         change = PersonChange(
             row=row,
             person=person,
-            changes=_diff(person, row, _related_names(organization, involved)),
+            changes=_diff(person, row, _names_of(organization, row, involved)),
         )
         plan = RosterPlan(organization=organization, file=file, rows=[row])
         if person is None:
@@ -488,3 +497,18 @@ def person_provision(
         roster_apply(plan=plan)
         assert change.person is not None
         return change.person
+
+
+def _names_of(
+    organization: Organization, row: RosterRow, people: Sequence[Person]
+) -> dict[str, dict[int, str]]:
+    """``_related_names`` for one row: only the kinds of names the row sets are read."""
+    models = {"department": Department, "team": Team, "location": Location}
+    names: dict[str, dict[int, str]] = {
+        kind: dict(model.objects.filter(organization=organization).values_list("pk", "name"))
+        if kind in row.present
+        else {}
+        for kind, model in models.items()
+    }
+    names["manager"] = {p.pk: p.external_id for p in people}
+    return names

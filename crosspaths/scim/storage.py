@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext as _
 from scim2_models import (
@@ -38,7 +39,6 @@ from scim2_models.path.expressions import (
 from scim2_server.storage import ScimStorage, SearchPage
 
 from crosspaths.console.models import AuditLog
-from crosspaths.console.services import audit_record
 from crosspaths.matching.roster import EMAIL_RE, RosterError, parse_roster
 from crosspaths.people.models import Person
 from crosspaths.people.services import person_provision
@@ -74,8 +74,11 @@ class PeopleStorage(ScimStorage):
     # -- reading ---------------------------------------------------------------------
 
     def _identities(self) -> QuerySet[ScimIdentity]:
-        return ScimIdentity.objects.filter(organization=self.organization).select_related(
-            "person__department", "person__manager"
+        # name_lower: userName lookups through the (organization, lower(userName)) index.
+        return (
+            ScimIdentity.objects.filter(organization=self.organization)
+            .alias(name_lower=Lower("user_name"))
+            .select_related("person__department")
         )
 
     def _identity(self, resource_id: str) -> ScimIdentity:
@@ -86,6 +89,13 @@ class PeopleStorage(ScimStorage):
             raise NotFoundException
         return identity
 
+    def _current(self, resource_id: str) -> ScimIdentity:
+        """The identity ``get`` read for this request (a PATCH reads, then updates)."""
+        cached = getattr(self, "_last", None)
+        if cached is not None and str(cached.person_id) == str(resource_id):
+            return cached
+        return self._identity(resource_id)
+
     def get(
         self,
         resource_type: ResourceType,
@@ -93,7 +103,8 @@ class PeopleStorage(ScimStorage):
         *,
         response_parameters: ResponseParameters[Any] | None = None,
     ) -> ScimResource[Any]:
-        return user_of(self._identity(resource_id))
+        self._last = self._identity(resource_id)
+        return user_of(self._last)
 
     def search(
         self,
@@ -121,7 +132,9 @@ class PeopleStorage(ScimStorage):
             # A person already in the roster (a CSV import, the console) is adopted,
             # not duplicated: identity providers create whom they cannot find by userName.
             person = (
-                Person.objects.filter(organization=self.organization, email__iexact=email)
+                Person.objects.filter(organization=self.organization)
+                .alias(email_lower=Lower("email"))
+                .filter(email_lower=email.lower())
                 .select_for_update()
                 .first()
             )
@@ -147,7 +160,7 @@ class PeopleStorage(ScimStorage):
         expected_version: str | None = None,
     ) -> ScimResource[Any]:
         user = UserResource.model_validate(resource.model_dump(scim_ctx=None))
-        identity = self._identity(str(user.id))
+        identity = self._current(str(user.id))
         person = identity.person
         leaving = person.active and user.active is False
         if leaving:
@@ -206,10 +219,18 @@ class PeopleStorage(ScimStorage):
             raise InvalidValueException(
                 attribute="userName", detail=_("userName is required (at most 300 characters).")
             )
-        if others.filter(user_name__iexact=user.user_name).exists():
+        if (
+            identity is None or identity.user_name.lower() != user.user_name.lower()
+        ) and others.alias(name_lower=Lower("user_name")).filter(
+            name_lower=user.user_name.lower()
+        ).exists():
             raise UniquenessException(detail=_("Another user already has this userName."))
         if user.external_id and (
-            len(user.external_id) > TEXT_MAX or others.filter(external_id=user.external_id).exists()
+            len(user.external_id) > TEXT_MAX
+            or (
+                (identity is None or identity.external_id != user.external_id)
+                and others.filter(external_id=user.external_id).exists()
+            )
         ):
             raise UniquenessException(detail=_("Another user already has this externalId."))
 
@@ -275,20 +296,21 @@ class PeopleStorage(ScimStorage):
     def _audit(self, action: str, person: Person, user: Any) -> None:
         with translation.override(self.organization.language or "en"):
             summary = f"{AuditLog.Action(action).label}: {person}"
-        entry = audit_record(
+        # audit_record's entry, with the token as the actor (one INSERT per request).
+        AuditLog.objects.create(
             organization=self.organization,
             actor=None,
+            actor_name=f"SCIM: {self.token.name}"[:300],
             action=action,
-            target=person,
-            summary=summary,
+            target_type=person._meta.model_name,
+            target_id=str(person.pk),
+            summary=summary[:500],
             details={
                 "token": self.token.name,
                 "userName": getattr(user, "user_name", None),
                 "externalId": getattr(user, "external_id", None),
             },
         )
-        entry.actor_name = f"SCIM: {self.token.name}"[:300]
-        entry.save(update_fields=["actor_name"])
 
 
 # --- Translation between SCIM users and people -----------------------------------------
@@ -445,11 +467,11 @@ def _q(node: Any) -> Q:
             name = "enterprise:" + name
         value = node.value
         lookups = {
-            "username": lambda: Q(user_name__iexact=str(value)),
+            "username": lambda: Q(name_lower=str(value).lower()),
             "externalid": lambda: Q(external_id=str(value)),
             "id": lambda: Q(person_id=int(value)) if str(value).isdigit() else Q(pk__in=[]),
-            "emails": lambda: Q(person__email__iexact=str(value)),
-            "emails.value": lambda: Q(person__email__iexact=str(value)),
+            "emails": lambda: Q(person__email=str(value).strip().lower()),
+            "emails.value": lambda: Q(person__email=str(value).strip().lower()),
             "active": lambda: Q(person__active=bool(value)),
             "enterprise:employeenumber": lambda: Q(person__external_id=str(value)),
             "enterprise:department": lambda: Q(person__department__name__iexact=str(value)),
