@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "crosspaths.privacy",
     "crosspaths.web",
     "crosspaths.api",
+    "crosspaths.scim",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,10 @@ elif TESTING:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# SCIM provisioning: more deactivations within an hour than this share of an
+# organization's people pause further ones and alert its admins (docs/scim.md).
+SCIM_DEACTIVATION_SHARE = float(os.environ.get("CROSSPATHS_SCIM_DEACTIVATION_SHARE", "0.10"))
 
 # Background work through the DEP 14 Tasks API: the database queue by default,
 # RQ on Redis when TASKS_BACKEND=rq; tests run tasks immediately unless a test

@@ -18,6 +18,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("crosspaths.sso.urls")),  # /console/sso/ and /login/company/
     path("console/", include("crosspaths.console.urls")),
+    path("console/provisioning/", include("crosspaths.scim.console_urls")),
+    path("scim/", include("crosspaths.scim.urls")),
     path("insights/", include("crosspaths.insights.urls")),
     path("meet/", include("crosspaths.meetings.urls")),
     path("", include("crosspaths.privacy.urls")),

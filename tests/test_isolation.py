@@ -42,6 +42,17 @@ SKIPPED = {
     "static/": "static files: no data",
 }
 
+
+def their_scim_token(w: World) -> dict[str, Any]:
+    """A SCIM token of the other organization (made on demand: only one URL needs it)."""
+    from crosspaths.scim.models import ScimToken
+
+    token, _ = ScimToken.objects.get_or_create(
+        organization=w.cast.other_org, name="globex audit secret", token_hash="0" * 64
+    )
+    return {"pk": token.pk}
+
+
 # Words that only the other organization's data contains: none may appear in any answer.
 SECRETS = (
     "Globex",
@@ -323,6 +334,18 @@ REGISTRY: dict[str, Case] = {
     ),
     "saml_metadata": Case(
         kwargs=lambda w: {"organization_slug": their_idp_key(w)}, denied=(400, 403, 404)
+    ),
+    # Provisioning (crosspaths.scim): the token pages are our organization's; revoking
+    # their token is a 404. The SCIM API itself answers a session with 401 (it takes
+    # bearer tokens only); tests/scim/test_isolation.py sweeps it with their token.
+    "scim_console:tokens": Case(),
+    "scim_console:token_new": Case(methods=("post",), data=lambda w: {"name": "ours"}),
+    "scim_console:token_revoke": Case(kwargs=their_scim_token, methods=("post",)),
+    "scim_console:resume": Case(methods=("post",)),
+    "scim": Case(
+        kwargs=lambda w: {"path": f"/Users/{w.their_person.pk}"},
+        methods=("get", "post"),
+        denied=(401,),
     ),
     # Insights (crosspaths.insights): filters that name their program or location are
     # refused by the filter form; a figure or quarter that does not exist is a 404.

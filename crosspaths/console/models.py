@@ -59,6 +59,15 @@ class AuditLog(models.Model):
         ROUND_MOVE = "round.move", _("Person moved")
         ROUND_SWAP = "round.swap", _("People swapped")
         ROUND_PUBLISH = "round.publish", _("Round published")
+        SCIM_TOKEN_CREATE = "scim.token.create", _("SCIM token created")
+        SCIM_TOKEN_REVOKE = "scim.token.revoke", _("SCIM token revoked")
+        SCIM_USER_CREATE = "scim.user.create", _("Person provisioned (SCIM)")
+        SCIM_USER_UPDATE = "scim.user.update", _("Person changed (SCIM)")
+        SCIM_USER_DEACTIVATE = "scim.user.deactivate", _("Person deactivated (SCIM)")
+        SCIM_PAUSE = "scim.pause", _("SCIM deactivations paused")
+        SCIM_RESUME = "scim.resume", _("SCIM deactivations resumed")
+        SSO_SETTINGS = "sso.settings", _("Single sign-on changed")
+        PERSON_ERASED = "person.erased", _("Person erased")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(

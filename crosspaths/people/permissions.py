@@ -198,3 +198,9 @@ def insights_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def can_manage_provisioning(person: Person | None) -> bool:
+    """SCIM tokens let an identity provider create and deactivate anyone: admins only
+    (program managers and participants never see them)."""
+    return is_admin(person)

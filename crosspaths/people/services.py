@@ -12,6 +12,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -398,10 +400,13 @@ def _insert_managers_first(org: Organization, new: Sequence[PersonChange]) -> se
     manager is known at insert time and needs no second write. Returns the pks whose
     manager was set that way (the rest, e.g. a manager cycle in the file, are linked
     afterwards like any manager change)."""
+    # Only the managers the new rows name: one person provisioned into a large
+    # organization must not read everybody's roster id.
+    bosses = {c.row.manager_id for c in new if c.row.manager_id}
     known = dict(
-        Person.objects.filter(organization=org)
-        .exclude(external_id="")
-        .values_list("external_id", "pk")
+        Person.objects.filter(organization=org, external_id__in=bosses).values_list(
+            "external_id", "pk"
+        )
     )
     waiting = list(new)
     linked: set[int] = set()
@@ -548,3 +553,97 @@ def person_set_active(*, person: Person, active: bool) -> bool:
     if changed:
         person.deactivated_at = None if active else now
     return changed
+
+
+# --- One person from a provisioning client (SCIM) --------------------------------------
+
+
+def person_provision(
+    *, organization: Organization, person: Person | None, row: RosterRow, file: str = "SCIM"
+) -> Person:
+    """Create (``person`` None) or update one person the way a roster import would: the
+    same comparison (``_diff``), the same writer (``roster_apply``: departments created
+    by name, the manager linked by roster id, a changed e-mail unlinking the login,
+    ``deactivated_at`` kept), in the caller's transaction. Only the columns in
+    ``row.present`` change. ``row`` comes from ``parse_roster``, so its values passed the
+    roster's checks; this adds the checks a file makes against the organization (an
+    e-mail or roster id that belongs to someone else) and raises RosterError for them.
+
+    Unlike a whole roster it reads only the people involved, so a provisioning client's
+    single requests stay fast in a large organization."""
+    with transaction.atomic():
+        others = Person.objects.filter(organization=organization)
+        if person is not None:
+            person = others.select_for_update().get(pk=person.pk)
+            others = others.exclude(pk=person.pk)
+        problems = []
+        # Through the (organization, lower(email)) unique index, not a scan.
+        changed_email = row.email and (person is None or person.email != row.email)
+        if (
+            changed_email
+            and others.alias(email_lower=Lower("email"))
+            .filter(email_lower=row.email.lower())
+            .exists()
+        ):
+            problems.append(
+                RosterProblem(
+                    file, None, "email", f"'{row.email}' is already used by another person"
+                )
+            )
+        if (person is None or person.external_id != row.id) and others.filter(
+            external_id=row.id
+        ).exists():
+            problems.append(
+                RosterProblem(
+                    file,
+                    None,
+                    "id",
+                    f"roster id '{row.id}' is already used by another person",
+                )
+            )
+        if problems:
+            raise RosterError(problems)
+        if person is not None and person.external_id != row.id:
+            # A provisioning client names people by its own id, not the roster id, so
+            # unlike a file it may change the roster id (an HR system migrated).
+            Person.objects.filter(pk=person.pk).update(external_id=row.id)
+            person.external_id = row.id
+        involved = [p for p in [person] if p is not None]
+        bosses = Q(external_id=row.manager_id) if row.manager_id else Q(pk__in=[])
+        if person is not None and person.manager_id:
+            bosses |= Q(pk=person.manager_id)
+        if row.manager_id or (person is not None and person.manager_id):
+            involved += list(others.filter(bosses).only("pk", "external_id"))
+        change = PersonChange(
+            row=row,
+            person=person,
+            changes=_diff(person, row, _names_of(organization, row, involved)),
+        )
+        plan = RosterPlan(organization=organization, file=file, rows=[row])
+        if person is None:
+            plan.new.append(change)
+        elif change.changes:
+            plan.updated.append(change)
+        else:
+            plan.unchanged = 1
+        # roster_apply refuses to deactivate the organization's last active admin
+        # (admins_keep_one). Provisioning needs no interactive confirmation of a mass
+        # deactivation: it has its own hourly rail (crosspaths.scim.rails).
+        roster_apply(plan=plan, confirmed_deactivations=len(plan.leaving))
+        assert change.person is not None
+        return change.person
+
+
+def _names_of(
+    organization: Organization, row: RosterRow, people: Sequence[Person]
+) -> dict[str, dict[int, str]]:
+    """``_related_names`` for one row: only the kinds of names the row sets are read."""
+    models = {"department": Department, "team": Team, "location": Location}
+    names: dict[str, dict[int, str]] = {
+        kind: dict(model.objects.filter(organization=organization).values_list("pk", "name"))
+        if kind in row.present
+        else {}
+        for kind, model in models.items()
+    }
+    names["manager"] = {p.pk: p.external_id for p in people}
+    return names

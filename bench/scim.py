@@ -1,0 +1,114 @@
+"""SCIM provisioning speed on loopback: 10,000 users created by single POST requests
+(as an identity provider's first sync does), then a burst of 100 PATCH requests
+(deactivate/rename, as a day's changes) with the p95 per request (target < 50 ms).
+
+    .venv/bin/python bench/scim.py [--users 10000]
+    .venv/bin/python bench/scim.py --postgres postgres://postgres@127.0.0.1:5432/crosspaths_bench_scim
+
+The server is ``manage.py runserver`` (one process) started by bench/scim_check.py's
+``live_server``; the client is one keep-alive HTTP connection. Prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import httpx2
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scim_check import live_server
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+DEPARTMENTS = [f"Department {i}" for i in range(40)]
+
+
+def user(i: int) -> dict:
+    return {
+        "schemas": [USER, ENTERPRISE],
+        "userName": f"user{i}@bench.test",
+        "externalId": f"ext-{i}",
+        "name": {"givenName": f"Given{i}", "familyName": f"Family{i}"},
+        "emails": [{"value": f"user{i}@bench.test", "type": "work", "primary": True}],
+        "active": True,
+        ENTERPRISE: {"employeeNumber": f"E{i:06d}", "department": DEPARTMENTS[i % 40]},
+    }
+
+
+def p95(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=20)[18]
+
+
+def run(users: int, database_url: str | None) -> dict[str, float]:
+    with live_server(database_url, CROSSPATHS_SCIM_DEACTIVATION_SHARE="1.0") as (base, token):
+        http = httpx2.Client(
+            base_url=base,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/scim+json"},
+            timeout=60,
+        )
+        ids: list[str] = []
+        post_times: list[float] = []
+        started = time.perf_counter()
+        for i in range(users):
+            t = time.perf_counter()
+            response = http.post("/Users", json=user(i))
+            post_times.append(time.perf_counter() - t)
+            if response.status_code != 201:
+                sys.exit(f"POST {i}: {response.status_code} {response.text}")
+            ids.append(response.json()["id"])
+            if (i + 1) % 1000 == 0:
+                print(f"  {i + 1} users, {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        provision = time.perf_counter() - started
+        patch_times: list[float] = []
+        for n, pk in enumerate(ids[:: max(1, len(ids) // 100)][:100]):
+            op = (
+                {"op": "replace", "value": {"active": False}}
+                if n % 2
+                else {"op": "Replace", "path": "name.familyName", "value": f"Renamed{n}"}
+            )
+            t = time.perf_counter()
+            response = http.patch(f"/Users/{pk}", json={"schemas": [PATCH], "Operations": [op]})
+            patch_times.append(time.perf_counter() - t)
+            if response.status_code not in (200, 204):
+                sys.exit(f"PATCH {pk}: {response.status_code} {response.text}")
+        lookup_times = []
+        for i in range(0, users, max(1, users // 100)):
+            t = time.perf_counter()
+            http.get("/Users", params={"filter": f'userName eq "user{i}@bench.test"'})
+            lookup_times.append(time.perf_counter() - t)
+    return {
+        "users": users,
+        "provision_s": provision,
+        "post_p50_ms": statistics.median(post_times) * 1000,
+        "post_p95_ms": p95(post_times) * 1000,
+        "patch_p50_ms": statistics.median(patch_times) * 1000,
+        "patch_p95_ms": p95(patch_times) * 1000,
+        "filter_p95_ms": p95(lookup_times) * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=10_000)
+    parser.add_argument("--postgres", help="a PostgreSQL URL (its database is emptied)")
+    args = parser.parse_args()
+    figures = run(args.users, args.postgres)
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"\n| {database} | value |\n| --- | ---: |")
+    print(f"| users created by single POSTs | {figures['users']:,} |")
+    print(f"| time to create them | {figures['provision_s']:.0f} s |")
+    print(f"| POST p50 / p95 | {figures['post_p50_ms']:.1f} / {figures['post_p95_ms']:.1f} ms |")
+    print(
+        f"| PATCH burst (100) p50 / p95 | {figures['patch_p50_ms']:.1f} / "
+        f"{figures['patch_p95_ms']:.1f} ms |"
+    )
+    print(f"| filter userName eq p95 | {figures['filter_p95_ms']:.1f} ms |")
+
+
+if __name__ == "__main__":
+    main()
