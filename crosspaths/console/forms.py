@@ -459,9 +459,11 @@ class HandEditForm(forms.Form):
         email = self.cleaned_data.get(field) or ""
         seat = round_seat(rnd=self.round, email=email)
         if seat is None:
-            self.add_error(
-                field, _("Nobody in this round has the e-mail %(email)s.") % {"email": email}
-            )
+            # Not echoed back: the page must not repeat an address from outside the
+            # round (the isolation sweep checks that no answer shows it).
+            self.data = self.data.copy()
+            self.data[self.add_prefix(field)] = ""
+            self.add_error(field, _("Nobody in this round has the e-mail address you gave."))
             return None
         return seat[0]
 
