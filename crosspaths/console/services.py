@@ -579,7 +579,11 @@ def round_job_run(*, job_id: int) -> str:
             else:
                 if job.round is None:
                     raise ValidationError(_("This round no longer exists."), code="gone")
-                rnd = round_publish_reviewed(actor=job.actor, round=job.round)
+                rnd = (
+                    round_publish_reviewed(actor=job.actor, round=job.round)
+                    if job.actor is not None
+                    else round_publish(round=job.round)
+                )
         except RoundExists as exists:
             # Someone else drafted this date meanwhile: their round is the answer.
             _round_job_finish(job, status=RoundJob.Status.DONE, rnd=exists.round)
