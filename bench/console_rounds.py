@@ -34,6 +34,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--publish", action="store_true", help="also time the publish job")
+    parser.add_argument(
+        "--show-queries", action="store_true", help="print page 1's and a search's SQL"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosspaths.settings")
@@ -134,6 +137,13 @@ def main() -> None:
             f"| {name:28} | {max(counts):7} | {statistics.median(times):9.1f} "
             f"| {size / 1024:8.1f} |"
         )
+    if args.show_queries:
+        for target in (url, f"{url}?q=engineering"):
+            with CaptureQueriesContext(connection) as queries:
+                client.get(target)
+            print(target)
+            for q in queries.captured_queries:
+                print(f"{float(q['time']) * 1000:8.1f} ms  {q['sql'][:160]}")
     if args.publish:
         _job, publish_s = run_job(RoundJob.Kind.PUBLISH, rnd)
         print(f"publish job (in the task): {publish_s:.1f} s")
