@@ -283,24 +283,39 @@ WHERE a.round_id = %s AND a.organization_id = %s
 """
 
 
+def round_pair_counts(*, rnd: Round, match_ids: set[int] | None = None) -> list[int]:
+    """[pairs, pairs across departments, pairs across locations] inside the round's
+    groups (or only inside ``match_ids``): one SQL aggregate, no members loaded."""
+    from django.db import connection
+
+    sql = _PAIR_SQL.format(member=MatchMember._meta.db_table, person=Person._meta.db_table)
+    params: list[Any] = [rnd.pk, rnd.organization_id]
+    if match_ids is not None:
+        if not match_ids:
+            return [0, 0, 0]
+        sql += " AND a.match_id IN (" + ", ".join(["%s"] * len(match_ids)) + ")"
+        params += sorted(match_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return [int(x or 0) for x in row]
+
+
 def round_metrics(*, rnd: Round) -> dict[str, Any]:
     """The round's figures by SQL aggregates over its groups as they are now (so hand
     edits count), never by loading every member: at 100,000 people the page stays
     fast. Cross shares: of all pairs inside groups, the share whose two people differ
-    in department (location)."""
-    from django.db import connection
-
+    in department (location). The pair counts are the costly part (a self-join, about
+    0.5 s at 100,000 people), so a round job stores them at draft time and hand edits
+    keep them current (``metrics["pairs"]``); a round without them is counted live."""
     org = rnd.organization_id
     groups = Match.objects.filter(round=rnd, organization_id=org).aggregate(
         n=Count("pk"), mean=Avg("score")
     )
     placed = MatchMember.objects.filter(round=rnd, organization_id=org).count()
     left = LeftOut.objects.filter(round=rnd, organization_id=org).count()
-    sql = _PAIR_SQL.format(member=MatchMember._meta.db_table, person=Person._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [rnd.pk, org])
-        pairs, cross_dept, cross_loc = cursor.fetchone()
     stored = rnd.metrics or {}
+    pairs, cross_dept, cross_loc = stored.get("pairs") or round_pair_counts(rnd=rnd)
     return {
         "groups": groups["n"],
         "placed": placed,
@@ -337,22 +352,33 @@ def _round_checkins(rnd: Round) -> dict[str, Any]:
     }
 
 
-def round_search(*, rnd: Round, q: str, only: set[int] | None = None) -> QuerySet[Match]:
-    """The round's groups, or those with a member whose name, e-mail or department
-    contains ``q`` (or only the groups ``only``, e.g. those a hand edit changed); in
-    the order the engine made them."""
-    matches = Match.objects.filter(round=rnd, organization_id=rnd.organization_id)
+def round_search(
+    *, rnd: Round, q: str, only: set[int] | None = None
+) -> QuerySet[Match] | list[int]:
+    """The round's groups in the order the engine made them: all of them (a queryset),
+    or the ids of those with a member whose name, e-mail or department contains ``q``
+    (or only the groups ``only``, e.g. those a hand edit changed). A search is read
+    once as ids: people first (one scan of the organization's people), then their
+    seats, so the count and the page do not repeat the scan."""
+    org = rnd.organization_id
+    matches = Match.objects.filter(round=rnd, organization_id=org)
     if only:
         matches = matches.filter(pk__in=only)
     q = q.strip()
-    if q:
-        hits = MatchMember.objects.filter(round=rnd, organization_id=rnd.organization_id).filter(
-            Q(person__name__icontains=q)
-            | Q(person__email__icontains=q)
-            | Q(person__department__name__icontains=q)
+    if not q:
+        return matches.order_by("id")
+    departments = list(
+        Department.objects.filter(organization_id=org, name__icontains=q).values_list(
+            "pk", flat=True
         )
-        matches = matches.filter(pk__in=hits.values("match_id"))
-    return matches.order_by("id")
+    )
+    people = Person.objects.filter(organization_id=org).filter(
+        Q(name__icontains=q) | Q(email__icontains=q) | Q(department_id__in=departments)
+    )
+    seats = MatchMember.objects.filter(round=rnd, organization_id=org, person__in=people)
+    if only:
+        seats = seats.filter(match_id__in=only)
+    return sorted(set(seats.values_list("match_id", flat=True)))
 
 
 def round_group_numbers(*, rnd: Round) -> list[int]:
@@ -384,8 +410,12 @@ def round_view(
     from django.core.paginator import Paginator
 
     org = rnd.organization_id
-    groups_page = Paginator(round_search(rnd=rnd, q=q, only=only), per_page).get_page(page)
-    matches = list(groups_page.object_list)
+    found = round_search(rnd=rnd, q=q, only=only)
+    groups_page = Paginator(found, per_page).get_page(page)
+    if isinstance(found, list):  # a search: the page holds ids
+        matches = list(Match.objects.filter(pk__in=list(groups_page.object_list)).order_by("id"))
+    else:
+        matches = list(groups_page.object_list)
     ids = round_group_numbers(rnd=rnd) if matches else []
     by_match: dict[int, list[MatchMember]] = {}
     members = MatchMember.objects.filter(

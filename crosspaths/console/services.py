@@ -453,11 +453,39 @@ def round_edit_check(*, round: Round, edit: HandEdit) -> list[ValidationError]:
         return list(e.error_list)
 
 
+def _edit_touches(rnd: Round, edit: HandEdit) -> set[int]:
+    """The groups a hand edit changes (where its people sit now, and the target)."""
+    from crosspaths.programs.models import MatchMember
+
+    people = [edit.person.pk] + ([edit.other.pk] if edit.other else [])
+    seats = set(
+        MatchMember.objects.filter(round=rnd, person_id__in=people).values_list(
+            "match_id", flat=True
+        )
+    )
+    if edit.match is not None:
+        seats.add(edit.match.pk)
+    return seats
+
+
 @transaction.atomic
 def round_edit(*, actor: Person, round: Round, edit: HandEdit) -> None:
     """Make a hand edit (refused with a ValidationError naming each broken hard rule)
-    and log it."""
+    and log it. The round's stored pair counts (``metrics["pairs"]``, the costly part
+    of its figures) are kept current from the changed groups alone."""
+    from .selectors import round_pair_counts
+
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    touched = _edit_touches(round, edit)
+    before = round_pair_counts(rnd=round, match_ids=touched)
     _perform(round, edit)
+    stored = (locked.metrics or {}).get("pairs")
+    if stored is not None:
+        after = round_pair_counts(rnd=round, match_ids=touched)
+        metrics = dict(locked.metrics)
+        metrics["pairs"] = [s + a - b for s, a, b in zip(stored, after, before, strict=True)]
+        Round.objects.filter(pk=round.pk).update(metrics=metrics)
+        round.metrics = metrics
     person = str(edit.person)
     with _in_org_language(round.organization):
         words = _round_words(round)
@@ -604,8 +632,22 @@ def round_job_run(*, job_id: int) -> str:
                 rnd=job.round,
             )
             return RoundJob.Status.FAILED
+    if job.kind == RoundJob.Kind.DRAFT:
+        _round_store_pairs(rnd)
     _round_job_finish(job, status=RoundJob.Status.DONE, rnd=rnd)
     return RoundJob.Status.DONE
+
+
+def _round_store_pairs(rnd: Round) -> None:
+    """Count the draft's pairs once, in the background, so its review page need not
+    (hand edits keep the counts current, see ``round_edit``)."""
+    from .selectors import round_pair_counts
+
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=rnd.pk)
+        metrics = dict(locked.metrics or {})
+        metrics["pairs"] = round_pair_counts(rnd=locked)
+        Round.objects.filter(pk=rnd.pk).update(metrics=metrics)
 
 
 def _round_job_draft(job: RoundJob) -> Round:

@@ -201,3 +201,33 @@ def test_a_hand_edit_names_people_and_groups_of_this_round_only(admin_client, ca
     assert MatchMember.objects.filter(match=last, person=people[300]).exists()
     outlined = admin_client.get(moved["Location"])
     assert [g.number for g in outlined.context["view"].groups] == [120]
+
+
+def test_a_drafts_pair_counts_are_stored_and_kept_current_by_hand_edits(
+    admin_client, cast, enrolled, django_capture_on_commit_callbacks
+):
+    from crosspaths.console.selectors import round_pair_counts
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(f"/console/programs/{enrolled.pk}/rounds/new/", {"on": ON.isoformat()})
+    rnd = Round.objects.get(program=enrolled)
+    assert rnd.metrics["pairs"] == round_pair_counts(rnd=rnd) == [4, 4, 0]
+    first = Match.objects.filter(round=rnd).order_by("id")[0]
+    a, partner = (mm.person for mm in MatchMember.objects.filter(match=first))
+    # Swap a with the other person of partner's department: that puts two people of one
+    # department together, so the cross-department count must drop.
+    b = (
+        MatchMember.objects.filter(round=rnd, person__department=partner.department)
+        .exclude(person=partner)
+        .get()
+        .person
+    )
+    response = admin_client.post(
+        f"/console/rounds/{rnd.pk}/edit/", {"person": a.email, "action": "swap", "other": b.email}
+    )
+    assert response.status_code == 302
+    rnd.refresh_from_db()
+    live = round_pair_counts(rnd=rnd)
+    assert live[1] < 4 and rnd.metrics["pairs"] == live
+    page = admin_client.get(f"/console/rounds/{rnd.pk}/")
+    assert page.context["view"].metrics["cross_department_share"] == round(live[1] / 4, 3)
