@@ -28,7 +28,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from crosspaths.console.models import AuditLog, RosterUpload
+from crosspaths.console.models import AuditLog, RosterUpload, RoundJob
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import BlockedPair, Department, Location, Person
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
@@ -84,6 +84,7 @@ class World:
     their_location: Location
     their_upload: RosterUpload
     their_audit: AuditLog
+    their_job: RoundJob
     our_program: Program
     our_draft: Round
     our_match: Match
@@ -114,7 +115,7 @@ def forged_token(member_id: int) -> str:
 
 def their_edit(w: World) -> dict[str, Any]:
     """A hand edit of our round that names their person."""
-    return {"person": w.their_person.pk, "target": f"swap:{w.cast.bob.pk}"}
+    return {"person": w.their_person.email, "action": "swap", "other": w.cast.bob.email}
 
 
 def their_idp_key(w: World) -> str:
@@ -289,21 +290,22 @@ REGISTRY: dict[str, Case] = {
     "console:round_check": Case(
         kwargs=lambda w: {"pk": w.their_draft.pk},
         methods=("post",),
-        data=lambda w: {"person": w.their_person.pk, "target": "out"},
+        data=lambda w: {"person": w.their_person.email, "action": "out"},
         own=[(lambda w: {"pk": w.our_draft.pk}, lambda w: their_edit(w))],
     ),
     "console:round_edit": Case(
         kwargs=lambda w: {"pk": w.their_draft.pk},
         methods=("post",),
-        data=lambda w: {"person": w.their_person.pk, "target": "out"},
+        data=lambda w: {"person": w.their_person.email, "action": "out"},
         own=[
             (lambda w: {"pk": w.our_draft.pk}, lambda w: their_edit(w)),
             (
                 lambda w: {"pk": w.our_draft.pk},
-                lambda w: {"person": w.cast.bob.pk, "target": f"move:{w.their_match.pk}"},
+                lambda w: {"person": w.cast.bob.email, "action": "move", "group": w.their_match.pk},
             ),
         ],
     ),
+    "console:round_job": Case(kwargs=lambda w: {"pk": w.their_job.pk}, methods=("get",)),
     "console:round_publish": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
     "console:audit": Case(own=[(lambda w: {}, lambda w: {"actor": w.their_person.pk})]),
     "console:audit_export": Case(own=[(lambda w: {}, lambda w: {"actor": w.cast.dana.pk})]),
@@ -474,6 +476,16 @@ def build_world() -> World:
         their_location=loc,
         their_upload=upload,
         their_audit=audit,
+        their_job=RoundJob.objects.create(
+            organization=other,
+            program=program,
+            on=draft.date,
+            round=draft,
+            kind=RoundJob.Kind.PUBLISH,
+            status=RoundJob.Status.FAILED,
+            error="quasar-secret-reason",
+            actor=cast.dana,
+        ),
         our_program=ours,
         our_draft=our_draft,
         our_match=our_match,

@@ -416,61 +416,97 @@ class RoundDraftForm(forms.Form):
 
 
 class HandEditForm(forms.Form):
-    """Swap two people, move someone into another group, or take someone out. Choices are
-    the round's own people and groups, so nothing else can be named."""
+    """Swap two people, move someone into another group, or take someone out.
 
-    person = forms.ChoiceField(label=_("Person"))
-    target = forms.ChoiceField(label=_("Swap with, or move to"))
+    People are named by e-mail and groups by their number, and each is looked up in
+    this round only, so nothing outside it can be named; the form never lists the
+    round's people (at 100,000 people that list alone was megabytes)."""
 
-    def __init__(self, *args: Any, view: Any, **kwargs: Any):
+    SWAP, MOVE, OUT = "swap", "move", "out"
+
+    person = forms.CharField(
+        label=_("Person (e-mail)"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
+    )
+    action = forms.ChoiceField(
+        label=_("Change"),
+        choices=[
+            (SWAP, _("Swap with someone")),
+            (MOVE, _("Move into a group")),
+            (OUT, _("Take out of this round")),
+        ],
+        initial=SWAP,
+        widget=forms.RadioSelect,
+    )
+    other = forms.CharField(
+        label=_("Swap with (e-mail)"),
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off"}),
+    )
+    group = forms.IntegerField(label=_("Move into group number"), min_value=1, required=False)
+
+    def __init__(self, *args: Any, round: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.people: dict[str, Person] = {}
-        self.matches: dict[str, Any] = {}
-        people_choices: list[tuple[str, Any]] = [("", _("— choose someone —"))]
-        swap: list[tuple[str, str]] = []
-        move: list[tuple[str, str]] = []
-        for group in view.groups:
-            self.matches[str(group.match.pk)] = group.match
-            move.append(
-                (
-                    f"move:{group.match.pk}",
-                    _("Move into group %(number)d") % {"number": group.number},
+        self.round = round
+        self.person_obj: Person | None = None
+        self.other_obj: Person | None = None
+        self.match_obj: Any = None
+
+    def _seat(self, field: str) -> Person | None:
+        from .selectors import round_seat
+
+        email = self.cleaned_data.get(field) or ""
+        seat = round_seat(rnd=self.round, email=email)
+        if seat is None:
+            # Not echoed back: the page must not repeat an address from outside the
+            # round (the isolation sweep checks that no answer shows it).
+            self.data = self.data.copy()
+            self.data[self.add_prefix(field)] = ""
+            self.add_error(field, _("Nobody in this round has the e-mail address you gave."))
+            return None
+        return seat[0]
+
+    def clean(self) -> dict[str, Any]:
+        from crosspaths.programs.models import Match
+
+        data = super().clean()
+        if "person" in data:
+            self.person_obj = self._seat("person")
+        action = data.get("action")
+        if action == self.SWAP:
+            if not data.get("other"):
+                self.add_error("other", _("Give the e-mail of the person to swap with."))
+            else:
+                self.other_obj = self._seat("other")
+                if self.other_obj is not None and self.other_obj == self.person_obj:
+                    self.add_error("other", _("Choose someone else to swap with."))
+        elif action == self.MOVE:
+            number = data.get("group")
+            if number is None:
+                self.add_error("group", _("Give the number of the group."))
+            else:
+                self.match_obj = (
+                    Match.objects.filter(
+                        round=self.round, organization_id=self.round.organization_id
+                    )
+                    .order_by("id")[number - 1 : number]
+                    .first()
                 )
-            )
-            for person in group.members:
-                self.people[str(person.pk)] = person
-                label = _("%(person)s (group %(number)d)") % {
-                    "person": person,
-                    "number": group.number,
-                }
-                people_choices.append((str(person.pk), label))
-                swap.append((f"swap:{person.pk}", label))
-        for person, _reason in view.left_out:
-            self.people[str(person.pk)] = person
-            label = _("%(person)s (left out)") % {"person": person}
-            people_choices.append((str(person.pk), label))
-            swap.append((f"swap:{person.pk}", label))
-        self.fields["person"].choices = people_choices
-        self.fields["target"].choices = [
-            ("", _("— choose —")),
-            (_("Swap with"), swap),
-            (_("Move"), [*move, ("out", _("Take out of this round"))]),
-        ]
+                if self.match_obj is None:
+                    self.add_error(
+                        "group",
+                        _("This round has no group %(number)d.") % {"number": number},
+                    )
+        return data
 
     def edit(self) -> Any:
         from .services import HandEdit
 
-        person = self.people[self.cleaned_data["person"]]
-        target = self.cleaned_data["target"]
-        if target == "out":
-            return HandEdit(person=person, kind=HandEdit.OUT)
-        kind, _sep, key = target.partition(":")
-        if kind == "swap":
-            return HandEdit(person=person, kind=HandEdit.SWAP, other=self.people[key])
-        return HandEdit(person=person, kind=HandEdit.MOVE, match=self.matches[key])
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if data.get("person") and data.get("target") == f"swap:{data['person']}":
-            self.add_error("target", _("Choose someone else to swap with."))
-        return data
+        action = self.cleaned_data["action"]
+        if action == self.OUT:
+            return HandEdit(person=self.person_obj, kind=HandEdit.OUT)
+        if action == self.SWAP:
+            return HandEdit(person=self.person_obj, kind=HandEdit.SWAP, other=self.other_obj)
+        return HandEdit(person=self.person_obj, kind=HandEdit.MOVE, match=self.match_obj)

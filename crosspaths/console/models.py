@@ -95,3 +95,65 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class RoundJob(models.Model):
+    """A request to preview (draft) or publish a round, run by a background task.
+
+    At 100,000 people drafting or publishing takes longer than a web request may, so the
+    console records the request here, a task does the work, and a progress page polls
+    this row. At most one open (queued or running) job per program, date and kind: a
+    double click or a second admin joins the job that is already on its way. The task
+    claims the job by a conditional update, so running it twice does the work once.
+    """
+
+    class Kind(models.TextChoices):
+        DRAFT = "draft", _("Preview")
+        PUBLISH = "publish", _("Publish")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    OPEN = (Status.QUEUED, Status.RUNNING)
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="+", verbose_name=_("program")
+    )
+    on = models.DateField(_("round date"))
+    round = models.ForeignKey(
+        "programs.Round", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(_("error"), blank=True)
+    actor = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("round job")
+        verbose_name_plural = _("round jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "on", "kind"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="round_job_one_open_per_program_date_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.program_id} {self.on} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN

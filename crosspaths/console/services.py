@@ -36,7 +36,7 @@ from crosspaths.programs.services import (
     round_swap_members,
 )
 
-from .models import AuditLog, RosterUpload
+from .models import AuditLog, RosterUpload, RoundJob
 from .roster_files import guess_mapping, mapped_text, read_upload
 
 STALE_UPLOAD_AGE = timedelta(days=1)
@@ -460,11 +460,39 @@ def round_edit_check(*, round: Round, edit: HandEdit) -> list[ValidationError]:
         return list(e.error_list)
 
 
+def _edit_touches(rnd: Round, edit: HandEdit) -> set[int]:
+    """The groups a hand edit changes (where its people sit now, and the target)."""
+    from crosspaths.programs.models import MatchMember
+
+    people = [edit.person.pk] + ([edit.other.pk] if edit.other else [])
+    seats = set(
+        MatchMember.objects.filter(round=rnd, person_id__in=people).values_list(
+            "match_id", flat=True
+        )
+    )
+    if edit.match is not None:
+        seats.add(edit.match.pk)
+    return seats
+
+
 @transaction.atomic
 def round_edit(*, actor: Person, round: Round, edit: HandEdit) -> None:
     """Make a hand edit (refused with a ValidationError naming each broken hard rule)
-    and log it."""
+    and log it. The round's stored pair counts (``metrics["pairs"]``, the costly part
+    of its figures) are kept current from the changed groups alone."""
+    from .selectors import round_pair_counts
+
+    locked = Round.objects.select_for_update().get(pk=round.pk)
+    touched = _edit_touches(round, edit)
+    before = round_pair_counts(rnd=round, match_ids=touched)
     _perform(round, edit)
+    stored = (locked.metrics or {}).get("pairs")
+    if stored is not None:
+        after = round_pair_counts(rnd=round, match_ids=touched)
+        metrics = dict(locked.metrics)
+        metrics["pairs"] = [s + a - b for s, a, b in zip(stored, after, before, strict=True)]
+        Round.objects.filter(pk=round.pk).update(metrics=metrics)
+        round.metrics = metrics
     person = str(edit.person)
     with _in_org_language(round.organization):
         words = _round_words(round)
@@ -519,6 +547,122 @@ def round_publish_reviewed(*, actor: Person, round: Round) -> Round:
     return rnd
 
 
+# --- Round jobs: previews and publications run as background tasks ----------------------
+
+
+def round_job_request(
+    *, actor: Person, program: Program, on: date, kind: str, round: Round | None = None
+) -> RoundJob:
+    """Record a request to preview or publish a round and start its task once this
+    commits. A job already open for the same program, date and kind is returned instead
+    (a double click or a second admin joins it); the partial unique constraint settles
+    two requests at the same moment."""
+    from django.db import IntegrityError
+
+    from .tasks import run_round_job
+
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                job = RoundJob.objects.create(
+                    organization=program.organization,
+                    program=program,
+                    on=on,
+                    kind=kind,
+                    round=round,
+                    actor=actor,
+                )
+        except IntegrityError:
+            open_job = RoundJob.objects.filter(
+                program=program, on=on, kind=kind, status__in=RoundJob.OPEN
+            ).first()
+            if open_job is None:  # finished between our insert and this read: try again
+                return round_job_request(
+                    actor=actor, program=program, on=on, kind=kind, round=round
+                )
+            return open_job
+        job_id = job.pk
+        transaction.on_commit(lambda: run_round_job.enqueue(job_id))
+    return job
+
+
+def _round_job_finish(job: RoundJob, *, status: str, error: str = "", rnd: Round | None) -> None:
+    RoundJob.objects.filter(pk=job.pk).update(
+        status=status, error=error, round=rnd, finished_at=clock.now()
+    )
+
+
+def round_job_run(*, job_id: int) -> str:
+    """Do the work of a round job once: claimed by a conditional update (queued ->
+    running), so a task delivered twice finds nothing to do. A refusal (the round is
+    no longer a draft, the date has a round) or a crash marks the job failed with a
+    sentence for the person who asked; the draft's or publication's own writes are one
+    transaction, so a failed job leaves nothing half done. Returns the final status."""
+    claimed = RoundJob.objects.filter(pk=job_id, status=RoundJob.Status.QUEUED).update(
+        status=RoundJob.Status.RUNNING, started_at=clock.now()
+    )
+    job = RoundJob.objects.select_related("organization", "program", "actor", "round").get(
+        pk=job_id
+    )
+    if not claimed:
+        return job.status
+    language = (job.actor.language if job.actor else "") or job.organization.language or "en"
+    with translation.override(language):
+        try:
+            if job.kind == RoundJob.Kind.DRAFT:
+                rnd = _round_job_draft(job)
+            else:
+                if job.round is None:
+                    raise ValidationError(_("This round no longer exists."), code="gone")
+                rnd = (
+                    round_publish_reviewed(actor=job.actor, round=job.round)
+                    if job.actor is not None
+                    else round_publish(round=job.round)
+                )
+        except RoundExists as exists:
+            # Someone else drafted this date meanwhile: their round is the answer.
+            _round_job_finish(job, status=RoundJob.Status.DONE, rnd=exists.round)
+            return RoundJob.Status.DONE
+        except ValidationError as e:
+            _round_job_finish(
+                job, status=RoundJob.Status.FAILED, error=" ".join(e.messages), rnd=job.round
+            )
+            return RoundJob.Status.FAILED
+        except Exception:
+            import logging
+
+            logging.getLogger(__name__).exception("round job %s failed", job_id)
+            _round_job_finish(
+                job,
+                status=RoundJob.Status.FAILED,
+                error=_("Something went wrong on our side; nothing was changed. Try again."),
+                rnd=job.round,
+            )
+            return RoundJob.Status.FAILED
+    if job.kind == RoundJob.Kind.DRAFT:
+        _round_store_pairs(rnd)
+    _round_job_finish(job, status=RoundJob.Status.DONE, rnd=rnd)
+    return RoundJob.Status.DONE
+
+
+def _round_store_pairs(rnd: Round) -> None:
+    """Count the draft's pairs once, in the background, so its review page need not
+    (hand edits keep the counts current, see ``round_edit``)."""
+    from .selectors import round_pair_counts
+
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=rnd.pk)
+        metrics = dict(locked.metrics or {})
+        metrics["pairs"] = round_pair_counts(rnd=locked)
+        Round.objects.filter(pk=rnd.pk).update(metrics=metrics)
+
+
+def _round_job_draft(job: RoundJob) -> Round:
+    if job.actor is None:
+        return round_draft(program=job.program, on=job.on)
+    return round_draft_for_review(actor=job.actor, program=job.program, on=job.on)
+
+
 __all__ = [
     "HandEdit",
     "LastAdminError",
@@ -541,5 +685,7 @@ __all__ = [
     "round_draft_for_review",
     "round_edit",
     "round_edit_check",
+    "round_job_request",
+    "round_job_run",
     "round_publish_reviewed",
 ]

@@ -20,3 +20,11 @@ def invite_people(
         invited_by_id=invited_by_id,
         requested_at=datetime.fromisoformat(requested_at),
     )
+
+
+@task()
+def run_round_job(job_id: int) -> str:
+    """Preview or publish a round for the console (a ``RoundJob``); safe to run twice."""
+    from .services import round_job_run
+
+    return round_job_run(job_id=job_id)

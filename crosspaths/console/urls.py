@@ -25,6 +25,7 @@ urlpatterns = [
     path("rounds/<int:pk>/check/", views.round_check, name="round_check"),
     path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("rounds/<int:pk>/publish/", views.round_publish, name="round_publish"),
+    path("jobs/<int:pk>/", views.round_job, name="round_job"),
     path("audit/", views.audit, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
 ]

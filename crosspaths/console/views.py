@@ -48,7 +48,7 @@ from .forms import (
     RosterUploadForm,
     RoundDraftForm,
 )
-from .models import RosterUpload
+from .models import RosterUpload, RoundJob
 from .reasons import refusal_texts
 from .roster_files import RosterFileError, is_roster_format
 
@@ -630,16 +630,45 @@ def round_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("on", [_("Choose a date.")])))
         return redirect("console:program", pk=program.pk)
-    try:
-        rnd = services.round_draft_for_review(
-            actor=person, program=program, on=form.cleaned_data["on"]
+    on = form.cleaned_data["on"]
+    existing = Round.objects.filter(program=program, date=on).first()
+    if existing is not None:
+        messages.info(
+            request,
+            _("%(program)s already has a round on %(date)s.")
+            % {"program": program.name, "date": on.isoformat()},
         )
-    except services.RoundExists as e:
-        messages.info(request, " ".join(e.messages))
-        if e.round is not None:
-            return redirect("console:round", pk=e.round.pk)
-        return redirect("console:program", pk=program.pk)
-    return redirect("console:round", pk=rnd.pk)
+        return redirect("console:round", pk=existing.pk)
+    job = services.round_job_request(actor=person, program=program, on=on, kind=RoundJob.Kind.DRAFT)
+    return redirect("console:round_job", pk=job.pk)
+
+
+@manager_required
+def round_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress of a preview or publication. The page polls itself with htmx every two
+    seconds while the job is open; once done, the browser is sent on to the round."""
+    person = request.person  # type: ignore[attr-defined]
+    job = get_object_or_404(
+        RoundJob.objects.select_related("program", "round"),
+        pk=pk,
+        organization=request.organization,  # type: ignore[attr-defined]
+    )
+    program = program_for_manager(person, job.program_id)
+    htmx = request.headers.get("HX-Request") == "true"
+    if job.status == RoundJob.Status.DONE and job.round_id is not None:
+        if job.kind == RoundJob.Kind.PUBLISH:
+            messages.success(
+                request, _("Published: everyone in a group gets their introduction by e-mail.")
+            )
+        url = reverse("console:round", kwargs={"pk": job.round_id})
+        if htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
+    context = {**_console_context(request, "programs"), "job": job, "program": program}
+    template = "console/round_job_status.html" if htmx else "console/round_job.html"
+    return render(request, template, context)
 
 
 def _round_page(
@@ -650,18 +679,28 @@ def _round_page(
     refusals: list[str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    view = selectors.round_view(rnd=rnd)
-    editable = rnd.status == Round.Status.DRAFT
     changed = {n for x in request.GET.get("changed", "").split(",") if (n := whole_number(x))}
+    view = selectors.round_view(
+        rnd=rnd,
+        q=request.GET.get("q", "")[:200],
+        page=request.GET.get("page"),
+        left_page=request.GET.get("left"),
+        only=changed or None,
+    )
+    editable = rnd.status == Round.Status.DRAFT
     context = {
         **_console_context(request, "programs"),
         "round": rnd,
         "program": rnd.program,
         "view": view,
         "editable": editable,
-        "edit_form": (form or HandEditForm(view=view)) if editable else None,
+        "edit_form": (form or HandEditForm(round=rnd)) if editable else None,
         "refusals": refusals or [],
         "changed": changed,
+        "group_query": urlencode({"q": view.q}) if view.q else "",
+        "left_query": urlencode(
+            {k: v for k, v in request.GET.items() if k in ("q", "page", "changed") and v}
+        ),
     }
     return render(request, "console/round.html", context, status=status)
 
@@ -673,7 +712,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _edit_form(request: HttpRequest, rnd: Round) -> HandEditForm:
-    return HandEditForm(request.POST, view=selectors.round_view(rnd=rnd))
+    return HandEditForm(request.POST, round=rnd)
 
 
 @manager_required
@@ -733,12 +772,14 @@ def _seat_of(rnd: Round, edit: services.HandEdit) -> set[int]:
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
     person = request.person  # type: ignore[attr-defined]
     rnd = round_for_manager(person, pk)
-    try:
-        services.round_publish_reviewed(actor=person, round=rnd)
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    else:
-        messages.success(
-            request, _("Published: everyone in a group gets their introduction by e-mail.")
+    if rnd.status != Round.Status.DRAFT:
+        messages.error(
+            request,
+            _("This round cannot be published: it is %(status)s, not a draft.")
+            % {"status": rnd.get_status_display()},
         )
-    return redirect("console:round", pk=rnd.pk)
+        return redirect("console:round", pk=rnd.pk)
+    job = services.round_job_request(
+        actor=person, program=rnd.program, on=rnd.date, kind=RoundJob.Kind.PUBLISH, round=rnd
+    )
+    return redirect("console:round_job", pk=job.pk)

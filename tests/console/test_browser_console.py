@@ -146,8 +146,10 @@ def test_an_admin_imports_sets_up_previews_edits_and_publishes(page, live_server
         p for p, m in seat.items() if m == mayas_group and p != maya.pk
     )  # whoever sits with Maya
     partner = Person.objects.get(pk=partner)
-    page.get_by_label("Person", exact=True).select_option(value=str(rafael.pk))
-    page.get_by_label("Swap with, or move to").select_option(value=f"swap:{partner.pk}")
+    page.get_by_label("Person (e-mail)").fill(rafael.email)
+    page.get_by_label("Swap with someone").check()
+    page.get_by_label("Swap with (e-mail)").fill(partner.email)
+    page.get_by_label("Swap with (e-mail)").blur()
     refusal = page.locator("#edit-check")
     expect(refusal).to_contain_text("Refused")
     expect(refusal).to_contain_text("Maya Moreau is Rafael Rossi's manager")
@@ -159,8 +161,9 @@ def test_an_admin_imports_sets_up_previews_edits_and_publishes(page, live_server
     # 5b. A swap that keeps every rule: two people from different groups, neither a
     # manager or report of anyone in the other's group.
     a, b = _free_swap(rnd)
-    page.get_by_label("Person", exact=True).select_option(value=str(a.pk))
-    page.get_by_label("Swap with, or move to").select_option(value=f"swap:{b.pk}")
+    page.get_by_label("Person (e-mail)").fill(a.email)
+    page.get_by_label("Swap with (e-mail)").fill(b.email)
+    page.get_by_label("Swap with (e-mail)").blur()
     expect(page.locator("#edit-check")).to_contain_text("This change keeps every rule.")
     page.get_by_role("button", name="Make this change").click()
     expect(page.get_by_text("Done: the changed groups are outlined.")).to_be_visible()
