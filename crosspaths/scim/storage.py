@@ -42,6 +42,7 @@ from crosspaths.console.models import AuditLog
 from crosspaths.matching.roster import EMAIL_RE, RosterError, parse_roster
 from crosspaths.people.models import Person
 from crosspaths.people.services import person_provision
+from crosspaths.request_numbers import whole_number
 
 from .models import ScimIdentity, ScimToken
 from .rails import scim_deactivation_allow
@@ -82,9 +83,10 @@ class PeopleStorage(ScimStorage):
         )
 
     def _identity(self, resource_id: str) -> ScimIdentity:
-        if not str(resource_id).isdigit():
+        person_id = whole_number(resource_id)
+        if person_id is None:
             raise NotFoundException
-        identity = self._identities().filter(person_id=int(resource_id)).first()
+        identity = self._identities().filter(person_id=person_id).first()
         if identity is None:
             raise NotFoundException
         return identity
@@ -276,9 +278,10 @@ class PeopleStorage(ScimStorage):
             raise InvalidValueException(detail=" ".join(e.messages)) from None
 
     def _manager(self, value: str, person: Person | None) -> Person:
+        manager_id = whole_number(value)
         manager = (
-            Person.objects.filter(organization=self.organization, pk=int(value)).first()
-            if str(value).isdigit()
+            Person.objects.filter(organization=self.organization, pk=manager_id).first()
+            if manager_id is not None
             else None
         )
         if manager is None or (person is not None and manager.pk == person.pk):
@@ -469,7 +472,11 @@ def _q(node: Any) -> Q:
         lookups = {
             "username": lambda: Q(name_lower=str(value).lower()),
             "externalid": lambda: Q(external_id=str(value)),
-            "id": lambda: Q(person_id=int(value)) if str(value).isdigit() else Q(pk__in=[]),
+            "id": lambda: (
+                Q(person_id=whole_number(value))
+                if whole_number(value) is not None
+                else Q(pk__in=[])
+            ),
             "emails": lambda: Q(person__email=str(value).strip().lower()),
             "emails.value": lambda: Q(person__email=str(value).strip().lower()),
             "active": lambda: Q(person__active=bool(value)),

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 
 from crosspaths.people.invitations import person_account_link
 from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY, SESSION_SCOPE_KEY
+from crosspaths.request_numbers import whole_number
 
 from .models import IdentityProvider
 from .services import Refusal, sso_person_find
@@ -145,8 +146,7 @@ class OrganizationSocialAccountAdapter(DefaultSocialAccountAdapter):
 
 
 def _organization_id(key: str) -> int:
-    digits = key.removeprefix("org")
-    return int(digits) if digits.isdigit() else 0
+    return whole_number(key.removeprefix("org")) or 0
 
 
 def _asserted_email(sociallogin: SocialLogin) -> str:

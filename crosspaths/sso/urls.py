@@ -10,6 +10,8 @@ from allauth.socialaccount.providers.saml import views as saml_views
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path, re_path
 
+from crosspaths.request_numbers import whole_number
+
 from . import views
 from .models import IdentityProvider
 
@@ -35,12 +37,10 @@ def _configured(protocol: str, kwarg: str) -> Callable[..., Any]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             key = str(kwargs.get(kwarg, ""))
-            pk = key.removeprefix("org")
+            pk = whole_number(key.removeprefix("org"))
             if not (
-                pk.isdigit()
-                and IdentityProvider.objects.filter(
-                    organization_id=int(pk), protocol=protocol
-                ).exists()
+                pk is not None
+                and IdentityProvider.objects.filter(organization_id=pk, protocol=protocol).exists()
             ):
                 raise Http404
             return view(request, *args, **kwargs)

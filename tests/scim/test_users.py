@@ -3,6 +3,8 @@ and that every write goes through the roster's services (audit log, login unlink
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pytest
 
 from crosspaths.console.models import AuditLog
@@ -257,3 +259,14 @@ def test_the_last_admin_cannot_be_deactivated_by_scim(scim, cast):
     response = scim.patch(f"/Users/{alice['id']}", {"op": "replace", "value": {"active": False}})
     assert response.status_code == 400
     assert Person.objects.get(pk=cast.alice.pk).active
+
+
+@pytest.mark.parametrize("bad_id", ["²", "٣", "99999999999999999999"])
+def test_an_id_that_is_digits_only_to_unicode_is_not_found_not_a_server_error(scim, bad_id):
+    """``"²".isdigit()`` is true and ``int("²")`` fails; 20 digits overflow the column.
+    Found at merge by the same review that fixed the check-in rating (issue 10, point 7)."""
+    for method in (scim.get, scim.delete):
+        response = method(f"/Users/{quote(bad_id)}")
+        assert response.status_code == 404, response.content
+    listed = scim.get("/Users", filter=quote(f'id eq "{bad_id}"'))
+    assert listed.status_code == 200 and listed.json()["totalResults"] == 0
