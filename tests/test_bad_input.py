@@ -78,12 +78,15 @@ def test_odd_digits_in_forms_and_queries_never_break_a_page(client, cast):
         assert client.post("/preferences/blocked/add/", {"person": odd}).status_code == 404
 
 
-def test_a_round_on_the_calendars_last_day_is_drafted_without_a_slot(client, cast):
+def test_a_round_on_the_calendars_last_day_is_drafted_without_a_slot(
+    client, cast, django_capture_on_commit_callbacks
+):
     program = Program.objects.create(organization=cast.org, name="Coffee")
     for person in (cast.bob, cast.chidi):
         Enrollment.objects.create(organization=cast.org, program=program, person=person)
     signed_in(client, "alice@acme.test")
-    response = client.post(f"/console/programs/{program.pk}/rounds/new/", {"on": "9999-12-31"})
+    with django_capture_on_commit_callbacks(execute=True):  # the preview job runs
+        response = client.post(f"/console/programs/{program.pk}/rounds/new/", {"on": "9999-12-31"})
     assert response.status_code == 302
     rnd = Round.objects.get(program=program)
     assert rnd.date == date(9999, 12, 31) and rnd.matches.count() == 1

@@ -105,6 +105,8 @@ def close_at(program: Program, day: date) -> datetime:
     """When a round on ``day`` closes: when the program's next round goes out (or two
     weeks after a one-off round)."""
     days = PERIOD_DAYS.get(program.cadence, ONCE_OPEN_DAYS)
+    if day > date.max - timedelta(days=days + 1):  # the calendar's last days: never
+        return datetime.max.replace(tzinfo=UTC)
     return run_at(program, day + timedelta(days=days))
 
 
@@ -114,5 +116,7 @@ def window_end(program: Program, day: date) -> datetime:
     inside its window; once the window is over the round is not published, because its
     introductions could only name a time that has passed or belongs to the next round."""
     days = PERIOD_DAYS.get(program.cadence, ONCE_WINDOW_DAYS)
+    if day > date.max - timedelta(days=days + 1):  # the calendar's last days: no end
+        return datetime.max.replace(tzinfo=UTC)
     local = datetime.combine(day + timedelta(days=days), time(0, 0), tzinfo=zone_of(program))
     return local.astimezone(UTC)
