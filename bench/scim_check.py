@@ -58,6 +58,7 @@ def live_server(database_url: str | None = None, **env_extra: str) -> Iterator[t
     with tempfile.TemporaryDirectory(prefix="crosspaths-scim-") as tmp:
         env = {
             **os.environ,
+            "DEBUG": os.environ.get("DEBUG", "1"),  # a development server on loopback
             "DATABASE_URL": database_url or f"sqlite:///{tmp}/scim.sqlite3",
             "CROSSPATHS_VAR_DIR": tmp,
             **env_extra,
