@@ -200,6 +200,7 @@ class PeopleStorage(ScimStorage):
         person = identity.person
         if person.active:
             scim_deactivation_allow(organization=self.organization)
+        was_active = person.active
         with transaction.atomic():
             if person.active:
                 row = _row(
@@ -207,7 +208,12 @@ class PeopleStorage(ScimStorage):
                     known_ids=(),
                 )
                 person = person_provision(organization=self.organization, person=person, row=row)
-            self._audit(AuditLog.Action.SCIM_USER_DEACTIVATE, person, None)
+            action = (
+                AuditLog.Action.SCIM_USER_DEACTIVATE
+                if was_active
+                else AuditLog.Action.SCIM_USER_UPDATE
+            )
+            self._audit(action, person, None)
             identity.delete()
 
     # -- helpers ---------------------------------------------------------------------
