@@ -111,7 +111,7 @@ def run(users: int, database_url: str | None) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--postgres", help="a PostgreSQL URL (its database is emptied)")
+    parser.add_argument("--postgres", help="the URL of a new, empty PostgreSQL database")
     args = parser.parse_args()
     figures = run(args.users, args.postgres)
     database = "PostgreSQL" if args.postgres else "SQLite"
