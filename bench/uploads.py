@@ -125,21 +125,9 @@ def dimension_claim() -> bytes:
 def people_rows(n: int) -> list[list[object]]:
     from datetime import date
 
-    header = [
-        "id",
-        "name",
-        "email",
-        "department",
-        "team",
-        "location",
-        "level",
-        "manager_id",
-        "start_date",
-        "timezone",
-        "languages",
-        "interests",
-        "active",
-    ]
+    from crosspaths.matching.roster import ROSTER_COLUMNS
+
+    header = list(ROSTER_COLUMNS)
     rows: list[list[object]] = [header]
     for i in range(n):
         rows.append(
