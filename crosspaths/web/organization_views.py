@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from crosspaths.notify.account_emails import send_sign_in_link
 from crosspaths.people.invitations import sign_in_token_create, sign_in_url
 from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY, SESSION_SCOPE_KEY
-from crosspaths.people.models import SignInToken
+from crosspaths.people.models import Person, SignInToken
 from crosspaths.people.selectors import memberships_of
 
 
@@ -54,7 +54,7 @@ def organizations(request: HttpRequest) -> HttpResponse:
     return render(request, "web/organizations.html", {"rows": rows})
 
 
-def _send_link(request: HttpRequest, person) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _send_link(request: HttpRequest, person: Person) -> HttpResponse:
     token, raw = sign_in_token_create(person=person, purpose=SignInToken.Purpose.SIGN_IN)
     try:
         send_sign_in_link(
