@@ -184,6 +184,9 @@ STORAGES = {
 # E-mail: printed to the console in development; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Crosspaths <crosspaths@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The ORGANIZER of calendar invitations, where calendar answers (accept/decline) go:
+# "Name <address>"; empty means DEFAULT_FROM_EMAIL. Crosspaths never reads that mailbox.
+CALENDAR_ORGANIZER = os.environ.get("CALENDAR_ORGANIZER", "")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
