@@ -98,27 +98,52 @@ def itip_event(
         _rule(not isinstance(event.get(name), list), f"§3.6.1 {name} at most once")
 
     stamp = event.decoded("DTSTAMP")
-    _rule(stamp.tzinfo is not None and stamp.utcoffset().total_seconds() == 0, "§3.8.7.2 DTSTAMP in UTC")
-    _rule(event["DTSTAMP"].to_ical().endswith(b"Z"), "§3.8.7.2 DTSTAMP in UTC form", event["DTSTAMP"].to_ical())
+    _rule(
+        stamp.tzinfo is not None and stamp.utcoffset().total_seconds() == 0,
+        "§3.8.7.2 DTSTAMP in UTC",
+    )
+    _rule(
+        event["DTSTAMP"].to_ical().endswith(b"Z"),
+        "§3.8.7.2 DTSTAMP in UTC form",
+        event["DTSTAMP"].to_ical(),
+    )
     _rule(int(event.get("SEQUENCE", 0)) >= 0, "§3.8.7.4 SEQUENCE is a non-negative integer")
 
     organizer_value = event["ORGANIZER"]
     _rule(str(organizer_value).lower().startswith("mailto:"), "§3.8.4.3 ORGANIZER is a mailto URI")
     if organizer is not None:
-        _rule(str(organizer_value) == f"mailto:{organizer}", "ORGANIZER is the sender", str(organizer_value))
+        _rule(
+            str(organizer_value) == f"mailto:{organizer}",
+            "ORGANIZER is the sender",
+            str(organizer_value),
+        )
     found = [str(a) for a in _addresses(event, "ATTENDEE")]
-    _rule(str(organizer_value) not in found, "the ORGANIZER is not invited to their own event", found)
+    _rule(
+        str(organizer_value) not in found, "the ORGANIZER is not invited to their own event", found
+    )
     if method != "PUBLISH" and attendees is not None:
-        _rule(sorted(found) == sorted(f"mailto:{a}" for a in attendees), "one ATTENDEE per member", found)
+        _rule(
+            sorted(found) == sorted(f"mailto:{a}" for a in attendees),
+            "one ATTENDEE per member",
+            found,
+        )
     for attendee in _addresses(event, "ATTENDEE"):
         _rule(attendee.params.get("CN"), "§3.2.2 every ATTENDEE has a CN", str(attendee))
         if method == "REQUEST":
             _rule(attendee.params.get("RSVP") == "TRUE", "RFC 5546 §3.2.2 RSVP=TRUE", str(attendee))
-            _rule(attendee.params.get("PARTSTAT") == "NEEDS-ACTION", "PARTSTAT=NEEDS-ACTION", str(attendee))
+            _rule(
+                attendee.params.get("PARTSTAT") == "NEEDS-ACTION",
+                "PARTSTAT=NEEDS-ACTION",
+                str(attendee),
+            )
 
     if "DTSTART" in event:
         start = event.decoded("DTSTART")
-        _rule(isinstance(start, datetime) and start.tzinfo is not None, "DTSTART is a time with a zone (not floating)", start)
+        _rule(
+            isinstance(start, datetime) and start.tzinfo is not None,
+            "DTSTART is a time with a zone (not floating)",
+            start,
+        )
         if method in ("REQUEST", "PUBLISH"):
             _rule(start > now.astimezone(UTC), "DTSTART is in the future when sent", (start, now))
         if "DTEND" in event:
@@ -141,19 +166,32 @@ def imip_calendar(mail: EmailMessage) -> tuple[str, bytes] | None:
         return None
     _rule(len(calendars) == 1, "one text/calendar part per message", len(calendars))
     (part,) = calendars
-    alternative = next(
-        p for p in mail.walk() if p.is_multipart() and part in p.get_payload()
+    alternative = next(p for p in mail.walk() if p.is_multipart() and part in p.get_payload())
+    _rule(
+        alternative.get_content_type() == "multipart/alternative",
+        "RFC 6047 §2.4 the text/calendar part is an alternative of the body",
+        alternative.get_content_type(),
     )
-    _rule(alternative.get_content_type() == "multipart/alternative", "RFC 6047 §2.4 the text/calendar part is an alternative of the body", alternative.get_content_type())
     kinds = [p.get_content_type() for p in alternative.get_payload()]
-    _rule(kinds == ["text/plain", "text/html", "text/calendar"], "plain, HTML, calendar: the richest last", kinds)
-    _rule(part.get_content_disposition() is None, "the calendar alternative is inline, not an attachment")
+    _rule(
+        kinds == ["text/plain", "text/html", "text/calendar"],
+        "plain, HTML, calendar: the richest last",
+        kinds,
+    )
+    _rule(
+        part.get_content_disposition() is None,
+        "the calendar alternative is inline, not an attachment",
+    )
     method = part.get_param("method")
     _rule(method, "RFC 6047 §2.4 Content-Type has a method parameter")
     _rule(str(part.get_param("charset")).lower() == "utf-8", "RFC 5545 §8.1 charset=utf-8")
     data = part.get_payload(decode=True)
     cal = Calendar.from_ical(data)
-    _rule(str(cal.get("METHOD")) == method, "RFC 6047 §2.4 MIME method = METHOD", (method, cal.get("METHOD")))
+    _rule(
+        str(cal.get("METHOD")) == method,
+        "RFC 6047 §2.4 MIME method = METHOD",
+        (method, cal.get("METHOD")),
+    )
     if files:
         (attachment,) = files
         _rule(attachment.get_payload(decode=True) == data, "the .ics attachment is the same object")

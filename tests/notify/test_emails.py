@@ -9,7 +9,6 @@ from icalendar import Calendar
 from crosspaths.notify.models import Message
 from crosspaths.notify.services import messages_deliver, outbox_dispatch
 from crosspaths.programs.services import match_reschedule
-
 from tests.itip import imip_calendar
 
 from .conftest import ids

@@ -9,7 +9,6 @@ from django.utils import timezone
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import KeepInTouch
 from crosspaths.programs.models import MatchMember, Round
-
 from tests.itip import itip_event
 
 from ..cast import PASSWORD
@@ -106,9 +105,7 @@ def test_calendar_links_carry_the_slot_in_utc(client, onboarded):
     assert "startdt=2026-12-01T14%3A00%3A00Z" in body
 
 
-def test_the_ics_download_is_a_copy_of_the_event_naming_everyone_in_the_group(
-    client, onboarded
-):
+def test_the_ics_download_is_a_copy_of_the_event_naming_everyone_in_the_group(client, onboarded):
     match = make_match([onboarded.bob, onboarded.chidi], start=timezone.now() + timedelta(days=1))
     sign_in(client, onboarded.bob)
     response = client.get(f"/matches/{match.pk}/calendar.ics")
