@@ -22,8 +22,9 @@ from crosspaths.programs.enrollments import enrollments_of, paused_until
 from crosspaths.programs.models import MatchMember
 from crosspaths.request_numbers import whole_number
 
+from .current import home_programs
 from .encounters import encounters_for
-from .match_card import home_match_for, match_card, visible_match
+from .match_card import visible_match
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -34,14 +35,13 @@ def home(request: HttpRequest) -> HttpResponse:
         if not Organization.objects.exists():
             return redirect("first_run")  # a fresh instance
         return render(request, "web/welcome.html")
-    match = home_match_for(person=person)
     enrollments = enrollments_of(person=person)
     today = clock.today()
     return render(
         request,
         "web/home.html",
         {
-            "card": match_card(match=match, person=person) if match else None,
+            "programs_now": home_programs(person=person, enrollments=enrollments),
             "encounters": encounters_for(person=person),
             "in_programs": [e for e in enrollments.values() if e.left_at is None],
             "paused_until": paused_until(enrollments=enrollments.values(), today=today),
