@@ -240,6 +240,8 @@ REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "24"))
 # later time inside the round's window: nobody gets an invitation for the next hour.
 SLOT_LEAD_HOURS = float(os.environ.get("SLOT_LEAD_HOURS", "2"))
 CHECKIN_LINK_MAX_AGE_DAYS = int(os.environ.get("CHECKIN_LINK_MAX_AGE_DAYS", "30"))
+# How long the one-click unsubscribe link of a program e-mail works (RFC 8058).
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = int(os.environ.get("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", "180"))
 
 # The Slack app (crosspaths.slack, docs/slack.md): one Slack app per installation of
 # Crosspaths, installed into each organization's workspace by OAuth. Empty client id:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("scim/", include("crosspaths.scim.urls")),
     path("insights/", include("crosspaths.insights.urls")),
     path("meet/", include("crosspaths.meetings.urls")),
+    path("mail/", include("crosspaths.notify.public_urls")),  # one-click unsubscribe
     path("", include("crosspaths.privacy.urls")),
     path("", include("crosspaths.web.urls")),
     *protocol_urlpatterns,
