@@ -161,6 +161,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "crosspaths" / "locale"]
+FORMAT_MODULE_PATH = ["crosspaths.formats"]  # one date format per language
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
