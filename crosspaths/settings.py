@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "crosspaths.programs",
     "crosspaths.meetings",
     "crosspaths.notify",
+    "crosspaths.collaboration",
     "crosspaths.insights",
     "crosspaths.console",
     "crosspaths.privacy",
