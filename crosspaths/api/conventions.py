@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from ninja import Status
 from ninja.security import HttpBearer
 
 from crosspaths import clock
@@ -87,7 +88,7 @@ def page(
 ) -> tuple[list[Any], str | None]:
     """One page in id order after ``cursor``, and the cursor of the next page (None on
     the last). Stable under inserts and changes: an id never moves."""
-    size = limit or settings.API_PAGE_SIZE
+    size = settings.API_PAGE_SIZE if limit is None else limit
     if not 1 <= size <= settings.API_MAX_PAGE_SIZE:
         raise ApiProblem(
             422,
@@ -107,13 +108,13 @@ def page(
 
 def idempotent(
     request: HttpRequest, idempotency_key: str | None, make: Callable[[], tuple[int, Any]]
-) -> tuple[int, Any]:
+) -> Status[Any]:
     """Run ``make`` (a write returning status and JSON-ready data) once per key and
     Idempotency-Key: a retry with the same key and the same request gets the stored
     answer; the same key with another request is refused (422, naming the header).
     The stored answer is written in the write's own transaction."""
     if not idempotency_key:
-        return make()
+        return Status(*make())
     key = key_of(request)
     fingerprint = hashlib.sha256(
         b"\n".join([request.method.encode(), request.path.encode(), request.body])
@@ -133,7 +134,7 @@ def idempotent(
 
     answer = replay()
     if answer is not None:
-        return answer
+        return Status(*answer)
     try:
         with transaction.atomic():
             status, data = make()
@@ -149,8 +150,8 @@ def idempotent(
         answer = replay()  # a concurrent retry committed first: its answer is ours
         if answer is None:
             raise
-        return answer
+        return Status(*answer)
     IdempotentRequest.objects.filter(
         api_key=key, created_at__lt=clock.now() - IDEMPOTENCY_KEEP
     ).delete()
-    return status, data
+    return Status(status, data)

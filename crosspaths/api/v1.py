@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router
+from ninja import Header, Query, Router, Status
 
 from crosspaths import clock
 from crosspaths.console import preferences
@@ -411,7 +411,7 @@ def round_publish(request: HttpRequest, round_id: int) -> Any:
             kind=RoundJob.Kind.PUBLISH,
             round=rnd,
         )
-    return 202, JobOut.of(job)
+    return Status(202, JobOut.of(job))
 
 
 @router.post(
