@@ -345,3 +345,11 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never match logins by an asserted 
 SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("SSO_REQUESTS_TIMEOUT", "10"))
 ACCOUNT_EMAIL_VERIFICATION = "none"
 # --- end of single sign-on -------------------------------------------------------------
+
+# --- REST API (crosspaths/api, docs/api.md) -------------------------------------------
+# Requests per API key and minute; the one after the limit within a minute gets 429.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "600"))
+# Page sizes of the API's lists (?limit=): the default and the most one page holds.
+API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "50"))
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
+# --- end of REST API ---------------------------------------------------------------------
