@@ -50,7 +50,11 @@ if not DEBUG and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
         "header reach the app)"
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails. In development it follows the port `make run PORT=...`
+# serves on (CROSSPATHS_PORT, set by the Makefile for every process it starts).
+SITE_URL = os.environ.get(
+    "SITE_URL", f"http://127.0.0.1:{os.environ.get('CROSSPATHS_PORT') or 8000}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

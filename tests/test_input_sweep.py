@@ -77,6 +77,7 @@ OURS: dict[str, Any] = {
     "unblock": lambda w: {"pk": w.cast.chidi.pk},
     "program_join": lambda w: {"pk": w.our_program.pk},
     "program_leave": lambda w: {"pk": w.our_program.pk},
+    "match_page": lambda w: {"pk": w.our_match.pk},
     "match_ics": lambda w: {"pk": w.our_match.pk},
     "match_checkin": lambda w: {"pk": w.our_match.pk},
     "keep_in_touch": lambda w: {"pk": w.cast.chidi.pk},

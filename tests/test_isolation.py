@@ -189,6 +189,7 @@ REGISTRY: dict[str, Case] = {
     "program_leave": Case(kwargs=their, methods=("post",)),
     "pause": Case(methods=("post",), own=[(lambda w: {}, lambda w: {"until": "2026-12-31"})]),
     "resume": Case(methods=("post",)),
+    "match_page": Case(kwargs=lambda w: {"pk": w.their_match.pk}),
     "match_ics": Case(kwargs=lambda w: {"pk": w.their_match.pk}),
     "match_checkin": Case(
         kwargs=lambda w: {"pk": w.their_match.pk},

@@ -47,6 +47,17 @@ def test_the_introduction_tells_who_why_when_where_and_who_organizes(published, 
         assert "You are the organizer of this group" in part
         assert "https://meet.jit.si/crosspaths-0123456789abcdef0123456789abcdef" in part
     assert "<li>from different departments: Engineering and People</li>" in html
+    link = f"http://127.0.0.1:8000/matches/{published.pk}/"
+    assert f"See your match on Crosspaths: {link}" in text
+    assert f'<a href="{link}">See your match on Crosspaths</a>' in html
+    assert "Duration: 30 minutes" in text
+
+
+def test_links_and_duration_are_in_the_readers_language(published, mailbox):
+    messages_deliver(message_ids=ids("intro"))
+    text, _ = parts(mailbox.to("bob@acme.test")[0])
+    assert "Dauer: 30 Minuten" in text
+    assert "Ihr Match auf Crosspaths ansehen:" in text
 
 
 def test_the_introduction_is_in_the_recipients_language(published, mailbox):

@@ -45,6 +45,8 @@ def template_context(content: MessageContent) -> dict[str, Any]:
         video_link=d.video_link,
         location=d.location,
         in_person=d.in_person,
+        duration=d.duration,
+        match_url=d.url,
     )
     return context
 
