@@ -54,12 +54,12 @@ def test_we_met_records_the_clickers_checkin_and_answers_only_them(
     assert reply.body["text"].startswith("Danke!")  # Bob reads German
 
 
-def test_clicking_twice_or_changing_the_answer_keeps_one_checkin(
-    delivered, workspaces, trio, cast
-):
+def test_clicking_twice_or_changing_the_answer_keeps_one_checkin(delivered, workspaces, trio, cast):
     client = Client()
     for action in ("checkin_met", "checkin_met", "checkin_missed"):
-        assert click(client, "T0ACME", workspaces.chidi, action, trio.pk, delivered).status_code == 200
+        assert (
+            click(client, "T0ACME", workspaces.chidi, action, trio.pk, delivered).status_code == 200
+        )
     (checkin,) = CheckIn.objects.all()
     assert (checkin.member.person, checkin.met) == (cast.chidi, False)
 
