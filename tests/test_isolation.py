@@ -27,11 +27,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from crosspaths.console.models import AuditLog, RosterUpload, RoundJob
 from crosspaths.meetings.models import CheckIn
+from crosspaths.notify.models import ChatAccount
 from crosspaths.people.models import BlockedPair, Department, Location, Person
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
+from crosspaths.slack.models import SlackInstallation
+from crosspaths.slack.tokens import token_encrypt
 
 from .cast import Cast, make_cast, make_person
 
@@ -111,6 +115,19 @@ def forged_token(member_id: int) -> str:
     from crosspaths.meetings.tokens import SALT
 
     return signing.dumps({"m": member_id}, key="not-the-site-secret", salt=SALT, compress=True)
+
+
+def their_slack_click(w: World) -> dict[str, Any]:
+    """A "We met" click naming their workspace, their person and their match."""
+    import json
+
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0GLOBEX"},
+        "user": {"id": "UZEBULON"},
+        "actions": [{"action_id": "checkin_met", "value": str(w.their_match.pk)}],
+    }
+    return {"payload": json.dumps(payload)}
 
 
 def their_edit(w: World) -> dict[str, Any]:
@@ -352,6 +369,24 @@ REGISTRY: dict[str, Case] = {
         methods=("get", "post"),
         denied=(401,),
     ),
+    # Slack (crosspaths.slack): Slack's endpoints take no session; without Slack's
+    # signature every role gets 403 (tests/slack/test_inbound.py drives them signed,
+    # one workspace naming another organization's match and people). The console pages
+    # act on our organization only; their workspace stays connected.
+    "slack:interactions": Case(
+        methods=("post",),
+        own=[(lambda w: {}, lambda w: their_slack_click(w))],
+    ),
+    "slack:commands": Case(
+        methods=("post",),
+        own=[(lambda w: {}, lambda w: {"team_id": "T0GLOBEX", "text": "pause until 2026-12-31"})],
+    ),
+    "slack:events": Case(methods=("post",)),
+    "slack:oauth_callback": Case(own=[(lambda w: {}, lambda w: {"state": "x", "code": "c"})]),
+    "slack:settings": Case(),
+    "slack:connect": Case(methods=("post",)),
+    "slack:link": Case(methods=("post",)),
+    "slack:disconnect": Case(methods=("post",)),
     # Insights (crosspaths.insights): filters that name their program or location are
     # refused by the filter form; a figure or quarter that does not exist is a 404.
     "insights:dashboard": Case(own=[(lambda w: {}, their_filters)]),
@@ -451,6 +486,22 @@ def build_world() -> World:
         summary="globex audit secret",
     )
 
+    # Their Slack workspace, with Zebulon linked.
+    SlackInstallation.objects.create(
+        organization=other,
+        team_id="T0GLOBEX",
+        team_name="Globex Corporation Slack",
+        bot_token_encrypted=token_encrypt("xoxb-globex"),
+        installed_at=timezone.now(),
+    )
+    ChatAccount.objects.create(
+        organization=other,
+        person=zeb,
+        channel="slack",
+        external_id="UZEBULON",
+        linked_at=timezone.now(),
+    )
+
     # Our side: Chidi manages our coffee program, which has a draft round.
     cast.chidi.role = Person.Role.PROGRAM_MANAGER
     cast.chidi.save()
@@ -522,6 +573,16 @@ def snapshot(w: World) -> dict[str, Any]:
         "uploads": list(RosterUpload.objects.filter(organization=org).order_by("pk").values()),
         "audit": AuditLog.objects.filter(organization=org).count(),
         "blocked": BlockedPair.objects.filter(organization=org).count(),
+        "slack": list(
+            SlackInstallation.objects.filter(organization=org).values_list(
+                "team_id", "bot_token_encrypted"
+            )
+        ),
+        "chat_accounts": list(
+            ChatAccount.objects.filter(organization=org)
+            .order_by("pk")
+            .values_list("person_id", "external_id")
+        ),
     }
 
 
