@@ -88,6 +88,8 @@ OURS: dict[str, Any] = {
     "console:round_check": lambda w: {"pk": w.our_draft.pk},
     "console:round_edit": lambda w: {"pk": w.our_draft.pk},
     "console:round_publish": lambda w: {"pk": w.our_draft.pk},
+    "console:round_rerun": lambda w: {"pk": w.our_draft.pk},
+    "console:round_discard": lambda w: {"pk": w.our_draft.pk},
     "console:roster_mapping": lambda w: {"pk": our_upload(w).pk},
     "console:roster_preview": lambda w: {"pk": our_upload(w).pk},
     "console:roster_apply": lambda w: {"pk": our_upload(w).pk},

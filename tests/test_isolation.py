@@ -307,6 +307,8 @@ REGISTRY: dict[str, Case] = {
     ),
     "console:round_job": Case(kwargs=lambda w: {"pk": w.their_job.pk}, methods=("get",)),
     "console:round_publish": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
+    "console:round_rerun": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
+    "console:round_discard": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
     "console:audit": Case(own=[(lambda w: {}, lambda w: {"actor": w.their_person.pk})]),
     "console:audit_export": Case(own=[(lambda w: {}, lambda w: {"actor": w.cast.dana.pk})]),
     # Single sign-on (crosspaths.sso): the console page, its domains and the trial; the
