@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "crosspaths.notify",
     "crosspaths.insights",
     "crosspaths.console",
+    "crosspaths.events",
     "crosspaths.privacy",
     "crosspaths.web",
     "crosspaths.api",
