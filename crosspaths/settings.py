@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "crosspaths.collaboration",
     "crosspaths.insights",
     "crosspaths.console",
+    "crosspaths.events",
     "crosspaths.privacy",
     "crosspaths.web",
     "crosspaths.api",
