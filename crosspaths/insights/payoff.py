@@ -77,7 +77,9 @@ def payoff(organization: Organization) -> Payoff:
             "departments": " · ".join(str(d) for d in row["departments"]),
             "pairs": row["pairs"],
             "uplift": times(row["uplift"]),
-            "interval": f"{times(row['low'])}–{times(row['high'])}",
+            "interval": f"{times(row['low'])}–{times(row['high'])}"
+            if row["low"] is not None and row["high"] is not None
+            else _("too few interactions to tell"),
         }
         for row in (est.departments if est.shown else [])
     ]
