@@ -24,6 +24,7 @@ urlpatterns = [
     path("console/api-keys/", include("crosspaths.api.console_urls")),
     path("scim/", include("crosspaths.scim.urls")),
     path("insights/", include("crosspaths.insights.urls")),
+    path("collaboration/", include("crosspaths.collaboration.urls")),
     path("meet/", include("crosspaths.meetings.urls")),
     path("", include("crosspaths.privacy.urls")),
     path("", include("crosspaths.web.urls")),

@@ -398,6 +398,14 @@ REGISTRY: dict[str, Case] = {
         kwargs=lambda w: {"quarter": "2026-q5"},
         own=[(lambda w: {"quarter": "2026-q4"}, their_filters)],
     ),
+    # "Does it pay off?" and collaboration counts (crosspaths.collaboration): no ids in
+    # the URL; each reads and changes the requester's own organization only (their
+    # estimate names "Skunkworks Division", their counts are in the snapshot).
+    "insights:payoff": Case(methods=("get", "post")),
+    "insights:payoff_csv": Case(),
+    "collaboration:about": Case(),
+    "collaboration:opt_out": Case(methods=("post",), data=lambda w: {"choice": "out"}),
+    "collaboration:settings": Case(methods=("post",), data=lambda w: {"confirm": "off"}),
 }
 
 
@@ -501,6 +509,7 @@ def build_world() -> World:
         external_id="UZEBULON",
         linked_at=timezone.now(),
     )
+    their_collaboration(other, zeb, cast.dana, dept)
 
     # Our side: Chidi manages our coffee program, which has a draft round.
     cast.chidi.role = Person.Role.PROGRAM_MANAGER
@@ -547,6 +556,37 @@ def build_world() -> World:
     )
 
 
+def their_collaboration(other: Any, zeb: Person, dana: Person, dept: Department) -> None:
+    """The other organization collects interaction counts and has an estimate."""
+    from crosspaths.clock import now
+    from crosspaths.collaboration.models import Interaction, PayoffEstimate
+    from crosspaths.collaboration.services import collaboration_configure
+
+    collaboration_configure(organization=other, enabled=True)
+    a, b = sorted((zeb.pk, dana.pk))
+    Interaction.objects.create(
+        organization=other,
+        period_start=date(2026, 11, 16),
+        person_a_id=a,
+        person_b_id=b,
+        channel="chat",
+        count=7,
+    )
+    PayoffEstimate.objects.create(
+        organization=other,
+        computed_at=now(),
+        weeks_after=8,
+        pairs=40,
+        shown=True,
+        uplift=2.5,
+        low=2.0,
+        high=3.0,
+        departments=[
+            {"departments": [dept.name, dept.name], "pairs": 40, "uplift": 2.5, "low": 2, "high": 3}
+        ],
+    )
+
+
 def snapshot(w: World) -> dict[str, Any]:
     """Everything of the other organization a request could change."""
     org = w.cast.other_org
@@ -572,6 +612,7 @@ def snapshot(w: World) -> dict[str, Any]:
         "checkins": list(CheckIn.objects.filter(organization=org).order_by("pk").values()),
         "uploads": list(RosterUpload.objects.filter(organization=org).order_by("pk").values()),
         "audit": AuditLog.objects.filter(organization=org).count(),
+        "interactions": _their_interactions(org),
         "blocked": BlockedPair.objects.filter(organization=org).count(),
         "slack": list(
             SlackInstallation.objects.filter(organization=org).values_list(
@@ -661,3 +702,12 @@ def test_no_role_reaches_another_organizations_data(route: str, key: str) -> Non
                 where = f"{method.upper()} {path} with their ids as {role}"
                 assert_no_leak(response, where)
                 assert snapshot(world) == before, f"{where} changed the other organization's data"
+
+
+def _their_interactions(org: Any) -> list[Any]:
+    from crosspaths.collaboration.models import CollaborationSettings, Interaction
+
+    return [
+        list(Interaction.objects.filter(organization=org).order_by("pk").values()),
+        list(CollaborationSettings.objects.filter(organization=org).values("enabled")),
+    ]

@@ -114,3 +114,33 @@ def _met_pairs(organization: Organization, opted_out: set[int]) -> list[tuple[in
         for m, members in groups.items()
         for x, y in combinations(sorted(members), 2)
     ]
+
+
+DEMO_MAX_PEOPLE = 2000  # every pair of people is drawn: fine for a pilot-sized demo
+DEMO_WEEKS = 4  # the demo's rounds go back five weeks: four before and after fit
+DEMO_UPLIFT = 1.8
+
+
+def demo_collaboration(*, organization: Organization, today: date) -> int:
+    """Turn collection on for a demo organization and plant a realistic effect, weeks
+    from four before its first round to last week; returns the rows written (0 for a
+    demo too large to draw every pair of)."""
+    from .services import collaboration_configure, payoff_compute
+
+    if Person.objects.filter(organization=organization).count() > DEMO_MAX_PEOPLE:
+        return 0
+    first_round = Round.objects.filter(organization=organization).order_by("date").first()
+    if first_round is None:
+        return 0
+    collaboration_configure(organization=organization, enabled=True, weeks_after=DEMO_WEEKS)
+    this_week = today - timedelta(days=today.weekday())
+    first_week = first_round.date - timedelta(days=first_round.date.weekday())
+    rows = synthetic_interactions(
+        organization=organization,
+        first_week=first_week - timedelta(weeks=DEMO_WEEKS),
+        last_week=this_week - timedelta(weeks=1),
+        weeks_after=DEMO_WEEKS,
+        uplift=DEMO_UPLIFT,
+    )
+    payoff_compute(organization=organization)
+    return rows
