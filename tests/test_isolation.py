@@ -57,6 +57,16 @@ def their_scim_token(w: World) -> dict[str, Any]:
     return {"pk": token.pk}
 
 
+def their_api_key(w: World) -> dict[str, Any]:
+    """An API key of the other organization (made on demand: only one URL needs it)."""
+    from crosspaths.api.models import ApiKey
+
+    key, _ = ApiKey.objects.get_or_create(
+        organization=w.cast.other_org, name="globex audit secret", key_hash="0" * 64
+    )
+    return {"pk": key.pk}
+
+
 # Words that only the other organization's data contains: none may appear in any answer.
 SECRETS = (
     "Globex",
@@ -162,6 +172,81 @@ def their(w: World) -> dict[str, Any]:
 def their_filters(w: World) -> dict[str, Any]:
     """Insights filters naming the other organization's program and location."""
     return {"program": w.their_program.pk, "location": w.their_location.pk, "period": "all"}
+
+
+# The REST API (crosspaths.api) with a session: /api/v1/ takes API keys only, so every
+# route answers 401 (tests/api/test_isolation.py sweeps it with their key); /api/me/
+# acts as the session's own person, so their program is a 404.
+_API_KEY_ONLY = (401,)
+API_V1 = {
+    "api:people_list": Case(),
+    "api:person_read": Case(
+        kwargs=lambda w: {"person_id": w.their_person.pk}, denied=_API_KEY_ONLY
+    ),
+    "api:person_pause_set": Case(
+        kwargs=lambda w: {"person_id": w.their_person.pk},
+        methods=("post",),
+        data=lambda w: {"until": "2026-12-31"},
+        denied=_API_KEY_ONLY,
+    ),
+    "api:departments_list": Case(),
+    "api:teams_list": Case(),
+    "api:locations_list": Case(),
+    "api:programs_list": Case(),
+    "api:program_create": Case(methods=("post",), data=lambda w: {"name": "x", "format": "lunch"}),
+    "api:program_read": Case(
+        kwargs=lambda w: {"program_id": w.their_program.pk}, denied=_API_KEY_ONLY
+    ),
+    "api:program_update": Case(
+        kwargs=lambda w: {"program_id": w.their_program.pk},
+        methods=("patch",),
+        denied=_API_KEY_ONLY,
+    ),
+    "api:enrollments_list": Case(
+        kwargs=lambda w: {"program_id": w.their_program.pk}, denied=_API_KEY_ONLY
+    ),
+    "api:enrollment_create": Case(
+        kwargs=lambda w: {"program_id": w.their_program.pk},
+        methods=("post",),
+        data=lambda w: {"person_id": w.their_person.pk},
+        denied=_API_KEY_ONLY,
+    ),
+    "api:enrollment_delete": Case(
+        kwargs=lambda w: {"program_id": w.their_program.pk, "person_id": w.their_person.pk},
+        methods=("delete",),
+        denied=_API_KEY_ONLY,
+    ),
+    "api:rounds_list": Case(),
+    "api:round_read": Case(kwargs=lambda w: {"round_id": w.their_round.pk}, denied=_API_KEY_ONLY),
+    "api:round_preview": Case(
+        kwargs=lambda w: {"program_id": w.their_program.pk},
+        methods=("post",),
+        data=lambda w: {"date": "2026-12-07"},
+        denied=_API_KEY_ONLY,
+    ),
+    "api:round_publish": Case(
+        kwargs=lambda w: {"round_id": w.their_draft.pk}, methods=("post",), denied=_API_KEY_ONLY
+    ),
+    "api:round_close_now": Case(
+        kwargs=lambda w: {"round_id": w.their_round.pk}, methods=("post",), denied=_API_KEY_ONLY
+    ),
+    "api:job_read": Case(kwargs=lambda w: {"job_id": w.their_job.pk}, denied=_API_KEY_ONLY),
+    "api:matches_list": Case(kwargs=lambda w: {"round_id": w.their_round.pk}, denied=_API_KEY_ONLY),
+    "api:match_read": Case(kwargs=lambda w: {"match_id": w.their_match.pk}, denied=_API_KEY_ONLY),
+    "api:my_matches": Case(),
+    "api:my_programs": Case(),
+    "api:my_join": Case(
+        kwargs=lambda w: {"program_id": w.their_program.pk},
+        methods=("post",),
+        denied=(401, 403, 404),
+    ),
+    "api:my_leave": Case(
+        kwargs=lambda w: {"program_id": w.their_program.pk},
+        methods=("post",),
+        denied=(401, 403, 404),
+    ),
+    "api:my_pause": Case(methods=("post",), data=lambda w: {"until": "2026-12-31"}),
+}
 
 
 # How to request each URL with the other organization's ids. Keys are URL names
@@ -387,6 +472,11 @@ REGISTRY: dict[str, Case] = {
     "slack:connect": Case(methods=("post",)),
     "slack:link": Case(methods=("post",)),
     "slack:disconnect": Case(methods=("post",)),
+    # API keys (crosspaths.api): our organization's page; revoking their key is a 404.
+    "api_console:keys": Case(),
+    "api_console:key_new": Case(methods=("post",), data=lambda w: {"name": "ours"}),
+    "api_console:key_revoke": Case(kwargs=their_api_key, methods=("post",)),
+    **API_V1,
     # Insights (crosspaths.insights): filters that name their program or location are
     # refused by the filter form; a figure or quarter that does not exist is a 404.
     "insights:dashboard": Case(own=[(lambda w: {}, their_filters)]),
