@@ -589,8 +589,10 @@ def person_provision(
 
     Unlike a whole roster it reads only the people involved, so a provisioning client's
     single requests stay fast in a large organization. The person comes back with the
-    values written (department joined), so a caller need not read them again."""
-    with transaction.atomic():
+    values written (department joined), so a caller need not read them again. No
+    savepoint of its own: a refusal spoils the caller's transaction, which must roll
+    back (as SCIM's request does), not carry on."""
+    with transaction.atomic(savepoint=False):
         others = Person.objects.filter(organization=organization)
         if person is not None:
             # The lock also reads the names the comparison needs (this person's
