@@ -140,6 +140,12 @@ def their_slack_click(w: World) -> dict[str, Any]:
     return {"payload": json.dumps(payload)}
 
 
+def cross_unsubscribe_token(w: World) -> str:
+    from crosspaths.notify.unsubscribe import unsubscribe_token
+
+    return unsubscribe_token(person_id=w.cast.bob.pk, program_id=w.their_program.pk)
+
+
 def their_edit(w: World) -> dict[str, Any]:
     """A hand edit of our round that names their person."""
     return {"person": w.their_person.email, "action": "swap", "other": w.cast.bob.email}
@@ -310,6 +316,14 @@ REGISTRY: dict[str, Case] = {
         kwargs=lambda w: {"token": forged_token(w.their_member.pk), "answer": "met"},
         methods=("get", "post"),
         data=lambda w: {"rating": "1", "comment": "hijacked"},
+        denied=(400, 403, 404, 410),
+    ),
+    # One-click unsubscribe: even a genuinely signed token naming our person and their
+    # program (never issued, but the pairing is what is checked) changes nothing.
+    "mail:unsubscribe": Case(
+        kwargs=lambda w: {"token": cross_unsubscribe_token(w)},
+        methods=("get", "post"),
+        data=lambda w: {"List-Unsubscribe": "One-Click"},
         denied=(400, 403, 404, 410),
     ),
     # The development mailbox (crosspaths.notify): DEBUG only, a 404 otherwise.

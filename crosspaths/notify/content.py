@@ -16,7 +16,7 @@ in ``BUILDERS``; nothing here assumes a match.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,6 +34,7 @@ from crosspaths.programs.models import Match, MatchMember
 from crosspaths.programs.reasons import join_words, reason_text
 
 from .models import Message
+from .unsubscribe import unsubscribe_token
 
 Kind = Message.Kind
 
@@ -103,6 +104,8 @@ class MessageContent:
     attachments: tuple[Attachment, ...] = ()
     # Addresses a reply should reach (the others in the group): e-mail's Reply-To.
     reply_to: tuple[str, ...] = ()
+    # One-click unsubscribe from the program (RFC 8058) for a message to one person.
+    unsubscribe_url: str = ""
 
 
 # --- small helpers (shared with the calendar and the e-mail templates) ---------------
@@ -451,4 +454,11 @@ def message_content(message: Message) -> MessageContent:
     """The content of an outbox row (person and match loaded), in its reader's language."""
     language = message_language(message)
     with translation.override(language):
-        return BUILDERS[message.kind](message, language)
+        content = BUILDERS[message.kind](message, language)
+    if message.person_id and message.match_id:
+        assert message.match is not None
+        token = unsubscribe_token(
+            person_id=message.person_id, program_id=message.match.round.program_id
+        )
+        content = replace(content, unsubscribe_url=_url("mail:unsubscribe", token))
+    return content

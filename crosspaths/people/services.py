@@ -28,7 +28,16 @@ from .roster_checks import roster_storage_problems
 MASS_DEACTIVATION_SHARE = 0.10
 
 # Roster columns that map one-to-one onto Person fields.
-SIMPLE_FIELDS = ("name", "email", "level", "start_date", "timezone", "active")
+SIMPLE_FIELDS = (
+    "name",
+    "email",
+    "level",
+    "start_date",
+    "timezone",
+    "active",
+    "title",
+    "language",
+)
 LIST_FIELDS = ("languages", "interests")
 RELATED_FIELDS = ("department", "team", "location")
 
@@ -179,6 +188,8 @@ PLAN_FIELDS = (
     "team_id",
     "location_id",
     "manager_id",
+    "title",
+    "language",
 )
 
 
@@ -227,6 +238,8 @@ def _diff(
             new = list(new)
         if name == "email" and not new:
             continue
+        if name == "language" and (not new or (person is not None and person.language)):
+            continue  # the roster's language is a default: the person's own choice wins
         old = getattr(person, name) if person else None
         if person is None or old != new:
             changes[name] = (old, new)
