@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from crosspaths.console.models import AuditLog, RosterUpload, RoundJob
+from crosspaths.events.models import Event, Seat
 from crosspaths.meetings.models import CheckIn
 from crosspaths.notify.models import ChatAccount
 from crosspaths.people.models import BlockedPair, Department, Location, Person
@@ -103,6 +104,7 @@ class World:
     our_draft: Round
     our_match: Match
     our_member: MatchMember
+    their_event: Event
 
 
 @dataclass
@@ -173,6 +175,24 @@ def their_domain(w: World) -> dict[str, Any]:
 
 def their(w: World) -> dict[str, Any]:
     return {"pk": w.their_program.pk}
+
+
+def their_event(w: World) -> dict[str, Any]:
+    return {"pk": w.their_event.pk}
+
+
+def their_event_form(w: World) -> dict[str, Any]:
+    """An event form naming the other organization's program, department and location."""
+    return {
+        "name": "Sneaky",
+        "date": "2026-12-14",
+        "attendees": "department",
+        "program": w.their_program.pk,
+        "department": w.their_department.pk,
+        "location": w.their_location.pk,
+        "table_size": "4",
+        "rotations": "2",
+    }
 
 
 def their_filters(w: World) -> dict[str, Any]:
@@ -428,6 +448,15 @@ REGISTRY: dict[str, Case] = {
     "console:round_discard": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
     "console:audit": Case(own=[(lambda w: {}, lambda w: {"actor": w.their_person.pk})]),
     "console:audit_export": Case(own=[(lambda w: {}, lambda w: {"actor": w.cast.dana.pk})]),
+    # Events (crosspaths.events): admins only; their event is a 404, forms that name
+    # their program, department or location are refused by the form.
+    "events:list": Case(),
+    "events:new": Case(methods=("get",), own=[(lambda w: {}, their_event_form)]),
+    "events:detail": Case(kwargs=their_event),
+    "events:edit": Case(kwargs=their_event, methods=("get", "post"), data=their_event_form),
+    "events:seat": Case(kwargs=their_event, methods=("post",), data=lambda w: {"again": "1"}),
+    "events:pdf": Case(kwargs=their_event),
+    "events:cards_csv": Case(kwargs=their_event),
     # Single sign-on (crosspaths.sso): the console page, its domains and the trial; the
     # company sign-in; allauth's protocol endpoints for their identity provider, which
     # answer a request without our own flow's state with the refusal page (400) or 404.
@@ -631,6 +660,11 @@ def build_world() -> World:
     LeftOut.objects.create(
         organization=cast.org, round=our_draft, person=cast.alice, code="alone", reason="alone"
     )
+    event = Event.objects.create(
+        organization=other, name="Quasar Coffee townhall", date=date(2026, 12, 10), program=program
+    )
+    for p in (zeb, cast.dana):
+        Seat.objects.create(organization=other, event=event, person=p, rotation=1, table=1)
     return World(
         cast=cast,
         their_program=program,
@@ -657,6 +691,7 @@ def build_world() -> World:
         our_draft=our_draft,
         our_match=our_match,
         our_member=our_member,
+        their_event=event,
     )
 
 
@@ -728,6 +763,8 @@ def snapshot(w: World) -> dict[str, Any]:
             .order_by("pk")
             .values_list("person_id", "external_id")
         ),
+        "events": list(Event.objects.filter(organization=org).order_by("pk").values()),
+        "seats": list(Seat.objects.filter(organization=org).order_by("pk").values()),
     }
 
 
