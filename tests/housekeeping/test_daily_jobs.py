@@ -22,6 +22,7 @@ def test_every_area_registers_its_job_from_its_own_app():
         "expired_sessions",
         "task_results",
         "sign_in_links",
+        "delivered_messages",
         "roster_uploads",
         "checkin_comments",
     ]
