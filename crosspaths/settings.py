@@ -50,7 +50,11 @@ if not DEBUG and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
         "header reach the app)"
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails. In development it follows the port `make run PORT=...`
+# serves on (CROSSPATHS_PORT, set by the Makefile for every process it starts).
+SITE_URL = os.environ.get(
+    "SITE_URL", f"http://127.0.0.1:{os.environ.get('CROSSPATHS_PORT') or 8000}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,12 +75,15 @@ INSTALLED_APPS = [
     "crosspaths.programs",
     "crosspaths.meetings",
     "crosspaths.notify",
+    "crosspaths.collaboration",
     "crosspaths.insights",
     "crosspaths.console",
+    "crosspaths.events",
     "crosspaths.privacy",
     "crosspaths.web",
     "crosspaths.api",
     "crosspaths.scim",
+    "crosspaths.slack",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +195,9 @@ STORAGES = {
 # E-mail: printed to the console in development; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Crosspaths <crosspaths@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The ORGANIZER of calendar invitations, where calendar answers (accept/decline) go:
+# "Name <address>"; empty means DEFAULT_FROM_EMAIL. Crosspaths never reads that mailbox.
+CALENDAR_ORGANIZER = os.environ.get("CALENDAR_ORGANIZER", "")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -242,6 +252,19 @@ MESSAGE_RETENTION_DAYS = int(os.environ.get("MESSAGE_RETENTION_DAYS", "90"))
 # /api/ready says "not ready" when no scheduler finished a pass for this long (a pass
 # every SCHEDULER_INTERVAL_SECONDS; a cron scheduler with --once every minute fits too).
 READY_SCHEDULER_MAX_AGE_SECONDS = float(os.environ.get("READY_SCHEDULER_MAX_AGE_SECONDS", "180"))
+
+# The Slack app (crosspaths.slack, docs/slack.md): one Slack app per installation of
+# Crosspaths, installed into each organization's workspace by OAuth. Empty client id:
+# the console offers no "Connect Slack". SLACK_TOKEN_KEY encrypts the bot tokens at
+# rest (derived from SECRET_KEY when empty). SLACK_API_URL points tests and the bench
+# at a local fake of Slack's Web API.
+SLACK_CLIENT_ID = os.environ.get("SLACK_CLIENT_ID", "")
+SLACK_CLIENT_SECRET = os.environ.get("SLACK_CLIENT_SECRET", "")
+SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")
+SLACK_TOKEN_KEY = os.environ.get("SLACK_TOKEN_KEY", "")
+SLACK_API_URL = os.environ.get("SLACK_API_URL", "https://slack.com/api/")
+SLACK_AUTHORIZE_URL = os.environ.get("SLACK_AUTHORIZE_URL", "https://slack.com/oauth/v2/authorize")
+SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "10"))
 
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For in front of the
 # app (0: connect directly, the socket's address is the client). Only then are the
@@ -376,3 +399,11 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never match logins by an asserted 
 SOCIALACCOUNT_REQUESTS_TIMEOUT = int(os.environ.get("SSO_REQUESTS_TIMEOUT", "10"))
 ACCOUNT_EMAIL_VERIFICATION = "none"
 # --- end of single sign-on -------------------------------------------------------------
+
+# --- REST API (crosspaths/api, docs/api.md) -------------------------------------------
+# Requests per API key and minute; the one after the limit within a minute gets 429.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "600"))
+# Page sizes of the API's lists (?limit=): the default and the most one page holds.
+API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "50"))
+API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
+# --- end of REST API ---------------------------------------------------------------------

@@ -283,15 +283,26 @@ def roster_apply(
         raise MassDeactivationError(len(leaving))
     now = clock.now()
     changes = plan.new + plan.updated
-    departments = _get_or_create_named(Department, org, {c.row.department for c in changes})
+    # Only the names a person moves to are looked up (or created): a change that keeps
+    # the department, team and location reads none of them.
+    teams = [c for c in changes if "team" in c.changes and c.row.team]
+    departments = _get_or_create_named(
+        Department,
+        org,
+        {c.row.department for c in changes if "department" in c.changes}
+        | {c.row.department for c in teams},
+    )
     team_departments = {
-        c.row.team: {"department": departments.get(c.row.department)} for c in changes if c.row.team
+        c.row.team: {"department": departments.get(c.row.department)} for c in teams
     }
     lookups = {
         "department": departments,
         "team": _get_or_create_named(Team, org, set(team_departments), defaults=team_departments),
         "location": _get_or_create_named(
-            Location, org, {c.row.location for c in changes}, defaults=_location_zones(changes)
+            Location,
+            org,
+            {c.row.location for c in changes if "location" in c.changes},
+            defaults=_location_zones(changes),
         ),
     }
     new_people = [
@@ -366,6 +377,13 @@ def _write_updates(people: list[Person], touched: dict[int, set[str]], now: Any)
     of just the people whose value changed. Both write only the changed fields, and are
     far faster than one ``bulk_update`` of every field over every changed person."""
     if not people:
+        return
+    if len(people) == 1:  # one person (a SCIM request): one UPDATE of what changed
+        person = people[0]
+        attnames = [Person._meta.get_field(name).attname for name in touched.get(id(person), ())]
+        values = {attname: getattr(person, attname) for attname in attnames}
+        Person.objects.filter(pk=person.pk).update(**values, roster_synced=True, updated_at=now)
+        person.updated_at = now
         return
     by_field: dict[str, list[Person]] = {}
     for person in people:
@@ -570,11 +588,18 @@ def person_provision(
     e-mail or roster id that belongs to someone else) and raises RosterError for them.
 
     Unlike a whole roster it reads only the people involved, so a provisioning client's
-    single requests stay fast in a large organization."""
+    single requests stay fast in a large organization. The person comes back with the
+    values written (department joined), so a caller need not read them again."""
     with transaction.atomic():
         others = Person.objects.filter(organization=organization)
         if person is not None:
-            person = others.select_for_update().get(pk=person.pk)
+            # The lock also reads the names the comparison needs (this person's
+            # department, team and location), not every name of the organization.
+            person = (
+                others.select_related(*RELATED_FIELDS)
+                .select_for_update(of=("self",))
+                .get(pk=person.pk)
+            )
             others = others.exclude(pk=person.pk)
         problems = []
         # Through the (organization, lower(email)) unique index, not a scan.
@@ -617,7 +642,7 @@ def person_provision(
         change = PersonChange(
             row=row,
             person=person,
-            changes=_diff(person, row, _names_of(organization, row, involved)),
+            changes=_diff(person, row, _names_of(person, involved)),
         )
         plan = RosterPlan(organization=organization, file=file, rows=[row])
         if person is None:
@@ -634,16 +659,14 @@ def person_provision(
         return change.person
 
 
-def _names_of(
-    organization: Organization, row: RosterRow, people: Sequence[Person]
-) -> dict[str, dict[int, str]]:
-    """``_related_names`` for one row: only the kinds of names the row sets are read."""
-    models = {"department": Department, "team": Team, "location": Location}
-    names: dict[str, dict[int, str]] = {
-        kind: dict(model.objects.filter(organization=organization).values_list("pk", "name"))
-        if kind in row.present
-        else {}
-        for kind, model in models.items()
-    }
+def _names_of(person: Person | None, people: Sequence[Person]) -> dict[str, dict[int, str]]:
+    """``_related_names`` for one person: the names of their own department, team and
+    location (joined by ``person_provision``'s lock; a new person has none) and the roster
+    ids of ``people``, the person and the managers involved."""
+    names: dict[str, dict[int, str]] = {kind: {} for kind in RELATED_FIELDS}
+    for kind in RELATED_FIELDS:
+        related = getattr(person, kind) if person is not None else None
+        if related is not None:
+            names[kind][related.pk] = related.name
     names["manager"] = {p.pk: p.external_id for p in people}
     return names

@@ -91,3 +91,51 @@ def test_check_ins_are_counted_by_answer(client, cast, token):
     samples = scrape(client)
     assert samples[("crosspaths_checkins_total", (("met", "yes"),))] == 2
     assert samples[("crosspaths_checkins_total", (("met", "no"),))] == 1
+
+
+@pytest.mark.real_clock
+def test_with_a_multiprocess_folder_the_request_metrics_come_from_it(tmp_path):
+    """PROMETHEUS_MULTIPROC_DIR (several gunicorn workers): counts go through files."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "from django.test.utils import setup_test_environment\n"
+        "setup_test_environment()\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "c = Client()\n"
+        "c.get('/api/health')\n"
+        f"r = c.get('/metrics', headers={{'Authorization': 'Bearer {TOKEN}'}})\n"
+        "print(r.status_code)\n"
+        "print(r.content.decode())\n"
+    )
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "crosspaths.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "CROSSPATHS_VAR_DIR": str(tmp_path),
+        "METRICS_TOKEN": TOKEN,
+        "PROMETHEUS_MULTIPROC_DIR": str(folder),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    status, body = result.stdout.split("\n", 1)
+    assert status == "200"
+    assert "django_http_requests_total_by_method_total" in body
+    assert "crosspaths_outbox_depth" in body
+    assert list(folder.glob("*.db"))  # the counts went through the shared folder
