@@ -29,8 +29,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from crosspaths import clock
 from crosspaths.console.models import AuditLog, RosterUpload, RoundJob
 from crosspaths.events.models import Event, Seat
+from crosspaths.housekeeping.heartbeats import SCHEDULER, heartbeat_beat
 from crosspaths.meetings.models import CheckIn
 from crosspaths.notify.models import ChatAccount
 from crosspaths.people.models import BlockedPair, Department, Location, Person
@@ -330,6 +332,9 @@ REGISTRY: dict[str, Case] = {
     "api:openapi-json": Case(),
     "api:openapi-view": Case(),
     "api:health": Case(),
+    "api:ready": Case(),
+    # Prometheus metrics: instance-wide counts without organizations, behind a token.
+    "metrics": Case(),
     # Check-in links from e-mails (crosspaths.meetings): the signed token is the
     # credential, so "their id" is a token naming their member but not signed by us.
     "meetings:checkin": Case(
@@ -576,6 +581,8 @@ def test_the_registry_names_no_url_that_does_not_exist():
 
 def build_world() -> World:
     cast = make_cast()
+    # A live scheduler, so /api/ready answers 200 rather than 503 (not ready).
+    heartbeat_beat(name=SCHEDULER, now=clock.now())
     other = cast.other_org
     other.name = "Globex Corporation"
     other.save()
