@@ -35,10 +35,10 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from crosspaths import clock
-from crosspaths.programs.models import Enrollment, Match, MatchMember, Round
+from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Round
 
 from .channels import Transport, transport_for
-from .content import message_content
+from .content import left_out_key, left_out_row, message_content
 from .models import Message
 from .selection import EMAIL, channels_for_people
 
@@ -179,10 +179,30 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
         )
         for pid in pids:
             rows.extend(_later_messages(match, pid, now, moment, channels[pid]))
+    rows.extend(_left_out_rows(round, now, lease))
     Message.objects.bulk_create(rows, batch_size=2000)
-    intro_ids = [m.pk for m in rows if m.kind == Kind.INTRO]
+    intro_ids = [m.pk for m in rows if m.kind in (Kind.INTRO, Kind.LEFT_OUT)]
     transaction.on_commit(lambda: _enqueue(intro_ids))
     return len(rows)
+
+
+def _left_out_rows(round: Round, now: datetime, lease: datetime) -> list[Message]:
+    """A notice to everyone the round left out (why, and when their next round is),
+    on their channel, sent with the introductions."""
+    people = list(LeftOut.objects.filter(round=round).values_list("person_id", flat=True))
+    channels = channels_for_people(organization_id=round.organization_id, person_ids=people)
+    return [
+        Message(
+            organization_id=round.organization_id,
+            kind=Kind.LEFT_OUT,
+            channel=channels.get(pid, EMAIL),
+            person_id=pid,
+            dedupe_key=left_out_key(round.pk, pid, channels.get(pid, EMAIL)),
+            next_attempt_at=now,
+            lease_until=lease,
+        )
+        for pid in people
+    ]
 
 
 def outbox_write_reschedule(*, match: Match, now: datetime) -> int:
@@ -336,6 +356,8 @@ def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
         program_id = message.match.round.program_id
         if (program_id, person.pk) in left_program:
             return f"{person} left the program after the round was published; not sent."
+    if message.kind == Kind.LEFT_OUT and left_out_row(message) is None:
+        return f"{person} was placed in a group after all; the left-out notice is not sent."
     return ""
 
 
