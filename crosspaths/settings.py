@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "crosspaths.web",
     "crosspaths.api",
     "crosspaths.scim",
+    "crosspaths.slack",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,9 @@ STORAGES = {
 # E-mail: printed to the console in development; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Crosspaths <crosspaths@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The ORGANIZER of calendar invitations, where calendar answers (accept/decline) go:
+# "Name <address>"; empty means DEFAULT_FROM_EMAIL. Crosspaths never reads that mailbox.
+CALENDAR_ORGANIZER = os.environ.get("CALENDAR_ORGANIZER", "")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -232,6 +236,19 @@ REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "24"))
 # later time inside the round's window: nobody gets an invitation for the next hour.
 SLOT_LEAD_HOURS = float(os.environ.get("SLOT_LEAD_HOURS", "2"))
 CHECKIN_LINK_MAX_AGE_DAYS = int(os.environ.get("CHECKIN_LINK_MAX_AGE_DAYS", "30"))
+
+# The Slack app (crosspaths.slack, docs/slack.md): one Slack app per installation of
+# Crosspaths, installed into each organization's workspace by OAuth. Empty client id:
+# the console offers no "Connect Slack". SLACK_TOKEN_KEY encrypts the bot tokens at
+# rest (derived from SECRET_KEY when empty). SLACK_API_URL points tests and the bench
+# at a local fake of Slack's Web API.
+SLACK_CLIENT_ID = os.environ.get("SLACK_CLIENT_ID", "")
+SLACK_CLIENT_SECRET = os.environ.get("SLACK_CLIENT_SECRET", "")
+SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")
+SLACK_TOKEN_KEY = os.environ.get("SLACK_TOKEN_KEY", "")
+SLACK_API_URL = os.environ.get("SLACK_API_URL", "https://slack.com/api/")
+SLACK_AUTHORIZE_URL = os.environ.get("SLACK_AUTHORIZE_URL", "https://slack.com/oauth/v2/authorize")
+SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "10"))
 
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For in front of the
 # app (0: connect directly, the socket's address is the client). Only then are the
@@ -282,6 +299,9 @@ CONTENT_SECURITY_POLICY = {
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers, container health checks and Prometheus probe over plain HTTP on
+    # the inside; these answer there instead of redirecting (no cookies, no pages).
+    SECURE_REDIRECT_EXEMPT = [r"^api/health$", r"^api/ready$", r"^metrics$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)

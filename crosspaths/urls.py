@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("crosspaths.sso.urls")),  # /console/sso/ and /login/company/
     path("console/", include("crosspaths.console.urls")),
     path("console/provisioning/", include("crosspaths.scim.console_urls")),
+    path("", include("crosspaths.slack.urls")),  # /slack/ (Slack's calls), /console/slack/
     path("scim/", include("crosspaths.scim.urls")),
     path("insights/", include("crosspaths.insights.urls")),
     path("meet/", include("crosspaths.meetings.urls")),

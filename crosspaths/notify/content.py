@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from crosspaths.meetings.calendar import match_calendar
+from crosspaths.meetings.calendar import Method, match_calendar
 from crosspaths.meetings.tokens import checkin_token
 from crosspaths.people.models import Person
 from crosspaths.programs import scheduling
@@ -253,11 +253,17 @@ def _video(d: MatchDetails) -> tuple[list[Fact], list[Action]]:
 
 
 def _invitation(message: Message, language: str) -> tuple[Attachment, ...]:
+    """The iTIP message for the match: a REQUEST for its slot (an update when the
+    SEQUENCE has grown), a CANCEL when the slot was taken away. E-mail sends it as the
+    message's ``text/calendar`` part (``channels/email.py``)."""
     assert message.match is not None
-    ics = match_calendar(match=message.match, language=language)
+    method: Method = "REQUEST" if message.match.suggested_start else "CANCEL"
+    if method == "CANCEL" and message.kind != Kind.RESCHEDULE:
+        return ()  # an introduction without a slot has nothing to withdraw
+    ics = match_calendar(match=message.match, method=method, language=language)
     if ics is None:
         return ()
-    return (Attachment("invite.ics", "text/calendar", ics, {"method": "REQUEST"}),)
+    return (Attachment("invite.ics", "text/calendar", ics, {"method": method}),)
 
 
 # --- one builder per kind ---------------------------------------------------------------

@@ -50,12 +50,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @person_required
 def match_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    """The match's calendar invitation, in the person's language."""
+    """The match's event as a file for one's own calendar (METHOD:PUBLISH: a copy, not
+    an invitation; the invitation came by e-mail), in the person's language."""
     person = request.person  # type: ignore[attr-defined]
     match = visible_match(person=person, pk=pk)
     if match is None:
         raise Http404(_("This match does not exist or is not yours."))
-    ics = match_calendar(match=match, language=request.LANGUAGE_CODE)
+    ics = match_calendar(match=match, method="PUBLISH", language=request.LANGUAGE_CODE)
     if ics is None:
         raise Http404(_("This match has no suggested time yet."))
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")

@@ -9,6 +9,7 @@ from icalendar import Calendar
 from crosspaths.notify.models import Message
 from crosspaths.notify.services import messages_deliver, outbox_dispatch
 from crosspaths.programs.services import match_reschedule
+from tests.itip import imip_calendar
 
 from .conftest import ids
 
@@ -22,12 +23,11 @@ def parts(message):
 
 
 def invitation(message):
-    (ics,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    found = imip_calendar(message)
+    assert found is not None and found[0] == "REQUEST"
+    (ics,) = [p for p in message.iter_attachments() if p.get_content_type() == "application/ics"]
     assert ics.get_filename() == "invite.ics"
-    assert ics.get_param("method") == "REQUEST"
-    cal = Calendar.from_ical(ics.get_payload(decode=True))
-    assert str(cal["method"]) == "REQUEST"
-    (event,) = cal.walk("VEVENT")
+    (event,) = Calendar.from_ical(found[1]).walk("VEVENT")
     return event
 
 
@@ -68,7 +68,7 @@ def test_the_invitation_is_for_the_slot_in_the_organizers_zone_with_every_member
     assert start == datetime(2026, 12, 2, 10, 0, tzinfo=BERLIN)
     assert event["dtstart"].params["TZID"] == "Europe/Berlin"
     assert event.decoded("dtend") - start == timedelta(minutes=30)
-    assert str(event["organizer"]) == "mailto:chidi@acme.test"
+    assert str(event["organizer"]) == "mailto:crosspaths@localhost"
     assert sorted(str(a) for a in event["attendee"]) == [
         "mailto:bob@acme.test",
         "mailto:chidi@acme.test",
@@ -98,7 +98,7 @@ def test_without_a_slot_the_mail_says_so_and_carries_no_invitation(published, ma
     text, _ = parts(chidi)
     assert "We found no time in the coming week" in text
     assert "please suggest a time that works for everyone" in text
-    assert not [p for p in chidi.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert imip_calendar(chidi) is None
 
 
 def test_the_reminder_goes_out_a_day_before_the_slot(published, mailbox):
