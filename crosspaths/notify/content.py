@@ -460,7 +460,9 @@ def left_out_content(message: Message, language: str) -> MessageContent:
         )
         % {"date": formats.date_format(upcoming, "DATE_FORMAT")}
         if upcoming
-        else _("No further round of this program is planned yet; we will tell you when there is one."),
+        else _(
+            "No further round of this program is planned yet; we will tell you when there is one."
+        ),
         _("Nothing for you to do. Sorry for the wait!"),
     ]
     return MessageContent(
@@ -475,12 +477,67 @@ def left_out_content(message: Message, language: str) -> MessageContent:
     )
 
 
+def _withdrawal_of(message: Message) -> Any:
+    """The withdrawal a group-change notice is about (its key ends in ``:w<id>``)."""
+    from crosspaths.meetings.models import Withdrawal
+
+    head = message.dedupe_key.split("@", 1)[0]
+    tail = head.rsplit(":", 1)[-1]
+    if not tail.startswith("w") or not tail[1:].isdigit():
+        return None
+    return (
+        Withdrawal.objects.select_related("person", "replaced_by")
+        .filter(
+            organization_id=message.organization_id, match_id=message.match_id, pk=int(tail[1:])
+        )
+        .first()
+    )
+
+
+def group_change_content(message: Message, language: str) -> MessageContent:
+    """Someone in the reader's group cannot make it: who, who is in the group now (a
+    stand-in, if one joined), the time (unchanged), and the updated invitation."""
+    match, reader = message.match, _reader(message)
+    assert match is not None and reader is not None
+    d = _details(match, reader)
+    withdrawal = _withdrawal_of(message)
+    gone = display_name(withdrawal.person) if withdrawal else _("Someone in your group")
+    paragraphs = [_("%(name)s cannot make it this round.") % {"name": gone}]
+    if withdrawal and withdrawal.replaced_by:
+        paragraphs.append(
+            _("%(name)s joins you instead: they were free this round.")
+            % {"name": display_name(withdrawal.replaced_by)}
+        )
+    paragraphs.append(_("You meet %(names)s.") % {"names": d.other_names})
+    if d.slot:
+        paragraphs.append(
+            _("The time stays: %(slot)s (%(timezone)s). Your calendar invitation is updated.")
+            % {"slot": d.slot, "timezone": d.timezone}
+        )
+    facts, actions = _video(d)
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("%(program)s: your group changed") % {"program": d.program},
+        greeting=_greeting(match, reader),
+        paragraphs=tuple(paragraphs),
+        facts=(*_slot_facts(match, d, group=False), *facts),
+        actions=tuple(actions),
+        footer=_footer(d.program),
+        first_name=first_name(reader),
+        match=d,
+        attachments=_invitation(message, language),
+        reply_to=_others_addresses(match, reader),
+    )
+
+
 BUILDERS: dict[str, Callable[[Message, str], MessageContent]] = {
     Kind.INTRO: intro_content,
     Kind.RESCHEDULE: reschedule_content,
     Kind.REMINDER: reminder_content,
     Kind.CHECKIN: checkin_content,
     Kind.LEFT_OUT: left_out_content,
+    Kind.GROUP_CHANGE: group_change_content,
 }
 
 

@@ -46,6 +46,7 @@ class Message(models.Model):
         REMINDER = "reminder", _("Reminder")
         CHECKIN = "checkin", _("Check-in")
         LEFT_OUT = "left_out", _("Left out of a round")
+        GROUP_CHANGE = "group_change", _("Group changed")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -186,6 +186,89 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
     return len(rows)
 
 
+def outbox_skip_for(*, match: Match, person_ids: Sequence[int], why: str) -> int:
+    """The queued messages about ``match`` to people no longer in it (reminders,
+    check-ins, new times) are not sent; the reason is kept in *last error*."""
+    return Message.objects.filter(
+        match=match, person_id__in=list(person_ids), status=Status.QUEUED
+    ).update(status=Status.SKIPPED, last_error=f"{why}; not sent.", lease_until=None)
+
+
+def _send_now(rows: list[Message]) -> int:
+    Message.objects.bulk_create(rows)
+    ids = [m.pk for m in rows if m.next_attempt_at <= clock.now()]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return len(rows)
+
+
+def outbox_write_group_change(
+    *, match: Match, person_ids: Sequence[int], withdrawal_id: int, now: datetime
+) -> int:
+    """Tell each of ``person_ids`` (on their channel) that someone in their group cannot
+    make it, who is in the group now, with the updated invitation."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    channels = channels_for_people(organization_id=match.organization_id, person_ids=person_ids)
+    rows = [
+        Message(
+            organization_id=match.organization_id,
+            kind=Kind.GROUP_CHANGE,
+            channel=channels.get(pid, EMAIL),
+            person_id=pid,
+            match=match,
+            dedupe_key=outbox_key(
+                Kind.GROUP_CHANGE,
+                match.pk,
+                pid,
+                channel=channels.get(pid, EMAIL),
+                suffix=f":w{withdrawal_id}",
+            ),
+            next_attempt_at=now,
+            lease_until=lease,
+        )
+        for pid in person_ids
+    ]
+    return _send_now(rows)
+
+
+def outbox_write_joined(*, match: Match, person_id: int, now: datetime) -> int:
+    """A stand-in joined ``match``: their introduction now, reminder and check-in later."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    channel = channels_for_people(
+        organization_id=match.organization_id, person_ids=[person_id]
+    ).get(person_id, EMAIL)
+    intro = Message(
+        organization_id=match.organization_id,
+        kind=Kind.INTRO,
+        channel=channel,
+        person_id=person_id,
+        match=match,
+        dedupe_key=outbox_key(Kind.INTRO, match.pk, person_id, channel=channel),
+        next_attempt_at=now,
+        lease_until=lease,
+    )
+    later = _later_messages(match, person_id, now, _round_moment(match.round), channel)
+    return _send_now([intro, *later])
+
+
+def outbox_write_left_alone(*, round: Round, person_id: int, now: datetime) -> int:
+    """Someone whose partner dropped out and who found no stand-in: the left-out notice
+    (why, and when their next round is)."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    channel = channels_for_people(
+        organization_id=round.organization_id, person_ids=[person_id]
+    ).get(person_id, EMAIL)
+    row = Message(
+        organization_id=round.organization_id,
+        kind=Kind.LEFT_OUT,
+        channel=channel,
+        person_id=person_id,
+        dedupe_key=left_out_key(round.pk, person_id, channel),
+        next_attempt_at=now,
+        lease_until=lease,
+    )
+    return _send_now([row])
+
+
 def _left_out_rows(round: Round, now: datetime, lease: datetime) -> list[Message]:
     """A notice to everyone the round left out (why, and when their next round is),
     on their channel, sent with the introductions."""

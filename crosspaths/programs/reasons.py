@@ -117,6 +117,8 @@ LEFT_OUT = {
     "odd_one_out": lambda: _("odd one out: every possible partner was needed in another pair"),
     "no_valid_group": lambda: _("no group could take them without breaking a rule"),
     "removed_by_admin": lambda: _("taken out of the round by an admin"),
+    "withdrew": lambda: _("said on the match page they cannot make it this round"),
+    "partner_withdrew": lambda: _("their partner cannot make it, and nobody else was free"),
 }
 
 
@@ -142,11 +144,14 @@ LEFT_OUT_YOU = {
         "be matched with you"
     ),
     "odd_one_out": lambda: _(
-        "an odd number of people took part, and every possible partner was needed in another "
-        "group"
+        "an odd number of people took part, and every possible partner was needed in another group"
     ),
     "no_valid_group": lambda: _("no group could take you without breaking a matching rule"),
     "removed_by_admin": lambda: _("an organizer of the program took you out of this round"),
+    "withdrew": lambda: _("you said you cannot make it this round"),
+    "partner_withdrew": lambda: _(
+        "your partner cannot make it this round, and nobody else was free to join you"
+    ),
 }
 
 

@@ -59,9 +59,7 @@ def request_verified(*, body: bytes, headers: Any) -> bool:
 def installation_of(team_id: str) -> SlackInstallation | None:
     if not team_id:
         return None
-    return (
-        SlackInstallation.objects.filter(team_id=team_id).select_related("organization").first()
-    )
+    return SlackInstallation.objects.filter(team_id=team_id).select_related("organization").first()
 
 
 # --- buttons ---------------------------------------------------------------------------
@@ -185,9 +183,9 @@ def _command(person: Person, text: str) -> str:
         except ValueError:
             until = None
         if until is None:
-            return _("Write the date as YYYY-MM-DD, for example `/crosspaths pause until %(day)s`.") % {
-                "day": clock.today().replace(day=28).isoformat()
-            }
+            return _(
+                "Write the date as YYYY-MM-DD, for example `/crosspaths pause until %(day)s`."
+            ) % {"day": clock.today().replace(day=28).isoformat()}
         try:
             person_pause(person=person, until=until)
         except ValidationError as error:

@@ -103,9 +103,7 @@ def slack_install(
     if not team_id or not token or answer.get("token_type") != "bot":
         raise ValidationError(_("Slack sent an incomplete answer; nothing was changed."))
     with transaction.atomic():
-        taken = SlackInstallation.objects.filter(team_id=team_id).exclude(
-            organization=organization
-        )
+        taken = SlackInstallation.objects.filter(team_id=team_id).exclude(organization=organization)
         if taken.exists():
             raise ValidationError(
                 _("This Slack workspace is already connected to another organization."),

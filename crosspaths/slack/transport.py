@@ -85,9 +85,7 @@ class SlackTransport:
 
     def _client(self, organization_id: int) -> WebClient:
         if organization_id not in self.clients:
-            installation = SlackInstallation.objects.filter(
-                organization_id=organization_id
-            ).first()
+            installation = SlackInstallation.objects.filter(organization_id=organization_id).first()
             if installation is None:
                 raise NotConnected(f"Slack is not connected for organization {organization_id}")
             token = token_decrypt(installation.bot_token_encrypted)
@@ -183,9 +181,7 @@ class SlackTransport:
             return True
         if isinstance(error, SlackApiError):
             return self._slack_error(error) in SERVER_ERRORS
-        return isinstance(error, urllib.error.URLError | OSError) and not isinstance(
-            error, InDoubt
-        )
+        return isinstance(error, urllib.error.URLError | OSError) and not isinstance(error, InDoubt)
 
     def permanent(self, error: Exception) -> bool:
         if isinstance(error, InDoubt | NobodyLinked):

@@ -34,7 +34,10 @@ def test_the_group_gets_one_introduction_in_one_conversation_and_alice_gets_emai
     assert posted.team == "T0ACME"
     body = posted.body
     assert blocks_error(body) == ""
-    assert body["blocks"][0]["text"]["text"] == "Virtual coffee: Chidi Okafor, Bob Brandt and Alice Adler"
+    assert (
+        body["blocks"][0]["text"]["text"]
+        == "Virtual coffee: Chidi Okafor, Bob Brandt and Alice Adler"
+    )
     buttons = [b for b in body["blocks"] if b.get("block_id") == "crosspaths_checkin"]
     (actions,) = buttons
     assert [e["action_id"] for e in actions["elements"]] == [

@@ -104,7 +104,7 @@ CHECKIN_ACTIONS = ("checkin_met", "checkin_missed", "checkin_skip")
 
 
 def checkin_buttons(match_id: int) -> dict[str, Any]:
-    """"We met", "It did not happen" and "Skip this round" for a group conversation,
+    """ "We met", "It did not happen" and "Skip this round" for a group conversation,
     in the active language. The value is only the match's id: who clicked is told by
     Slack (a signed request), and the app checks that they are in that match."""
     from django.utils.translation import gettext as _
