@@ -131,7 +131,7 @@ def match_propose(*, match: Match, person: Person, start: datetime) -> Match:
         if start < soonest:
             raise ValidationError(
                 _("Choose a time at least %(hours)s hours from now.")
-                % {"hours": settings.SLOT_LEAD_HOURS},
+                % {"hours": f"{settings.SLOT_LEAD_HOURS:g}"},
                 code="too_soon",
             )
         if start + length > ends:

@@ -266,7 +266,9 @@ class ProposeTimeForm(forms.Form):
     """The organizer's new time: one of the free slots offered (``slot``, an ISO
     moment), or a day and time they type, read in their own time zone."""
 
-    slot = forms.ChoiceField(label=_("A time that suits everyone"), required=False)
+    slot = forms.ChoiceField(
+        label=_("A time that suits everyone"), required=False, widget=forms.RadioSelect
+    )
     day = forms.DateField(
         label=_("Or another day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
