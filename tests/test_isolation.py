@@ -319,8 +319,15 @@ REGISTRY: dict[str, Case] = {
     "program_leave": Case(kwargs=their, methods=("post",)),
     "pause": Case(methods=("post",), own=[(lambda w: {}, lambda w: {"until": "2026-12-31"})]),
     "resume": Case(methods=("post",)),
-    "match_page": Case(kwargs=lambda w: {"pk": w.their_match.pk}),
     "match_ics": Case(kwargs=lambda w: {"pk": w.their_match.pk}),
+    "match": Case(kwargs=lambda w: {"pk": w.their_match.pk}),
+    "match_confirm": Case(kwargs=lambda w: {"pk": w.their_match.pk}, methods=("post",)),
+    "match_propose": Case(
+        kwargs=lambda w: {"pk": w.their_match.pk},
+        methods=("post",),
+        data=lambda w: {"day": "2026-11-27", "at": "10:00"},
+    ),
+    "match_withdraw": Case(kwargs=lambda w: {"pk": w.their_match.pk}, methods=("post",)),
     "match_checkin": Case(
         kwargs=lambda w: {"pk": w.their_match.pk},
         methods=("post",),
