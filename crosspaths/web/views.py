@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
+from crosspaths.events.selectors import seatings_for
 from crosspaths.meetings.calendar import match_calendar
 from crosspaths.meetings.services import checkin_record
 from crosspaths.people.models import Organization, Person
@@ -43,19 +43,11 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "programs_now": home_programs(person=person, enrollments=enrollments),
             "encounters": encounters_for(person=person),
+            "seatings": seatings_for(person=person),
             "in_programs": [e for e in enrollments.values() if e.left_at is None],
             "paused_until": paused_until(enrollments=enrollments.values(), today=today),
         },
     )
-
-
-@person_required
-def match_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The link in the e-mails: the match's card on the home page (after signing in,
-    which the link survives)."""
-    if visible_match(person=request.person, pk=pk) is None:  # type: ignore[attr-defined]
-        raise Http404(_("This match does not exist or is not yours."))
-    return redirect(reverse("home") + f"#match-{pk}")
 
 
 @person_required
