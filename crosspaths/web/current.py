@@ -15,7 +15,8 @@ from django.db.models import Prefetch
 from crosspaths import clock
 from crosspaths.people.models import Person
 from crosspaths.programs import scheduling
-from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
+from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
+from crosspaths.programs.reasons import left_out_text_for_you
 
 from .match_card import MatchCard, match_card
 
@@ -35,6 +36,7 @@ class ProgramNow:
     card: MatchCard | None
     next_round: date | None
     enrolled: bool
+    left_out_why: str = ""  # why the current round left them out, told to them
 
 
 def current_matches_for(*, person: Person) -> list[Match]:
@@ -94,6 +96,17 @@ def home_programs(
     for program_id, enrollment in enrollments.items():
         if enrollment.left_at is None:
             programs.setdefault(program_id, enrollment.program)
+    left_out: dict[int, str] = {}
+    for program_id, code in (
+        LeftOut.objects.filter(
+            organization_id=person.organization_id,
+            person=person,
+            round__status=Round.Status.PUBLISHED,
+        )
+        .order_by("-round__date")
+        .values_list("round__program_id", "code")[:MAX_CURRENT]
+    ):
+        left_out.setdefault(program_id, code)
     out = []
     for program_id, program in programs.items():
         program.organization = organization  # same organization: no query per program
@@ -105,6 +118,9 @@ def home_programs(
                 card=match_card(match=match, person=person, now=now) if match else None,
                 next_round=next_round_for(program=program, enrollment=enrollment, now=now),
                 enrolled=enrollment is not None and enrollment.left_at is None,
+                left_out_why=left_out_text_for_you(left_out[program_id])
+                if program_id in left_out and match is None
+                else "",
             )
         )
     return sorted(out, key=lambda p: (p.card is None, p.program.name.lower(), p.program.pk))
