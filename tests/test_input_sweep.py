@@ -98,6 +98,7 @@ OURS: dict[str, Any] = {
     "console:roster_preview": lambda w: {"pk": our_upload(w).pk},
     "console:roster_apply": lambda w: {"pk": our_upload(w).pk},
     "meetings:checkin": lambda w: {"token": our_token(w), "answer": "met"},
+    "mail:unsubscribe": lambda w: {"token": our_unsubscribe_token(w)},
     "insights:csv": lambda w: {"slug": "waiting"},
     "insights:report": lambda w: {"quarter": "2026-q4"},
 }
@@ -118,6 +119,12 @@ def our_upload(w: World) -> Any:
         },
     )
     return upload
+
+
+def our_unsubscribe_token(w: World) -> str:
+    from crosspaths.notify.unsubscribe import unsubscribe_token
+
+    return unsubscribe_token(person_id=w.cast.bob.pk, program_id=w.our_program.pk)
 
 
 def our_token(w: World) -> str:

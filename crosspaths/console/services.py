@@ -3,6 +3,9 @@ either both exist or neither does."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -43,6 +46,21 @@ from .roster_files import guess_mapping, mapped_text, read_upload
 
 STALE_UPLOAD_AGE = timedelta(days=1)
 
+# Who acts when a change comes from a machine (an API key) rather than a signed-in
+# person: the services' signatures name a Person, the log names the key as well.
+_ACTING_AS: ContextVar[str] = ContextVar("audit_acting_as", default="")
+
+
+@contextmanager
+def audit_acting_as(name: str) -> Iterator[None]:
+    """Entries recorded inside this block say ``name`` (e.g. "API key “HRIS” (cpk_ab12…)")
+    besides or instead of the person."""
+    token = _ACTING_AS.set(name)
+    try:
+        yield
+    finally:
+        _ACTING_AS.reset(token)
+
 
 def audit_record(
     *,
@@ -56,6 +74,8 @@ def audit_record(
     """Append one entry to the organization's audit log. Call it inside the transaction
     of the change it records."""
     author = (f"{actor.name} <{actor.email}>" if actor.name else actor.email) if actor else ""
+    if _ACTING_AS.get():
+        author = f"{_ACTING_AS.get()}, {author}" if author else _ACTING_AS.get()
     return AuditLog.objects.create(
         organization=organization,
         actor=actor,
@@ -142,6 +162,7 @@ def roster_upload_plan(*, upload: RosterUpload) -> RosterPlan:
         text=mapped_text(upload.text, upload.headers, upload.mapping),
         file=upload.file_name,
         deactivate_missing=upload.deactivate_missing,
+        outside_managers_allowed=True,
     )
 
 
@@ -702,6 +723,7 @@ __all__ = [
     "RosterChangedError",
     "RosterError",
     "RoundExists",
+    "audit_acting_as",
     "audit_record",
     "people_invite",
     "person_activity_set",

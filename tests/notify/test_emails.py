@@ -47,6 +47,17 @@ def test_the_introduction_tells_who_why_when_where_and_who_organizes(published, 
         assert "You are the organizer of this group" in part
         assert "https://meet.jit.si/crosspaths-0123456789abcdef0123456789abcdef" in part
     assert "<li>from different departments: Engineering and People</li>" in html
+    link = f"http://127.0.0.1:8000/matches/{published.pk}/"
+    assert f"See your match on Crosspaths: {link}" in text
+    assert f'<a href="{link}">See your match on Crosspaths</a>' in html
+    assert "Duration: 30 minutes" in text
+
+
+def test_links_and_duration_are_in_the_readers_language(published, mailbox):
+    messages_deliver(message_ids=ids("intro"))
+    text, _ = parts(mailbox.to("bob@acme.test")[0])
+    assert "Dauer: 30 Minuten" in text
+    assert "Ihr Match auf Crosspaths ansehen:" in text
 
 
 def test_the_introduction_is_in_the_recipients_language(published, mailbox):
@@ -147,3 +158,15 @@ def test_every_kind_renders_in_both_languages(published, kind, settings):
         assert email.subject and "{" not in email.subject
         assert "{{" not in email.body and "{%" not in email.body
         assert "{{" not in email.alternatives[0][0]
+
+
+def test_a_language_set_by_the_roster_is_the_language_of_the_e_mails(published, mailbox, cast):
+    from crosspaths.people.services import roster_apply, roster_plan
+
+    cast.chidi.language = ""
+    cast.chidi.save()
+    text = f"id,name,email,title,language\nC3,Chidi Okafor,{cast.chidi.email},Engineer,de\n"
+    roster_apply(plan=roster_plan(organization=cast.org, text=text), actor=cast.alice)
+    messages_deliver(message_ids=ids("intro"))
+    (chidi,) = mailbox.to("chidi@acme.test")
+    assert chidi["Subject"] == "Virtual coffee: Sie treffen Bob Brandt"

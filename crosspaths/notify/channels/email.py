@@ -45,6 +45,8 @@ def template_context(content: MessageContent) -> dict[str, Any]:
         video_link=d.video_link,
         location=d.location,
         in_person=d.in_person,
+        duration=d.duration,
+        match_url=d.url,
     )
     return context
 
@@ -80,6 +82,9 @@ def render(content: MessageContent, message: Message) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
+    if content.unsubscribe_url:  # RFC 2369 and RFC 8058: the provider's button POSTs
+        email.extra_headers["List-Unsubscribe"] = f"<{content.unsubscribe_url}>"
+        email.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.attach_alternative(html, "text/html")
     for attachment in content.attachments:
         if attachment.content_type == "text/calendar":
