@@ -158,8 +158,17 @@ def main() -> None:
             log = open(tmp / f"worker-{k}.log", "wb")  # noqa: SIM115
             workers.append(
                 subprocess.Popen(
-                    [sys.executable, "manage.py", "db_worker", "--no-reload"]
-                    + ["--no-startup-delay", "--interval", "0.2", "--verbosity", "0"],
+                    [
+                        sys.executable,
+                        "manage.py",
+                        "db_worker",
+                        "--no-reload",
+                        "--no-startup-delay",
+                        "--interval",
+                        "0.2",
+                        "--verbosity",
+                        "0",
+                    ],
                     cwd=ROOT,
                     env=env,
                     stdout=log,
