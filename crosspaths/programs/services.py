@@ -210,6 +210,72 @@ def round_draft(*, program: Program, on: date) -> Round:
     return rnd
 
 
+def round_date_check(*, program: Program, on: date) -> None:
+    """Refuse (ValidationError ``past_date``) a round date whose window is over, before
+    any work is queued for it."""
+    _refuse_draft_for_a_past_date(program, on)
+
+
+class NobodyToMatch(ValidationError):
+    """A preview found nobody taking part: no draft is kept (an empty draft would only
+    sit in the review list)."""
+
+
+def round_preview(*, program: Program, on: date) -> Round:
+    """Draft a round for review, replacing the program's open draft for that date: the
+    old draft is deleted and the new one stored in one transaction, so a preview never
+    leaves a pile of drafts, and a second previewer at the same moment waits on the
+    old draft's lock and then gets ``RoundExists`` naming the new one. A published or
+    closed round on that date is never replaced (``RoundExists``). When nobody takes
+    part, the old draft is still removed but no empty draft is kept
+    (``NobodyToMatch``)."""
+    _refuse_draft_for_a_past_date(program, on)
+    with transaction.atomic():
+        _discard_open_draft(program, on)
+        rnd = round_draft(program=program, on=on)
+        empty = not (rnd.metrics or {}).get("people")
+        if empty:
+            rnd.delete()
+    if empty:
+        raise NobodyToMatch(
+            _(
+                "Nobody takes part in %(program)s on %(date)s (nobody enrolled, or everyone "
+                "paused or outside the audience), so no draft was kept."
+            )
+            % {"program": program.name, "date": on.isoformat()},
+            code="nobody",
+        )
+    return rnd
+
+
+def _discard_open_draft(program: Program, on: date) -> None:
+    locked = list(
+        Round.objects.select_for_update().filter(
+            program=program, date=on, status=Round.Status.DRAFT
+        )
+    )
+    if locked:
+        Round.objects.filter(pk__in=[r.pk for r in locked], status=Round.Status.DRAFT).delete()
+
+
+def round_discard(*, round: Round) -> bool:
+    """Delete a draft round with its groups (nobody was told anything). A conditional
+    delete: a round published meanwhile is refused with ``not_draft``. Discarding twice
+    is harmless (returns False the second time)."""
+    with transaction.atomic():
+        deleted, _counts = Round.objects.filter(pk=round.pk, status=Round.Status.DRAFT).delete()
+        if deleted:
+            return True
+        status = Round.objects.filter(pk=round.pk).values_list("status", flat=True).first()
+    if status is None:
+        return False
+    raise ValidationError(
+        _("Only a draft can be discarded; this round is %(status)s.")
+        % {"status": Round.Status(status).label},
+        code="not_draft",
+    )
+
+
 # --- publishing and closing -------------------------------------------------------------
 
 
@@ -473,6 +539,65 @@ def _reexplain(match_obj: Match, members: list[EnginePerson], context: _Explain)
     if program.mode != "virtual":
         match_obj.location_id = where[ids[0]].location_id
     match_obj.save()
+
+
+def match_regroup(*, match: Match) -> Match:
+    """After a published group's members changed (someone dropped out, someone joined):
+    its reasons, score and organizer (kept while still a member) are worked out anew
+    and the invitation's SEQUENCE grows (its attendees changed). The slot stays: the
+    members planned around it, and the organizer may still move it. Call inside the
+    transaction that changed the members."""
+    rnd = match.round
+    program = rnd.program
+    ids = list(MatchMember.objects.filter(match=match).values_list("person_id", flat=True))
+    people = engine_people(rnd.organization_id, set(ids))
+    members = [people[i] for i in ids if i in people]
+    match.sequence += 1
+    if len(members) >= 2:
+        rules = program_rules(program)
+        history = organization_history(
+            rnd.organization_id,
+            on=rnd.date,
+            cooldown_weeks=rules.cooldown_weeks,
+            person_ids=ids,
+            exclude_round_id=rnd.pk,
+        )
+        score, reasons = explain_group(
+            members, history=history, rules=rules, weights=program_weights(program), on=rnd.date
+        )
+        match.score, match.reasons = round(score, 4), _reason_dicts(reasons)
+    if match.organizer_id not in ids and members:
+        position = {p.id: k for k, p in enumerate(members)}
+        match.organizer_id = int(organizer_order(members, position)[0].id)
+    match.save()
+    return match
+
+
+def group_rule_problems(*, round: Round, person_ids: Sequence[int]) -> list[str]:
+    """The hard rules a group of ``person_ids`` in ``round`` would break (codes; empty:
+    it may meet). Used to pick a stand-in from the left-out list."""
+    rules = program_rules(round.program)
+    people = engine_people(round.organization_id, set(person_ids))
+    if len(people) != len(set(person_ids)):
+        return ["unknown_person"]
+    history = organization_history(
+        round.organization_id,
+        on=round.date,
+        cooldown_weeks=rules.cooldown_weeks,
+        person_ids=person_ids,
+        exclude_round_id=round.pk,
+    )
+    blocked = organization_blocked(round.organization_id, person_ids=person_ids)
+    return [
+        p.code
+        for p in hard_rule_problems(
+            [people[i] for i in person_ids],
+            history=history,
+            blocked=blocked,
+            rules=rules,
+            on=round.date,
+        )
+    ]
 
 
 def _refresh_counts(rnd: Round) -> None:

@@ -1,0 +1,125 @@
+"""schemathesis against a live Crosspaths on loopback: zero failures or exit 1.
+
+Creates a throw-away SQLite database with a small synthetic organization (``manage.py
+demo``), a write key (``manage.py api_key``), starts ``manage.py runserver`` on a free
+loopback port and runs schemathesis with every check over every operation of
+/api/openapi.json: no server errors, every answer (status, content type, body) as the
+schema says, invalid input refused, stateful sequences along the schema's links.
+
+    .venv/bin/python bench/api_check.py [--max-examples 25] [--port 8181]
+
+The rate limit is raised for this run (schemathesis sends thousands of requests a
+minute with one key); tests/api/test_keys.py covers the limit itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SLUG = "api-check"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+@contextmanager
+def live_server(
+    *, people: int = 40, port: int | None = None, **env_extra: str
+) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """A migrated SQLite database in a temporary directory with the synthetic
+    organization ``api-check`` (``people`` people, its demo programs), a write key made
+    by ``manage.py api_key`` and ``manage.py runserver`` on loopback; yields the site's
+    URL, the key and the environment (for more manage.py commands)."""
+    with tempfile.TemporaryDirectory(prefix="crosspaths-api-") as tmp:
+        env = {
+            **os.environ,
+            "DEBUG": "1",  # a development server on loopback
+            "DATABASE_URL": f"sqlite:///{tmp}/api.sqlite3",
+            "CROSSPATHS_VAR_DIR": tmp,
+            "TASKS_BACKEND": "immediate",  # previews and publications finish in the request
+            "API_RATE_LIMIT_PER_MINUTE": "1000000",
+            **env_extra,
+        }
+        _manage(env, "migrate", "--no-input")
+        _manage(env, "demo", "--people", str(people), "--slug", SLUG, "--name", "API check")
+        key = _manage(env, "api_key", "--org", SLUG, "--scope", "write", "--name", "check").strip()
+        port = port or _free_port()
+        log = Path(tmp) / "server.log"
+        with open(log, "w") as stderr:
+            server = subprocess.Popen(
+                [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(300):
+                try:
+                    if requests.get(url + "/api/health", timeout=5).status_code == 200:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.1)
+            else:
+                sys.exit("the server did not start:\n" + log.read_text())
+            yield url, key, env
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--max-examples", type=int, default=25)
+    parser.add_argument("--port", type=int, default=None)
+    args = parser.parse_args()
+    with live_server(port=args.port) as (url, key, _env):
+        done = subprocess.run(
+            [
+                str(Path(PYTHON).parent / "schemathesis"),
+                "run",
+                f"{url}/api/openapi.json",
+                "--header",
+                f"Authorization: Bearer {key}",
+                "--checks",
+                "all",
+                "--max-examples",
+                str(args.max_examples),
+                "--seed",
+                "1",
+                "--workers",
+                "1",
+            ],
+            cwd=ROOT,
+        )
+    return done.returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,146 @@
+"""API keys: created (and shown once) by an organization admin in the console or by an
+operator's ``manage.py api_key``, revoked in the console; the per-key rate limit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from crosspaths import clock
+from crosspaths.console.services import audit_record
+from crosspaths.people.models import Organization, Person
+
+from .models import RESOURCES, ApiKey, RateWindow
+
+KEY_PREFIX = "cpk_"
+# last_used_at is refreshed at most this often, so a burst of requests writes it once.
+LAST_USED_GRANULARITY = timedelta(minutes=1)
+# The audit log's action codes for keys (the console's list of actions gets their labels
+# with its next migration; until then the log shows the code).
+ACTION_CREATE = "api.key.create"
+ACTION_REVOKE = "api.key.revoke"
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def key_label(key: ApiKey) -> str:
+    """How the audit log names what a key did."""
+    return _("API key “%(name)s” (%(prefix)s…)") % {"name": key.name, "prefix": key.prefix}
+
+
+@transaction.atomic
+def api_key_create(
+    *,
+    organization: Organization,
+    name: str,
+    scope: str = ApiKey.Scope.READ,
+    resources: Iterable[str] = (),
+    created_by: Person | None = None,
+) -> tuple[ApiKey, str]:
+    """A new key for ``organization``; returns it and the raw key (256 random bits),
+    which exists nowhere else afterwards: only its SHA-256 is stored."""
+    if scope not in ApiKey.Scope.values:
+        raise ValidationError({"scope": _("Choose read or write.")})
+    resources = sorted(set(resources))
+    unknown = [r for r in resources if r not in RESOURCES]
+    if unknown:
+        raise ValidationError(
+            {
+                "resources": _("Unknown resource '%(name)s'; known: %(known)s.")
+                % {"name": unknown[0], "known": ", ".join(RESOURCES)}
+            }
+        )
+    raw = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = ApiKey.objects.create(
+        organization=organization,
+        name=name.strip()[:100] or _("API key"),
+        key_hash=_hash(raw),
+        prefix=raw[: len(KEY_PREFIX) + 6],
+        scope=scope,
+        resources=resources,
+        created_by=created_by,
+    )
+    audit_record(
+        organization=organization,
+        actor=created_by,
+        action=ACTION_CREATE,
+        target=key,
+        summary=_("API key “%(name)s” created (%(scope)s)")
+        % {"name": key.name, "scope": key.get_scope_display()},
+        details={"scope": key.scope, "resources": resources, "prefix": key.prefix},
+    )
+    return key, raw
+
+
+@transaction.atomic
+def api_key_revoke(*, key: ApiKey, actor: Person | None) -> bool:
+    """Revoke a key at once (its next request is refused). False when it already was."""
+    revoked = ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
+        revoked_at=clock.now()
+    )
+    if revoked:
+        audit_record(
+            organization=key.organization,
+            actor=actor,
+            action=ACTION_REVOKE,
+            target=key,
+            summary=_("API key “%(name)s” revoked") % {"name": key.name},
+        )
+    return bool(revoked)
+
+
+def api_key_authenticate(*, raw: str) -> ApiKey | None:
+    """The live key a request presents, with its organization; None when unknown or
+    revoked. The key alone decides the organization a request acts in."""
+    if not raw.startswith(KEY_PREFIX):
+        return None
+    key = (
+        ApiKey.objects.select_related("organization", "created_by")
+        .filter(key_hash=_hash(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if key is None:
+        return None
+    now = clock.now()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_GRANULARITY:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return key
+
+
+class RateLimited(Exception):
+    def __init__(self, limit: int, reset: int):
+        super().__init__(f"more than {limit} requests a minute")
+        self.limit, self.reset = limit, reset
+
+
+def rate_limit_take(*, key: ApiKey, now: datetime | None = None) -> tuple[int, int, int]:
+    """Count one request of ``key`` in the current minute; (limit, remaining, seconds
+    until the window resets). Raises RateLimited when the minute's budget is spent.
+    The count is a conditional UPDATE, so any number of processes share one budget."""
+    now = now or clock.now()
+    limit = settings.API_RATE_LIMIT_PER_MINUTE
+    start = now.replace(second=0, microsecond=0)
+    reset = 60 - now.second
+    windows = RateWindow.objects.filter(api_key=key, starts_at=start)
+    if not windows.filter(count__lt=limit).update(count=F("count") + 1):
+        try:
+            with transaction.atomic():
+                RateWindow.objects.create(api_key=key, starts_at=start, count=1)
+            # A new minute: forget the key's older windows on the way.
+            RateWindow.objects.filter(api_key=key, starts_at__lt=start).delete()
+        except IntegrityError:  # the window exists: it is full, or another request made it
+            if not windows.filter(count__lt=limit).update(count=F("count") + 1):
+                raise RateLimited(limit, reset) from None
+    used = windows.values_list("count", flat=True).first() or limit
+    return limit, max(limit - used, 0), reset
