@@ -113,7 +113,8 @@ def main() -> int:
                 str(args.max_examples),
                 "--seed",
                 "1",
-                "--no-color",
+                "--workers",
+                "1",
             ],
             cwd=ROOT,
         )

@@ -167,6 +167,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "crosspaths" / "locale"]
+FORMAT_MODULE_PATH = ["crosspaths.formats"]  # one date format per language
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -246,6 +247,8 @@ REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "24"))
 # later time inside the round's window: nobody gets an invitation for the next hour.
 SLOT_LEAD_HOURS = float(os.environ.get("SLOT_LEAD_HOURS", "2"))
 CHECKIN_LINK_MAX_AGE_DAYS = int(os.environ.get("CHECKIN_LINK_MAX_AGE_DAYS", "30"))
+# How long the one-click unsubscribe link of a program e-mail works (RFC 8058).
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = int(os.environ.get("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", "180"))
 # Sent and skipped messages are deleted this long after they went out (a daily job,
 # crosspaths/notify/retention.py); failed and queued ones stay.
 MESSAGE_RETENTION_DAYS = int(os.environ.get("MESSAGE_RETENTION_DAYS", "90"))

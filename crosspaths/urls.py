@@ -28,6 +28,7 @@ urlpatterns = [
     path("insights/", include("crosspaths.insights.urls")),
     path("collaboration/", include("crosspaths.collaboration.urls")),
     path("meet/", include("crosspaths.meetings.urls")),
+    path("mail/", include("crosspaths.notify.public_urls")),  # one-click unsubscribe
     path("", include("crosspaths.privacy.urls")),
     path("", include("crosspaths.web.urls")),
     *protocol_urlpatterns,

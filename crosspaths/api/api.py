@@ -65,7 +65,7 @@ class CrosspathsAPI(NinjaAPI):
             for operation in operations.values():
                 for status, answer in (operation.get("responses") or {}).items():
                     content = answer.get("content") or {}
-                    if status in ERROR_STATUSES and "application/json" in content:
+                    if str(status) in ERROR_STATUSES and "application/json" in content:
                         answer["content"] = {PROBLEM: content["application/json"]}
         return schema
 

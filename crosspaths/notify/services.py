@@ -35,10 +35,10 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from crosspaths import clock
-from crosspaths.programs.models import Enrollment, Match, MatchMember, Round
+from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Round
 
 from .channels import Transport, transport_for
-from .content import message_content
+from .content import left_out_key, left_out_row, message_content
 from .models import Message
 from .selection import EMAIL, channels_for_people
 
@@ -179,10 +179,113 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
         )
         for pid in pids:
             rows.extend(_later_messages(match, pid, now, moment, channels[pid]))
+    rows.extend(_left_out_rows(round, now, lease))
     Message.objects.bulk_create(rows, batch_size=2000)
-    intro_ids = [m.pk for m in rows if m.kind == Kind.INTRO]
+    intro_ids = [m.pk for m in rows if m.kind in (Kind.INTRO, Kind.LEFT_OUT)]
     transaction.on_commit(lambda: _enqueue(intro_ids))
     return len(rows)
+
+
+def outbox_skip_for(*, match: Match, person_ids: Sequence[int], why: str) -> int:
+    """The queued messages about ``match`` to people no longer in it (reminders,
+    check-ins, new times) are not sent; the reason is kept in *last error*."""
+    return Message.objects.filter(
+        match=match, person_id__in=list(person_ids), status=Status.QUEUED
+    ).update(status=Status.SKIPPED, last_error=f"{why}; not sent.", lease_until=None)
+
+
+def _send_now(rows: list[Message]) -> int:
+    Message.objects.bulk_create(rows)
+    ids = [m.pk for m in rows if m.next_attempt_at <= clock.now()]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return len(rows)
+
+
+def outbox_write_group_change(
+    *, match: Match, person_ids: Sequence[int], withdrawal_id: int, now: datetime
+) -> int:
+    """Tell each of ``person_ids`` (on their channel) that someone in their group cannot
+    make it, who is in the group now, with the updated invitation."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    channels = channels_for_people(organization_id=match.organization_id, person_ids=person_ids)
+    rows = [
+        Message(
+            organization_id=match.organization_id,
+            kind=Kind.GROUP_CHANGE,
+            channel=channels.get(pid, EMAIL),
+            person_id=pid,
+            match=match,
+            dedupe_key=outbox_key(
+                Kind.GROUP_CHANGE,
+                match.pk,
+                pid,
+                channel=channels.get(pid, EMAIL),
+                suffix=f":w{withdrawal_id}",
+            ),
+            next_attempt_at=now,
+            lease_until=lease,
+        )
+        for pid in person_ids
+    ]
+    return _send_now(rows)
+
+
+def outbox_write_joined(*, match: Match, person_id: int, now: datetime) -> int:
+    """A stand-in joined ``match``: their introduction now, reminder and check-in later."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    channel = channels_for_people(
+        organization_id=match.organization_id, person_ids=[person_id]
+    ).get(person_id, EMAIL)
+    intro = Message(
+        organization_id=match.organization_id,
+        kind=Kind.INTRO,
+        channel=channel,
+        person_id=person_id,
+        match=match,
+        dedupe_key=outbox_key(Kind.INTRO, match.pk, person_id, channel=channel),
+        next_attempt_at=now,
+        lease_until=lease,
+    )
+    later = _later_messages(match, person_id, now, _round_moment(match.round), channel)
+    return _send_now([intro, *later])
+
+
+def outbox_write_left_alone(*, round: Round, person_id: int, now: datetime) -> int:
+    """Someone whose partner dropped out and who found no stand-in: the left-out notice
+    (why, and when their next round is)."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    channel = channels_for_people(
+        organization_id=round.organization_id, person_ids=[person_id]
+    ).get(person_id, EMAIL)
+    row = Message(
+        organization_id=round.organization_id,
+        kind=Kind.LEFT_OUT,
+        channel=channel,
+        person_id=person_id,
+        dedupe_key=left_out_key(round.pk, person_id, channel),
+        next_attempt_at=now,
+        lease_until=lease,
+    )
+    return _send_now([row])
+
+
+def _left_out_rows(round: Round, now: datetime, lease: datetime) -> list[Message]:
+    """A notice to everyone the round left out (why, and when their next round is),
+    on their channel, sent with the introductions."""
+    people = list(LeftOut.objects.filter(round=round).values_list("person_id", flat=True))
+    channels = channels_for_people(organization_id=round.organization_id, person_ids=people)
+    return [
+        Message(
+            organization_id=round.organization_id,
+            kind=Kind.LEFT_OUT,
+            channel=channels.get(pid, EMAIL),
+            person_id=pid,
+            dedupe_key=left_out_key(round.pk, pid, channels.get(pid, EMAIL)),
+            next_attempt_at=now,
+            lease_until=lease,
+        )
+        for pid in people
+    ]
 
 
 def outbox_write_reschedule(*, match: Match, now: datetime) -> int:
@@ -336,6 +439,8 @@ def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
         program_id = message.match.round.program_id
         if (program_id, person.pk) in left_program:
             return f"{person} left the program after the round was published; not sent."
+    if message.kind == Kind.LEFT_OUT and left_out_row(message) is None:
+        return f"{person} was placed in a group after all; the left-out notice is not sent."
     return ""
 
 

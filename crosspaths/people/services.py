@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,7 +28,16 @@ from .roster_checks import roster_storage_problems
 MASS_DEACTIVATION_SHARE = 0.10
 
 # Roster columns that map one-to-one onto Person fields.
-SIMPLE_FIELDS = ("name", "email", "level", "start_date", "timezone", "active")
+SIMPLE_FIELDS = (
+    "name",
+    "email",
+    "level",
+    "start_date",
+    "timezone",
+    "active",
+    "title",
+    "language",
+)
 LIST_FIELDS = ("languages", "interests")
 RELATED_FIELDS = ("department", "team", "location")
 
@@ -52,6 +61,8 @@ class RosterPlan:
     deactivated: list[Person] = field(default_factory=list)
     rows: list[RosterRow] = field(default_factory=list)
     active_before: int = 0  # active people of the organization when planned
+    # Accepted but worth a look: managers outside the file (see ``roster_plan``).
+    warnings: list[RosterProblem] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -91,15 +102,25 @@ def roster_plan(
     text: str,
     file: str = "roster.csv",
     deactivate_missing: bool = False,
+    outside_managers_allowed: bool = False,
 ) -> RosterPlan:
     """Validate roster CSV text against the organization's people and say what would
     change. People are matched by roster id first, then by e-mail. Raises RosterError
-    with every problem (row, column, reason) when the file cannot be applied."""
+    with every problem (row, column, reason) when the file cannot be applied.
+
+    ``outside_managers_allowed``: a ``manager_id`` that is neither in the file nor
+    among the organization's people (an HR export of a subset) is a warning in
+    ``plan.warnings`` and the person gets no manager, instead of a problem; the
+    manager rule holds for every manager who is in the file or already known."""
     existing = _roster_people(organization)
     by_external = {p.external_id: p for p in existing if p.external_id}
     by_email = {p.email.lower(): p for p in existing}
-    rows = parse_roster(text, file=file, known_ids=by_external.keys())
-    plan = RosterPlan(organization=organization, file=file, rows=rows)
+    warnings: list[RosterProblem] | None = [] if outside_managers_allowed else None
+    rows = parse_roster(text, file=file, known_ids=by_external.keys(), warnings=warnings)
+    if warnings:
+        outside = {w.row for w in warnings if w.column == "manager_id"}
+        rows = [replace(r, manager_id="") if r.row in outside else r for r in rows]
+    plan = RosterPlan(organization=organization, file=file, rows=rows, warnings=warnings or [])
     names = _related_names(organization, existing)
     problems = roster_storage_problems(rows, file=file)  # what the apply would fail on
     matched: set[int] = set()
@@ -179,6 +200,8 @@ PLAN_FIELDS = (
     "team_id",
     "location_id",
     "manager_id",
+    "title",
+    "language",
 )
 
 
@@ -227,6 +250,8 @@ def _diff(
             new = list(new)
         if name == "email" and not new:
             continue
+        if name == "language" and (not new or (person is not None and person.language)):
+            continue  # the roster's language is a default: the person's own choice wins
         old = getattr(person, name) if person else None
         if person is None or old != new:
             changes[name] = (old, new)
@@ -589,8 +614,10 @@ def person_provision(
 
     Unlike a whole roster it reads only the people involved, so a provisioning client's
     single requests stay fast in a large organization. The person comes back with the
-    values written (department joined), so a caller need not read them again."""
-    with transaction.atomic():
+    values written (department joined), so a caller need not read them again. No
+    savepoint of its own: a refusal spoils the caller's transaction, which must roll
+    back (as SCIM's request does), not carry on."""
+    with transaction.atomic(savepoint=False):
         others = Person.objects.filter(organization=organization)
         if person is not None:
             # The lock also reads the names the comparison needs (this person's

@@ -82,6 +82,9 @@ def render(content: MessageContent, message: Message) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
+    if content.unsubscribe_url:  # RFC 2369 and RFC 8058: the provider's button POSTs
+        email.extra_headers["List-Unsubscribe"] = f"<{content.unsubscribe_url}>"
+        email.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.attach_alternative(html, "text/html")
     for attachment in content.attachments:
         if attachment.content_type == "text/calendar":
