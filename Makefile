@@ -22,9 +22,10 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 ## make run: set up, migrate SQLite, load the demo organization when empty, serve on :8000
+## (PORT=8101 serves elsewhere; the banner and every e-mail link follow, SITE_URL unless set)
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --no-input
-	DEBUG=1 $(BIN)/python manage.py demo --if-empty
+	DEBUG=1 CROSSPATHS_PORT=$(PORT) $(BIN)/python manage.py demo --if-empty
 	CROSSPATHS_PORT=$(PORT) $(BIN)/honcho -f Procfile.dev start
 
 ## make test: set up and run the whole test suite (SQLite unless DATABASE_URL is set)
@@ -35,6 +36,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/hadolint Dockerfile
 
 format: install-dev
 	$(BIN)/ruff format .

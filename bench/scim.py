@@ -2,8 +2,12 @@
 (as an identity provider's first sync does), then a burst of 100 PATCH requests
 (deactivate/rename, as a day's changes) with the p95 per request (target < 50 ms).
 
-    .venv/bin/python bench/scim.py [--users 10000]
+    .venv/bin/python bench/scim.py [--users 10000] [--bursts 3] [--port 8110]
     .venv/bin/python bench/scim.py --postgres postgres://postgres@127.0.0.1:5432/crosspaths_bench_scim
+
+``--bursts N`` runs the 100-PATCH burst N times over different people of the same
+10,000 (the first creation phase is the slow part) and reports the median burst, with
+every burst's p95, since the shared machine's load moves single figures by tens of ms.
 
 The server is ``manage.py runserver`` (one process, DEBUG off) started by
 bench/scim_check.py's ``live_server``; the client opens a loopback connection per
@@ -17,6 +21,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx2
 
@@ -45,7 +50,28 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[18]
 
 
-def run(users: int, database_url: str | None) -> dict[str, float]:
+def burst(http: httpx2.Client, ids: list[str], offset: int) -> list[float]:
+    """100 PATCHes, half deactivations and half renames, over every (len/100)th person
+    starting at ``offset``; the time of each."""
+    step = max(1, len(ids) // 100)
+    times: list[float] = []
+    for n, pk in enumerate(ids[offset % step :: step][:100]):
+        op = (
+            {"op": "replace", "value": {"active": False}}
+            if n % 2
+            else {"op": "Replace", "path": "name.familyName", "value": f"Renamed{n}"}
+        )
+        t = time.perf_counter()
+        response = http.patch(f"/Users/{pk}", json={"schemas": [PATCH], "Operations": [op]})
+        times.append(time.perf_counter() - t)
+        if response.status_code not in (200, 204):
+            sys.exit(f"PATCH {pk}: {response.status_code} {response.text}")
+    return times
+
+
+def run(
+    users: int, database_url: str | None, bursts: int = 1, port: int | None = None
+) -> dict[str, Any]:
     # Production settings (DEBUG off: no query log, no debug middleware), plain HTTP on
     # loopback; the deactivation pause is off since the burst deactivates 50 people.
     production = {
@@ -55,7 +81,7 @@ def run(users: int, database_url: str | None) -> dict[str, float]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "CROSSPATHS_SCIM_DEACTIVATION_SHARE": "1.0",
     }
-    with live_server(database_url, **production) as (base, token):
+    with live_server(database_url, port=port, **production) as (base, token):
         http = httpx2.Client(
             base_url=base,
             # A connection per request: kept-alive connections to runserver stall ~40 ms
@@ -80,25 +106,18 @@ def run(users: int, database_url: str | None) -> dict[str, float]:
             if (i + 1) % 1000 == 0:
                 print(f"  {i + 1} users, {time.perf_counter() - started:.0f} s", file=sys.stderr)
         provision = time.perf_counter() - started
-        patch_times: list[float] = []
-        for n, pk in enumerate(ids[:: max(1, len(ids) // 100)][:100]):
-            op = (
-                {"op": "replace", "value": {"active": False}}
-                if n % 2
-                else {"op": "Replace", "path": "name.familyName", "value": f"Renamed{n}"}
-            )
-            t = time.perf_counter()
-            response = http.patch(f"/Users/{pk}", json={"schemas": [PATCH], "Operations": [op]})
-            patch_times.append(time.perf_counter() - t)
-            if response.status_code not in (200, 204):
-                sys.exit(f"PATCH {pk}: {response.status_code} {response.text}")
+        runs = [burst(http, ids, offset) for offset in range(bursts)]
         lookup_times = []
         for i in range(0, users, max(1, users // 100)):
             t = time.perf_counter()
             http.get("/Users", params={"filter": f'userName eq "user{i}@bench.test"'})
             lookup_times.append(time.perf_counter() - t)
+    # The median burst by p95 (with its own p50), so both figures come from one burst.
+    runs.sort(key=p95)
+    patch_times = runs[len(runs) // 2]
     return {
         "users": users,
+        "burst_p95s_ms": [p95(r) * 1000 for r in runs],
         "provision_s": provision,
         "post_p50_ms": statistics.median(post_times) * 1000,
         "post_p95_ms": p95(post_times) * 1000,
@@ -112,8 +131,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--postgres", help="the URL of a new, empty PostgreSQL database")
+    parser.add_argument("--bursts", type=int, default=1, help="PATCH bursts (median shown)")
+    parser.add_argument("--port", type=int, help="the server's loopback port (default: free)")
     args = parser.parse_args()
-    figures = run(args.users, args.postgres)
+    figures = run(args.users, args.postgres, args.bursts, args.port)
     database = "PostgreSQL" if args.postgres else "SQLite"
     print(f"\n| {database} | value |\n| --- | ---: |")
     print(f"| users created by single POSTs | {figures['users']:,} |")
@@ -123,6 +144,9 @@ def main() -> None:
         f"| PATCH burst (100) p50 / p95 | {figures['patch_p50_ms']:.1f} / "
         f"{figures['patch_p95_ms']:.1f} ms |"
     )
+    if len(figures["burst_p95s_ms"]) > 1:
+        each = ", ".join(f"{v:.1f}" for v in figures["burst_p95s_ms"])
+        print(f"| p95 of each burst (sorted) | {each} ms |")
     print(f"| filter userName eq p95 | {figures['filter_p95_ms']:.1f} ms |")
 
 

@@ -51,10 +51,13 @@ def _manage(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
-def live_server(database_url: str | None = None, **env_extra: str) -> Iterator[tuple[str, str]]:
+def live_server(
+    database_url: str | None = None, *, port: int | None = None, **env_extra: str
+) -> Iterator[tuple[str, str]]:
     """A migrated database with one organization, a SCIM token made by ``manage.py
-    scim_token`` and ``manage.py runserver`` on a free loopback port; yields the SCIM
-    base URL and the token. SQLite in a temporary directory unless ``database_url``."""
+    scim_token`` and ``manage.py runserver`` on ``port`` (a free loopback port unless
+    given); yields the SCIM base URL and the token. SQLite in a temporary directory
+    unless ``database_url``."""
     with tempfile.TemporaryDirectory(prefix="crosspaths-scim-") as tmp:
         env = {
             **os.environ,
@@ -73,7 +76,7 @@ def live_server(database_url: str | None = None, **env_extra: str) -> Iterator[t
             "--no-invite",
         )
         token = _manage(env, "scim_token", "--org", "scim-check", "--name", "scim2-tester").strip()
-        port = _free_port()
+        port = port or _free_port()
         log = Path(tmp) / "server.log"
         with open(log, "w") as stderr:
             server = subprocess.Popen(

@@ -50,7 +50,11 @@ if not DEBUG and (not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS):
         "header reach the app)"
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in e-mails. In development it follows the port `make run PORT=...`
+# serves on (CROSSPATHS_PORT, set by the Makefile for every process it starts).
+SITE_URL = os.environ.get(
+    "SITE_URL", f"http://127.0.0.1:{os.environ.get('CROSSPATHS_PORT') or 8000}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,15 +75,21 @@ INSTALLED_APPS = [
     "crosspaths.programs",
     "crosspaths.meetings",
     "crosspaths.notify",
+    "crosspaths.collaboration",
     "crosspaths.insights",
     "crosspaths.console",
+    "crosspaths.events",
     "crosspaths.privacy",
     "crosspaths.web",
     "crosspaths.api",
     "crosspaths.scim",
+    "crosspaths.slack",
 ]
 
 MIDDLEWARE = [
+    # First: counts every request (django-prometheus) and gives it an id for the logs.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "crosspaths.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -94,6 +104,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as its documentation asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "crosspaths.urls"
@@ -156,6 +167,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "crosspaths" / "locale"]
+FORMAT_MODULE_PATH = ["crosspaths.formats"]  # one date format per language
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -184,6 +196,9 @@ STORAGES = {
 # E-mail: printed to the console in development; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Crosspaths <crosspaths@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The ORGANIZER of calendar invitations, where calendar answers (accept/decline) go:
+# "Name <address>"; empty means DEFAULT_FROM_EMAIL. Crosspaths never reads that mailbox.
+CALENDAR_ORGANIZER = os.environ.get("CALENDAR_ORGANIZER", "")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -232,6 +247,27 @@ REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "24"))
 # later time inside the round's window: nobody gets an invitation for the next hour.
 SLOT_LEAD_HOURS = float(os.environ.get("SLOT_LEAD_HOURS", "2"))
 CHECKIN_LINK_MAX_AGE_DAYS = int(os.environ.get("CHECKIN_LINK_MAX_AGE_DAYS", "30"))
+# How long the one-click unsubscribe link of a program e-mail works (RFC 8058).
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = int(os.environ.get("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", "180"))
+# Sent and skipped messages are deleted this long after they went out (a daily job,
+# crosspaths/notify/retention.py); failed and queued ones stay.
+MESSAGE_RETENTION_DAYS = int(os.environ.get("MESSAGE_RETENTION_DAYS", "90"))
+# /api/ready says "not ready" when no scheduler finished a pass for this long (a pass
+# every SCHEDULER_INTERVAL_SECONDS; a cron scheduler with --once every minute fits too).
+READY_SCHEDULER_MAX_AGE_SECONDS = float(os.environ.get("READY_SCHEDULER_MAX_AGE_SECONDS", "180"))
+
+# The Slack app (crosspaths.slack, docs/slack.md): one Slack app per installation of
+# Crosspaths, installed into each organization's workspace by OAuth. Empty client id:
+# the console offers no "Connect Slack". SLACK_TOKEN_KEY encrypts the bot tokens at
+# rest (derived from SECRET_KEY when empty). SLACK_API_URL points tests and the bench
+# at a local fake of Slack's Web API.
+SLACK_CLIENT_ID = os.environ.get("SLACK_CLIENT_ID", "")
+SLACK_CLIENT_SECRET = os.environ.get("SLACK_CLIENT_SECRET", "")
+SLACK_SIGNING_SECRET = os.environ.get("SLACK_SIGNING_SECRET", "")
+SLACK_TOKEN_KEY = os.environ.get("SLACK_TOKEN_KEY", "")
+SLACK_API_URL = os.environ.get("SLACK_API_URL", "https://slack.com/api/")
+SLACK_AUTHORIZE_URL = os.environ.get("SLACK_AUTHORIZE_URL", "https://slack.com/oauth/v2/authorize")
+SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "10"))
 
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For in front of the
 # app (0: connect directly, the socket's address is the client). Only then are the
@@ -282,6 +318,9 @@ CONTENT_SECURITY_POLICY = {
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers, container health checks and Prometheus probe over plain HTTP on
+    # the inside; these answer there instead of redirecting (no cookies, no pages).
+    SECURE_REDIRECT_EXEMPT = [r"^api/health$", r"^api/ready$", r"^metrics$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
@@ -295,13 +334,52 @@ if not DEBUG:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+# Logs on stderr, one JSON object per line in production (LOG_FORMAT=json, the default
+# when DEBUG=0) with the request id of the request being served (crosspaths.request_ids);
+# plain text in development. One line per request comes from the app, not gunicorn.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "crosspaths.request_ids.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The per-request line: on in production, quiet in development and tests.
+        "crosspaths.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
+
+# Error reports to Sentry (or a compatible service) only when SENTRY_DSN is set; no
+# personal data, no paths (crosspaths/error_reports.py), no tracing unless asked for.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from crosspaths.error_reports import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
+# /metrics (crosspaths/api/metrics.py): absent (404) unless a token is set; scrapers send
+# "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # --- Single sign-on (django-allauth; issue 11, crosspaths/sso/, docs/sso.md) ---------
 # Each organization's identity provider (OpenID Connect or SAML 2.0) is built from its

@@ -10,19 +10,25 @@ from django.contrib import admin
 from django.urls import include, path
 
 from crosspaths.api.api import api
+from crosspaths.api.metrics import metrics
 from crosspaths.sso.urls import protocol_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("crosspaths.sso.urls")),  # /console/sso/ and /login/company/
+    path("console/events/", include("crosspaths.events.urls")),
     path("console/", include("crosspaths.console.urls")),
     path("console/provisioning/", include("crosspaths.scim.console_urls")),
+    path("", include("crosspaths.slack.urls")),  # /slack/ (Slack's calls), /console/slack/
     path("console/api-keys/", include("crosspaths.api.console_urls")),
     path("scim/", include("crosspaths.scim.urls")),
     path("insights/", include("crosspaths.insights.urls")),
+    path("collaboration/", include("crosspaths.collaboration.urls")),
     path("meet/", include("crosspaths.meetings.urls")),
+    path("mail/", include("crosspaths.notify.public_urls")),  # one-click unsubscribe
     path("", include("crosspaths.privacy.urls")),
     path("", include("crosspaths.web.urls")),
     *protocol_urlpatterns,

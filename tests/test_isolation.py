@@ -27,11 +27,18 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
+from crosspaths import clock
 from crosspaths.console.models import AuditLog, RosterUpload, RoundJob
+from crosspaths.events.models import Event, Seat
+from crosspaths.housekeeping.heartbeats import SCHEDULER, heartbeat_beat
 from crosspaths.meetings.models import CheckIn
+from crosspaths.notify.models import ChatAccount
 from crosspaths.people.models import BlockedPair, Department, Location, Person
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
+from crosspaths.slack.models import SlackInstallation
+from crosspaths.slack.tokens import token_encrypt
 
 from .cast import Cast, make_cast, make_person
 
@@ -99,6 +106,7 @@ class World:
     our_draft: Round
     our_match: Match
     our_member: MatchMember
+    their_event: Event
 
 
 @dataclass
@@ -121,6 +129,25 @@ def forged_token(member_id: int) -> str:
     from crosspaths.meetings.tokens import SALT
 
     return signing.dumps({"m": member_id}, key="not-the-site-secret", salt=SALT, compress=True)
+
+
+def their_slack_click(w: World) -> dict[str, Any]:
+    """A "We met" click naming their workspace, their person and their match."""
+    import json
+
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0GLOBEX"},
+        "user": {"id": "UZEBULON"},
+        "actions": [{"action_id": "checkin_met", "value": str(w.their_match.pk)}],
+    }
+    return {"payload": json.dumps(payload)}
+
+
+def cross_unsubscribe_token(w: World) -> str:
+    from crosspaths.notify.unsubscribe import unsubscribe_token
+
+    return unsubscribe_token(person_id=w.cast.bob.pk, program_id=w.their_program.pk)
 
 
 def their_edit(w: World) -> dict[str, Any]:
@@ -150,6 +177,24 @@ def their_domain(w: World) -> dict[str, Any]:
 
 def their(w: World) -> dict[str, Any]:
     return {"pk": w.their_program.pk}
+
+
+def their_event(w: World) -> dict[str, Any]:
+    return {"pk": w.their_event.pk}
+
+
+def their_event_form(w: World) -> dict[str, Any]:
+    """An event form naming the other organization's program, department and location."""
+    return {
+        "name": "Sneaky",
+        "date": "2026-12-14",
+        "attendees": "department",
+        "program": w.their_program.pk,
+        "department": w.their_department.pk,
+        "location": w.their_location.pk,
+        "table_size": "4",
+        "rotations": "2",
+    }
 
 
 def their_filters(w: World) -> dict[str, Any]:
@@ -274,6 +319,7 @@ REGISTRY: dict[str, Case] = {
     "program_leave": Case(kwargs=their, methods=("post",)),
     "pause": Case(methods=("post",), own=[(lambda w: {}, lambda w: {"until": "2026-12-31"})]),
     "resume": Case(methods=("post",)),
+    "match_page": Case(kwargs=lambda w: {"pk": w.their_match.pk}),
     "match_ics": Case(kwargs=lambda w: {"pk": w.their_match.pk}),
     "match_checkin": Case(
         kwargs=lambda w: {"pk": w.their_match.pk},
@@ -286,12 +332,23 @@ REGISTRY: dict[str, Case] = {
     "api:openapi-json": Case(),
     "api:openapi-view": Case(),
     "api:health": Case(),
+    "api:ready": Case(),
+    # Prometheus metrics: instance-wide counts without organizations, behind a token.
+    "metrics": Case(),
     # Check-in links from e-mails (crosspaths.meetings): the signed token is the
     # credential, so "their id" is a token naming their member but not signed by us.
     "meetings:checkin": Case(
         kwargs=lambda w: {"token": forged_token(w.their_member.pk), "answer": "met"},
         methods=("get", "post"),
         data=lambda w: {"rating": "1", "comment": "hijacked"},
+        denied=(400, 403, 404, 410),
+    ),
+    # One-click unsubscribe: even a genuinely signed token naming our person and their
+    # program (never issued, but the pairing is what is checked) changes nothing.
+    "mail:unsubscribe": Case(
+        kwargs=lambda w: {"token": cross_unsubscribe_token(w)},
+        methods=("get", "post"),
+        data=lambda w: {"List-Unsubscribe": "One-Click"},
         denied=(400, 403, 404, 410),
     ),
     # The development mailbox (crosspaths.notify): DEBUG only, a 404 otherwise.
@@ -392,8 +449,19 @@ REGISTRY: dict[str, Case] = {
     ),
     "console:round_job": Case(kwargs=lambda w: {"pk": w.their_job.pk}, methods=("get",)),
     "console:round_publish": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
+    "console:round_rerun": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
+    "console:round_discard": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
     "console:audit": Case(own=[(lambda w: {}, lambda w: {"actor": w.their_person.pk})]),
     "console:audit_export": Case(own=[(lambda w: {}, lambda w: {"actor": w.cast.dana.pk})]),
+    # Events (crosspaths.events): admins only; their event is a 404, forms that name
+    # their program, department or location are refused by the form.
+    "events:list": Case(),
+    "events:new": Case(methods=("get",), own=[(lambda w: {}, their_event_form)]),
+    "events:detail": Case(kwargs=their_event),
+    "events:edit": Case(kwargs=their_event, methods=("get", "post"), data=their_event_form),
+    "events:seat": Case(kwargs=their_event, methods=("post",), data=lambda w: {"again": "1"}),
+    "events:pdf": Case(kwargs=their_event),
+    "events:cards_csv": Case(kwargs=their_event),
     # Single sign-on (crosspaths.sso): the console page, its domains and the trial; the
     # company sign-in; allauth's protocol endpoints for their identity provider, which
     # answer a request without our own flow's state with the refusal page (400) or 404.
@@ -434,6 +502,24 @@ REGISTRY: dict[str, Case] = {
         methods=("get", "post"),
         denied=(401,),
     ),
+    # Slack (crosspaths.slack): Slack's endpoints take no session; without Slack's
+    # signature every role gets 403 (tests/slack/test_inbound.py drives them signed,
+    # one workspace naming another organization's match and people). The console pages
+    # act on our organization only; their workspace stays connected.
+    "slack:interactions": Case(
+        methods=("post",),
+        own=[(lambda w: {}, lambda w: their_slack_click(w))],
+    ),
+    "slack:commands": Case(
+        methods=("post",),
+        own=[(lambda w: {}, lambda w: {"team_id": "T0GLOBEX", "text": "pause until 2026-12-31"})],
+    ),
+    "slack:events": Case(methods=("post",)),
+    "slack:oauth_callback": Case(own=[(lambda w: {}, lambda w: {"state": "x", "code": "c"})]),
+    "slack:settings": Case(),
+    "slack:connect": Case(methods=("post",)),
+    "slack:link": Case(methods=("post",)),
+    "slack:disconnect": Case(methods=("post",)),
     # API keys (crosspaths.api): our organization's page; revoking their key is a 404.
     "api_console:keys": Case(),
     "api_console:key_new": Case(methods=("post",), data=lambda w: {"name": "ours"}),
@@ -450,6 +536,14 @@ REGISTRY: dict[str, Case] = {
         kwargs=lambda w: {"quarter": "2026-q5"},
         own=[(lambda w: {"quarter": "2026-q4"}, their_filters)],
     ),
+    # "Does it pay off?" and collaboration counts (crosspaths.collaboration): no ids in
+    # the URL; each reads and changes the requester's own organization only (their
+    # estimate names "Skunkworks Division", their counts are in the snapshot).
+    "insights:payoff": Case(methods=("get", "post")),
+    "insights:payoff_csv": Case(),
+    "collaboration:about": Case(),
+    "collaboration:opt_out": Case(methods=("post",), data=lambda w: {"choice": "out"}),
+    "collaboration:settings": Case(methods=("post",), data=lambda w: {"confirm": "off"}),
 }
 
 
@@ -487,6 +581,8 @@ def test_the_registry_names_no_url_that_does_not_exist():
 
 def build_world() -> World:
     cast = make_cast()
+    # A live scheduler, so /api/ready answers 200 rather than 503 (not ready).
+    heartbeat_beat(name=SCHEDULER, now=clock.now())
     other = cast.other_org
     other.name = "Globex Corporation"
     other.save()
@@ -538,6 +634,23 @@ def build_world() -> World:
         summary="globex audit secret",
     )
 
+    # Their Slack workspace, with Zebulon linked.
+    SlackInstallation.objects.create(
+        organization=other,
+        team_id="T0GLOBEX",
+        team_name="Globex Corporation Slack",
+        bot_token_encrypted=token_encrypt("xoxb-globex"),
+        installed_at=timezone.now(),
+    )
+    ChatAccount.objects.create(
+        organization=other,
+        person=zeb,
+        channel="slack",
+        external_id="UZEBULON",
+        linked_at=timezone.now(),
+    )
+    their_collaboration(other, zeb, cast.dana, dept)
+
     # Our side: Chidi manages our coffee program, which has a draft round.
     cast.chidi.role = Person.Role.PROGRAM_MANAGER
     cast.chidi.save()
@@ -554,6 +667,11 @@ def build_world() -> World:
     LeftOut.objects.create(
         organization=cast.org, round=our_draft, person=cast.alice, code="alone", reason="alone"
     )
+    event = Event.objects.create(
+        organization=other, name="Quasar Coffee townhall", date=date(2026, 12, 10), program=program
+    )
+    for p in (zeb, cast.dana):
+        Seat.objects.create(organization=other, event=event, person=p, rotation=1, table=1)
     return World(
         cast=cast,
         their_program=program,
@@ -580,6 +698,38 @@ def build_world() -> World:
         our_draft=our_draft,
         our_match=our_match,
         our_member=our_member,
+        their_event=event,
+    )
+
+
+def their_collaboration(other: Any, zeb: Person, dana: Person, dept: Department) -> None:
+    """The other organization collects interaction counts and has an estimate."""
+    from crosspaths.clock import now
+    from crosspaths.collaboration.models import Interaction, PayoffEstimate
+    from crosspaths.collaboration.services import collaboration_configure
+
+    collaboration_configure(organization=other, enabled=True)
+    a, b = sorted((zeb.pk, dana.pk))
+    Interaction.objects.create(
+        organization=other,
+        period_start=date(2026, 11, 16),
+        person_a_id=a,
+        person_b_id=b,
+        channel="chat",
+        count=7,
+    )
+    PayoffEstimate.objects.create(
+        organization=other,
+        computed_at=now(),
+        weeks_after=8,
+        pairs=40,
+        shown=True,
+        uplift=2.5,
+        low=2.0,
+        high=3.0,
+        departments=[
+            {"departments": [dept.name, dept.name], "pairs": 40, "uplift": 2.5, "low": 2, "high": 3}
+        ],
     )
 
 
@@ -608,7 +758,20 @@ def snapshot(w: World) -> dict[str, Any]:
         "checkins": list(CheckIn.objects.filter(organization=org).order_by("pk").values()),
         "uploads": list(RosterUpload.objects.filter(organization=org).order_by("pk").values()),
         "audit": AuditLog.objects.filter(organization=org).count(),
+        "interactions": _their_interactions(org),
         "blocked": BlockedPair.objects.filter(organization=org).count(),
+        "slack": list(
+            SlackInstallation.objects.filter(organization=org).values_list(
+                "team_id", "bot_token_encrypted"
+            )
+        ),
+        "chat_accounts": list(
+            ChatAccount.objects.filter(organization=org)
+            .order_by("pk")
+            .values_list("person_id", "external_id")
+        ),
+        "events": list(Event.objects.filter(organization=org).order_by("pk").values()),
+        "seats": list(Seat.objects.filter(organization=org).order_by("pk").values()),
     }
 
 
@@ -687,3 +850,12 @@ def test_no_role_reaches_another_organizations_data(route: str, key: str) -> Non
                 where = f"{method.upper()} {path} with their ids as {role}"
                 assert_no_leak(response, where)
                 assert snapshot(world) == before, f"{where} changed the other organization's data"
+
+
+def _their_interactions(org: Any) -> list[Any]:
+    from crosspaths.collaboration.models import CollaborationSettings, Interaction
+
+    return [
+        list(Interaction.objects.filter(organization=org).order_by("pk").values()),
+        list(CollaborationSettings.objects.filter(organization=org).values("enabled")),
+    ]

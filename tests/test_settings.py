@@ -26,7 +26,15 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "SITE_URL",
+            "CROSSPATHS_PORT",
+        }
     }
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -179,3 +187,25 @@ def test_postgresql_enforces_the_case_insensitive_email_constraint(cast):
         assert int(cursor.fetchone()[0].split(".")[0]) >= 13
     with pytest.raises(IntegrityError), transaction.atomic():
         Person.objects.bulk_create([Person(organization=cast.org, email="BOB@acme.test")])
+
+
+def test_site_url_follows_the_development_port():
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    result = run_python(code, DEBUG="1", CROSSPATHS_PORT="8101")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "http://127.0.0.1:8101"
+    assert run_python(code, DEBUG="1").stdout.strip() == "http://127.0.0.1:8000"
+    chosen = run_python(code, DEBUG="1", CROSSPATHS_PORT="8101", SITE_URL="https://x.example/")
+    assert chosen.stdout.strip() == "https://x.example"
+
+
+def test_make_run_tells_every_process_its_port():
+    """The demo's banner is printed before the server starts: it needs the port too."""
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8101"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [
+        line for line in result.stdout.splitlines() if "manage.py demo" in line or "honcho" in line
+    ]
+    assert len(lines) == 2 and all("CROSSPATHS_PORT=8101" in line for line in lines)

@@ -32,9 +32,11 @@ from crosspaths.people.services import (
 from crosspaths.people.services import person_set_role as people_person_set_role
 from crosspaths.programs.models import Match, Program, Round
 from crosspaths.programs.services import (
+    NobodyToMatch,
     RoundExists,
-    round_draft,
+    round_discard,
     round_move_member,
+    round_preview,
     round_publish,
     round_swap_members,
 )
@@ -160,6 +162,7 @@ def roster_upload_plan(*, upload: RosterUpload) -> RosterPlan:
         text=mapped_text(upload.text, upload.headers, upload.mapping),
         file=upload.file_name,
         deactivate_missing=upload.deactivate_missing,
+        outside_managers_allowed=True,
     )
 
 
@@ -422,22 +425,50 @@ def _round_words(rnd: Round) -> dict[str, str]:
     return {"program": rnd.program.name, "date": rnd.date.isoformat()}
 
 
-@transaction.atomic
 def round_draft_for_review(*, actor: Person, program: Program, on: date) -> Round:
     """Run the engine for ``program`` on ``on`` and keep the result as a draft to look
-    at (raises RoundExists when that date has a round already)."""
-    rnd = round_draft(program=program, on=on)
-    with _in_org_language(program.organization):
-        text = _("Previewed a round of %(program)s for %(date)s") % _round_words(rnd)
-    audit_record(
-        organization=program.organization,
-        actor=actor,
-        action=AuditLog.Action.ROUND_DRAFT,
-        target=rnd,
-        summary=text,
-        details={"metrics": {k: v for k, v in rnd.metrics.items() if k != "seconds"}},
-    )
+    at, replacing the open draft of that date (raises RoundExists when that date has a
+    published round, NobodyToMatch when nobody takes part: the old draft is gone then
+    too, since it named people who no longer take part)."""
+    with transaction.atomic():
+        try:
+            rnd = round_preview(program=program, on=on)
+        except NobodyToMatch as nobody:
+            refused = nobody
+        else:
+            refused = None
+            with _in_org_language(program.organization):
+                text = _("Previewed a round of %(program)s for %(date)s") % _round_words(rnd)
+            audit_record(
+                organization=program.organization,
+                actor=actor,
+                action=AuditLog.Action.ROUND_DRAFT,
+                target=rnd,
+                summary=text,
+                details={"metrics": {k: v for k, v in rnd.metrics.items() if k != "seconds"}},
+            )
+    if refused is not None:
+        raise refused
     return rnd
+
+
+def round_discard_reviewed(*, actor: Person, round: Round) -> bool:
+    """Discard a draft and log it (under "Round previewed", with ``discarded``: a
+    separate log action would need a console migration)."""
+    with transaction.atomic():
+        if not round_discard(round=round):
+            return False
+        with _in_org_language(round.organization):
+            text = _("Discarded the draft of %(program)s for %(date)s") % _round_words(round)
+        audit_record(
+            organization=round.organization,
+            actor=actor,
+            action=AuditLog.Action.ROUND_DRAFT,
+            target=round,
+            summary=text,
+            details={"discarded": True, "date": round.date.isoformat()},
+        )
+    return True
 
 
 class HandEdit:
@@ -607,6 +638,8 @@ def round_job_request(
 
 
 def _round_job_finish(job: RoundJob, *, status: str, error: str = "", rnd: Round | None) -> None:
+    if rnd is not None and not Round.objects.filter(pk=rnd.pk).exists():
+        rnd = None  # a draft this job replaced (or someone discarded) is gone
     RoundJob.objects.filter(pk=job.pk).update(
         status=status, error=error, round=rnd, finished_at=clock.now()
     )
@@ -679,7 +712,7 @@ def _round_store_pairs(rnd: Round) -> None:
 
 def _round_job_draft(job: RoundJob) -> Round:
     if job.actor is None:
-        return round_draft(program=job.program, on=job.on)
+        return round_preview(program=job.program, on=job.on)
     return round_draft_for_review(actor=job.actor, program=job.program, on=job.on)
 
 
@@ -703,6 +736,7 @@ __all__ = [
     "roster_upload_plan",
     "roster_upload_set_mapping",
     "roster_uploads_forget",
+    "round_discard_reviewed",
     "round_draft_for_review",
     "round_edit",
     "round_edit_check",

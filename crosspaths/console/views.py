@@ -10,13 +10,14 @@ from django.db.models import Count, Max, Q
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
-from crosspaths.matching.roster import RosterError
+from crosspaths.matching.roster import RosterError, RosterProblem
 from crosspaths.people.models import Department, Location, Person
 from crosspaths.people.permissions import (
     admin_required,
@@ -31,6 +32,7 @@ from crosspaths.people.permissions import (
     round_for_manager,
 )
 from crosspaths.programs.models import Program, Round
+from crosspaths.programs.services import round_date_check
 from crosspaths.request_numbers import whole_number
 
 from . import preferences, selectors, services
@@ -78,10 +80,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 filter=Q(enrollments__left_at__isnull=True, enrollments__person__active=True),
                 distinct=True,
             ),
-            last_round=Max("rounds__date"),
+            # Drafts (maybe for a future date) are listed apart, never as "last round".
+            last_published=Max(
+                "rounds__date",
+                filter=Q(rounds__status__in=[Round.Status.PUBLISHED, Round.Status.CLOSED]),
+            ),
         )
+        .select_related("organization")
         .order_by("name")
     )
+    for program in programs:
+        program.next_round = _scheduled_after_now(program)
     drafts = (
         manageable_rounds(person)
         .filter(status=Round.Status.DRAFT)
@@ -176,10 +185,11 @@ def roster_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _problem_rows(upload: RosterUpload, error: RosterError) -> list[dict[str, object]]:
-    """Problems in the file's own terms: its row numbers and its column headers."""
+def _problem_rows(upload: RosterUpload, problems: list[RosterProblem]) -> list[dict[str, object]]:
+    """Problems (or warnings) in the file's own terms: its row numbers and its column
+    headers."""
     rows = []
-    ordered = sorted(error.problems, key=lambda p: (p.row or 0, p.column or ""))
+    ordered = sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
     for p in ordered[:PROBLEM_LIMIT]:
         header = upload.mapping.get(p.column or "", "")
         rows.append(
@@ -210,7 +220,7 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plan = services.roster_upload_plan(upload=upload)
     except RosterError as e:
-        context["problems"] = _problem_rows(upload, e)
+        context["problems"] = _problem_rows(upload, e.problems)
         context["problem_count"] = len(e.problems)
         return render(request, "console/roster_preview.html", context)
     except ValidationError as e:
@@ -221,6 +231,8 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         plan=plan,
         summary=plan.summary,
+        warnings=_problem_rows(upload, plan.warnings),
+        warning_count=len(plan.warnings),
         new=plan.new[:PREVIEW_LIMIT],
         updated=[
             (
@@ -533,6 +545,19 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "console/program.html", context)
 
 
+def _scheduled_after_now(program: Program) -> object:
+    """The program's next scheduled round date (None: inactive, a one-off that ran, or
+    a schedule that cannot be computed)."""
+    from crosspaths.programs import scheduling
+
+    if not program.active:
+        return None
+    try:
+        return scheduling.next_date_after(program, clock.now())
+    except scheduling.BadSchedule:
+        return None
+
+
 def _next_round_date(program: Program) -> object:
     """The program's next scheduled date, to suggest for a preview (today when none)."""
     from crosspaths.programs import scheduling
@@ -631,16 +656,57 @@ def round_new(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(form.errors.get("on", [_("Choose a date.")])))
         return redirect("console:program", pk=program.pk)
     on = form.cleaned_data["on"]
+    try:
+        round_date_check(program=program, on=on)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("console:program", pk=program.pk)
     existing = Round.objects.filter(program=program, date=on).first()
-    if existing is not None:
+    if existing is not None and existing.status != Round.Status.DRAFT:
         messages.info(
             request,
             _("%(program)s already has a round on %(date)s.")
             % {"program": program.name, "date": on.isoformat()},
         )
         return redirect("console:round", pk=existing.pk)
-    job = services.round_job_request(actor=person, program=program, on=on, kind=RoundJob.Kind.DRAFT)
+    # An open draft of that date is replaced by the new preview (in the task).
+    job = services.round_job_request(
+        actor=person, program=program, on=on, kind=RoundJob.Kind.DRAFT, round=existing
+    )
     return redirect("console:round_job", pk=job.pk)
+
+
+@manager_required
+@require_POST
+def round_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run the engine again for a draft's date; the new draft replaces this one."""
+    person = request.person  # type: ignore[attr-defined]
+    rnd = round_for_manager(person, pk)
+    if rnd.status != Round.Status.DRAFT:
+        messages.error(request, _("Only a draft can be run again; this round went out."))
+        return redirect("console:round", pk=rnd.pk)
+    job = services.round_job_request(
+        actor=person, program=rnd.program, on=rnd.date, kind=RoundJob.Kind.DRAFT, round=rnd
+    )
+    return redirect("console:round_job", pk=job.pk)
+
+
+@manager_required
+@require_POST
+def round_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    rnd = round_for_manager(person, pk)
+    try:
+        services.round_discard_reviewed(actor=person, round=rnd)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("console:round", pk=rnd.pk)
+    messages.success(
+        request,
+        _("The draft of %(date)s is discarded; nobody was told anything.")
+        % {"date": formats.date_format(rnd.date, "DATE_FORMAT")},
+    )
+    return redirect("console:program", pk=rnd.program_id)
 
 
 @manager_required

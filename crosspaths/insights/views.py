@@ -6,17 +6,22 @@ from __future__ import annotations
 import csv
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
-from crosspaths.people.permissions import insights_required
+from crosspaths.collaboration import tasks as collaboration_tasks
+from crosspaths.collaboration.services import collaboration_settings
+from crosspaths.people.permissions import admin_required, insights_required
 from crosspaths.spreadsheets import safe_cell
 
 from . import figures
 from .charts import svg
 from .forms import InsightsFilterForm
+from .payoff import payoff, payoff_rows
 from .periods import parse_quarter, quarter_label
 from .report import quarter_filters, quarterly_report_pdf, report_filename
 
@@ -101,4 +106,39 @@ def quarterly_report(request: HttpRequest, quarter: str) -> HttpResponse:
     filters = quarter_filters(filters, *parsed)
     response = HttpResponse(quarterly_report_pdf(filters), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{report_filename(filters)}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def payoff_page(request: HttpRequest) -> HttpResponse:
+    """ "Does it pay off?": the stored estimate (organization-wide, so admins only); a
+    POST queues computing it now."""
+    org = request.person.organization  # type: ignore[attr-defined]
+    settings = collaboration_settings(org)
+    if request.method == "POST":
+        if settings.enabled:
+            collaboration_tasks.payoff_compute.enqueue(org.pk)
+            messages.success(request, _("The estimate is being computed; reload in a minute."))
+        return redirect("insights:payoff")
+    figure = payoff(org)
+    svg_chart = (
+        svg(figure.chart) if figure.chart and figure.estimate and figure.estimate.trend else ""
+    )
+    return render(
+        request,
+        "insights/payoff.html",
+        {"settings": settings, "payoff": figure, "chart": svg_chart},
+    )
+
+
+@require_GET
+@admin_required
+def payoff_csv(request: HttpRequest) -> HttpResponse:
+    header, rows = payoff_rows(request.person.organization)  # type: ignore[attr-defined]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="crosspaths-pays-off.csv"'
+    writer = csv.writer(response)
+    writer.writerow(map(safe_cell, header))
+    writer.writerows(map(safe_cell, row) for row in rows)
     return response

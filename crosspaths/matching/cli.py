@@ -1,12 +1,16 @@
-"""``crosspaths match``: run one round on files (the issue's CLI contract).
+"""``crosspaths match`` and ``crosspaths mixer``: the engine on files (the CLI contract).
 
     crosspaths match ROSTER.csv [--history HISTORY.csv] [--blocked BLOCKED.csv]
         [--size N] [--mode virtual|in-person] [--cooldown-weeks W]
         [--date YYYY-MM-DD] [--seed S] [-o OUT.csv] [--report REPORT.json]
+    crosspaths mixer ROSTER.csv --table-size K --rounds R [--blocked BLOCKED.csv]
+        [--seed S] [-o PLAN.csv]
 
 Exit codes: 0 done (even when some people are left out: the report says why),
-2 bad input (the message names file, row and column; nothing is written).
-Without ``-o`` the groups go to standard output.
+1 (mixer) no seating keeps the hard rules (e.g. a manager and their report
+with only one table; nothing is written), 2 bad input (the message names file,
+row and column; nothing is written). Without ``-o`` the output goes to standard
+output.
 """
 
 from __future__ import annotations
@@ -15,14 +19,18 @@ import argparse
 import sys
 import time
 from datetime import date
+from pathlib import Path
 from typing import NoReturn
 
 from .engine import gc_paused, match
-from .files import read_blocked, read_history, writable_problem, write_outputs
-from .roster import RosterError, RosterProblem, read_roster
+from .files import _write_all, read_blocked, read_history, writable_problem, write_outputs
+from .mixer import mix, plan_csv
+from .roster import RosterError, RosterProblem, RosterRow, read_roster
 from .types import Person, Rules
 
 BAD_INPUT = 2
+UNSEATABLE = 1
+MAX_ROTATIONS = 20
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,13 +84,103 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--out", metavar="OUT.csv", help="groups: group,person_id (default stdout)"
     )
     m.add_argument("--report", metavar="REPORT.json", help="figures and reasons of the round")
+    x = sub.add_parser("mixer", help="seat an event's people at tables for several rotations")
+    x.add_argument("roster", metavar="ROSTER.csv")
+    x.add_argument("--table-size", type=_table, required=True, dest="table_size", metavar="K")
+    x.add_argument("--rounds", type=_rotations, required=True, metavar="R")
+    x.add_argument(
+        "--blocked", metavar="BLOCKED.csv", help="pairs never at one table: person_id,other_id"
+    )
+    x.add_argument("--seed", type=int, default=0)
+    x.add_argument(
+        "-o", "--out", metavar="PLAN.csv", help="seats: round,table,person_id (default stdout)"
+    )
     return parser
+
+
+def _table(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if n < 2:
+        raise argparse.ArgumentTypeError(f"a table seats at least 2 people, not {n}")
+    return n
+
+
+def _rotations(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number") from None
+    if not 1 <= n <= MAX_ROTATIONS:
+        raise argparse.ArgumentTypeError(f"the rotations must be 1 to {MAX_ROTATIONS}, not {n}")
+    return n
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     with gc_paused():
-        return _run(args)
+        return _run_mixer(args) if args.command == "mixer" else _run(args)
+
+
+def _run_mixer(args: argparse.Namespace) -> int:
+    """Read the roster as ``match`` does, seat the active people, write PLAN.csv."""
+    t0 = time.perf_counter()
+    warnings: list[RosterProblem] = []
+    try:
+        rows = read_roster(args.roster, warnings=warnings)
+        blocked = read_blocked(args.blocked, {r.id: r for r in rows}) if args.blocked else []
+        if args.out and (problem := writable_problem(args.out)):
+            raise RosterError([problem])
+    except RosterError as e:
+        print(str(e), file=sys.stderr)
+        return BAD_INPUT
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    people = [_person(r) for r in rows if r.active]
+    plan = mix(
+        people, table_size=args.table_size, rounds=args.rounds, blocked=blocked, seed=args.seed
+    )
+    m = plan.metrics
+    if m["rule_breaks"]:
+        pairs = ", ".join(f"{a} and {b}" for a, b in m["rule_break_pairs"])
+        print(
+            f"crosspaths: no seating of {m['people']} people at {m['tables']} table(s) keeps "
+            f"every rule ({m['rule_breaks']} pair(s) would share a table: {pairs}); "
+            "nothing written",
+            file=sys.stderr,
+        )
+        return UNSEATABLE
+    text = plan_csv(plan)
+    if args.out:
+        _write_all({Path(args.out): text})
+    else:
+        sys.stdout.write(text)
+    print(
+        f"crosspaths: {m['people']} people, {m['rounds']} rotation(s) of {m['tables']} tables "
+        f"(sizes {'/'.join(map(str, m['table_sizes']))}), {m['repeated_pairs']} repeated pairs, "
+        f"{m['mean_departments_per_table']} departments per table, "
+        f"total {time.perf_counter() - t0:.2f}s",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _person(r: RosterRow) -> Person:
+    return Person(
+        id=r.id,
+        name=r.name,
+        department=r.department,
+        team=r.team,
+        location=r.location,
+        level=r.level,
+        manager_id=r.manager_id,
+        start_date=r.start_date,
+        timezone=r.timezone,
+        languages=frozenset(r.languages),
+        interests=frozenset(r.interests),
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -103,23 +201,7 @@ def _run(args: argparse.Namespace) -> int:
         return BAD_INPUT
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
-    people = [
-        Person(
-            id=r.id,
-            name=r.name,
-            department=r.department,
-            team=r.team,
-            location=r.location,
-            level=r.level,
-            manager_id=r.manager_id,
-            start_date=r.start_date,
-            timezone=r.timezone,
-            languages=frozenset(r.languages),
-            interests=frozenset(r.interests),
-        )
-        for r in rows
-        if r.active
-    ]
+    people = [_person(r) for r in rows if r.active]
     timings["read"] = time.perf_counter() - t0
     rules = Rules(size=args.size, mode=args.mode, cooldown_weeks=args.cooldown_weeks)
     result = match(people, history=history, blocked=blocked, rules=rules, on=on, seed=args.seed)

@@ -3,12 +3,27 @@
 One event per match: its UID never changes, so when the slot moves the new
 invitation (with a higher SEQUENCE, ``Match.sequence``) updates the event already
 in everyone's calendar instead of adding a second one.
+
+Who is who (iTIP, RFC 5546): the ORGANIZER is Crosspaths itself, the address the
+e-mails come from (``CALENDAR_ORGANIZER``, by default ``DEFAULT_FROM_EMAIL``), and every
+member is an ATTENDEE asked to answer. Were a member the ORGANIZER, their own calendar
+would treat the invitation as a meeting they sent to themselves and the others'
+answers would land in their inbox. The member who organizes the group is named in
+the description. Answers (accept, decline) go to the organizer mailbox, where
+Crosspaths does not read them (docs/rounds.md).
+
+Three methods: REQUEST in the e-mails (an invitation or, with the same UID and a
+higher SEQUENCE, an update), CANCEL to withdraw the event, PUBLISH for the file
+downloaded from the site (a copy for one's own calendar, not a scheduling message,
+so it carries no ATTENDEE: RFC 5546 §3.2.1).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
+from email.utils import parseaddr
 from functools import lru_cache
+from typing import Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
@@ -17,6 +32,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
+from crosspaths import clock
 from crosspaths.programs.models import Match
 from crosspaths.programs.reasons import reason_text
 
@@ -27,20 +43,30 @@ def match_uid(match: Match) -> str:
     return f"crosspaths-match-{match.pk}@{host}"
 
 
-def _address(person) -> vCalAddress:  # type: ignore[no-untyped-def]
-    address = vCalAddress(f"mailto:{person.email}")
-    address.params["CN"] = vText(person.name or person.email)
+Method = Literal["REQUEST", "CANCEL", "PUBLISH"]
+
+
+def calendar_organizer() -> tuple[str, str]:
+    """(name, address) of the event's ORGANIZER: the configured mailbox, else the
+    sender of Crosspaths' e-mails."""
+    name, address = parseaddr(settings.CALENDAR_ORGANIZER or settings.DEFAULT_FROM_EMAIL)
+    return name or "Crosspaths", address
+
+
+def _address(name: str, email: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    address.params["CN"] = vText(name or email)
     return address
 
 
 def match_calendar(
-    *, match: Match, method: str = "REQUEST", language: str | None = None
+    *, match: Match, method: Method = "REQUEST", language: str | None = None
 ) -> bytes | None:
-    """An iCalendar file inviting every member of ``match`` to its suggested slot, with
-    the organizer as ORGANIZER and times in the organizer's time zone (VTIMEZONE
-    included). None when the match has no suggested slot. ``method`` is REQUEST for
-    an invitation or an update, CANCEL to withdraw it."""
-    if match.suggested_start is None:
+    """An iCalendar object for ``match``'s suggested slot, times in the group
+    organizer's time zone (VTIMEZONE included). ``method``: REQUEST invites every
+    member (or updates their event), CANCEL withdraws it, PUBLISH is a plain copy for
+    one's own calendar. None when there is no slot to invite to (a CANCEL needs none)."""
+    if match.suggested_start is None and method != "CANCEL":
         return None
     prefetched = getattr(match, "_prefetched_objects_cache", {}).get("members")
     rows = (
@@ -55,6 +81,8 @@ def match_calendar(
     with translation.override(language or (organizer.effective_language if organizer else "en")):
         names = ", ".join(p.name or p.email for p in members)
         summary = _("%(program)s: %(names)s") % {"program": program.name, "names": names}
+        if method == "PUBLISH":  # no ATTENDEEs: the addresses go in the text
+            names = ", ".join(f"{p.name} <{p.email}>" if p.name else p.email for p in members)
         lines = [_("Crosspaths matched you: %(names)s.") % {"names": names}]
         for reason in match.reasons:
             lines.append("• " + reason_text(reason))
@@ -70,10 +98,13 @@ def match_calendar(
     event = Event()
     event.add("uid", match_uid(match))
     event.add("sequence", match.sequence)
-    event.add("dtstamp", match.updated_at or match.created_at)
-    event.add("dtstart", match.suggested_start.astimezone(zone))
-    if match.suggested_end:
-        event.add("dtend", match.suggested_end.astimezone(zone))
+    # When this copy was made (RFC 5545 3.8.7.2 with a METHOD): a client receiving two
+    # copies of one SEQUENCE keeps the later one.
+    event.add("dtstamp", clock.now().astimezone(UTC).replace(microsecond=0))
+    if match.suggested_start is not None:
+        event.add("dtstart", match.suggested_start.astimezone(zone))
+        if match.suggested_end:
+            event.add("dtend", match.suggested_end.astimezone(zone))
     event.add("summary", summary)
     event.add("description", "\n".join(lines))
     if match.video_link:
@@ -81,16 +112,17 @@ def match_calendar(
         event.add("url", match.video_link)
     elif match.location_id:
         event.add("location", match.location.name)
-    if organizer:
-        event["organizer"] = _address(organizer)
-    for person in members:
-        attendee = _address(person)
+    event["organizer"] = _address(*calendar_organizer())
+    for person in members if method != "PUBLISH" else []:
+        attendee = _address(person.name, person.email)
+        attendee.params["CUTYPE"] = vText("INDIVIDUAL")
         attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
         attendee.params["PARTSTAT"] = vText("NEEDS-ACTION")
-        attendee.params["RSVP"] = vText("TRUE")
+        attendee.params["RSVP"] = vText("TRUE" if method == "REQUEST" else "FALSE")
         event.add("attendee", attendee, encode=0)
     event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    cal.add_component(_vtimezone(str(zone.key), match.suggested_start.year))
+    if match.suggested_start is not None:
+        cal.add_component(_vtimezone(str(zone.key), match.suggested_start.year))
     cal.add_component(event)
     return cal.to_ical()
 

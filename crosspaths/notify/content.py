@@ -16,7 +16,7 @@ in ``BUILDERS``; nothing here assumes a match.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,14 +25,16 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from crosspaths.meetings.calendar import match_calendar
+from crosspaths.meetings.calendar import Method, match_calendar
 from crosspaths.meetings.tokens import checkin_token
 from crosspaths.people.models import Person
 from crosspaths.programs.models import Match, MatchMember
 from crosspaths.programs.reasons import join_words, reason_text
 
 from .models import Message
+from .unsubscribe import unsubscribe_token
 
 Kind = Message.Kind
 
@@ -81,6 +83,8 @@ class MatchDetails:
     video_link: str
     location: str
     in_person: bool
+    duration: str = ""  # "30 minutes"; empty without a slot
+    url: str = ""  # the match on the site
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ class MessageContent:
     attachments: tuple[Attachment, ...] = ()
     # Addresses a reply should reach (the others in the group): e-mail's Reply-To.
     reply_to: tuple[str, ...] = ()
+    # One-click unsubscribe from the program (RFC 8058) for a message to one person.
+    unsubscribe_url: str = ""
 
 
 # --- small helpers (shared with the calendar and the e-mail templates) ---------------
@@ -135,6 +141,18 @@ def when(moment: datetime, zone: str) -> str:
         formats.date_format(local, "DATE_FORMAT"),
         formats.time_format(local, "TIME_FORMAT"),
     )
+
+
+def duration(match: Match) -> str:
+    """How long the suggested slot is, in words: "30 minutes", "1 hour 30 minutes"."""
+    if not (match.suggested_start and match.suggested_end):
+        return ""
+    minutes = int((match.suggested_end - match.suggested_start).total_seconds() // 60)
+    hours, rest = divmod(minutes, 60)
+    parts = [ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}] if hours else []
+    if rest or not hours:
+        parts.append(ngettext("%(n)d minute", "%(n)d minutes", rest) % {"n": rest})
+    return " ".join(parts)
 
 
 def first_name(person: Person) -> str:
@@ -191,6 +209,8 @@ def _details(match: Match, reader: Person | None) -> MatchDetails:
         video_link=match.video_link,
         location=match.location.name if match.location_id else "",
         in_person=program.mode == "in-person",
+        duration=duration(match),
+        url=_url("match_page", match.pk),
     )
 
 
@@ -231,14 +251,18 @@ def _slot_facts(match: Match, d: MatchDetails, *, group: bool) -> list[Fact]:
     """The suggested time in the reader's zone, or for a group in every member's."""
     if not match.suggested_start:
         return []
+    length = [Fact("duration", _("Duration:"), d.duration)] if d.duration else []
     if not group:
-        return [Fact("slot", _("Suggested time:"), f"{d.slot} ({d.timezone})")]
+        return [Fact("slot", _("Suggested time:"), f"{d.slot} ({d.timezone})"), *length]
     seen: dict[str, list[str]] = {}
     for member in members_of(match):
         seen.setdefault(member.person.effective_timezone, []).append(first_name(member.person))
     return [
-        Fact("slot", join_words(names), f"{when(match.suggested_start, zone)} ({zone})")
-        for zone, names in seen.items()
+        *(
+            Fact("slot", join_words(names), f"{when(match.suggested_start, zone)} ({zone})")
+            for zone, names in seen.items()
+        ),
+        *length,
     ]
 
 
@@ -252,11 +276,17 @@ def _video(d: MatchDetails) -> tuple[list[Fact], list[Action]]:
 
 
 def _invitation(message: Message, language: str) -> tuple[Attachment, ...]:
+    """The iTIP message for the match: a REQUEST for its slot (an update when the
+    SEQUENCE has grown), a CANCEL when the slot was taken away. E-mail sends it as the
+    message's ``text/calendar`` part (``channels/email.py``)."""
     assert message.match is not None
-    ics = match_calendar(match=message.match, language=language)
+    method: Method = "REQUEST" if message.match.suggested_start else "CANCEL"
+    if method == "CANCEL" and message.kind != Kind.RESCHEDULE:
+        return ()  # an introduction without a slot has nothing to withdraw
+    ics = match_calendar(match=message.match, method=method, language=language)
     if ics is None:
         return ()
-    return (Attachment("invite.ics", "text/calendar", ics, {"method": "REQUEST"}),)
+    return (Attachment("invite.ics", "text/calendar", ics, {"method": method}),)
 
 
 # --- one builder per kind ---------------------------------------------------------------
@@ -294,6 +324,7 @@ def intro_content(message: Message, language: str) -> MessageContent:
         title = _("%(program)s: %(names)s") % {"program": d.program, "names": d.other_names}
         opening = _("this round of %(program)s you meet each other.") % {"program": d.program}
     facts, actions = _video(d)
+    actions.append(Action("open_match", _("See your match on Crosspaths"), d.url))
     return MessageContent(
         kind=message.kind,
         language=language,
@@ -423,4 +454,11 @@ def message_content(message: Message) -> MessageContent:
     """The content of an outbox row (person and match loaded), in its reader's language."""
     language = message_language(message)
     with translation.override(language):
-        return BUILDERS[message.kind](message, language)
+        content = BUILDERS[message.kind](message, language)
+    if message.person_id and message.match_id:
+        assert message.match is not None
+        token = unsubscribe_token(
+            person_id=message.person_id, program_id=message.match.round.program_id
+        )
+        content = replace(content, unsubscribe_url=_url("mail:unsubscribe", token))
+    return content

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,7 +28,16 @@ from .roster_checks import roster_storage_problems
 MASS_DEACTIVATION_SHARE = 0.10
 
 # Roster columns that map one-to-one onto Person fields.
-SIMPLE_FIELDS = ("name", "email", "level", "start_date", "timezone", "active")
+SIMPLE_FIELDS = (
+    "name",
+    "email",
+    "level",
+    "start_date",
+    "timezone",
+    "active",
+    "title",
+    "language",
+)
 LIST_FIELDS = ("languages", "interests")
 RELATED_FIELDS = ("department", "team", "location")
 
@@ -52,6 +61,8 @@ class RosterPlan:
     deactivated: list[Person] = field(default_factory=list)
     rows: list[RosterRow] = field(default_factory=list)
     active_before: int = 0  # active people of the organization when planned
+    # Accepted but worth a look: managers outside the file (see ``roster_plan``).
+    warnings: list[RosterProblem] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -91,15 +102,25 @@ def roster_plan(
     text: str,
     file: str = "roster.csv",
     deactivate_missing: bool = False,
+    outside_managers_allowed: bool = False,
 ) -> RosterPlan:
     """Validate roster CSV text against the organization's people and say what would
     change. People are matched by roster id first, then by e-mail. Raises RosterError
-    with every problem (row, column, reason) when the file cannot be applied."""
+    with every problem (row, column, reason) when the file cannot be applied.
+
+    ``outside_managers_allowed``: a ``manager_id`` that is neither in the file nor
+    among the organization's people (an HR export of a subset) is a warning in
+    ``plan.warnings`` and the person gets no manager, instead of a problem; the
+    manager rule holds for every manager who is in the file or already known."""
     existing = _roster_people(organization)
     by_external = {p.external_id: p for p in existing if p.external_id}
     by_email = {p.email.lower(): p for p in existing}
-    rows = parse_roster(text, file=file, known_ids=by_external.keys())
-    plan = RosterPlan(organization=organization, file=file, rows=rows)
+    warnings: list[RosterProblem] | None = [] if outside_managers_allowed else None
+    rows = parse_roster(text, file=file, known_ids=by_external.keys(), warnings=warnings)
+    if warnings:
+        outside = {w.row for w in warnings if w.column == "manager_id"}
+        rows = [replace(r, manager_id="") if r.row in outside else r for r in rows]
+    plan = RosterPlan(organization=organization, file=file, rows=rows, warnings=warnings or [])
     names = _related_names(organization, existing)
     problems = roster_storage_problems(rows, file=file)  # what the apply would fail on
     matched: set[int] = set()
@@ -179,6 +200,8 @@ PLAN_FIELDS = (
     "team_id",
     "location_id",
     "manager_id",
+    "title",
+    "language",
 )
 
 
@@ -227,6 +250,8 @@ def _diff(
             new = list(new)
         if name == "email" and not new:
             continue
+        if name == "language" and (not new or (person is not None and person.language)):
+            continue  # the roster's language is a default: the person's own choice wins
         old = getattr(person, name) if person else None
         if person is None or old != new:
             changes[name] = (old, new)
@@ -283,15 +308,26 @@ def roster_apply(
         raise MassDeactivationError(len(leaving))
     now = clock.now()
     changes = plan.new + plan.updated
-    departments = _get_or_create_named(Department, org, {c.row.department for c in changes})
+    # Only the names a person moves to are looked up (or created): a change that keeps
+    # the department, team and location reads none of them.
+    teams = [c for c in changes if "team" in c.changes and c.row.team]
+    departments = _get_or_create_named(
+        Department,
+        org,
+        {c.row.department for c in changes if "department" in c.changes}
+        | {c.row.department for c in teams},
+    )
     team_departments = {
-        c.row.team: {"department": departments.get(c.row.department)} for c in changes if c.row.team
+        c.row.team: {"department": departments.get(c.row.department)} for c in teams
     }
     lookups = {
         "department": departments,
         "team": _get_or_create_named(Team, org, set(team_departments), defaults=team_departments),
         "location": _get_or_create_named(
-            Location, org, {c.row.location for c in changes}, defaults=_location_zones(changes)
+            Location,
+            org,
+            {c.row.location for c in changes if "location" in c.changes},
+            defaults=_location_zones(changes),
         ),
     }
     new_people = [
@@ -366,6 +402,13 @@ def _write_updates(people: list[Person], touched: dict[int, set[str]], now: Any)
     of just the people whose value changed. Both write only the changed fields, and are
     far faster than one ``bulk_update`` of every field over every changed person."""
     if not people:
+        return
+    if len(people) == 1:  # one person (a SCIM request): one UPDATE of what changed
+        person = people[0]
+        attnames = [Person._meta.get_field(name).attname for name in touched.get(id(person), ())]
+        values = {attname: getattr(person, attname) for attname in attnames}
+        Person.objects.filter(pk=person.pk).update(**values, roster_synced=True, updated_at=now)
+        person.updated_at = now
         return
     by_field: dict[str, list[Person]] = {}
     for person in people:
@@ -570,11 +613,20 @@ def person_provision(
     e-mail or roster id that belongs to someone else) and raises RosterError for them.
 
     Unlike a whole roster it reads only the people involved, so a provisioning client's
-    single requests stay fast in a large organization."""
-    with transaction.atomic():
+    single requests stay fast in a large organization. The person comes back with the
+    values written (department joined), so a caller need not read them again. No
+    savepoint of its own: a refusal spoils the caller's transaction, which must roll
+    back (as SCIM's request does), not carry on."""
+    with transaction.atomic(savepoint=False):
         others = Person.objects.filter(organization=organization)
         if person is not None:
-            person = others.select_for_update().get(pk=person.pk)
+            # The lock also reads the names the comparison needs (this person's
+            # department, team and location), not every name of the organization.
+            person = (
+                others.select_related(*RELATED_FIELDS)
+                .select_for_update(of=("self",))
+                .get(pk=person.pk)
+            )
             others = others.exclude(pk=person.pk)
         problems = []
         # Through the (organization, lower(email)) unique index, not a scan.
@@ -617,7 +669,7 @@ def person_provision(
         change = PersonChange(
             row=row,
             person=person,
-            changes=_diff(person, row, _names_of(organization, row, involved)),
+            changes=_diff(person, row, _names_of(person, involved)),
         )
         plan = RosterPlan(organization=organization, file=file, rows=[row])
         if person is None:
@@ -634,16 +686,14 @@ def person_provision(
         return change.person
 
 
-def _names_of(
-    organization: Organization, row: RosterRow, people: Sequence[Person]
-) -> dict[str, dict[int, str]]:
-    """``_related_names`` for one row: only the kinds of names the row sets are read."""
-    models = {"department": Department, "team": Team, "location": Location}
-    names: dict[str, dict[int, str]] = {
-        kind: dict(model.objects.filter(organization=organization).values_list("pk", "name"))
-        if kind in row.present
-        else {}
-        for kind, model in models.items()
-    }
+def _names_of(person: Person | None, people: Sequence[Person]) -> dict[str, dict[int, str]]:
+    """``_related_names`` for one person: the names of their own department, team and
+    location (joined by ``person_provision``'s lock; a new person has none) and the roster
+    ids of ``people``, the person and the managers involved."""
+    names: dict[str, dict[int, str]] = {kind: {} for kind in RELATED_FIELDS}
+    for kind in RELATED_FIELDS:
+        related = getattr(person, kind) if person is not None else None
+        if related is not None:
+            names[kind][related.pk] = related.name
     names["manager"] = {p.pk: p.external_id for p in people}
     return names

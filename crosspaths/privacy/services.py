@@ -4,8 +4,8 @@ describes a colleague's behaviour), and erasing them.
 Erasure keeps an anonymous roster row in the person's place, with only the department,
 team and location the organization's figures count by, so past groups keep their size
 and insights stay correct; everything personal goes: names and addresses, preferences,
-check-in comments, private lists, sign-in links, unsent messages, and the login when no
-other organization uses it."""
+check-in comments, private lists, sign-in links, unsent messages, interaction counts,
+and the login when no other organization uses it."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
+from crosspaths.collaboration.services import interactions_forget, person_interaction_totals
 from crosspaths.console.models import AuditLog
 from crosspaths.console.services import audit_record
 from crosspaths.meetings.models import CheckIn
@@ -82,6 +83,8 @@ def person_data(*, person: Person) -> dict[str, Any]:
             .order_by("created_at")
             .values_list("purpose", "created_at", "used_at")
         ],
+        # Their own totals per channel only: never a count per colleague.
+        "collaboration": person_interaction_totals(person=person),
     }
 
 
@@ -166,6 +169,7 @@ def _erase(person: Person) -> None:
     now = clock.now()
     user_id = person.user_id
     CheckIn.objects.filter(member__person=person).update(comment="")
+    interactions_forget(person=person)
     BlockedPair.objects.filter(Q(person=person) | Q(other=person)).delete()
     KeepInTouch.objects.filter(Q(person=person) | Q(other=person)).delete()
     SignInToken.objects.filter(person=person).delete()

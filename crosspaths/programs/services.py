@@ -210,6 +210,72 @@ def round_draft(*, program: Program, on: date) -> Round:
     return rnd
 
 
+def round_date_check(*, program: Program, on: date) -> None:
+    """Refuse (ValidationError ``past_date``) a round date whose window is over, before
+    any work is queued for it."""
+    _refuse_draft_for_a_past_date(program, on)
+
+
+class NobodyToMatch(ValidationError):
+    """A preview found nobody taking part: no draft is kept (an empty draft would only
+    sit in the review list)."""
+
+
+def round_preview(*, program: Program, on: date) -> Round:
+    """Draft a round for review, replacing the program's open draft for that date: the
+    old draft is deleted and the new one stored in one transaction, so a preview never
+    leaves a pile of drafts, and a second previewer at the same moment waits on the
+    old draft's lock and then gets ``RoundExists`` naming the new one. A published or
+    closed round on that date is never replaced (``RoundExists``). When nobody takes
+    part, the old draft is still removed but no empty draft is kept
+    (``NobodyToMatch``)."""
+    _refuse_draft_for_a_past_date(program, on)
+    with transaction.atomic():
+        _discard_open_draft(program, on)
+        rnd = round_draft(program=program, on=on)
+        empty = not (rnd.metrics or {}).get("people")
+        if empty:
+            rnd.delete()
+    if empty:
+        raise NobodyToMatch(
+            _(
+                "Nobody takes part in %(program)s on %(date)s (nobody enrolled, or everyone "
+                "paused or outside the audience), so no draft was kept."
+            )
+            % {"program": program.name, "date": on.isoformat()},
+            code="nobody",
+        )
+    return rnd
+
+
+def _discard_open_draft(program: Program, on: date) -> None:
+    locked = list(
+        Round.objects.select_for_update().filter(
+            program=program, date=on, status=Round.Status.DRAFT
+        )
+    )
+    if locked:
+        Round.objects.filter(pk__in=[r.pk for r in locked], status=Round.Status.DRAFT).delete()
+
+
+def round_discard(*, round: Round) -> bool:
+    """Delete a draft round with its groups (nobody was told anything). A conditional
+    delete: a round published meanwhile is refused with ``not_draft``. Discarding twice
+    is harmless (returns False the second time)."""
+    with transaction.atomic():
+        deleted, _counts = Round.objects.filter(pk=round.pk, status=Round.Status.DRAFT).delete()
+        if deleted:
+            return True
+        status = Round.objects.filter(pk=round.pk).values_list("status", flat=True).first()
+    if status is None:
+        return False
+    raise ValidationError(
+        _("Only a draft can be discarded; this round is %(status)s.")
+        % {"status": Round.Status(status).label},
+        code="not_draft",
+    )
+
+
 # --- publishing and closing -------------------------------------------------------------
 
 

@@ -127,7 +127,7 @@ class PeopleStorage(ScimStorage):
     # -- writing ---------------------------------------------------------------------
 
     def create(self, resource_type: ResourceType, resource: ScimResource[Any]) -> ScimResource[Any]:
-        user = UserResource.model_validate(resource.model_dump(scim_ctx=None))
+        user = _typed(resource)
         with transaction.atomic():
             self._check_unique(user, identity=None)
             email = _email_of(user, fallback="")
@@ -161,7 +161,7 @@ class PeopleStorage(ScimStorage):
         *,
         expected_version: str | None = None,
     ) -> ScimResource[Any]:
-        user = UserResource.model_validate(resource.model_dump(scim_ctx=None))
+        user = _typed(resource)
         identity = self._current(str(user.id))
         person = identity.person
         leaving = person.active and user.active is False
@@ -175,17 +175,24 @@ class PeopleStorage(ScimStorage):
                 roster_id=_roster_id(user, person),
                 email=_email_of(user, fallback=person.email),
             )
+            stored = (identity.user_name, identity.external_id, identity.attributes)
             identity.user_name = user.user_name or identity.user_name
             identity.external_id = user.external_id or ""
             identity.attributes = _echo(user, saved)
-            identity.save(update_fields=["user_name", "external_id", "attributes", "updated_at"])
+            if (identity.user_name, identity.external_id, identity.attributes) != stored:
+                identity.save(
+                    update_fields=["user_name", "external_id", "attributes", "updated_at"]
+                )
             action = (
                 AuditLog.Action.SCIM_USER_DEACTIVATE
                 if leaving
                 else AuditLog.Action.SCIM_USER_UPDATE
             )
             self._audit(action, saved, user)
-        return user_of(self._identity(str(identity.person_id)))
+        # person_provision returns the person as written (department joined), so the
+        # answer is built from what was just saved instead of read back.
+        identity.person = saved
+        return user_of(identity)
 
     def delete(
         self,
@@ -369,6 +376,15 @@ def user_of(identity: ScimIdentity) -> ScimResource[Any]:
         "version": f'W/"{int(changed.timestamp() * 1_000_000)}"',
     }
     return UserResource.model_validate(data)
+
+
+def _typed(resource: ScimResource[Any]) -> Any:
+    """``resource`` as our User with the enterprise extension. A PATCHed resource
+    already is one (``user_of`` made it; scim2-models validates every assignment of the
+    patch), so it is not dumped and validated a second time."""
+    if isinstance(resource, UserResource):
+        return resource
+    return UserResource.model_validate(resource.model_dump(scim_ctx=None))
 
 
 def _echo(user: Any, person: Person) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,25 +34,6 @@ def zone_of(person: Person, organization: Organization) -> str:
     if person.location_id and person.location and person.location.timezone:
         return person.location.timezone
     return organization.timezone
-
-
-def home_match_for(*, person: Person) -> Match | None:
-    """The person's group in their most recent published round, members (with their
-    department, location and check-in) prefetched: two queries."""
-    members = MatchMember.objects.select_related(
-        "person__department", "person__location", "checkin"
-    ).order_by("pk")
-    return (
-        Match.objects.filter(
-            organization_id=person.organization_id,
-            members__person=person,
-            round__status=Round.Status.PUBLISHED,
-        )
-        .select_related("round__program", "organizer", "location")
-        .prefetch_related(Prefetch("members", queryset=members))
-        .order_by("-round__date", "-id")
-        .first()
-    )
 
 
 def visible_match(*, person: Person, pk: int) -> Match | None:

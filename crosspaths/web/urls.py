@@ -25,6 +25,7 @@ urlpatterns = [
     path("programs/pause/", preference_views.pause, name="pause"),
     path("programs/resume/", preference_views.resume, name="resume"),
     # A match.
+    path("matches/<int:pk>/", views.match_page, name="match_page"),
     path("matches/<int:pk>/calendar.ics", views.match_ics, name="match_ics"),
     path("matches/<int:pk>/check-in/", views.match_checkin, name="match_checkin"),
     path("people/<int:pk>/keep-in-touch/", views.keep_in_touch, name="keep_in_touch"),

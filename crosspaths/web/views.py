@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
+from crosspaths.events.selectors import seatings_for
 from crosspaths.meetings.calendar import match_calendar
 from crosspaths.meetings.services import checkin_record
 from crosspaths.people.models import Organization, Person
@@ -21,8 +23,9 @@ from crosspaths.programs.enrollments import enrollments_of, paused_until
 from crosspaths.programs.models import MatchMember
 from crosspaths.request_numbers import whole_number
 
+from .current import home_programs
 from .encounters import encounters_for
-from .match_card import home_match_for, match_card, visible_match
+from .match_card import visible_match
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,15 +36,15 @@ def home(request: HttpRequest) -> HttpResponse:
         if not Organization.objects.exists():
             return redirect("first_run")  # a fresh instance
         return render(request, "web/welcome.html")
-    match = home_match_for(person=person)
     enrollments = enrollments_of(person=person)
     today = clock.today()
     return render(
         request,
         "web/home.html",
         {
-            "card": match_card(match=match, person=person) if match else None,
+            "programs_now": home_programs(person=person, enrollments=enrollments),
             "encounters": encounters_for(person=person),
+            "seatings": seatings_for(person=person),
             "in_programs": [e for e in enrollments.values() if e.left_at is None],
             "paused_until": paused_until(enrollments=enrollments.values(), today=today),
         },
@@ -49,13 +52,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @person_required
+def match_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The link in the e-mails: the match's card on the home page (after signing in,
+    which the link survives)."""
+    if visible_match(person=request.person, pk=pk) is None:  # type: ignore[attr-defined]
+        raise Http404(_("This match does not exist or is not yours."))
+    return redirect(reverse("home") + f"#match-{pk}")
+
+
+@person_required
 def match_ics(request: HttpRequest, pk: int) -> HttpResponse:
-    """The match's calendar invitation, in the person's language."""
+    """The match's event as a file for one's own calendar (METHOD:PUBLISH: a copy, not
+    an invitation; the invitation came by e-mail), in the person's language."""
     person = request.person  # type: ignore[attr-defined]
     match = visible_match(person=person, pk=pk)
     if match is None:
         raise Http404(_("This match does not exist or is not yours."))
-    ics = match_calendar(match=match, language=request.LANGUAGE_CODE)
+    ics = match_calendar(match=match, method="PUBLISH", language=request.LANGUAGE_CODE)
     if ics is None:
         raise Http404(_("This match has no suggested time yet."))
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")

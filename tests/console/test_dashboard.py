@@ -16,4 +16,4 @@ def test_participants_are_counted_once_however_many_rounds_the_program_ran(
     response = admin_client.get("/console/")
     (program,) = [p for p in response.context["programs"] if p.pk == coffee.pk]
     assert program.enrolled == enrolled
-    assert program.last_round == date(2026, 11, 16)
+    assert program.last_published == date(2026, 11, 16)

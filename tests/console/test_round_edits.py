@@ -62,8 +62,9 @@ def test_previewing_runs_the_engine_and_opens_the_draft(
     assert entry.target_id == str(rnd.pk) and entry.details["metrics"]["placed"] == 8
 
 
-def test_previewing_a_date_that_has_a_round_opens_that_round(admin_client, cast, draft):
+def test_previewing_a_date_that_has_a_published_round_opens_that_round(admin_client, cast, draft):
     rnd, *_ = draft
+    Round.objects.filter(pk=rnd.pk).update(status=Round.Status.PUBLISHED)
     response = admin_client.post(
         f"/console/programs/{rnd.program_id}/rounds/new/", {"on": ON.isoformat()}
     )

@@ -28,7 +28,9 @@ def test_sent_introductions_are_listed_and_readable(client, published, file_mail
     assert "Text part" in letter and "HTML part" in letter
     assert "invite.ics" in letter
     ics = client.get(f"/notify/dev/mail/{link}0/")
-    assert ics["Content-Type"].startswith("text/calendar")
+    assert ics["Content-Type"].startswith(
+        "application/ics"
+    )  # the copy beside the text/calendar part
     assert b"BEGIN:VCALENDAR" in ics.content
 
 

@@ -9,6 +9,7 @@ from icalendar import Calendar
 from crosspaths.notify.models import Message
 from crosspaths.notify.services import messages_deliver, outbox_dispatch
 from crosspaths.programs.services import match_reschedule
+from tests.itip import imip_calendar
 
 from .conftest import ids
 
@@ -22,12 +23,11 @@ def parts(message):
 
 
 def invitation(message):
-    (ics,) = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    found = imip_calendar(message)
+    assert found is not None and found[0] == "REQUEST"
+    (ics,) = [p for p in message.iter_attachments() if p.get_content_type() == "application/ics"]
     assert ics.get_filename() == "invite.ics"
-    assert ics.get_param("method") == "REQUEST"
-    cal = Calendar.from_ical(ics.get_payload(decode=True))
-    assert str(cal["method"]) == "REQUEST"
-    (event,) = cal.walk("VEVENT")
+    (event,) = Calendar.from_ical(found[1]).walk("VEVENT")
     return event
 
 
@@ -47,6 +47,17 @@ def test_the_introduction_tells_who_why_when_where_and_who_organizes(published, 
         assert "You are the organizer of this group" in part
         assert "https://meet.jit.si/crosspaths-0123456789abcdef0123456789abcdef" in part
     assert "<li>from different departments: Engineering and People</li>" in html
+    link = f"http://127.0.0.1:8000/matches/{published.pk}/"
+    assert f"See your match on Crosspaths: {link}" in text
+    assert f'<a href="{link}">See your match on Crosspaths</a>' in html
+    assert "Duration: 30 minutes" in text
+
+
+def test_links_and_duration_are_in_the_readers_language(published, mailbox):
+    messages_deliver(message_ids=ids("intro"))
+    text, _ = parts(mailbox.to("bob@acme.test")[0])
+    assert "Dauer: 30 Minuten" in text
+    assert "Ihr Match auf Crosspaths ansehen:" in text
 
 
 def test_the_introduction_is_in_the_recipients_language(published, mailbox):
@@ -68,7 +79,7 @@ def test_the_invitation_is_for_the_slot_in_the_organizers_zone_with_every_member
     assert start == datetime(2026, 12, 2, 10, 0, tzinfo=BERLIN)
     assert event["dtstart"].params["TZID"] == "Europe/Berlin"
     assert event.decoded("dtend") - start == timedelta(minutes=30)
-    assert str(event["organizer"]) == "mailto:chidi@acme.test"
+    assert str(event["organizer"]) == "mailto:crosspaths@localhost"
     assert sorted(str(a) for a in event["attendee"]) == [
         "mailto:bob@acme.test",
         "mailto:chidi@acme.test",
@@ -98,7 +109,7 @@ def test_without_a_slot_the_mail_says_so_and_carries_no_invitation(published, ma
     text, _ = parts(chidi)
     assert "We found no time in the coming week" in text
     assert "please suggest a time that works for everyone" in text
-    assert not [p for p in chidi.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert imip_calendar(chidi) is None
 
 
 def test_the_reminder_goes_out_a_day_before_the_slot(published, mailbox):
@@ -147,3 +158,15 @@ def test_every_kind_renders_in_both_languages(published, kind, settings):
         assert email.subject and "{" not in email.subject
         assert "{{" not in email.body and "{%" not in email.body
         assert "{{" not in email.alternatives[0][0]
+
+
+def test_a_language_set_by_the_roster_is_the_language_of_the_e_mails(published, mailbox, cast):
+    from crosspaths.people.services import roster_apply, roster_plan
+
+    cast.chidi.language = ""
+    cast.chidi.save()
+    text = f"id,name,email,title,language\nC3,Chidi Okafor,{cast.chidi.email},Engineer,de\n"
+    roster_apply(plan=roster_plan(organization=cast.org, text=text), actor=cast.alice)
+    messages_deliver(message_ids=ids("intro"))
+    (chidi,) = mailbox.to("chidi@acme.test")
+    assert chidi["Subject"] == "Virtual coffee: Sie treffen Bob Brandt"

@@ -214,7 +214,8 @@ def test_a_chat_message_in_doubt_is_failed_not_sent_again_and_can_be_sent_again(
     assert len(fake_slack.posted) == 1
 
 
-def test_without_a_slack_transport_the_message_waits_with_the_reason(on_slack, settings):
+def test_without_a_slack_transport_the_message_waits_with_the_reason(on_slack, monkeypatch):
+    monkeypatch.delitem(channels.TRANSPORTS, "slack")  # an installation without the Slack app
     (intro,) = Message.objects.filter(kind="intro")
     report = messages_deliver(message_ids=[intro.pk])
     intro.refresh_from_db()

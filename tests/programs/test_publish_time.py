@@ -36,11 +36,12 @@ def program(cast):
     return p
 
 
-def _calendar_starts(email_parts: list[EmailPart | object]) -> list[datetime]:
-    """DTSTART of every event in every text/calendar attachment of an e-mail."""
+def _calendar_starts(email: EmailPart) -> list[datetime]:
+    """DTSTART of every event in every calendar part of an e-mail (the text/calendar
+    alternative and the .ics attachment)."""
     starts = []
-    for part in email_parts:
-        if isinstance(part, EmailPart) and part.get_content_type() == "text/calendar":
+    for part in email.walk():
+        if part.get_content_type() in ("text/calendar", "application/ics"):
             payload = part.get_payload(decode=True)
             assert isinstance(payload, bytes)
             for event in Calendar.from_ical(payload).walk("VEVENT"):
@@ -55,7 +56,7 @@ def _assert_nothing_names_a_past_time(now: datetime) -> None:
     assert rows, "publishing wrote no messages"
     for row in rows:
         email = render(message_content(row), row)
-        for start in _calendar_starts(email.attachments):
+        for start in _calendar_starts(email.message()):
             assert now < start < WINDOW_ENDS, (row.kind, start, now)
         match = row.match
         assert match is not None

@@ -9,6 +9,7 @@ from django.utils import timezone
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import KeepInTouch
 from crosspaths.programs.models import MatchMember, Round
+from tests.itip import itip_event
 
 from ..cast import PASSWORD
 from .conftest import make_match, make_program
@@ -104,15 +105,17 @@ def test_calendar_links_carry_the_slot_in_utc(client, onboarded):
     assert "startdt=2026-12-01T14%3A00%3A00Z" in body
 
 
-def test_the_ics_download_invites_everyone_in_the_group(client, onboarded):
+def test_the_ics_download_is_a_copy_of_the_event_naming_everyone_in_the_group(client, onboarded):
     match = make_match([onboarded.bob, onboarded.chidi], start=timezone.now() + timedelta(days=1))
     sign_in(client, onboarded.bob)
     response = client.get(f"/matches/{match.pk}/calendar.ics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     assert "attachment" in response["Content-Disposition"]
-    text = response.content.decode()
-    assert "BEGIN:VEVENT" in text and "chidi@acme.test" in text and "bob@acme.test" in text
+    event = itip_event(response.content, method="PUBLISH", now=timezone.now())
+    description = str(event["description"])
+    assert "Chidi Okafor <chidi@acme.test>" in description
+    assert "Bob Brandt <bob@acme.test>" in description
 
 
 def test_nobody_downloads_the_calendar_of_a_match_they_are_not_in(client, onboarded):
@@ -250,3 +253,15 @@ def test_the_calendar_download_makes_a_bounded_number_of_queries(
     sign_in(client, onboarded.bob)
     with django_assert_max_num_queries(8):
         assert client.get(f"/matches/{match.pk}/calendar.ics").status_code == 200
+
+
+def test_the_e_mails_link_opens_the_match_card(client, onboarded):
+    match = make_match([onboarded.bob, onboarded.chidi], start=timezone.now() + timedelta(days=1))
+    path = f"/matches/{match.pk}/"
+    assert client.get(path).status_code == 302  # to the sign-in, which comes back here
+    sign_in(client, onboarded.bob)
+    response = client.get(path)
+    assert response.status_code == 302 and response["Location"] == f"/#match-{match.pk}"
+    assert f'id="match-{match.pk}"' in client.get("/").content.decode()
+    sign_in(client, onboarded.alice)
+    assert client.get(path).status_code == 404

@@ -21,7 +21,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import select_template
 from django.utils import translation
 
-from ..content import MessageContent
+from ..content import Attachment, MessageContent
 from ..models import Message
 
 
@@ -45,6 +45,8 @@ def template_context(content: MessageContent) -> dict[str, Any]:
         video_link=d.video_link,
         location=d.location,
         in_person=d.in_person,
+        duration=d.duration,
+        match_url=d.url,
     )
     return context
 
@@ -68,7 +70,7 @@ def render(content: MessageContent, message: Message) -> EmailMultiAlternatives:
     assert person is not None, "an e-mail always has a person as recipient"
     with translation.override(content.language):
         subject, text, html = _render(content)
-    email = EmailMultiAlternatives(
+    email = _Email(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -80,8 +82,14 @@ def render(content: MessageContent, message: Message) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
+    if content.unsubscribe_url:  # RFC 2369 and RFC 8058: the provider's button POSTs
+        email.extra_headers["List-Unsubscribe"] = f"<{content.unsubscribe_url}>"
+        email.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.attach_alternative(html, "text/html")
     for attachment in content.attachments:
+        if attachment.content_type == "text/calendar":
+            _attach_invitation(email, attachment)
+            continue
         subtype = attachment.content_type.split("/", 1)[1]
         part = MIMEText(attachment.data.decode("utf-8"), subtype, "utf-8")
         for name, value in attachment.params.items():
@@ -89,6 +97,32 @@ def render(content: MessageContent, message: Message) -> EmailMultiAlternatives:
         part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
         email.attach(part)
     return email
+
+
+def _attach_invitation(email: EmailMultiAlternatives, invitation: Attachment) -> None:
+    """An iMIP message (RFC 6047) laid out as Google Calendar sends its own: the
+    calendar object as the third alternative of the body, ``text/calendar`` with the
+    same ``method`` as its METHOD property, which Outlook, Gmail and Apple Mail show as
+    a meeting request with answer buttons; and the same file once more as an
+    ``application/ics`` attachment, which clients that ignore the alternative part
+    (some webmail, mobile viewers) offer to open, and which iMIP-aware clients do not
+    process a second time because it is not ``text/calendar``."""
+    params = "".join(f"; {name}={value}" for name, value in invitation.params.items())
+    email.attach_alternative(invitation.data.decode("utf-8"), f"text/calendar{params}")
+    email.attach(invitation.filename, invitation.data, "application/ics")
+
+
+class _Email(EmailMultiAlternatives):
+    """Django's message, taught MIME type parameters on an alternative part
+    (``text/calendar; method=REQUEST``): Django splits the type at the slash only."""
+
+    def _create_mime_attachment(self, content, mimetype):  # type: ignore[no-untyped-def]
+        base, _, params = mimetype.partition(";")
+        part = super()._create_mime_attachment(content, base.strip())
+        for param in filter(None, (p.strip() for p in params.split(";"))):
+            name, _, value = param.partition("=")
+            part.set_param(name.strip(), value.strip())
+        return part
 
 
 class EmailTransport:

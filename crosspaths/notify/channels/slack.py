@@ -96,3 +96,41 @@ def render(content: MessageContent) -> dict[str, Any]:
     # Never more than Slack takes: the actions and footer survive, middle text goes.
     blocks = blocks[: MAX_BLOCKS - len(tail)] + tail
     return {"text": _fallback(content), "blocks": blocks}
+
+
+# Buttons that call back into the Slack app (not links): the group's introduction
+# carries them, and a click records the clicking member's check-in.
+CHECKIN_ACTIONS = ("checkin_met", "checkin_missed", "checkin_skip")
+
+
+def checkin_buttons(match_id: int) -> dict[str, Any]:
+    """ "We met", "It did not happen" and "Skip this round" for a group conversation,
+    in the active language. The value is only the match's id: who clicked is told by
+    Slack (a signed request), and the app checks that they are in that match."""
+    from django.utils.translation import gettext as _
+
+    labels = (_("We met"), _("It did not happen"), _("Skip this round"))
+    styles = ("primary", "", "")
+    elements = []
+    for action_id, label, style in zip(CHECKIN_ACTIONS, labels, styles, strict=True):
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": action_id,
+            "text": {"type": "plain_text", "text": cut(label, MAX_BUTTON_TEXT)},
+            "value": str(match_id),
+        }
+        if style:
+            button["style"] = style
+        elements.append(button)
+    return {"type": "actions", "block_id": "crosspaths_checkin", "elements": elements}
+
+
+def with_checkin_buttons(payload: dict[str, Any], match_id: int) -> dict[str, Any]:
+    """The rendered message with the check-in buttons after its own actions (the
+    footer stays last), still within Slack's 50 blocks."""
+    blocks = list(payload["blocks"])
+    at = len(blocks) - 1 if blocks and blocks[-1]["type"] == "context" else len(blocks)
+    blocks.insert(at, checkin_buttons(match_id))
+    if len(blocks) > MAX_BLOCKS:
+        blocks = blocks[: at - (len(blocks) - MAX_BLOCKS)] + blocks[at:]
+    return {**payload, "blocks": blocks}

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from crosspaths import clock
 from crosspaths.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_organization
 from crosspaths.people.models import Organization
 
@@ -50,12 +51,18 @@ class Command(BaseCommand):
         from crosspaths.insights.services import insights_backfill
 
         rounds = insights_backfill(organization=org)
+        counted = time.perf_counter()
+        # Collaboration counts with a planted effect, so "Does it pay off?" has a figure.
+        from crosspaths.collaboration.synthetic import demo_collaboration
+
+        interactions = demo_collaboration(organization=org, today=clock.today())
         self._ensure_operator()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo organization '{org.name}' ({org.people.count()} people) "
                 f"loaded in {loaded - started:.1f} s; insights of its {rounds} past "
-                f"round(s) counted in {time.perf_counter() - loaded:.1f} s."
+                f"round(s) counted in {counted - loaded:.1f} s; {interactions} interaction "
+                f"counts and the pay-off estimate in {time.perf_counter() - counted:.1f} s."
             )
         )
         self.print_logins()

@@ -1,0 +1,110 @@
+"""What a participant's home shows per program: the group of its current (published)
+round, and when the program's next round is for them.
+
+A person in the coffee and the lunch program has two current groups; the home page
+shows both, one card per program, instead of only the newest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Prefetch
+
+from crosspaths import clock
+from crosspaths.people.models import Person
+from crosspaths.programs import scheduling
+from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
+
+from .match_card import MatchCard, match_card
+
+# Published rounds read to find each program's newest; a person is in a handful of
+# programs and a round is closed when its program's next one goes out.
+MAX_CURRENT = 100
+# Rounds looked ahead to find the first one after a pause (a pause lasts at most a year).
+MAX_ROUNDS_AHEAD = 60
+
+
+@dataclass
+class ProgramNow:
+    """One program on the home page: the person's current group (or none) and the
+    date of their next round in it (None: no further round, or the program stopped)."""
+
+    program: Program
+    card: MatchCard | None
+    next_round: date | None
+    enrolled: bool
+
+
+def current_matches_for(*, person: Person) -> list[Match]:
+    """The person's group in each program's newest published round, members (with
+    department, location and check-in) prefetched: three queries."""
+    newest: dict[int, int] = {}
+    rows = (
+        MatchMember.objects.filter(
+            organization_id=person.organization_id,
+            person=person,
+            round__status=Round.Status.PUBLISHED,
+        )
+        .order_by("-round__date", "-match_id")
+        .values_list("round__program_id", "match_id")[:MAX_CURRENT]
+    )
+    for program_id, match_id in rows:
+        newest.setdefault(program_id, match_id)
+    if not newest:
+        return []
+    members = MatchMember.objects.select_related(
+        "person__department", "person__location", "checkin"
+    ).order_by("pk")
+    return list(
+        Match.objects.filter(organization_id=person.organization_id, pk__in=newest.values())
+        .select_related("round__program", "organizer", "location")
+        .prefetch_related(Prefetch("members", queryset=members))
+        .order_by("round__program__name", "pk")
+    )
+
+
+def next_round_for(
+    *, program: Program, enrollment: Enrollment | None, now: datetime
+) -> date | None:
+    """The date of the program's next round that includes the person: the next
+    scheduled one, or the first after their pause."""
+    if not program.active or (enrollment is not None and enrollment.left_at is not None):
+        return None
+    try:
+        day = scheduling.next_date_after(program, now)
+        for _ in range(MAX_ROUNDS_AHEAD):
+            if day is None or enrollment is None or not enrollment.is_paused_on(day):
+                return day
+            day = scheduling.next_date_after(program, scheduling.run_at(program, day))
+    except scheduling.BadSchedule:
+        return None
+    return None
+
+
+def home_programs(
+    *, person: Person, enrollments: dict[int, Enrollment], now: datetime | None = None
+) -> list[ProgramNow]:
+    """Every program the person is in (or has a current group in), by name."""
+    now = now or clock.now()
+    organization = person.organization
+    matches = {m.round.program_id: m for m in current_matches_for(person=person)}
+    programs: dict[int, Program] = {m.round.program_id: m.round.program for m in matches.values()}
+    for program_id, enrollment in enrollments.items():
+        if enrollment.left_at is None:
+            programs.setdefault(program_id, enrollment.program)
+    out = []
+    for program_id, program in programs.items():
+        program.organization = organization  # same organization: no query per program
+        enrollment = enrollments.get(program_id)
+        match = matches.get(program_id)
+        out.append(
+            ProgramNow(
+                program=program,
+                card=match_card(match=match, person=person, now=now) if match else None,
+                next_round=next_round_for(program=program, enrollment=enrollment, now=now),
+                enrolled=enrollment is not None and enrollment.left_at is None,
+            )
+        )
+    return sorted(out, key=lambda p: (p.card is None, p.program.name.lower(), p.program.pk))
