@@ -101,12 +101,15 @@ def live_server(
             )
         try:
             url = f"http://127.0.0.1:{port}"
-            for _ in range(300):
+            deadline = time.monotonic() + 300  # a loaded CI machine starts Django slowly
+            while time.monotonic() < deadline:
+                if server.poll() is not None:
+                    sys.exit("the server stopped:\n" + log.read_text())
                 try:
                     if requests.get(url + "/api/health", timeout=5).status_code == 200:
                         break
                 except requests.RequestException:
-                    time.sleep(0.1)
+                    time.sleep(0.2)
             else:
                 sys.exit("the server did not start:\n" + log.read_text())
             yield url, key, env
