@@ -253,3 +253,15 @@ def test_the_calendar_download_makes_a_bounded_number_of_queries(
     sign_in(client, onboarded.bob)
     with django_assert_max_num_queries(8):
         assert client.get(f"/matches/{match.pk}/calendar.ics").status_code == 200
+
+
+def test_the_e_mails_link_opens_the_match_card(client, onboarded):
+    match = make_match([onboarded.bob, onboarded.chidi], start=timezone.now() + timedelta(days=1))
+    path = f"/matches/{match.pk}/"
+    assert client.get(path).status_code == 302  # to the sign-in, which comes back here
+    sign_in(client, onboarded.bob)
+    response = client.get(path)  # the match page: the card and what one can do there
+    assert response.status_code == 200 and f'id="match-{match.pk}"' in response.content.decode()
+    assert f'id="match-{match.pk}"' in client.get("/").content.decode()
+    sign_in(client, onboarded.alice)
+    assert client.get(path).status_code == 404
