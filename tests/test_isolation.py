@@ -458,6 +458,9 @@ REGISTRY: dict[str, Case] = {
     "console:round_publish": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
     "console:round_rerun": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
     "console:round_discard": Case(kwargs=lambda w: {"pk": w.their_draft.pk}, methods=("post",)),
+    "console:retention": Case(
+        methods=("get", "post"), data=lambda w: {"checkin_comment_months": "1"}
+    ),
     "console:audit": Case(own=[(lambda w: {}, lambda w: {"actor": w.their_person.pk})]),
     "console:audit_export": Case(own=[(lambda w: {}, lambda w: {"actor": w.cast.dana.pk})]),
     # Events (crosspaths.events): admins only; their event is a 404, forms that name

@@ -41,11 +41,12 @@ class KeyAuth(HttpBearer):
             return None
         request.rate_limit = rate_limit_take(key=key)  # type: ignore[attr-defined]
         if not key.allows(self.resource, write=self.write):
-            raise ApiProblem(
-                403,
-                _("This key may not %(what)s %(resource)s.")
-                % {"what": _("change") if self.write else _("read"), "resource": self.resource},
+            refusal = (
+                _("This key may not change %(resource)s.")
+                if self.write
+                else _("This key may not read %(resource)s.")
             )
+            raise ApiProblem(403, refusal % {"resource": self.resource})
         return key
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, Strict, create_model
+from pydantic import BeforeValidator, ConfigDict, Strict, create_model
 
 from crosspaths.console import preferences
 from crosspaths.programs.models import Program
@@ -15,6 +15,18 @@ from crosspaths.programs.models import Program
 # Numbers and booleans in request bodies are exactly that: false is not 0, "3" is not 3.
 Int = Annotated[int, Strict()]
 Bool = Annotated[bool, Strict()]
+
+
+def _iso_date_text(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic would also read 0 or "1700000000" as a Unix time."""
+    if isinstance(value, date) or (
+        isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-"
+    ):
+        return value
+    raise ValueError("Give a date as YYYY-MM-DD.")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 Level = Literal["strongly", "somewhat", "dont_care"]
 Format = Literal[tuple(Program.Format.values)]  # type: ignore[valid-type]
 Cadence = Literal[tuple(Program.Cadence.values)]  # type: ignore[valid-type]
@@ -163,7 +175,7 @@ class ProgramChange(In):
     cadence: Cadence | None = None
     weekday: Int | None = Field(None, ge=0, le=6, description="0 Monday … 6 Sunday")
     time: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM")
-    starts_on: date | None = None
+    starts_on: IsoDate | None = None
     group_size: Int | None = Field(None, ge=2, le=12)
     cooldown_weeks: Int | None = Field(None, ge=0, le=520)
     requires_review: Bool | None = None
@@ -201,7 +213,7 @@ class JoinIn(In):
 
 
 class PauseIn(In):
-    until: date | None = Field(description="the last day without rounds; null resumes")
+    until: IsoDate | None = Field(description="the last day without rounds; null resumes")
 
 
 class PauseOut(Schema):
@@ -239,7 +251,7 @@ class RoundPage(Schema):
 
 
 class DraftIn(In):
-    date: date
+    date: IsoDate
 
 
 class JobOut(Schema):

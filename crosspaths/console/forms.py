@@ -512,3 +512,18 @@ class HandEditForm(forms.Form):
         if action == self.SWAP:
             return HandEdit(person=self.person_obj, kind=HandEdit.SWAP, other=self.other_obj)
         return HandEdit(person=self.person_obj, kind=HandEdit.MOVE, match=self.match_obj)
+
+
+class RetentionForm(forms.Form):
+    """How long check-in comments are kept; empty keeps them for good."""
+
+    checkin_comment_months = forms.IntegerField(
+        label=_("Keep check-in comments for (months)"),
+        required=False,
+        min_value=1,
+        max_value=120,
+        help_text=_(
+            "Comments older than this are deleted every night, for good. Leave it empty to "
+            "keep them. Ratings and whether people met are kept either way."
+        ),
+    )

@@ -68,6 +68,7 @@ class AuditLog(models.Model):
         SCIM_RESUME = "scim.resume", _("SCIM deactivations resumed")
         SSO_SETTINGS = "sso.settings", _("Single sign-on changed")
         PERSON_ERASED = "person.erased", _("Person erased")
+        RETENTION = "organization.retention", _("Retention changed")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(

@@ -716,6 +716,37 @@ def _round_job_draft(job: RoundJob) -> Round:
     return round_draft_for_review(actor=job.actor, program=job.program, on=job.on)
 
 
+@transaction.atomic
+def checkin_comment_retention_set(
+    *, organization: Organization, actor: Person, months: int | None
+) -> bool:
+    """Keep check-in comments ``months`` months (None: for good); the nightly
+    housekeeping deletes older ones (``privacy.services.checkin_comments_expire``).
+    Audited, since a shorter period deletes comments for good. False when unchanged."""
+    locked = Organization.objects.select_for_update().get(pk=organization.pk)
+    before = locked.checkin_comment_months
+    if before == months:
+        return False
+    Organization.objects.filter(pk=organization.pk).update(checkin_comment_months=months)
+    organization.checkin_comment_months = months
+
+    def said(value: int | None) -> str:
+        if value is None:
+            return _("for good")
+        return ngettext("%(count)d month", "%(count)d months", value) % {"count": value}
+
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action=AuditLog.Action.RETENTION,
+        summary=_("Check-in comments kept: %(before)s → %(after)s")
+        % {"before": said(before), "after": said(months)},
+        target=organization,
+        details={"checkin_comment_months": {"before": before, "after": months}},
+    )
+    return True
+
+
 __all__ = [
     "HandEdit",
     "LastAdminError",
@@ -725,6 +756,7 @@ __all__ = [
     "RoundExists",
     "audit_acting_as",
     "audit_record",
+    "checkin_comment_retention_set",
     "people_invite",
     "person_activity_set",
     "person_set_role",

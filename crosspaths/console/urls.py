@@ -28,6 +28,7 @@ urlpatterns = [
     path("rounds/<int:pk>/rerun/", views.round_rerun, name="round_rerun"),
     path("rounds/<int:pk>/discard/", views.round_discard, name="round_discard"),
     path("jobs/<int:pk>/", views.round_job, name="round_job"),
+    path("retention/", views.retention, name="retention"),
     path("audit/", views.audit, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
 ]

@@ -44,6 +44,7 @@ from .forms import (
     InviteForm,
     PeopleFilterForm,
     ProgramForm,
+    RetentionForm,
     RoleForm,
     RosterApplyForm,
     RosterMappingForm,
@@ -628,6 +629,26 @@ def audit(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
     }
     return render(request, "console/audit.html", context)
+
+
+@admin_required
+def retention(request: HttpRequest) -> HttpResponse:
+    """The organization's retention of check-in comments (organization admins)."""
+    organization = request.organization  # type: ignore[attr-defined]
+    form = RetentionForm(
+        request.POST or None,
+        initial={"checkin_comment_months": organization.checkin_comment_months},
+    )
+    if request.method == "POST" and form.is_valid():
+        if services.checkin_comment_retention_set(
+            organization=organization,
+            actor=request.person,  # type: ignore[attr-defined]
+            months=form.cleaned_data["checkin_comment_months"],
+        ):
+            messages.success(request, _("Retention saved."))
+        return redirect("console:retention")
+    context = {**_console_context(request, "retention"), "form": form}
+    return render(request, "console/retention.html", context)
 
 
 @admin_required

@@ -35,6 +35,8 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from crosspaths import clock
+from crosspaths.people.models import Person
+from crosspaths.people.services import people_mark_bounced
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Round
 
 from .channels import Transport, transport_for
@@ -435,6 +437,12 @@ def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
     if not person.active:
         when = f" on {person.deactivated_at:%Y-%m-%d}" if person.deactivated_at else ""
         return f"{person} left the company{when}, after the round was matched; not sent."
+    if message.channel == EMAIL and person.email_bounced:
+        when = f" on {person.bounced_at:%Y-%m-%d}" if person.bounced_at else ""
+        return (
+            f"Mail to {person.email} bounced{when} ({person.bounce_reason}); not sent "
+            "until the address is changed."
+        )
     if message.kind != Kind.INTRO and message.match_id:
         program_id = message.match.round.program_id
         if (program_id, person.pk) in left_program:
@@ -603,6 +611,8 @@ def _retry(
         report.retry += 1
         return
     permanent = transport is not None and transport.permanent(error)
+    if permanent and message.channel == EMAIL and message.person is not None:
+        _note_bounce(message.person, error)
     if permanent or message.attempts >= settings.MAIL_MAX_ATTEMPTS:
         _finish(message, Status.FAILED, error=f"attempt {message.attempts}: {text}")
         report.failed += 1
@@ -616,6 +626,19 @@ def _retry(
     )
     report.retry += 1
     logger.info("message %s will be retried: %s", message.pk, text)
+
+
+def _note_bounce(person: Person, error: Exception) -> None:
+    """A final refusal of the person's own address marks it: the outbox skips e-mail to
+    it from now on (``_skip_reason``) until the address changes."""
+    from .channels.email import refused_for_good
+
+    refused = {address.lower(): words for address, words in refused_for_good(error).items()}
+    words = refused.get(person.email.lower())
+    if words is not None:
+        people_mark_bounced(
+            email=person.email, reason=words, organization_id=person.organization_id
+        )
 
 
 def _release(ids: Sequence[int], now: datetime, asked: timedelta | None = None) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -697,3 +697,32 @@ def _names_of(person: Person | None, people: Sequence[Person]) -> dict[str, dict
             names[kind][related.pk] = related.name
     names["manager"] = {p.pk: p.external_id for p in people}
     return names
+
+
+# --- Addresses that bounce ----------------------------------------------------------------
+
+
+def people_mark_bounced(*, email: str, reason: str, organization_id: int | None = None) -> int:
+    """Note that mail to ``email`` was refused for good (the SMTP server's 5xx, or a
+    failure report it sent back): no more e-mail goes to the people with that address
+    until it changes. ``organization_id`` limits it to one organization (a refusal while
+    sending one of its messages); a failure report names only the address, which is the
+    same mailbox in every organization. Returns how many people were marked."""
+    people = Person.objects.alias(email_lower=Lower("email")).filter(
+        email_lower=email.strip().lower()
+    )
+    if organization_id is not None:
+        people = people.filter(organization_id=organization_id)
+    return people.update(
+        bounced_email=F("email"), bounced_at=clock.now(), bounce_reason=reason[:300]
+    )
+
+
+def people_clear_bounce(*, email: str) -> int:
+    """The address works again (the mailbox was restored): e-mail to it resumes."""
+    people = Person.objects.alias(email_lower=Lower("email")).filter(
+        email_lower=email.strip().lower()
+    )
+    return people.exclude(bounced_email="").update(
+        bounced_email="", bounced_at=None, bounce_reason=""
+    )

@@ -41,10 +41,9 @@ def _match(person: Person, pk: int) -> Match:
 
 def _slot_label(start: datetime, zone: str) -> str:
     local = start.astimezone(ZoneInfo(zone))
-    return "{}, {}, {}".format(
-        formats.date_format(local, "l"),
-        formats.date_format(local, "DATE_FORMAT"),
-        formats.time_format(local, "TIME_FORMAT"),
+    # Hours and minutes as on the card ("09:00"), not the locale's "9 a.m.".
+    return "{}, {}, {:%H:%M}".format(
+        formats.date_format(local, "l"), formats.date_format(local, "DATE_FORMAT"), local
     )
 
 

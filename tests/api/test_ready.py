@@ -1,11 +1,15 @@
 """``/api/ready``: the database, the task queue and the scheduler's heartbeat."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from crosspaths import clock
 from crosspaths.housekeeping.heartbeats import SCHEDULER, heartbeat_beat
+
+# The suite's moment without the clock running on: ages are exact however slow the
+# machine is (a first request took 19 s at load 18).
+pytestmark = pytest.mark.time_machine(datetime(2026, 11, 26, 8, 0, tzinfo=UTC), tick=False)
 
 
 def test_it_is_ready_when_a_scheduler_finished_a_pass_recently(client, db):

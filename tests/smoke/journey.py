@@ -249,14 +249,16 @@ def main() -> int:
         wait_until(
             "gunicorn answered",
             lambda: _answers(base + "/api/health") or stack.poll() is not None,
-            timeout=60,
+            timeout=180,  # three processes importing Django on a busy 2-core machine
         )
         check(stack.poll() is None, "the stack stopped at start")
         say("Procfile started: web (gunicorn), worker (RQ), scheduler", started)
         journey(base, sink, os.environ["DATABASE_URL"], os.environ.get("METRICS_TOKEN", ""))
     except BaseException:
         log.flush()
-        print(Path(log.name).read_text()[-6000:], file=sys.stderr)
+        lines = Path(log.name).read_text().splitlines()
+        web = [line for line in lines if " web." in line or " system " in line]
+        print("\n".join(["--- web:", *web[-40:], "--- all:", *lines[-40:]]), file=sys.stderr)
         raise
     finally:
         os.killpg(stack.pid, signal.SIGTERM)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import smtplib
 from datetime import timedelta
 from email.mime.text import MIMEText
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlparse
 
@@ -165,3 +166,18 @@ class EmailTransport:
 
     def retry_after(self, error: Exception) -> timedelta | None:
         return None
+
+
+def refused_for_good(error: Exception) -> dict[str, str]:
+    """{address: the server's words} for each recipient the SMTP server refused with a
+    5xx at RCPT: that mailbox does not take mail. A 5xx after the data (a rejected
+    message, a policy) says nothing about the address and is not counted."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused):
+        return {}
+    return {
+        parseaddr(recipient)[
+            1
+        ]: f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+        for recipient, (code, reply) in error.recipients.items()  # "Name <address>" keys
+        if code >= 500
+    }
