@@ -18,9 +18,18 @@ keepalive = 5
 # Recycle a worker now and then, so a slow leak never grows into an outage.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = max_requests // 10
-# Access log on stdout, errors on stderr: the process manager collects both.
-accesslog = "-"
+# The app logs one line per request itself (JSON, with the request id and the URL
+# pattern rather than the path, which may hold a sign-in token): no access log here.
+accesslog = None
 errorlog = "-"
 # gunicorn itself believes X-Forwarded-Proto from loopback by default. The app has one
 # switch for that, PROXY_SETS_X_FORWARDED_PROTO (settings.py), so gunicorn believes none.
 secure_scheme_headers: dict[str, str] = {}
+
+
+def child_exit(server, worker):  # type: ignore[no-untyped-def]
+    """With PROMETHEUS_MULTIPROC_DIR, a dead worker's live gauges are dropped."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

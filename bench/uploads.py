@@ -145,6 +145,8 @@ def people_rows(n: int) -> list[list[object]]:
                 "de;en",
                 "cycling;chess",
                 "true",
+                "Engineer",
+                "de" if i % 2 else "en",
             ]
         )
     return rows

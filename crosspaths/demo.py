@@ -344,6 +344,8 @@ def write_roster_csv(people: Iterable[DemoPerson], path: str | Path) -> None:
                     ";".join(p.languages),
                     ";".join(p.interests),
                     "true" if p.active else "false",
+                    p.title,
+                    "",  # language: the organization's
                 ]
             )
 

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: counts every request (django-prometheus) and gives it an id for the logs.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "crosspaths.request_ids.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -101,6 +104,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as its documentation asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "crosspaths.urls"
@@ -163,6 +167,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "crosspaths" / "locale"]
+FORMAT_MODULE_PATH = ["crosspaths.formats"]  # one date format per language
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -242,6 +247,14 @@ REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "24"))
 # later time inside the round's window: nobody gets an invitation for the next hour.
 SLOT_LEAD_HOURS = float(os.environ.get("SLOT_LEAD_HOURS", "2"))
 CHECKIN_LINK_MAX_AGE_DAYS = int(os.environ.get("CHECKIN_LINK_MAX_AGE_DAYS", "30"))
+# How long the one-click unsubscribe link of a program e-mail works (RFC 8058).
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = int(os.environ.get("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", "180"))
+# Sent and skipped messages are deleted this long after they went out (a daily job,
+# crosspaths/notify/retention.py); failed and queued ones stay.
+MESSAGE_RETENTION_DAYS = int(os.environ.get("MESSAGE_RETENTION_DAYS", "90"))
+# /api/ready says "not ready" when no scheduler finished a pass for this long (a pass
+# every SCHEDULER_INTERVAL_SECONDS; a cron scheduler with --once every minute fits too).
+READY_SCHEDULER_MAX_AGE_SECONDS = float(os.environ.get("READY_SCHEDULER_MAX_AGE_SECONDS", "180"))
 
 # The Slack app (crosspaths.slack, docs/slack.md): one Slack app per installation of
 # Crosspaths, installed into each organization's workspace by OAuth. Empty client id:
@@ -321,13 +334,52 @@ if not DEBUG:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
 
+# Logs on stderr, one JSON object per line in production (LOG_FORMAT=json, the default
+# when DEBUG=0) with the request id of the request being served (crosspaths.request_ids);
+# plain text in development. One line per request comes from the app, not gunicorn.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "crosspaths.request_ids.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The per-request line: on in production, quiet in development and tests.
+        "crosspaths.requests": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
+
+# Error reports to Sentry (or a compatible service) only when SENTRY_DSN is set; no
+# personal data, no paths (crosspaths/error_reports.py), no tracing unless asked for.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from crosspaths.error_reports import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
+
+# /metrics (crosspaths/api/metrics.py): absent (404) unless a token is set; scrapers send
+# "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 
 # --- Single sign-on (django-allauth; issue 11, crosspaths/sso/, docs/sso.md) ---------
 # Each organization's identity provider (OpenID Connect or SAML 2.0) is built from its

@@ -10,11 +10,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from crosspaths.api.api import api
+from crosspaths.api.metrics import metrics
 from crosspaths.sso.urls import protocol_urlpatterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("crosspaths.sso.urls")),  # /console/sso/ and /login/company/
     path("console/events/", include("crosspaths.events.urls")),
@@ -26,6 +28,7 @@ urlpatterns = [
     path("insights/", include("crosspaths.insights.urls")),
     path("collaboration/", include("crosspaths.collaboration.urls")),
     path("meet/", include("crosspaths.meetings.urls")),
+    path("mail/", include("crosspaths.notify.public_urls")),  # one-click unsubscribe
     path("", include("crosspaths.privacy.urls")),
     path("", include("crosspaths.web.urls")),
     *protocol_urlpatterns,

@@ -82,3 +82,17 @@ def test_the_demo_roster_file_reads_back_without_a_problem(tmp_path):
     rows = read_roster(tmp_path / "roster.csv")
     assert [r.id for r in rows] == [p.id for p in people]
     assert rows[5].languages == people[5].languages and rows[5].email == people[5].email
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_pay_off_figure(client):
+    """The demo plants an effect of meeting in its collaboration counts, so "Does it pay
+    off?" has a figure with an interval over enough pairs."""
+    from crosspaths.collaboration.models import PayoffEstimate
+
+    call_command("demo")
+    estimate = PayoffEstimate.objects.get(organization__slug="demo")
+    assert estimate.shown and estimate.pairs >= 100
+    assert estimate.low is not None and 1 < estimate.low < estimate.uplift
+    client.login(username="alice@demo.crosspaths.test", password=DEMO_PASSWORD)
+    assert "Colleagues who met exchanged" in client.get("/insights/pays-off/").content.decode()

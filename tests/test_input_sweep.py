@@ -77,8 +77,11 @@ OURS: dict[str, Any] = {
     "unblock": lambda w: {"pk": w.cast.chidi.pk},
     "program_join": lambda w: {"pk": w.our_program.pk},
     "program_leave": lambda w: {"pk": w.our_program.pk},
-    "match_page": lambda w: {"pk": w.our_match.pk},
     "match_ics": lambda w: {"pk": w.our_match.pk},
+    "match": lambda w: {"pk": w.our_match.pk},
+    "match_confirm": lambda w: {"pk": w.our_match.pk},
+    "match_propose": lambda w: {"pk": w.our_match.pk},
+    "match_withdraw": lambda w: {"pk": w.our_match.pk},
     "match_checkin": lambda w: {"pk": w.our_match.pk},
     "keep_in_touch": lambda w: {"pk": w.cast.chidi.pk},
     "console:person": lambda w: {"pk": w.cast.bob.pk},
@@ -95,6 +98,7 @@ OURS: dict[str, Any] = {
     "console:roster_preview": lambda w: {"pk": our_upload(w).pk},
     "console:roster_apply": lambda w: {"pk": our_upload(w).pk},
     "meetings:checkin": lambda w: {"token": our_token(w), "answer": "met"},
+    "mail:unsubscribe": lambda w: {"token": our_unsubscribe_token(w)},
     "insights:csv": lambda w: {"slug": "waiting"},
     "insights:report": lambda w: {"quarter": "2026-q4"},
 }
@@ -115,6 +119,12 @@ def our_upload(w: World) -> Any:
         },
     )
     return upload
+
+
+def our_unsubscribe_token(w: World) -> str:
+    from crosspaths.notify.unsubscribe import unsubscribe_token
+
+    return unsubscribe_token(person_id=w.cast.bob.pk, program_id=w.our_program.pk)
 
 
 def our_token(w: World) -> str:

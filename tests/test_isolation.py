@@ -29,7 +29,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from crosspaths import clock
 from crosspaths.console.models import AuditLog, RosterUpload, RoundJob
+from crosspaths.events.models import Event, Seat
+from crosspaths.housekeeping.heartbeats import SCHEDULER, heartbeat_beat
 from crosspaths.meetings.models import CheckIn
 from crosspaths.notify.models import ChatAccount
 from crosspaths.people.models import BlockedPair, Department, Location, Person
@@ -103,6 +106,7 @@ class World:
     our_draft: Round
     our_match: Match
     our_member: MatchMember
+    their_event: Event
 
 
 @dataclass
@@ -140,6 +144,12 @@ def their_slack_click(w: World) -> dict[str, Any]:
     return {"payload": json.dumps(payload)}
 
 
+def cross_unsubscribe_token(w: World) -> str:
+    from crosspaths.notify.unsubscribe import unsubscribe_token
+
+    return unsubscribe_token(person_id=w.cast.bob.pk, program_id=w.their_program.pk)
+
+
 def their_edit(w: World) -> dict[str, Any]:
     """A hand edit of our round that names their person."""
     return {"person": w.their_person.email, "action": "swap", "other": w.cast.bob.email}
@@ -167,6 +177,24 @@ def their_domain(w: World) -> dict[str, Any]:
 
 def their(w: World) -> dict[str, Any]:
     return {"pk": w.their_program.pk}
+
+
+def their_event(w: World) -> dict[str, Any]:
+    return {"pk": w.their_event.pk}
+
+
+def their_event_form(w: World) -> dict[str, Any]:
+    """An event form naming the other organization's program, department and location."""
+    return {
+        "name": "Sneaky",
+        "date": "2026-12-14",
+        "attendees": "department",
+        "program": w.their_program.pk,
+        "department": w.their_department.pk,
+        "location": w.their_location.pk,
+        "table_size": "4",
+        "rotations": "2",
+    }
 
 
 def their_filters(w: World) -> dict[str, Any]:
@@ -291,8 +319,15 @@ REGISTRY: dict[str, Case] = {
     "program_leave": Case(kwargs=their, methods=("post",)),
     "pause": Case(methods=("post",), own=[(lambda w: {}, lambda w: {"until": "2026-12-31"})]),
     "resume": Case(methods=("post",)),
-    "match_page": Case(kwargs=lambda w: {"pk": w.their_match.pk}),
     "match_ics": Case(kwargs=lambda w: {"pk": w.their_match.pk}),
+    "match": Case(kwargs=lambda w: {"pk": w.their_match.pk}),
+    "match_confirm": Case(kwargs=lambda w: {"pk": w.their_match.pk}, methods=("post",)),
+    "match_propose": Case(
+        kwargs=lambda w: {"pk": w.their_match.pk},
+        methods=("post",),
+        data=lambda w: {"day": "2026-11-27", "at": "10:00"},
+    ),
+    "match_withdraw": Case(kwargs=lambda w: {"pk": w.their_match.pk}, methods=("post",)),
     "match_checkin": Case(
         kwargs=lambda w: {"pk": w.their_match.pk},
         methods=("post",),
@@ -304,12 +339,23 @@ REGISTRY: dict[str, Case] = {
     "api:openapi-json": Case(),
     "api:openapi-view": Case(),
     "api:health": Case(),
+    "api:ready": Case(),
+    # Prometheus metrics: instance-wide counts without organizations, behind a token.
+    "metrics": Case(),
     # Check-in links from e-mails (crosspaths.meetings): the signed token is the
     # credential, so "their id" is a token naming their member but not signed by us.
     "meetings:checkin": Case(
         kwargs=lambda w: {"token": forged_token(w.their_member.pk), "answer": "met"},
         methods=("get", "post"),
         data=lambda w: {"rating": "1", "comment": "hijacked"},
+        denied=(400, 403, 404, 410),
+    ),
+    # One-click unsubscribe: even a genuinely signed token naming our person and their
+    # program (never issued, but the pairing is what is checked) changes nothing.
+    "mail:unsubscribe": Case(
+        kwargs=lambda w: {"token": cross_unsubscribe_token(w)},
+        methods=("get", "post"),
+        data=lambda w: {"List-Unsubscribe": "One-Click"},
         denied=(400, 403, 404, 410),
     ),
     # The development mailbox (crosspaths.notify): DEBUG only, a 404 otherwise.
@@ -417,6 +463,15 @@ REGISTRY: dict[str, Case] = {
     ),
     "console:audit": Case(own=[(lambda w: {}, lambda w: {"actor": w.their_person.pk})]),
     "console:audit_export": Case(own=[(lambda w: {}, lambda w: {"actor": w.cast.dana.pk})]),
+    # Events (crosspaths.events): admins only; their event is a 404, forms that name
+    # their program, department or location are refused by the form.
+    "events:list": Case(),
+    "events:new": Case(methods=("get",), own=[(lambda w: {}, their_event_form)]),
+    "events:detail": Case(kwargs=their_event),
+    "events:edit": Case(kwargs=their_event, methods=("get", "post"), data=their_event_form),
+    "events:seat": Case(kwargs=their_event, methods=("post",), data=lambda w: {"again": "1"}),
+    "events:pdf": Case(kwargs=their_event),
+    "events:cards_csv": Case(kwargs=their_event),
     # Single sign-on (crosspaths.sso): the console page, its domains and the trial; the
     # company sign-in; allauth's protocol endpoints for their identity provider, which
     # answer a request without our own flow's state with the refusal page (400) or 404.
@@ -536,6 +591,8 @@ def test_the_registry_names_no_url_that_does_not_exist():
 
 def build_world() -> World:
     cast = make_cast()
+    # A live scheduler, so /api/ready answers 200 rather than 503 (not ready).
+    heartbeat_beat(name=SCHEDULER, now=clock.now())
     other = cast.other_org
     other.name = "Globex Corporation"
     other.save()
@@ -620,6 +677,11 @@ def build_world() -> World:
     LeftOut.objects.create(
         organization=cast.org, round=our_draft, person=cast.alice, code="alone", reason="alone"
     )
+    event = Event.objects.create(
+        organization=other, name="Quasar Coffee townhall", date=date(2026, 12, 10), program=program
+    )
+    for p in (zeb, cast.dana):
+        Seat.objects.create(organization=other, event=event, person=p, rotation=1, table=1)
     return World(
         cast=cast,
         their_program=program,
@@ -646,6 +708,7 @@ def build_world() -> World:
         our_draft=our_draft,
         our_match=our_match,
         our_member=our_member,
+        their_event=event,
     )
 
 
@@ -717,6 +780,8 @@ def snapshot(w: World) -> dict[str, Any]:
             .order_by("pk")
             .values_list("person_id", "external_id")
         ),
+        "events": list(Event.objects.filter(organization=org).order_by("pk").values()),
+        "seats": list(Seat.objects.filter(organization=org).order_by("pk").values()),
     }
 
 

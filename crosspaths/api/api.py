@@ -13,6 +13,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 from ninja import NinjaAPI, Schema
 
+from crosspaths import clock
+from crosspaths.api.readiness import readiness
+
 from . import problems
 from .me import router as me_router
 from .problems import PROBLEM
@@ -62,7 +65,7 @@ class CrosspathsAPI(NinjaAPI):
             for operation in operations.values():
                 for status, answer in (operation.get("responses") or {}).items():
                     content = answer.get("content") or {}
-                    if status in ERROR_STATUSES and "application/json" in content:
+                    if str(status) in ERROR_STATUSES and "application/json" in content:
                         answer["content"] = {PROBLEM: content["application/json"]}
         return schema
 
@@ -84,6 +87,25 @@ def health(request):  # type: ignore[no-untyped-def]
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return {"status": "ok", "database": "ok"}
+
+
+class Ready(Schema):
+    status: str  # "ready" or "not ready"
+    database: str  # "ok" or "unreachable"
+    queue: str  # "ok" or "unreachable" (Redis with TASKS_BACKEND=rq; else the database)
+    scheduler: str  # "ok", "late" or "never seen"
+    scheduler_heartbeat_age_seconds: float | None
+
+
+@api.get("/ready", response={200: Ready, 503: Ready}, auth=None, tags=["operations"])
+def ready(request):  # type: ignore[no-untyped-def]
+    """Readiness: the database answers, the task queue answers and a scheduler finished
+    a pass within ``READY_SCHEDULER_MAX_AGE_SECONDS``. 503 with the same fields when
+    anything is off, so a monitor can say which."""
+    report = readiness(now=clock.now())
+    if report["status"] == "ready":
+        return report
+    return api.create_response(request, report, status=503)
 
 
 api.add_router("/v1/", v1_router)

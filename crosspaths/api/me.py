@@ -40,7 +40,7 @@ class PersonSession(SessionAuth):
 
 
 router = Router(tags=["me"], auth=PersonSession())
-ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Problem}
+ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
 
 
 class Companion(Schema):

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -142,6 +143,12 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def _http(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return problem(api, request, exc.status_code, str(exc.message))
+
+    @api.exception_handler(MultiPartParserError)
+    def _unreadable(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # A multipart Content-Type without a boundary: the CSRF check reads the form
+        # before the view ever runs. The API speaks JSON; say so instead of failing.
+        return problem(api, request, 400, _("Send the request body as application/json."))
 
     @api.exception_handler(Http404)
     def _missing(request: HttpRequest, exc: Http404) -> HttpResponse:

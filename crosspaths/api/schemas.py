@@ -4,13 +4,29 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, ConfigDict, Strict, create_model
 
 from crosspaths.console import preferences
 from crosspaths.programs.models import Program
 
+# Numbers and booleans in request bodies are exactly that: false is not 0, "3" is not 3.
+Int = Annotated[int, Strict()]
+Bool = Annotated[bool, Strict()]
+
+
+def _iso_date_text(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic would also read 0 or "1700000000" as a Unix time."""
+    if isinstance(value, date) or (
+        isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-"
+    ):
+        return value
+    raise ValueError("Give a date as YYYY-MM-DD.")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 Level = Literal["strongly", "somewhat", "dont_care"]
 Format = Literal[tuple(Program.Format.values)]  # type: ignore[valid-type]
 Cadence = Literal[tuple(Program.Cadence.values)]  # type: ignore[valid-type]
@@ -77,12 +93,27 @@ class LocationPage(Schema):
     next_cursor: str | None
 
 
-class Audience(Schema):
-    departments: list[int] = Field(default_factory=list, max_length=1000)
-    locations: list[int] = Field(default_factory=list, max_length=1000)
-    level_min: int | None = None
-    level_max: int | None = None
-    started_within_days: int | None = None
+class In(Schema):
+    """A request body: fields the API does not know are refused, not ignored (a typo
+    would otherwise change nothing without a word)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Audience(In):
+    departments: list[Int] = Field(default_factory=list, max_length=1000)
+    locations: list[Int] = Field(default_factory=list, max_length=1000)
+    level_min: Int | None = Field(None, ge=0, le=32767)
+    level_max: Int | None = Field(None, ge=0, le=32767)
+    started_within_days: Int | None = Field(None, ge=1, le=3650)
+
+
+# The engine's weights in words, one optional field per weight.
+Preferences = create_model(  # type: ignore[call-overload]
+    "Preferences",
+    __base__=In,
+    **{key: (Level | None, None) for key in preferences.SENTENCES},
+)
 
 
 class ProgramOut(Schema):
@@ -101,7 +132,7 @@ class ProgramOut(Schema):
     audience: dict[str, Any]
     weights: dict[str, float]
     preferences: dict[str, str]
-    managers: list[int]
+    managers: list[Int]
     created_at: datetime
 
     @staticmethod
@@ -135,31 +166,31 @@ class ProgramPage(Schema):
     next_cursor: str | None
 
 
-class ProgramChange(Schema):
+class ProgramChange(In):
     """A program's settings; on PATCH every field is optional and what is left out stays."""
 
-    name: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=200, pattern=r"\S")
     description: str | None = Field(None, max_length=10_000)
     format: Format | None = None
     cadence: Cadence | None = None
-    weekday: int | None = Field(None, ge=0, le=6)
-    time: str | None = Field(None, pattern=r"^\d{2}:\d{2}$", description="HH:MM")
-    starts_on: date | None = None
-    group_size: int | None = Field(None, ge=-32768, le=32767)
-    cooldown_weeks: int | None = Field(None, ge=-32768, le=32767)
-    requires_review: bool | None = None
-    active: bool | None = None
+    weekday: Int | None = Field(None, ge=0, le=6, description="0 Monday … 6 Sunday")
+    time: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM")
+    starts_on: IsoDate | None = None
+    group_size: Int | None = Field(None, ge=2, le=12)
+    cooldown_weeks: Int | None = Field(None, ge=0, le=520)
+    requires_review: Bool | None = None
+    active: Bool | None = None
     audience: Audience | None = None
-    preferences: dict[str, Level] | None = Field(
-        None, description="engine weights in words, by name: " + ", ".join(preferences.SENTENCES)
+    preferences: Preferences | None = Field(  # type: ignore[valid-type]
+        None, description="the engine's weights in words"
     )
-    managers: list[int] | None = Field(
+    managers: list[Int] | None = Field(
         None, max_length=1000, description="program managers' person ids"
     )
 
 
 class ProgramCreate(ProgramChange):
-    name: str = Field(..., max_length=200)  # type: ignore[assignment]
+    name: str = Field(..., min_length=1, max_length=200, pattern=r"\S")  # type: ignore[assignment]
     format: Format  # type: ignore[assignment,valid-type]
 
 
@@ -177,12 +208,12 @@ class EnrollmentPage(Schema):
     next_cursor: str | None
 
 
-class JoinIn(Schema):
-    person_id: int
+class JoinIn(In):
+    person_id: Int
 
 
-class PauseIn(Schema):
-    until: date | None = Field(description="the last day without rounds; null resumes")
+class PauseIn(In):
+    until: IsoDate | None = Field(description="the last day without rounds; null resumes")
 
 
 class PauseOut(Schema):
@@ -219,8 +250,8 @@ class RoundPage(Schema):
     next_cursor: str | None
 
 
-class DraftIn(Schema):
-    date: date
+class DraftIn(In):
+    date: IsoDate
 
 
 class JobOut(Schema):

@@ -5,9 +5,11 @@ publications) is the console's background round job."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
@@ -52,17 +54,25 @@ from .schemas import (
 )
 
 router = Router(tags=["v1"])
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
 READ_ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
-WRITE_ERRORS: dict[int, Any] = {**READ_ERRORS, 409: Problem}
+WRITE_ERRORS: dict[int, Any] = {400: Problem, **READ_ERRORS, 409: Problem}
 IdempotencyKey = Header(
     None,
     alias="Idempotency-Key",
     max_length=200,
     description="any unique string; a retry with the same key returns the first answer",
 )
-Cursor = Query(None, max_length=100, description="from next_cursor of the previous page")
-Limit = Query(None, description="items a page (default 50, at most 500)")
+Cursor = Query(
+    None, pattern=r"^[0-9]{1,18}$", description="next_cursor of the previous page (opaque)"
+)
+Limit = Query(
+    None,
+    ge=1,
+    le=settings.API_MAX_PAGE_SIZE,
+    description=f"items a page (default {settings.API_PAGE_SIZE})",
+)
 UpdatedSince = Query(
     None, description="only people changed at or after this moment (ISO 8601 with offset)"
 )
@@ -91,8 +101,12 @@ def people_list(
     ``updated_since`` that moment next time."""
     people = Person.objects.filter(organization=_org(request))
     if updated_since is not None:
-        if updated_since.tzinfo is None:
-            raise ApiProblem(422, _("Give the time with an offset, e.g. Z."), field="updated_since")
+        if updated_since.tzinfo is None or not ISO_MOMENT.match(request.GET["updated_since"]):
+            raise ApiProblem(
+                422,
+                _("Give an ISO 8601 time with an offset, e.g. 2026-11-30T08:00:00Z."),
+                field="updated_since",
+            )
         people = people.filter(updated_at__gte=updated_since)
     if active is not None:
         people = people.filter(active=active)
@@ -177,6 +191,8 @@ def _form_data(program: Program | None, change: dict[str, Any]) -> dict[str, Any
     for key in preferences.SENTENCES:
         data[f"pref_{key}"] = preferences.weight_level(key, stored)
     for name, value in change.items():
+        if value is None:
+            continue  # null leaves the setting as it is (a new program's default)
         if name == "audience":
             audience = value or {}
             data["audience_departments"] = audience.get("departments") or []
@@ -184,7 +200,9 @@ def _form_data(program: Program | None, change: dict[str, Any]) -> dict[str, Any
             for k in ("level_min", "level_max", "started_within_days"):
                 data[k] = audience.get(k)
         elif name == "preferences":
-            for key, level in (value or {}).items():
+            for key, level in value.items():
+                if level is None:
+                    continue
                 if key not in preferences.SENTENCES:
                     raise ApiProblem(
                         422,

@@ -98,9 +98,12 @@ def interactions_import(
     with transaction.atomic():
         batch: list[Row] = []
         replaced: set[tuple[date, str]] = set()
+        fast = _FastPath(index, people, latest)
         for line, values in _data_rows(reader):
             summary.rows += 1
-            parsed = _parse(values, index, people, latest, file, line, skip_unknown, problems)
+            parsed = fast.parse(values) or _parse(
+                values, index, people, latest, file, line, skip_unknown, problems
+            )
             if len(problems) >= MAX_PROBLEMS:
                 break
             if parsed is None:
@@ -127,6 +130,42 @@ def interactions_import(
             raise RosterError(problems)
         summary.stored += _insert(batch)
     return summary
+
+
+class _FastPath:
+    """The common case quickly: a row with nothing wrong. Anything unusual (a bad or
+    unknown value) returns None and goes through ``_parse``, which says what is wrong;
+    the few distinct weeks of a file are parsed once."""
+
+    def __init__(self, index: dict[str, int], people: dict[str, int], latest: date):
+        self.columns = tuple(index[c] for c in COLUMNS)
+        self.width = max(self.columns) + 1
+        self.people = people
+        self.latest = latest
+        self.weeks: dict[str, date | None] = {}
+
+    def parse(self, values: list[str]) -> tuple[date, int, int, str, int] | None:
+        if len(values) < self.width:
+            return None
+        p, a, b, ch, n = (values[i] for i in self.columns)
+        week = self.weeks.get(p, False)
+        if week is False:
+            week = self.weeks[p] = self._week(p)
+        x, y = self.people.get(a.strip()), self.people.get(b.strip())
+        ch = ch.strip().lower()
+        n = n.strip()
+        if week is None or x is None or y is None or x == y or ch not in CHANNELS:
+            return None
+        if not n.isdigit() or len(n) > 10 or int(n) > MAX_COUNT:
+            return None
+        return week, x, y, ch, int(n)
+
+    def _week(self, text: str) -> date | None:
+        try:
+            week = date.fromisoformat(text.strip())
+        except ValueError:
+            return None
+        return week if week.weekday() == 0 and week <= self.latest else None
 
 
 def _data_rows(reader: Iterable[list[str]]) -> Iterable[tuple[int, list[str]]]:

@@ -30,6 +30,8 @@ COLUMN_LABELS = {
     "languages": _("Languages"),
     "interests": _("Interests"),
     "active": _("Active"),
+    "title": _("Job title"),
+    "language": _("Language of e-mails and pages"),
 }
 
 

@@ -88,6 +88,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "languages": ("languages", "language", "spoken languages", "sprachen"),
     "interests": ("interests", "hobbies", "interessen"),
     "active": ("active", "status", "is active", "employed", "aktiv"),
+    "title": ("title", "job title", "position", "jobtitel", "stellenbezeichnung"),
+    "language": (
+        "language",
+        "preferred language",
+        "e mail language",
+        "correspondence language",
+        "locale",
+        "korrespondenzsprache",
+    ),
 }
 
 
@@ -504,17 +513,23 @@ def _scan_part(name: str, archive: zipfile.ZipFile, part: zipfile.ZipInfo, scan:
 
 
 def guess_mapping(headers: Iterable[str]) -> dict[str, str]:
-    """{roster column: file header} for every header that is or resembles a roster column."""
+    """{roster column: file header} for every header that is or resembles a roster column.
+    A header that is a column's own name goes to that column before any synonym is
+    tried: "language" is the ``language`` column, not a synonym of ``languages``."""
     by_norm = {normalize(h): h for h in headers if h}
     mapping: dict[str, str] = {}
     used: set[str] = set()
-    for column in ROSTER_COLUMNS:
-        for candidate in (column, *SYNONYMS.get(column, ())):
-            header = by_norm.get(normalize(candidate))
-            if header is not None and header not in used:
-                mapping[column] = header
-                used.add(header)
-                break
+    for exact in (True, False):
+        for column in ROSTER_COLUMNS:
+            if column in mapping:
+                continue
+            candidates = (column,) if exact else SYNONYMS.get(column, ())
+            for candidate in candidates:
+                header = by_norm.get(normalize(candidate))
+                if header is not None and header not in used:
+                    mapping[column] = header
+                    used.add(header)
+                    break
     return mapping
 
 

@@ -106,6 +106,8 @@ def roster_csv_lines(*, organization: Organization) -> Iterator[str]:
             "languages",
             "interests",
             "active",
+            "title",
+            "language",
         )
     )
     for (
@@ -122,6 +124,8 @@ def roster_csv_lines(*, organization: Organization) -> Iterator[str]:
         langs,
         interests,
         active,
+        title,
+        language,
     ) in rows.iterator(chunk_size=2000):
         yield writer.writerow(
             map(
@@ -140,6 +144,8 @@ def roster_csv_lines(*, organization: Organization) -> Iterator[str]:
                     ";".join(langs or []),
                     ";".join(interests or []),
                     "true" if active else "false",
+                    title,
+                    language,
                 ],
             )
         )

@@ -162,6 +162,7 @@ def roster_upload_plan(*, upload: RosterUpload) -> RosterPlan:
         text=mapped_text(upload.text, upload.headers, upload.mapping),
         file=upload.file_name,
         deactivate_missing=upload.deactivate_missing,
+        outside_managers_allowed=True,
     )
 
 

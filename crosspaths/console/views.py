@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
-from crosspaths.matching.roster import RosterError
+from crosspaths.matching.roster import RosterError, RosterProblem
 from crosspaths.people.models import Department, Location, Person
 from crosspaths.people.permissions import (
     admin_required,
@@ -186,10 +186,11 @@ def roster_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _problem_rows(upload: RosterUpload, error: RosterError) -> list[dict[str, object]]:
-    """Problems in the file's own terms: its row numbers and its column headers."""
+def _problem_rows(upload: RosterUpload, problems: list[RosterProblem]) -> list[dict[str, object]]:
+    """Problems (or warnings) in the file's own terms: its row numbers and its column
+    headers."""
     rows = []
-    ordered = sorted(error.problems, key=lambda p: (p.row or 0, p.column or ""))
+    ordered = sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
     for p in ordered[:PROBLEM_LIMIT]:
         header = upload.mapping.get(p.column or "", "")
         rows.append(
@@ -220,7 +221,7 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plan = services.roster_upload_plan(upload=upload)
     except RosterError as e:
-        context["problems"] = _problem_rows(upload, e)
+        context["problems"] = _problem_rows(upload, e.problems)
         context["problem_count"] = len(e.problems)
         return render(request, "console/roster_preview.html", context)
     except ValidationError as e:
@@ -231,6 +232,8 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         plan=plan,
         summary=plan.summary,
+        warnings=_problem_rows(upload, plan.warnings),
+        warning_count=len(plan.warnings),
         new=plan.new[:PREVIEW_LIMIT],
         updated=[
             (

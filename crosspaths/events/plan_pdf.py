@@ -23,7 +23,7 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 COLUMNS = 3  # tables side by side on a plan page
 LINE = 4.6  # mm per name
-CARD_W, CARD_H = 89.0, 54.0  # 2 x 5 cards on A4, cut along the grey lines
+CARD_W, CARD_H = 89.0, 50.0  # 2 x 5 cards on A4 below the heading, cut along the lines
 
 
 class _Plan(FPDF):
@@ -107,13 +107,13 @@ def _rotation(pdf: _Plan, rotation: Rotation) -> None:
 
 
 def _cards(pdf: _Plan, cards: list[Card]) -> None:
-    per_page = 10
+    per_page, top = 10, 0.0
     for k, card in enumerate(cards):
         if k % per_page == 0:
             pdf.heading(_("Cards for the attendees"))
             top = pdf.get_y()
         col, row = k % 2, (k % per_page) // 2
-        x = pdf.l_margin + col * (CARD_W + 0)
+        x = pdf.l_margin + col * CARD_W
         y = top + row * CARD_H
         pdf.set_draw_color(*RULE)
         pdf.set_dash_pattern(dash=1.5, gap=1.5)
@@ -126,7 +126,8 @@ def _cards(pdf: _Plan, cards: list[Card]) -> None:
         pdf.set_xy(x + 5, y + 10)
         pdf.set_font("DejaVu", "", 8.5)
         pdf.set_text_color(*MUTED)
-        pdf.cell(CARD_W - 10, 4.5, pdf.fitted(pdf.event.name, CARD_W - 10))
+        when = date_format(pdf.event.date, "DATE_FORMAT")
+        pdf.cell(CARD_W - 10, 4.5, pdf.fitted(f"{pdf.event.name} · {when}", CARD_W - 10))
         pdf.set_font("DejaVu", "", 10)
         pdf.set_text_color(*INK)
         line = min(4.8, (CARD_H - 18) / max(1, len(card.tables)))

@@ -22,3 +22,35 @@ class DailyJobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.date}"
+
+
+class Heartbeat(models.Model):
+    """The last moment a long-running process (the scheduler) finished a pass, so
+    ``/api/ready`` can tell a stuck or stopped one from a live one. One row per name,
+    overwritten each pass; several schedulers share it (any live one keeps it fresh)."""
+
+    name = models.CharField(_("process"), max_length=64, unique=True)
+    beat_at = models.DateTimeField(_("last beat"))
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Tally(models.Model):
+    """A running count of rows a daily job removed, by name (``sent:email``), so a
+    counter the metrics derive from live rows plus this tally never goes backwards when
+    old rows are pruned."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    count = models.BigIntegerField(_("count"), default=0)
+
+    class Meta:
+        verbose_name = _("tally")
+        verbose_name_plural = _("tallies")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.count}"

@@ -262,24 +262,31 @@ class _Search:
                 self.join(r, p, t)
         self.cost = self.total()
 
-    def mix(self, steps: int) -> None:
+    def mix(self, steps: int, patience: int) -> None:
         """Swaps that lower the same-department pairs, kept only when they add no
         repeat and break no rule: each step takes one person who shares a table with
-        their department and tries a few people of other tables."""
+        their department and the best swap among a sample of the same rotation. It
+        stops once ``patience`` such steps in a row found nothing (as when departments
+        are already spread as evenly as their sizes allow)."""
         rounds, n = len(self.members), self.n
+        idle = 0
         for _ in range(steps):
+            if idle > patience:
+                return
             r, p = self.rng.randrange(rounds), self.rng.randrange(n)
             d = self.dept[p]
             if d < 0 or self.depts[r][self.table[r][p]].get(d, 0) < 2:
                 continue
-            for _ in range(6):
-                q = self.rng.randrange(n)
-                if self.table[r][q] == self.table[r][p]:
-                    continue
+            best, best_q = 0, -1
+            for q in self._sample(r, p, 24):
                 gain = self.department_delta(r, p, q)
-                if gain < 0 and gain + self.pair_delta(r, p, q) < 0:
-                    self.swap(r, p, q)
-                    break
+                if gain < best and (total := gain + self.pair_delta(r, p, q)) < best:
+                    best, best_q = total, q
+            if best_q >= 0:
+                self.swap(r, p, best_q)
+                idle = 0
+            else:
+                idle += 1
 
     def _sample(self, r: int, p: int, k: int) -> list[int]:
         mine = self.table[r][p]
@@ -371,7 +378,7 @@ def mix(
     search.reseat(table)
     patience = 500 + n * rounds
     search.repair(steps=max(20 * n * rounds, 3_000), patience=patience)
-    search.mix(steps=3 * n * rounds)
+    search.mix(steps=max(3 * n * rounds, 2_000), patience=300)
     if search.troubled():
         search.repair(steps=max(20 * n * rounds, 3_000), patience=patience)
     plan = MixerPlan(

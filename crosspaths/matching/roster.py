@@ -31,6 +31,8 @@ ROSTER_COLUMNS = (
     "languages",
     "interests",
     "active",
+    "title",  # job title, shown on match cards
+    "language",  # the language of the person's e-mails and pages (one code, e.g. "de")
 )
 
 # A language is a BCP 47 tag's shape: "de", "en", "pt-BR", "zh-Hant".
@@ -78,6 +80,8 @@ class RosterRow:
     languages: tuple[str, ...] = ()
     interests: tuple[str, ...] = ()
     active: bool = True
+    title: str = ""
+    language: str = ""
     present: frozenset[str] = field(default_factory=frozenset)  # columns the file had
 
 
@@ -259,6 +263,11 @@ def parse_roster(
             languages = parse_languages(raw.get("languages", ""))
         except ValueError as e:
             problem("languages", str(e))
+        language = raw.get("language", "").lower()
+        if language and not LANGUAGE_RE.match(language):
+            problem(
+                "language", f"'{raw['language']}' is not a language code (such as 'en' or 'de')"
+            )
         active = True
         if raw.get("active"):
             try:
@@ -281,6 +290,8 @@ def parse_roster(
                 languages=languages,
                 interests=parse_interests(raw.get("interests", "")),
                 active=active,
+                title=raw.get("title", ""),
+                language=language,
                 present=present,
             )
         )

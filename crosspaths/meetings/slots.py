@@ -146,6 +146,32 @@ def suggested_slot(
     return None
 
 
+def free_slots(
+    members: Iterable[Free],
+    *,
+    fmt: str,
+    after: datetime,
+    before: datetime,
+    timezone: str,
+    count: int = 4,
+) -> list[Interval]:
+    """Up to ``count`` slots inside every member's working hours and free windows
+    between ``after`` and ``before``, at most one per local day (in ``timezone``), so
+    an organizer choosing another time sees different days, not four quarter hours."""
+    people = list(members)
+    zone = ZoneInfo(timezone)
+    out: list[Interval] = []
+    cursor = after
+    while len(out) < count and cursor < before:
+        slot = suggested_slot(people, fmt=fmt, after=cursor, before=before)
+        if slot is None:
+            break
+        out.append(slot)
+        next_day = slot[0].astimezone(zone).date() + timedelta(days=1)
+        cursor = datetime.combine(next_day, time(0, 0), tzinfo=zone).astimezone(UTC)
+    return out
+
+
 def search_start(day: date, timezone: str) -> datetime:
     """Where a round on ``day`` starts looking: the next morning in the organization's
     zone, so nobody is asked to meet within hours of the e-mail. (On the calendar's last

@@ -16,7 +16,7 @@ in ``BUILDERS``; nothing here assumes a match.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,10 +30,12 @@ from django.utils.translation import ngettext
 from crosspaths.meetings.calendar import Method, match_calendar
 from crosspaths.meetings.tokens import checkin_token
 from crosspaths.people.models import Person
-from crosspaths.programs.models import Match, MatchMember
-from crosspaths.programs.reasons import join_words, reason_text
+from crosspaths.programs import scheduling
+from crosspaths.programs.models import LeftOut, Match, MatchMember
+from crosspaths.programs.reasons import join_words, left_out_text_for_you, reason_text
 
 from .models import Message
+from .unsubscribe import unsubscribe_token
 
 Kind = Message.Kind
 
@@ -103,6 +105,8 @@ class MessageContent:
     attachments: tuple[Attachment, ...] = ()
     # Addresses a reply should reach (the others in the group): e-mail's Reply-To.
     reply_to: tuple[str, ...] = ()
+    # One-click unsubscribe from the program (RFC 8058) for a message to one person.
+    unsubscribe_url: str = ""
 
 
 # --- small helpers (shared with the calendar and the e-mail templates) ---------------
@@ -207,7 +211,7 @@ def _details(match: Match, reader: Person | None) -> MatchDetails:
         location=match.location.name if match.location_id else "",
         in_person=program.mode == "in-person",
         duration=duration(match),
-        url=_url("match_page", match.pk),
+        url=_url("match", match.pk),
     )
 
 
@@ -432,11 +436,133 @@ def checkin_content(message: Message, language: str) -> MessageContent:
     )
 
 
+def left_out_key(round_id: int, person_id: int, channel: str = "email") -> str:
+    """The outbox key of a left-out notice: one per round, person and channel (the
+    row has no match; the key is how its content finds the round)."""
+    key = f"{Kind.LEFT_OUT.value}:round{round_id}:{person_id}"
+    return key if channel == "email" else f"{key}@{channel}"
+
+
+def left_out_row(message: Message) -> LeftOut | None:
+    """The left-out entry a notice is about (None once the person was placed in a group
+    after all, e.g. to replace someone who dropped out)."""
+    head = message.dedupe_key.split("@", 1)[0]
+    try:
+        round_id = int(head.split(":")[1].removeprefix("round"))
+    except (IndexError, ValueError):
+        return None
+    return (
+        LeftOut.objects.select_related("round__program__organization")
+        .filter(
+            organization_id=message.organization_id, round_id=round_id, person_id=message.person_id
+        )
+        .first()
+    )
+
+
+def next_round_date(program: Any, day: Any) -> Any:
+    """The program's round after the one on ``day`` (None: a one-off program)."""
+    try:
+        return scheduling.next_date_after(program, scheduling.run_at(program, day))
+    except scheduling.BadSchedule:
+        return None
+
+
+def left_out_content(message: Message, language: str) -> MessageContent:
+    """Why the reader got no group this round, when their next round is, and that they
+    go first then (the engine lets whoever waited longest go first)."""
+    reader = _reader(message)
+    row = left_out_row(message)
+    assert reader is not None and row is not None, "skipped before building"
+    program = row.round.program
+    upcoming = next_round_date(program, row.round.date)
+    paragraphs = [
+        _("this round of %(program)s we could not place you in a group: %(reason)s.")
+        % {"program": program.name, "reason": left_out_text_for_you(row.code)},
+        _(
+            "Your next round is on %(date)s. You will be among the first to be matched then, "
+            "because you waited this time."
+        )
+        % {"date": formats.date_format(upcoming, "DATE_FORMAT")}
+        if upcoming
+        else _(
+            "No further round of this program is planned yet; we will tell you when there is one."
+        ),
+        _("Nothing for you to do. Sorry for the wait!"),
+    ]
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("%(program)s: no group for you this round") % {"program": program.name},
+        greeting=_("Hello %(name)s,") % {"name": first_name(reader)},
+        paragraphs=tuple(paragraphs),
+        actions=(Action("home", _("See your programs"), settings.SITE_URL + "/"),),
+        footer=_footer(program.name),
+        first_name=first_name(reader),
+    )
+
+
+def _withdrawal_of(message: Message) -> Any:
+    """The withdrawal a group-change notice is about (its key ends in ``:w<id>``)."""
+    from crosspaths.meetings.models import Withdrawal
+
+    head = message.dedupe_key.split("@", 1)[0]
+    tail = head.rsplit(":", 1)[-1]
+    if not tail.startswith("w") or not tail[1:].isdigit():
+        return None
+    return (
+        Withdrawal.objects.select_related("person", "replaced_by")
+        .filter(
+            organization_id=message.organization_id, match_id=message.match_id, pk=int(tail[1:])
+        )
+        .first()
+    )
+
+
+def group_change_content(message: Message, language: str) -> MessageContent:
+    """Someone in the reader's group cannot make it: who, who is in the group now (a
+    stand-in, if one joined), the time (unchanged), and the updated invitation."""
+    match, reader = message.match, _reader(message)
+    assert match is not None and reader is not None
+    d = _details(match, reader)
+    withdrawal = _withdrawal_of(message)
+    gone = display_name(withdrawal.person) if withdrawal else _("Someone in your group")
+    paragraphs = [_("%(name)s cannot make it this round.") % {"name": gone}]
+    if withdrawal and withdrawal.replaced_by:
+        paragraphs.append(
+            _("%(name)s joins you instead: they were free this round.")
+            % {"name": display_name(withdrawal.replaced_by)}
+        )
+    paragraphs.append(_("You meet %(names)s.") % {"names": d.other_names})
+    if d.slot:
+        paragraphs.append(
+            _("The time stays: %(slot)s (%(timezone)s). Your calendar invitation is updated.")
+            % {"slot": d.slot, "timezone": d.timezone}
+        )
+    facts, actions = _video(d)
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("%(program)s: your group changed") % {"program": d.program},
+        greeting=_greeting(match, reader),
+        paragraphs=tuple(paragraphs),
+        facts=(*_slot_facts(match, d, group=False), *facts),
+        actions=tuple(actions),
+        footer=_footer(d.program),
+        first_name=first_name(reader),
+        match=d,
+        attachments=_invitation(message, language),
+        reply_to=_others_addresses(match, reader),
+    )
+
+
 BUILDERS: dict[str, Callable[[Message, str], MessageContent]] = {
     Kind.INTRO: intro_content,
     Kind.RESCHEDULE: reschedule_content,
     Kind.REMINDER: reminder_content,
     Kind.CHECKIN: checkin_content,
+    Kind.LEFT_OUT: left_out_content,
+    Kind.GROUP_CHANGE: group_change_content,
 }
 
 
@@ -451,4 +577,11 @@ def message_content(message: Message) -> MessageContent:
     """The content of an outbox row (person and match loaded), in its reader's language."""
     language = message_language(message)
     with translation.override(language):
-        return BUILDERS[message.kind](message, language)
+        content = BUILDERS[message.kind](message, language)
+    if message.person_id and message.match_id:
+        assert message.match is not None
+        token = unsubscribe_token(
+            person_id=message.person_id, program_id=message.match.round.program_id
+        )
+        content = replace(content, unsubscribe_url=_url("mail:unsubscribe", token))
+    return content

@@ -45,6 +45,8 @@ class Message(models.Model):
         RESCHEDULE = "reschedule", _("New time")
         REMINDER = "reminder", _("Reminder")
         CHECKIN = "checkin", _("Check-in")
+        LEFT_OUT = "left_out", _("Left out of a round")
+        GROUP_CHANGE = "group_change", _("Group changed")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

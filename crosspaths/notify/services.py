@@ -35,10 +35,12 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from crosspaths import clock
-from crosspaths.programs.models import Enrollment, Match, MatchMember, Round
+from crosspaths.people.models import Person
+from crosspaths.people.services import people_mark_bounced
+from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Round
 
 from .channels import Transport, transport_for
-from .content import message_content
+from .content import left_out_key, left_out_row, message_content
 from .models import Message
 from .selection import EMAIL, channels_for_people
 
@@ -179,10 +181,113 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
         )
         for pid in pids:
             rows.extend(_later_messages(match, pid, now, moment, channels[pid]))
+    rows.extend(_left_out_rows(round, now, lease))
     Message.objects.bulk_create(rows, batch_size=2000)
-    intro_ids = [m.pk for m in rows if m.kind == Kind.INTRO]
+    intro_ids = [m.pk for m in rows if m.kind in (Kind.INTRO, Kind.LEFT_OUT)]
     transaction.on_commit(lambda: _enqueue(intro_ids))
     return len(rows)
+
+
+def outbox_skip_for(*, match: Match, person_ids: Sequence[int], why: str) -> int:
+    """The queued messages about ``match`` to people no longer in it (reminders,
+    check-ins, new times) are not sent; the reason is kept in *last error*."""
+    return Message.objects.filter(
+        match=match, person_id__in=list(person_ids), status=Status.QUEUED
+    ).update(status=Status.SKIPPED, last_error=f"{why}; not sent.", lease_until=None)
+
+
+def _send_now(rows: list[Message]) -> int:
+    Message.objects.bulk_create(rows)
+    ids = [m.pk for m in rows if m.next_attempt_at <= clock.now()]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return len(rows)
+
+
+def outbox_write_group_change(
+    *, match: Match, person_ids: Sequence[int], withdrawal_id: int, now: datetime
+) -> int:
+    """Tell each of ``person_ids`` (on their channel) that someone in their group cannot
+    make it, who is in the group now, with the updated invitation."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    channels = channels_for_people(organization_id=match.organization_id, person_ids=person_ids)
+    rows = [
+        Message(
+            organization_id=match.organization_id,
+            kind=Kind.GROUP_CHANGE,
+            channel=channels.get(pid, EMAIL),
+            person_id=pid,
+            match=match,
+            dedupe_key=outbox_key(
+                Kind.GROUP_CHANGE,
+                match.pk,
+                pid,
+                channel=channels.get(pid, EMAIL),
+                suffix=f":w{withdrawal_id}",
+            ),
+            next_attempt_at=now,
+            lease_until=lease,
+        )
+        for pid in person_ids
+    ]
+    return _send_now(rows)
+
+
+def outbox_write_joined(*, match: Match, person_id: int, now: datetime) -> int:
+    """A stand-in joined ``match``: their introduction now, reminder and check-in later."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    channel = channels_for_people(
+        organization_id=match.organization_id, person_ids=[person_id]
+    ).get(person_id, EMAIL)
+    intro = Message(
+        organization_id=match.organization_id,
+        kind=Kind.INTRO,
+        channel=channel,
+        person_id=person_id,
+        match=match,
+        dedupe_key=outbox_key(Kind.INTRO, match.pk, person_id, channel=channel),
+        next_attempt_at=now,
+        lease_until=lease,
+    )
+    later = _later_messages(match, person_id, now, _round_moment(match.round), channel)
+    return _send_now([intro, *later])
+
+
+def outbox_write_left_alone(*, round: Round, person_id: int, now: datetime) -> int:
+    """Someone whose partner dropped out and who found no stand-in: the left-out notice
+    (why, and when their next round is)."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    channel = channels_for_people(
+        organization_id=round.organization_id, person_ids=[person_id]
+    ).get(person_id, EMAIL)
+    row = Message(
+        organization_id=round.organization_id,
+        kind=Kind.LEFT_OUT,
+        channel=channel,
+        person_id=person_id,
+        dedupe_key=left_out_key(round.pk, person_id, channel),
+        next_attempt_at=now,
+        lease_until=lease,
+    )
+    return _send_now([row])
+
+
+def _left_out_rows(round: Round, now: datetime, lease: datetime) -> list[Message]:
+    """A notice to everyone the round left out (why, and when their next round is),
+    on their channel, sent with the introductions."""
+    people = list(LeftOut.objects.filter(round=round).values_list("person_id", flat=True))
+    channels = channels_for_people(organization_id=round.organization_id, person_ids=people)
+    return [
+        Message(
+            organization_id=round.organization_id,
+            kind=Kind.LEFT_OUT,
+            channel=channels.get(pid, EMAIL),
+            person_id=pid,
+            dedupe_key=left_out_key(round.pk, pid, channels.get(pid, EMAIL)),
+            next_attempt_at=now,
+            lease_until=lease,
+        )
+        for pid in people
+    ]
 
 
 def outbox_write_reschedule(*, match: Match, now: datetime) -> int:
@@ -332,10 +437,18 @@ def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
     if not person.active:
         when = f" on {person.deactivated_at:%Y-%m-%d}" if person.deactivated_at else ""
         return f"{person} left the company{when}, after the round was matched; not sent."
+    if message.channel == EMAIL and person.email_bounced:
+        when = f" on {person.bounced_at:%Y-%m-%d}" if person.bounced_at else ""
+        return (
+            f"Mail to {person.email} bounced{when} ({person.bounce_reason}); not sent "
+            "until the address is changed."
+        )
     if message.kind != Kind.INTRO and message.match_id:
         program_id = message.match.round.program_id
         if (program_id, person.pk) in left_program:
             return f"{person} left the program after the round was published; not sent."
+    if message.kind == Kind.LEFT_OUT and left_out_row(message) is None:
+        return f"{person} was placed in a group after all; the left-out notice is not sent."
     return ""
 
 
@@ -498,6 +611,8 @@ def _retry(
         report.retry += 1
         return
     permanent = transport is not None and transport.permanent(error)
+    if permanent and message.channel == EMAIL and message.person is not None:
+        _note_bounce(message.person, error)
     if permanent or message.attempts >= settings.MAIL_MAX_ATTEMPTS:
         _finish(message, Status.FAILED, error=f"attempt {message.attempts}: {text}")
         report.failed += 1
@@ -511,6 +626,19 @@ def _retry(
     )
     report.retry += 1
     logger.info("message %s will be retried: %s", message.pk, text)
+
+
+def _note_bounce(person: Person, error: Exception) -> None:
+    """A final refusal of the person's own address marks it: the outbox skips e-mail to
+    it from now on (``_skip_reason``) until the address changes."""
+    from .channels.email import refused_for_good
+
+    refused = {address.lower(): words for address, words in refused_for_good(error).items()}
+    words = refused.get(person.email.lower())
+    if words is not None:
+        people_mark_bounced(
+            email=person.email, reason=words, organization_id=person.organization_id
+        )
 
 
 def _release(ids: Sequence[int], now: datetime, asked: timedelta | None = None) -> None:

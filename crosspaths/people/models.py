@@ -199,6 +199,12 @@ class Person(models.Model):
             "Department, team, location, manager and title come from HR and are read-only."
         ),
     )
+    # An address the mail server refused for good (5xx, or a failure report): no e-mail
+    # goes to the person while their address is still this one. A new address (roster,
+    # SCIM, admin) ends it by itself; ``manage.py mail_bounces --clear`` ends it by hand.
+    bounced_email = models.EmailField(_("address that bounced"), blank=True)
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
+    bounce_reason = models.CharField(_("why it bounced"), max_length=300, blank=True)
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     onboarded_at = models.DateTimeField(_("joined"), null=True, blank=True)
     deactivated_at = models.DateTimeField(_("left the company"), null=True, blank=True)
@@ -248,6 +254,11 @@ class Person(models.Model):
         if self.location_id and self.location.timezone:
             return self.location.timezone
         return self.organization.timezone
+
+    @property
+    def email_bounced(self) -> bool:
+        """The current address is one the mail server refused for good."""
+        return bool(self.bounced_email) and self.bounced_email.lower() == self.email.lower()
 
     @property
     def effective_language(self) -> str:

@@ -3,8 +3,9 @@
 A roster row can be well-formed for the reader and still not fit the tables: a
 300-character name, a level beyond the column's integer range, a NUL character
 PostgreSQL refuses. The preview must refuse exactly what the apply would fail on, so
-the limits are read from the model fields (max_length and the integer range the
-connected database enforces), never written a second time here.
+the limits are read from the model fields (max_length, the integer range the
+connected database enforces, and a field's fixed choices such as the page language),
+never written a second time here.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ STORED_IN: dict[str, models.Field[Any, Any]] = {
     "level": Person._meta.get_field("level"),  # type: ignore[dict-item]
     "manager_id": Person._meta.get_field("external_id"),  # type: ignore[dict-item]
     "timezone": Person._meta.get_field("timezone"),  # type: ignore[dict-item]
+    "title": Person._meta.get_field("title"),  # type: ignore[dict-item]
+    "language": Person._meta.get_field("language"),  # type: ignore[dict-item]
 }
 # What the database itself refuses; format checks (e-mail, time zone) are the reader's.
 STORAGE_VALIDATORS = (MaxLengthValidator, MinValueValidator, MaxValueValidator)
@@ -40,6 +43,9 @@ def _storage_problem(field: models.Field[Any, Any], value: Any) -> str | None:
     """Why ``value`` cannot be stored in ``field``, or None when it can."""
     if isinstance(value, str) and "\x00" in value:
         return "contains a NUL character, which the database cannot store"
+    if field.choices and value not in {str(code) for code, _ in field.choices}:
+        known = ", ".join(f"'{code}'" for code, _ in field.choices)
+        return f"'{value}' is not one of the languages Crosspaths speaks ({known})"
     for validator in field.validators:  # per connection: its integer range included
         if isinstance(validator, STORAGE_VALIDATORS):
             try:

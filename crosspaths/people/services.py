@@ -7,12 +7,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,7 +28,16 @@ from .roster_checks import roster_storage_problems
 MASS_DEACTIVATION_SHARE = 0.10
 
 # Roster columns that map one-to-one onto Person fields.
-SIMPLE_FIELDS = ("name", "email", "level", "start_date", "timezone", "active")
+SIMPLE_FIELDS = (
+    "name",
+    "email",
+    "level",
+    "start_date",
+    "timezone",
+    "active",
+    "title",
+    "language",
+)
 LIST_FIELDS = ("languages", "interests")
 RELATED_FIELDS = ("department", "team", "location")
 
@@ -52,6 +61,8 @@ class RosterPlan:
     deactivated: list[Person] = field(default_factory=list)
     rows: list[RosterRow] = field(default_factory=list)
     active_before: int = 0  # active people of the organization when planned
+    # Accepted but worth a look: managers outside the file (see ``roster_plan``).
+    warnings: list[RosterProblem] = field(default_factory=list)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -91,15 +102,25 @@ def roster_plan(
     text: str,
     file: str = "roster.csv",
     deactivate_missing: bool = False,
+    outside_managers_allowed: bool = False,
 ) -> RosterPlan:
     """Validate roster CSV text against the organization's people and say what would
     change. People are matched by roster id first, then by e-mail. Raises RosterError
-    with every problem (row, column, reason) when the file cannot be applied."""
+    with every problem (row, column, reason) when the file cannot be applied.
+
+    ``outside_managers_allowed``: a ``manager_id`` that is neither in the file nor
+    among the organization's people (an HR export of a subset) is a warning in
+    ``plan.warnings`` and the person gets no manager, instead of a problem; the
+    manager rule holds for every manager who is in the file or already known."""
     existing = _roster_people(organization)
     by_external = {p.external_id: p for p in existing if p.external_id}
     by_email = {p.email.lower(): p for p in existing}
-    rows = parse_roster(text, file=file, known_ids=by_external.keys())
-    plan = RosterPlan(organization=organization, file=file, rows=rows)
+    warnings: list[RosterProblem] | None = [] if outside_managers_allowed else None
+    rows = parse_roster(text, file=file, known_ids=by_external.keys(), warnings=warnings)
+    if warnings:
+        outside = {w.row for w in warnings if w.column == "manager_id"}
+        rows = [replace(r, manager_id="") if r.row in outside else r for r in rows]
+    plan = RosterPlan(organization=organization, file=file, rows=rows, warnings=warnings or [])
     names = _related_names(organization, existing)
     problems = roster_storage_problems(rows, file=file)  # what the apply would fail on
     matched: set[int] = set()
@@ -179,6 +200,8 @@ PLAN_FIELDS = (
     "team_id",
     "location_id",
     "manager_id",
+    "title",
+    "language",
 )
 
 
@@ -227,6 +250,8 @@ def _diff(
             new = list(new)
         if name == "email" and not new:
             continue
+        if name == "language" and (not new or (person is not None and person.language)):
+            continue  # the roster's language is a default: the person's own choice wins
         old = getattr(person, name) if person else None
         if person is None or old != new:
             changes[name] = (old, new)
@@ -672,3 +697,32 @@ def _names_of(person: Person | None, people: Sequence[Person]) -> dict[str, dict
             names[kind][related.pk] = related.name
     names["manager"] = {p.pk: p.external_id for p in people}
     return names
+
+
+# --- Addresses that bounce ----------------------------------------------------------------
+
+
+def people_mark_bounced(*, email: str, reason: str, organization_id: int | None = None) -> int:
+    """Note that mail to ``email`` was refused for good (the SMTP server's 5xx, or a
+    failure report it sent back): no more e-mail goes to the people with that address
+    until it changes. ``organization_id`` limits it to one organization (a refusal while
+    sending one of its messages); a failure report names only the address, which is the
+    same mailbox in every organization. Returns how many people were marked."""
+    people = Person.objects.alias(email_lower=Lower("email")).filter(
+        email_lower=email.strip().lower()
+    )
+    if organization_id is not None:
+        people = people.filter(organization_id=organization_id)
+    return people.update(
+        bounced_email=F("email"), bounced_at=clock.now(), bounce_reason=reason[:300]
+    )
+
+
+def people_clear_bounce(*, email: str) -> int:
+    """The address works again (the mailbox was restored): e-mail to it resumes."""
+    people = Person.objects.alias(email_lower=Lower("email")).filter(
+        email_lower=email.strip().lower()
+    )
+    return people.exclude(bounced_email="").update(
+        bounced_email="", bounced_at=None, bounce_reason=""
+    )

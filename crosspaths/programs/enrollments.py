@@ -132,6 +132,20 @@ def person_pause(*, person: Person, until: date | None, today: date | None = Non
     ).update(paused_until=until)
 
 
+def enrollment_pause(*, person: Person, program: Program, today: date | None = None) -> date | None:
+    """Pause one program for as long as a pause may last (the one-click unsubscribe of
+    its e-mails): no round includes the person until then; the programs page resumes.
+    Returns the last paused day, or None when the person is not (or no longer) in it."""
+    until = (today or clock.today()) + MAX_PAUSE
+    changed = Enrollment.objects.filter(
+        organization_id=person.organization_id,
+        person=person,
+        program=program,
+        left_at__isnull=True,
+    ).update(paused_until=until)
+    return until if changed else None
+
+
 def paused_until(*, enrollments: Iterable[Enrollment], today: date) -> date | None:
     """The date the person's pause ends, if every current enrollment is paused."""
     current = [e for e in enrollments if e.left_at is None]

@@ -240,6 +240,16 @@ class Match(models.Model):
     score = models.FloatField(_("score"), default=0.0)
     # Incremented whenever the suggested slot changes, so calendar clients update the event.
     sequence = models.PositiveIntegerField(default=0)
+    # The group's organizer confirmed the slot (or chose another one) on the match page.
+    confirmed_at = models.DateTimeField(_("time confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

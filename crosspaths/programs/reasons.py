@@ -117,6 +117,8 @@ LEFT_OUT = {
     "odd_one_out": lambda: _("odd one out: every possible partner was needed in another pair"),
     "no_valid_group": lambda: _("no group could take them without breaking a rule"),
     "removed_by_admin": lambda: _("taken out of the round by an admin"),
+    "withdrew": lambda: _("said on the match page they cannot make it this round"),
+    "partner_withdrew": lambda: _("their partner cannot make it, and nobody else was free"),
 }
 
 
@@ -125,3 +127,35 @@ def left_out_text(code: str, text: str) -> str:
     code is new to us)."""
     make = LEFT_OUT.get(code)
     return make() if make else text
+
+
+# The same reasons told to the person themselves (the left-out notice, their home page).
+# "Blocked" is never named: who asked not to meet whom stays private.
+LEFT_OUT_YOU = {
+    "alone": lambda: _("you were the only participant this round"),
+    "no_one_at_location": lambda: _("nobody else takes part at your location this round"),
+    "no_shared_language": lambda: _("nobody else this round shares one of your languages"),
+    "no_time_overlap": lambda: _("no colleague's working hours overlap yours enough"),
+    "no_shared_language_and_hours": lambda: _(
+        "no colleague shares both a language and working hours with you"
+    ),
+    "no_valid_partner": lambda: _(
+        "everyone available this round met you recently, works directly with you, or cannot "
+        "be matched with you"
+    ),
+    "odd_one_out": lambda: _(
+        "an odd number of people took part, and every possible partner was needed in another group"
+    ),
+    "no_valid_group": lambda: _("no group could take you without breaking a matching rule"),
+    "removed_by_admin": lambda: _("an organizer of the program took you out of this round"),
+    "withdrew": lambda: _("you said you cannot make it this round"),
+    "partner_withdrew": lambda: _(
+        "your partner cannot make it this round, and nobody else was free to join you"
+    ),
+}
+
+
+def left_out_text_for_you(code: str) -> str:
+    """Why the reader got no group, addressed to them, in the active language."""
+    make = LEFT_OUT_YOU.get(code)
+    return make() if make else _("we found no suitable group for you")

@@ -541,6 +541,65 @@ def _reexplain(match_obj: Match, members: list[EnginePerson], context: _Explain)
     match_obj.save()
 
 
+def match_regroup(*, match: Match) -> Match:
+    """After a published group's members changed (someone dropped out, someone joined):
+    its reasons, score and organizer (kept while still a member) are worked out anew
+    and the invitation's SEQUENCE grows (its attendees changed). The slot stays: the
+    members planned around it, and the organizer may still move it. Call inside the
+    transaction that changed the members."""
+    rnd = match.round
+    program = rnd.program
+    ids = list(MatchMember.objects.filter(match=match).values_list("person_id", flat=True))
+    people = engine_people(rnd.organization_id, set(ids))
+    members = [people[i] for i in ids if i in people]
+    match.sequence += 1
+    if len(members) >= 2:
+        rules = program_rules(program)
+        history = organization_history(
+            rnd.organization_id,
+            on=rnd.date,
+            cooldown_weeks=rules.cooldown_weeks,
+            person_ids=ids,
+            exclude_round_id=rnd.pk,
+        )
+        score, reasons = explain_group(
+            members, history=history, rules=rules, weights=program_weights(program), on=rnd.date
+        )
+        match.score, match.reasons = round(score, 4), _reason_dicts(reasons)
+    if match.organizer_id not in ids and members:
+        position = {p.id: k for k, p in enumerate(members)}
+        match.organizer_id = int(organizer_order(members, position)[0].id)
+    match.save()
+    return match
+
+
+def group_rule_problems(*, round: Round, person_ids: Sequence[int]) -> list[str]:
+    """The hard rules a group of ``person_ids`` in ``round`` would break (codes; empty:
+    it may meet). Used to pick a stand-in from the left-out list."""
+    rules = program_rules(round.program)
+    people = engine_people(round.organization_id, set(person_ids))
+    if len(people) != len(set(person_ids)):
+        return ["unknown_person"]
+    history = organization_history(
+        round.organization_id,
+        on=round.date,
+        cooldown_weeks=rules.cooldown_weeks,
+        person_ids=person_ids,
+        exclude_round_id=round.pk,
+    )
+    blocked = organization_blocked(round.organization_id, person_ids=person_ids)
+    return [
+        p.code
+        for p in hard_rule_problems(
+            [people[i] for i in person_ids],
+            history=history,
+            blocked=blocked,
+            rules=rules,
+            on=round.date,
+        )
+    ]
+
+
 def _refresh_counts(rnd: Round) -> None:
     """Keep the round's headline figures true after a hand edit (the engine's quality
     figures describe its own proposal and are kept as they were)."""

@@ -15,13 +15,14 @@ from django.db.models import Prefetch
 from crosspaths import clock
 from crosspaths.people.models import Person
 from crosspaths.programs import scheduling
-from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
+from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
+from crosspaths.programs.reasons import left_out_text_for_you
 
 from .match_card import MatchCard, match_card
 
 # Published rounds read to find each program's newest; a person is in a handful of
 # programs and a round is closed when its program's next one goes out.
-MAX_CURRENT = 100
+MAX_CURRENT = 50
 # Rounds looked ahead to find the first one after a pause (a pause lasts at most a year).
 MAX_ROUNDS_AHEAD = 60
 
@@ -35,34 +36,31 @@ class ProgramNow:
     card: MatchCard | None
     next_round: date | None
     enrolled: bool
+    left_out_why: str = ""  # why the current round left them out, told to them
 
 
 def current_matches_for(*, person: Person) -> list[Match]:
     """The person's group in each program's newest published round, members (with
-    department, location and check-in) prefetched: three queries."""
-    newest: dict[int, int] = {}
-    rows = (
-        MatchMember.objects.filter(
-            organization_id=person.organization_id,
-            person=person,
-            round__status=Round.Status.PUBLISHED,
-        )
-        .order_by("-round__date", "-match_id")
-        .values_list("round__program_id", "match_id")[:MAX_CURRENT]
-    )
-    for program_id, match_id in rows:
-        newest.setdefault(program_id, match_id)
-    if not newest:
-        return []
+    department, location and check-in) prefetched: two queries. A round is closed when
+    its program's next one goes out, so a person has about one published group per
+    program; the read is capped all the same."""
     members = MatchMember.objects.select_related(
         "person__department", "person__location", "checkin"
     ).order_by("pk")
-    return list(
-        Match.objects.filter(organization_id=person.organization_id, pk__in=newest.values())
-        .select_related("round__program", "organizer", "location")
+    recent = (
+        Match.objects.filter(
+            organization_id=person.organization_id,
+            members__person=person,
+            round__status=Round.Status.PUBLISHED,
+        )
+        .select_related("round__program", "organizer", "location", "confirmed_by")
         .prefetch_related(Prefetch("members", queryset=members))
-        .order_by("round__program__name", "pk")
+        .order_by("-round__date", "-pk")[:MAX_CURRENT]
     )
+    newest: dict[int, Match] = {}
+    for match in recent:
+        newest.setdefault(match.round.program_id, match)
+    return sorted(newest.values(), key=lambda m: (m.round.program.name, m.pk))
 
 
 def next_round_for(
@@ -94,6 +92,20 @@ def home_programs(
     for program_id, enrollment in enrollments.items():
         if enrollment.left_at is None:
             programs.setdefault(program_id, enrollment.program)
+    left_out: dict[int, str] = {}
+    without_group = [pk for pk in programs if pk not in matches]
+    if without_group:  # one query, only when a program shows no group
+        for program_id, code in (
+            LeftOut.objects.filter(
+                organization_id=person.organization_id,
+                person=person,
+                round__status=Round.Status.PUBLISHED,
+                round__program_id__in=without_group,
+            )
+            .order_by("-round__date")
+            .values_list("round__program_id", "code")[:MAX_CURRENT]
+        ):
+            left_out.setdefault(program_id, code)
     out = []
     for program_id, program in programs.items():
         program.organization = organization  # same organization: no query per program
@@ -105,6 +117,9 @@ def home_programs(
                 card=match_card(match=match, person=person, now=now) if match else None,
                 next_round=next_round_for(program=program, enrollment=enrollment, now=now),
                 enrolled=enrollment is not None and enrollment.left_at is None,
+                left_out_why=left_out_text_for_you(left_out[program_id])
+                if program_id in left_out and match is None
+                else "",
             )
         )
     return sorted(out, key=lambda p: (p.card is None, p.program.name.lower(), p.program.pk))

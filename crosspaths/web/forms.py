@@ -260,3 +260,41 @@ class ColleagueSearchForm(forms.Form):
         max_length=100,
         error_messages={"min_length": _("Type at least two letters.")},
     )
+
+
+class ProposeTimeForm(forms.Form):
+    """The organizer's new time: one of the free slots offered (``slot``, an ISO
+    moment), or a day and time they type, read in their own time zone."""
+
+    slot = forms.ChoiceField(
+        label=_("A time that suits everyone"), required=False, widget=forms.RadioSelect
+    )
+    day = forms.DateField(
+        label=_("Or another day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    at = forms.TimeField(
+        label=_("at"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+    def __init__(self, *args: Any, slots: list[Any], zone: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.fields["slot"].choices = [(s.isoformat(), label) for s, label in slots]
+
+    def clean(self) -> dict[str, Any]:
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        data = super().clean()
+        slot, day, at = data.get("slot"), data.get("day"), data.get("at")
+        if self.errors:
+            return data
+        if slot and (day or at):
+            raise ValidationError(_("Choose one of the times or type one, not both."))
+        if slot:
+            data["start"] = datetime.fromisoformat(slot)
+        elif day and at:
+            data["start"] = datetime.combine(day, at, tzinfo=ZoneInfo(self.zone))
+        else:
+            raise ValidationError(_("Choose one of the times, or give a day and a time."))
+        return data

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -79,6 +79,7 @@ class MatchCard:
     can_check_in: bool
     google_url: str = ""
     outlook_url: str = ""
+    mailto_all: str = ""
     place: str = ""
     video_link: str = ""
     other_names: str = field(default="")
@@ -137,13 +138,23 @@ def match_card(*, match: Match, person: Person, now: datetime | None = None) -> 
         video_link=match.video_link if virtual else "",
         other_names=names,
     )
+    title = _("%(program)s with %(names)s") % {"program": program.name, "names": names}
+    guests = [c.person.email for c in companions]
+    card.mailto_all = mailto_url(guests, title)
     if start is not None and end is not None:
-        title = _("%(program)s with %(names)s") % {"program": program.name, "names": names}
         details = _calendar_details(card)
         where = card.video_link or card.place
-        card.google_url = google_calendar_url(title, start, end, details, where)
-        card.outlook_url = outlook_calendar_url(title, start, end, details, where)
+        card.google_url = google_calendar_url(title, start, end, details, where, guests)
+        card.outlook_url = outlook_calendar_url(title, start, end, details, where, guests)
     return card
+
+
+def mailto_url(addresses: list[str], subject: str) -> str:
+    """A "reply all" link: one e-mail to everyone else in the group (RFC 6068)."""
+    if not addresses:
+        return ""
+    to = ",".join(quote(a, safe="@") for a in addresses)
+    return f"mailto:{to}?" + urlencode({"subject": subject}, quote_via=quote)
 
 
 def _has_checkin(member: MatchMember) -> bool:
@@ -175,9 +186,15 @@ def _utc(moment: datetime, fmt: str) -> str:
 
 
 def google_calendar_url(
-    title: str, start: datetime, end: datetime, details: str, where: str
+    title: str,
+    start: datetime,
+    end: datetime,
+    details: str,
+    where: str,
+    guests: list[str] | None = None,
 ) -> str:
-    """Google Calendar's documented "add event" template link (no API, no script)."""
+    """Google Calendar's documented "add event" template link (no API, no script),
+    with the others in the group as guests (``add``, comma-separated)."""
     query = {
         "action": "TEMPLATE",
         "text": title,
@@ -186,13 +203,21 @@ def google_calendar_url(
     }
     if where:
         query["location"] = where
+    if guests:
+        query["add"] = ",".join(guests)
     return "https://calendar.google.com/calendar/render?" + urlencode(query)
 
 
 def outlook_calendar_url(
-    title: str, start: datetime, end: datetime, details: str, where: str
+    title: str,
+    start: datetime,
+    end: datetime,
+    details: str,
+    where: str,
+    guests: list[str] | None = None,
 ) -> str:
-    """Outlook on the web's compose deep link (Microsoft 365 work accounts)."""
+    """Outlook on the web's compose deep link (Microsoft 365 work accounts), with the
+    others in the group as attendees (``to``, comma-separated)."""
     query = {
         "path": "/calendar/action/compose",
         "rru": "addevent",
@@ -203,6 +228,8 @@ def outlook_calendar_url(
     }
     if where:
         query["location"] = where
+    if guests:
+        query["to"] = ",".join(guests)
     return "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(query)
 
 

@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import organization_views, preference_views, setup_views, signin_views, views
+from . import (
+    match_views,
+    organization_views,
+    preference_views,
+    setup_views,
+    signin_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,7 +32,10 @@ urlpatterns = [
     path("programs/pause/", preference_views.pause, name="pause"),
     path("programs/resume/", preference_views.resume, name="resume"),
     # A match.
-    path("matches/<int:pk>/", views.match_page, name="match_page"),
+    path("matches/<int:pk>/", match_views.match_page, name="match"),
+    path("matches/<int:pk>/confirm/", match_views.match_confirm_view, name="match_confirm"),
+    path("matches/<int:pk>/propose/", match_views.match_propose_view, name="match_propose"),
+    path("matches/<int:pk>/withdraw/", match_views.match_withdraw_view, name="match_withdraw"),
     path("matches/<int:pk>/calendar.ics", views.match_ics, name="match_ics"),
     path("matches/<int:pk>/check-in/", views.match_checkin, name="match_checkin"),
     path("people/<int:pk>/keep-in-touch/", views.keep_in_touch, name="keep_in_touch"),

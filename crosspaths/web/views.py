@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,15 +48,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "paused_until": paused_until(enrollments=enrollments.values(), today=today),
         },
     )
-
-
-@person_required
-def match_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """The link in the e-mails: the match's card on the home page (after signing in,
-    which the link survives)."""
-    if visible_match(person=request.person, pk=pk) is None:  # type: ignore[attr-defined]
-        raise Http404(_("This match does not exist or is not yours."))
-    return redirect(reverse("home") + f"#match-{pk}")
 
 
 @person_required

@@ -79,6 +79,16 @@ def _snapshot(cast) -> dict[str, Any]:
     }
 
 
+def _fields(method: str, path: str) -> set[str]:
+    """The body fields the operation takes, from its schema."""
+    schema = ninja_api.get_openapi_schema()
+    body = schema["paths"][path][method].get("requestBody")
+    if not body:
+        return set()
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    return set(schema["components"]["schemas"][ref]["properties"])
+
+
 def _operations() -> list[tuple[str, str]]:
     schema = ninja_api.get_openapi_schema()
     return [
@@ -104,7 +114,10 @@ def test_their_key_reaches_nothing_of_ours(method, path, cast, other_api):
     world = _world(cast)
     for url in _paths(path, world):
         before = _snapshot(cast)
-        body = _body(world) if method in ("post", "patch") else None
+        fields = _fields(method, path)
+        body = {k: v for k, v in _body(world).items() if k in fields} if fields else None
+        if method in ("post", "patch") and body is None:
+            body = {}
         answer = other_api.call(method.upper(), url.removeprefix("/api/v1"), body)
         where = f"{method.upper()} {url} with their key"
         text = answer.content.decode()

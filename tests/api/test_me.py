@@ -94,3 +94,12 @@ def test_a_program_outside_my_audience_is_refused_naming_it(bob, cast):
     )
     answer = _post(bob, f"/api/me/programs/{program.pk}/join")
     assert answer.status_code == 422 and answer.json()["errors"][0]["field"] == "program_id"
+
+
+def test_a_multipart_body_without_a_boundary_is_a_400_not_a_crash(bob, cast):
+    headers = _csrf(bob)
+    answer = bob.post(
+        "/api/me/pause", b'{"until": null}', content_type="multipart/form-data", headers=headers
+    )
+    assert answer.status_code == 400
+    assert answer.json()["detail"] == "Send the request body as application/json."

@@ -22,6 +22,9 @@ def test_every_area_registers_its_job_from_its_own_app():
         "expired_sessions",
         "task_results",
         "sign_in_links",
+        "delivered_messages",
+        "interactions_retention",
+        "payoff_estimates",
         "roster_uploads",
         "checkin_comments",
     ]

@@ -158,3 +158,15 @@ def test_every_kind_renders_in_both_languages(published, kind, settings):
         assert email.subject and "{" not in email.subject
         assert "{{" not in email.body and "{%" not in email.body
         assert "{{" not in email.alternatives[0][0]
+
+
+def test_a_language_set_by_the_roster_is_the_language_of_the_e_mails(published, mailbox, cast):
+    from crosspaths.people.services import roster_apply, roster_plan
+
+    cast.chidi.language = ""
+    cast.chidi.save()
+    text = f"id,name,email,title,language\nC3,Chidi Okafor,{cast.chidi.email},Engineer,de\n"
+    roster_apply(plan=roster_plan(organization=cast.org, text=text), actor=cast.alice)
+    messages_deliver(message_ids=ids("intro"))
+    (chidi,) = mailbox.to("chidi@acme.test")
+    assert chidi["Subject"] == "Virtual coffee: Sie treffen Bob Brandt"

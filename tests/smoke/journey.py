@@ -134,7 +134,13 @@ def journey(base: str, sink: Sink, database_url: str, metrics_token: str) -> Non
     )
     health = requests.get(base + "/api/health", timeout=10)
     check(health.json().get("status") == "ok", f"/api/health: {health.text}")
-    say("HTTPS redirect, /api/health", started)
+    ready = wait_until(
+        "/api/ready says ready (database, Redis, a scheduler heartbeat)",
+        lambda: (r := requests.get(base + "/api/ready", timeout=10)).status_code == 200 and r,
+        timeout=60,
+    )
+    check("X-Request-ID" in ready.headers, "no X-Request-ID on a response")
+    say(f"HTTPS redirect, /api/health, /api/ready {ready.json()}", started)
 
     signed_in = browser.post(
         "/login/password/",
@@ -192,16 +198,26 @@ def journey(base: str, sink: Sink, database_url: str, metrics_token: str) -> Non
     check(not doubled, f"introductions sent twice: {doubled[:5]}")
     say(f"the SMTP sink received each of the {len(keys)} introductions once", started)
 
-    if metrics_token:
-        hidden = requests.get(base + "/metrics", timeout=10)
-        check(hidden.status_code in (403, 404), f"/metrics without a token: {hidden.status_code}")
-        metrics = requests.get(
-            base + "/metrics", headers={"Authorization": f"Bearer {metrics_token}"}, timeout=10
-        )
-        check(metrics.status_code == 200, f"/metrics with the token: {metrics.status_code}")
-        for name in ("crosspaths_rounds_published_total", "crosspaths_outbox_depth"):
-            check(name in metrics.text, f"/metrics has no {name}")
-        say("/metrics refuses without the token and answers with it", started)
+    check(metrics_token != "", "METRICS_TOKEN is not set for the smoke journey")
+    hidden = requests.get(base + "/metrics", timeout=10)
+    check(hidden.status_code == 403, f"/metrics without a token: {hidden.status_code}")
+    metrics = requests.get(
+        base + "/metrics", headers={"Authorization": f"Bearer {metrics_token}"}, timeout=10
+    )
+    check(metrics.status_code == 200, f"/metrics with the token: {metrics.status_code}")
+    sent = re.search(
+        r'^crosspaths_messages_sent_total\{channel="email"\} (\S+)$', metrics.text, re.M
+    )
+    check(sent is not None, "/metrics has no crosspaths_messages_sent_total")
+    check(float(sent.group(1)) >= len(keys), f"/metrics counts {sent.group(1)} sent e-mails")  # type: ignore[union-attr]
+    for name in (
+        "crosspaths_rounds_published_total",
+        "crosspaths_outbox_depth",
+        "crosspaths_scheduler_heartbeat_age_seconds",
+        "django_http_requests_total_by_method_total",
+    ):
+        check(name in metrics.text, f"/metrics has no {name}")
+    say("/metrics refuses without the token and answers with it", started)
 
 
 def main() -> int:
@@ -233,14 +249,16 @@ def main() -> int:
         wait_until(
             "gunicorn answered",
             lambda: _answers(base + "/api/health") or stack.poll() is not None,
-            timeout=60,
+            timeout=180,  # three processes importing Django on a busy 2-core machine
         )
         check(stack.poll() is None, "the stack stopped at start")
         say("Procfile started: web (gunicorn), worker (RQ), scheduler", started)
         journey(base, sink, os.environ["DATABASE_URL"], os.environ.get("METRICS_TOKEN", ""))
     except BaseException:
         log.flush()
-        print(Path(log.name).read_text()[-6000:], file=sys.stderr)
+        lines = Path(log.name).read_text().splitlines()
+        web = [line for line in lines if " web." in line or " system " in line]
+        print("\n".join(["--- web:", *web[-40:], "--- all:", *lines[-40:]]), file=sys.stderr)
         raise
     finally:
         os.killpg(stack.pid, signal.SIGTERM)

@@ -23,6 +23,7 @@ export SITE_URL="https://127.0.0.1:$port" DATABASE_URL="$pg/crosspaths_smoke"
 export TASKS_BACKEND=rq REDIS_URL=${SMOKE_REDIS_URL:-redis://127.0.0.1:6379/7}
 export EMAIL_HOST=127.0.0.1 EMAIL_PORT="$smtp_port"
 export PROXY_SETS_X_FORWARDED_PROTO=1 TRUSTED_PROXY_COUNT=1
+export METRICS_TOKEN="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')"
 # Not in the docs: the files of this run in a temporary folder, two web workers on the
 # shared machine, a scheduler pass every second.
 export CROSSPATHS_VAR_DIR="$var_dir" WEB_CONCURRENCY=2 SCHEDULER_INTERVAL_SECONDS=1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import smtplib
 from datetime import timedelta
 from email.mime.text import MIMEText
+from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlparse
 
@@ -82,6 +83,9 @@ def render(content: MessageContent, message: Message) -> EmailMultiAlternatives:
             "Auto-Submitted": "auto-generated",
         },
     )
+    if content.unsubscribe_url:  # RFC 2369 and RFC 8058: the provider's button POSTs
+        email.extra_headers["List-Unsubscribe"] = f"<{content.unsubscribe_url}>"
+        email.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email.attach_alternative(html, "text/html")
     for attachment in content.attachments:
         if attachment.content_type == "text/calendar":
@@ -162,3 +166,18 @@ class EmailTransport:
 
     def retry_after(self, error: Exception) -> timedelta | None:
         return None
+
+
+def refused_for_good(error: Exception) -> dict[str, str]:
+    """{address: the server's words} for each recipient the SMTP server refused with a
+    5xx at RCPT: that mailbox does not take mail. A 5xx after the data (a rejected
+    message, a policy) says nothing about the address and is not counted."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused):
+        return {}
+    return {
+        parseaddr(recipient)[
+            1
+        ]: f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}"
+        for recipient, (code, reply) in error.recipients.items()  # "Name <address>" keys
+        if code >= 500
+    }

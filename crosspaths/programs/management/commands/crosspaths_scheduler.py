@@ -5,7 +5,8 @@ Every few seconds it drafts (and publishes) rounds that are due, hands due messa
 workers, closes rounds whose time is over, once a day queues the insights refresh
 (late check-ins) and runs the housekeeping jobs (crosspaths/housekeeping: expired
 sessions, spent sign-in links, old task results, unapplied roster uploads), saying
-what each removed. ``--once`` does one pass, for cron.
+what each removed; after each pass it writes its heartbeat (``/api/ready``).
+``--once`` does one pass, for cron.
 Safe to run on several machines at once; stops cleanly on SIGTERM or SIGINT after
 the pass in progress.
 """
@@ -24,6 +25,7 @@ from django.db import close_old_connections
 from django.utils.dateparse import parse_datetime
 
 from crosspaths import clock
+from crosspaths.housekeeping.heartbeats import SCHEDULER, heartbeat_beat
 from crosspaths.housekeeping.services import housekeeping_run_due
 from crosspaths.insights.services import insights_nightly_due
 from crosspaths.notify.services import outbox_sweep
@@ -105,3 +107,5 @@ class Command(BaseCommand):
                 self.stderr.write(f"housekeeping {outcome.job} failed: {outcome.error}")
             else:
                 self.stdout.write(f"housekeeping {outcome.job}: removed {outcome.removed}")
+        # A finished pass: /api/ready reports how long ago the last one was.
+        heartbeat_beat(name=SCHEDULER, now=clock.now())

@@ -1,0 +1,31 @@
+"""Error reports to Sentry, only when ``SENTRY_DSN`` is set (settings.py calls
+``sentry_init``). Reports carry the stack and the URL pattern (Sentry's transaction
+name), never the path or query: sign-in and check-in links carry their token there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def sentry_scrub(event: dict[str, Any], hint: dict[str, Any]) -> dict[str, Any]:
+    """Drop the request's URL, query string and cookies from a report before it leaves."""
+    request = event.get("request")
+    if isinstance(request, dict):
+        for key in ("url", "query_string", "cookies", "data"):
+            request.pop(key, None)
+    return event
+
+
+def sentry_init(*, dsn: str, environment: str, traces_sample_rate: float) -> None:
+    """Start the Sentry SDK with Django's integration and no personal data."""
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        send_default_pii=False,
+        traces_sample_rate=traces_sample_rate,
+        integrations=[DjangoIntegration(transaction_style="url")],
+        before_send=sentry_scrub,  # type: ignore[arg-type]
+    )
