@@ -139,11 +139,19 @@ def payoff_sample(
                 counted = True
         sample.rounds += counted
     before, after = _outcomes(organization, queries, weeks, max(people, default=0) + 1)
-    for start, count, _i in clusters:
-        sample.t_before.append(before[start])
-        sample.t_after.append(after[start])
-        sample.c_before.append(float(before[start + 1 : start + 1 + count].mean()))
-        sample.c_after.append(float(after[start + 1 : start + 1 + count].mean()))
+    if clusters:
+        starts = np.array([start for start, _count, _i in clusters])
+        counts = np.array([count for _start, count, _i in clusters])
+        # Sums over each cluster's comparison rows: reduceat over [start + 1, start + 1 +
+        # count) pairs, every other result (a zero appended for the last bound).
+        bounds = np.column_stack([starts + 1, starts + 1 + counts]).ravel()
+        for values, treated, compared in (
+            (before, sample.t_before, sample.c_before),
+            (after, sample.t_after, sample.c_after),
+        ):
+            padded = np.append(values, 0.0)
+            treated.extend(values[starts].tolist())
+            compared.extend((np.add.reduceat(padded, bounds)[::2] / counts).tolist())
     return sample
 
 
@@ -222,7 +230,8 @@ def _draw(
     for _attempt in range(wanted * ATTEMPTS):
         if len(out) >= wanted or not cell_a or not cell_b:
             break
-        x, y = rng.choice(cell_a), rng.choice(cell_b)
+        x = cell_a[int(rng.random() * len(cell_a))]  # random.choice, without its overhead
+        y = cell_b[int(rng.random() * len(cell_b))]
         code = _pair_code(x, y)
         if x == y or code in ever or code in drawn:
             continue

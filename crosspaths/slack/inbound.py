@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -185,7 +185,7 @@ def _command(person: Person, text: str) -> str:
         if until is None:
             return _(
                 "Write the date as YYYY-MM-DD, for example `/crosspaths pause until %(day)s`."
-            ) % {"day": clock.today().replace(day=28).isoformat()}
+            ) % {"day": (clock.today() + timedelta(days=14)).isoformat()}
         try:
             person_pause(person=person, until=until)
         except ValidationError as error:

@@ -33,6 +33,7 @@ from .services import (
     slack_install,
     slack_reach,
     slack_state_take,
+    slack_uninstalled,
 )
 from .tasks import link_people
 
@@ -91,8 +92,6 @@ def events(request: HttpRequest) -> HttpResponse:
         "app_uninstalled",
         "tokens_revoked",
     ):
-        from .services import slack_uninstalled
-
         slack_uninstalled(team_id=str(body.get("team_id") or ""))
     return HttpResponse(status=200)
 

@@ -92,3 +92,15 @@ def test_the_last_admin_cannot_deactivate_themselves_in_the_console(admin_client
     assert "Alice Adler cannot lose the admin role" in response.content.decode()
     cast.alice.refresh_from_db()
     assert cast.alice.active and not AuditLog.objects.exists()
+
+
+def test_a_bounced_address_is_shown_on_the_persons_page(admin_client, cast):
+    from crosspaths.people.services import people_mark_bounced
+
+    people_mark_bounced(email=cast.bob.email, reason="550 5.1.1 no such mailbox")
+    body = admin_client.get(f"/console/people/{cast.bob.pk}/").content.decode()
+    assert "Bounced on" in body and "550 5.1.1 no such mailbox" in body
+    cast.bob.email = "bob.brandt@acme.test"
+    cast.bob.save()
+    body = admin_client.get(f"/console/people/{cast.bob.pk}/").content.decode()
+    assert "Bounced on" not in body

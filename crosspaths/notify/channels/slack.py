@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from ..content import Action, Fact, MessageContent
 
 MAX_BLOCKS = 50
@@ -107,8 +109,6 @@ def checkin_buttons(match_id: int) -> dict[str, Any]:
     """ "We met", "It did not happen" and "Skip this round" for a group conversation,
     in the active language. The value is only the match's id: who clicked is told by
     Slack (a signed request), and the app checks that they are in that match."""
-    from django.utils.translation import gettext as _
-
     labels = (_("We met"), _("It did not happen"), _("Skip this round"))
     styles = ("primary", "", "")
     elements = []
