@@ -6,7 +6,7 @@ runs every check of scim2-tester (discovery, CRUD, PATCH add/remove/replace, att
 selection, random URLs) over HTTP, as an identity provider would. Prints one line per
 check and a summary table.
 
-    .venv/bin/python bench/scim_check.py
+    .venv/bin/python bench/scim_check.py [PORT]
 
 The deactivation pause is set to 100 % for this run: the tester creates and deletes
 dozens of users in a near-empty organization, which is exactly what the pause exists to
@@ -105,7 +105,8 @@ def live_server(
 def main() -> int:
     # The tester creates and deletes dozens of users in a near-empty organization:
     # exactly what the deactivation pause stops, so it is off for this run.
-    with live_server(CROSSPATHS_SCIM_DEACTIVATION_SHARE="1.0") as (base, token):
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else None  # default: a free one
+    with live_server(port=port, CROSSPATHS_SCIM_DEACTIVATION_SHARE="1.0") as (base, token):
         http = httpx2.Client(
             base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30
         )
