@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
+from crosspaths.console.models import AuditLog
 from crosspaths.console.services import audit_record
 from crosspaths.people.models import Organization, Person
 
@@ -25,8 +26,8 @@ KEY_PREFIX = "cpk_"
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 # The audit log's action codes for keys (the console's list of actions gets their labels
 # with its next migration; until then the log shows the code).
-ACTION_CREATE = "api.key.create"
-ACTION_REVOKE = "api.key.revoke"
+ACTION_CREATE = AuditLog.Action.API_KEY_CREATE
+ACTION_REVOKE = AuditLog.Action.API_KEY_REVOKE
 
 
 def _hash(raw: str) -> str:

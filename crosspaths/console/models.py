@@ -69,6 +69,8 @@ class AuditLog(models.Model):
         SSO_SETTINGS = "sso.settings", _("Single sign-on changed")
         PERSON_ERASED = "person.erased", _("Person erased")
         RETENTION = "organization.retention", _("Retention changed")
+        API_KEY_CREATE = "api.key.create", _("API key created")
+        API_KEY_REVOKE = "api.key.revoke", _("API key revoked")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(
