@@ -3,15 +3,17 @@
 (deactivate/rename, as a day's changes) with the p95 per request (target < 50 ms).
 
     .venv/bin/python bench/scim.py [--users 10000] [--bursts 3] [--port 8110]
-    .venv/bin/python bench/scim.py --postgres postgres://postgres@127.0.0.1:5432/crosspaths_bench_scim
+    .venv/bin/python bench/scim.py --postgres postgres://postgres@127.0.0.1:5432/crosspaths_bench_scim  (dropped and made afresh)
 
 ``--bursts N`` runs the 100-PATCH burst N times over different people of the same
 10,000 (the first creation phase is the slow part) and reports the median burst, with
 every burst's p95, since the shared machine's load moves single figures by tens of ms.
 
-The server is ``manage.py runserver`` (one process, DEBUG off) started by
-bench/scim_check.py's ``live_server``; the client opens a loopback connection per
-request. Prints a table.
+The servers (DEBUG off) are started by bench/scim_check.py's ``live_server``: gunicorn
+as the production Procfile runs it (one sync worker, database connections kept for
+DB_CONN_MAX_AGE=60 as docs/operations.md sets them) and ``manage.py runserver`` (a
+thread and a new database connection per request), one after the other, side by side
+in one table. The client opens a loopback connection per request.
 """
 
 from __future__ import annotations
@@ -70,7 +72,11 @@ def burst(http: httpx2.Client, ids: list[str], offset: int) -> list[float]:
 
 
 def run(
-    users: int, database_url: str | None, bursts: int = 1, port: int | None = None
+    users: int,
+    database_url: str | None,
+    bursts: int = 1,
+    port: int | None = None,
+    server: str = "gunicorn",
 ) -> dict[str, Any]:
     # Production settings (DEBUG off: no query log, no debug middleware), plain HTTP on
     # loopback; the deactivation pause is off since the burst deactivates 50 people.
@@ -81,7 +87,7 @@ def run(
         "ALLOWED_HOSTS": "127.0.0.1",
         "CROSSPATHS_SCIM_DEACTIVATION_SHARE": "1.0",
     }
-    with live_server(database_url, port=port, **production) as (base, token):
+    with live_server(database_url, port=port, server=server, **production) as (base, token):
         http = httpx2.Client(
             base_url=base,
             # A connection per request: kept-alive connections to runserver stall ~40 ms
@@ -130,24 +136,58 @@ def run(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=10_000)
-    parser.add_argument("--postgres", help="the URL of a new, empty PostgreSQL database")
+    parser.add_argument(
+        "--postgres",
+        help="a PostgreSQL database URL; the bench drops and creates it (and NAME_2, … for "
+        "a second server), so name one of its own",
+    )
     parser.add_argument("--bursts", type=int, default=1, help="PATCH bursts (median shown)")
     parser.add_argument("--port", type=int, help="the server's loopback port (default: free)")
-    args = parser.parse_args()
-    figures = run(args.users, args.postgres, args.bursts, args.port)
-    database = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"\n| {database} | value |\n| --- | ---: |")
-    print(f"| users created by single POSTs | {figures['users']:,} |")
-    print(f"| time to create them | {figures['provision_s']:.0f} s |")
-    print(f"| POST p50 / p95 | {figures['post_p50_ms']:.1f} / {figures['post_p95_ms']:.1f} ms |")
-    print(
-        f"| PATCH burst (100) p50 / p95 | {figures['patch_p50_ms']:.1f} / "
-        f"{figures['patch_p95_ms']:.1f} ms |"
+    parser.add_argument(
+        "--server",
+        nargs="+",
+        choices=["gunicorn", "runserver"],
+        default=["gunicorn", "runserver"],
+        help="servers measured one after the other, side by side in the table",
     )
-    if len(figures["burst_p95s_ms"]) > 1:
-        each = ", ".join(f"{v:.1f}" for v in figures["burst_p95s_ms"])
-        print(f"| p95 of each burst (sorted) | {each} ms |")
-    print(f"| filter userName eq p95 | {figures['filter_p95_ms']:.1f} ms |")
+    args = parser.parse_args()
+    columns = {}
+    for n, server in enumerate(args.server):
+        database_url = args.postgres
+        if database_url:
+            database_url = _fresh_database(database_url, f"_{n + 1}" if n else "")
+        columns[server] = run(args.users, database_url, args.bursts, args.port, server)
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    rows = [
+        ("users created by single POSTs", lambda f: f"{f['users']:,}"),
+        ("time to create them", lambda f: f"{f['provision_s']:.0f} s"),
+        ("POST p50 / p95", lambda f: f"{f['post_p50_ms']:.1f} / {f['post_p95_ms']:.1f} ms"),
+        (
+            "PATCH burst (100) p50 / p95",
+            lambda f: f"{f['patch_p50_ms']:.1f} / {f['patch_p95_ms']:.1f} ms",
+        ),
+        (
+            "p95 of each burst (sorted)",
+            lambda f: ", ".join(f"{v:.1f}" for v in f["burst_p95s_ms"]) + " ms",
+        ),
+        ("filter userName eq p95", lambda f: f"{f['filter_p95_ms']:.1f} ms"),
+    ]
+    print(f"\n| {database} | " + " | ".join(columns) + " |")
+    print("| --- |" + " ---: |" * len(columns))
+    for label, cell in rows:
+        print(f"| {label} | " + " | ".join(cell(f) for f in columns.values()) + " |")
+
+
+def _fresh_database(url: str, suffix: str) -> str:
+    """The same server's database NAME+suffix, dropped and created empty."""
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    fresh = name + suffix
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
+        connection.execute(f'CREATE DATABASE "{fresh}"')
+    return f"{base}/{fresh}"
 
 
 if __name__ == "__main__":

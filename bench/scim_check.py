@@ -52,12 +52,18 @@ def _manage(env: dict[str, str], *args: str) -> str:
 
 @contextmanager
 def live_server(
-    database_url: str | None = None, *, port: int | None = None, **env_extra: str
+    database_url: str | None = None,
+    *,
+    port: int | None = None,
+    server: str = "runserver",
+    **env_extra: str,
 ) -> Iterator[tuple[str, str]]:
     """A migrated database with one organization, a SCIM token made by ``manage.py
-    scim_token`` and ``manage.py runserver`` on ``port`` (a free loopback port unless
-    given); yields the SCIM base URL and the token. SQLite in a temporary directory
-    unless ``database_url``."""
+    scim_token`` and a server on ``port`` (a free loopback port unless given); yields
+    the SCIM base URL and the token. SQLite in a temporary directory unless
+    ``database_url``. ``server`` is ``runserver`` (a thread and a new database
+    connection per request) or ``gunicorn`` (the production Procfile's server, one sync
+    worker, connections kept for DB_CONN_MAX_AGE as docs/operations.md sets them)."""
     with tempfile.TemporaryDirectory(prefix="crosspaths-scim-") as tmp:
         env = {
             **os.environ,
@@ -79,8 +85,18 @@ def live_server(
         port = port or _free_port()
         log = Path(tmp) / "server.log"
         with open(log, "w") as stderr:
-            server = subprocess.Popen(
-                [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            if server == "gunicorn":
+                command = [
+                    str(Path(PYTHON).parent / "gunicorn"),
+                    "crosspaths.wsgi",
+                    f"--bind=127.0.0.1:{port}",
+                    "--workers=1",
+                ]
+                env = {"DB_CONN_MAX_AGE": "60", **env}
+            else:
+                command = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+            process = subprocess.Popen(
+                command,
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,
@@ -98,8 +114,8 @@ def live_server(
                 sys.exit("the server did not start:\n" + log.read_text())
             yield base, token
         finally:
-            server.terminate()
-            server.wait(10)
+            process.terminate()
+            process.wait(10)
 
 
 def main() -> int:

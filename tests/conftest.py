@@ -67,6 +67,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             _unavailable(item, f"needs a Redis server at {settings.REDIS_URL}")
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. A request by a German-speaking person
+    leaves German active in the thread (in a server the next request's LocaleMiddleware
+    sets the language again); a later test calling a selector directly must not inherit
+    it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 # Every test starts at this moment (a Thursday morning in Berlin) and time runs on from
 # it, so no test depends on the day the suite runs. A test that needs another moment
 # says so with ``@pytest.mark.time_machine(...)``; one whose subprocesses read the
