@@ -25,16 +25,19 @@ def _repeats(plan: MixerPlan) -> int:
 
 
 @st.composite
-def events(draw: st.DrawFn) -> tuple[list[Person], int, int, list[tuple[str, str]]]:
-    """A roster with departments and managers, a table size, rotations, and blocked
-    pairs forming a matching (each person in at most one), so a seating always exists
-    once there are two tables."""
+def events(
+    draw: st.DrawFn, managers: bool = True
+) -> tuple[list[Person], int, int, list[tuple[str, str]]]:
+    """A roster with departments (and managers unless ``managers=False``), a table size,
+    rotations, and blocked pairs forming a matching (each person in at most one). Without
+    managers a seating that keeps the rules always exists once there are two tables;
+    with managers it may not (a manager with many reports and only two tables)."""
     k = draw(st.integers(2, 8))
     n = draw(st.integers(2 * k + 2, 60))
     depts = draw(st.integers(1, 6))
     people: list[Person] = []
     for i in range(n):
-        boss = draw(st.one_of(st.none(), st.integers(0, i - 1))) if i else None
+        boss = draw(st.one_of(st.none(), st.integers(0, i - 1))) if i and managers else None
         people.append(
             Person(
                 id=f"p{i}",
@@ -64,17 +67,37 @@ def test_it_seats_everyone_once_per_rotation_at_tables_of_k_or_one_off(event, se
             assert all(abs(s - k) <= 1 for s in sizes)
 
 
-@FAST
-@given(events(), st.integers(0, 3))
-def test_it_never_seats_a_blocked_pair_or_a_manager_with_a_report_together(event, seed):  # type: ignore[no-untyped-def]
-    people, k, rounds, blocked = event
-    plan = mix(people, table_size=k, rounds=rounds, blocked=blocked, seed=seed)
+def _together(plan: MixerPlan, people: list[Person], blocked: list[tuple[str, str]]) -> int:
+    """Pairs the rules keep apart (blocked, manager and report) that share a table."""
     apart = {frozenset(b) for b in blocked}
     apart |= {frozenset((p.id, p.manager_id)) for p in people if p.manager_id}
-    for tables in plan.rounds:
-        for ids in tables:
-            assert not any(frozenset(pair) in apart for pair in combinations(ids, 2))
+    return sum(
+        1
+        for tables in plan.rounds
+        for ids in tables
+        for pair in combinations(ids, 2)
+        if frozenset(pair) in apart
+    )
+
+
+@FAST
+@given(events(managers=False), st.integers(0, 3))
+def test_it_never_seats_a_blocked_pair_together_when_a_seating_exists(event, seed):  # type: ignore[no-untyped-def]
+    people, k, rounds, blocked = event
+    plan = mix(people, table_size=k, rounds=rounds, blocked=blocked, seed=seed)
+    assert _together(plan, people, blocked) == 0
     assert plan.metrics["rule_breaks"] == 0
+
+
+@FAST
+@given(events(), st.integers(0, 3))
+def test_a_pair_kept_apart_at_one_table_is_always_reported(event, seed):  # type: ignore[no-untyped-def]
+    # With managers, two tables may leave no seating that keeps every rule (and the
+    # search can miss a rare one that exists: docs/matching.md, "Event mixer"); the
+    # plan then says how many pairs break a rule, and the CLI exits 1 writing nothing.
+    people, k, rounds, blocked = event
+    plan = mix(people, table_size=k, rounds=rounds, blocked=blocked, seed=seed)
+    assert plan.metrics["rule_breaks"] == _together(plan, people, blocked)
 
 
 def test_table_sizes_use_the_fewest_tables_off_k():
