@@ -3,10 +3,8 @@ operator's ``manage.py api_key``, revoked in the console; the per-key rate limit
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +13,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
+from crosspaths.bearer import secret_live, secret_new
 from crosspaths.console.models import AuditLog
 from crosspaths.console.services import audit_record
 from crosspaths.people.models import Organization, Person
@@ -22,16 +21,9 @@ from crosspaths.people.models import Organization, Person
 from .models import RESOURCES, ApiKey, RateWindow
 
 KEY_PREFIX = "cpk_"
-# last_used_at is refreshed at most this often, so a burst of requests writes it once.
-LAST_USED_GRANULARITY = timedelta(minutes=1)
-# The audit log's action codes for keys (the console's list of actions gets their labels
-# with its next migration; until then the log shows the code).
+# The audit log's actions for keys.
 ACTION_CREATE = AuditLog.Action.API_KEY_CREATE
 ACTION_REVOKE = AuditLog.Action.API_KEY_REVOKE
-
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def key_label(key: ApiKey) -> str:
@@ -61,12 +53,12 @@ def api_key_create(
                 % {"name": unknown[0], "known": ", ".join(RESOURCES)}
             }
         )
-    raw = KEY_PREFIX + secrets.token_urlsafe(32)
+    raw, key_hash, shown = secret_new(KEY_PREFIX, shown=6)
     key = ApiKey.objects.create(
         organization=organization,
         name=name.strip()[:100] or _("API key"),
-        key_hash=_hash(raw),
-        prefix=raw[: len(KEY_PREFIX) + 6],
+        key_hash=key_hash,
+        prefix=shown,
         scope=scope,
         resources=resources,
         created_by=created_by,
@@ -103,20 +95,12 @@ def api_key_revoke(*, key: ApiKey, actor: Person | None) -> bool:
 def api_key_authenticate(*, raw: str) -> ApiKey | None:
     """The live key a request presents, with its organization; None when unknown or
     revoked. The key alone decides the organization a request acts in."""
-    if not raw.startswith(KEY_PREFIX):
-        return None
-    key = (
-        ApiKey.objects.select_related("organization", "created_by")
-        .filter(key_hash=_hash(raw), revoked_at__isnull=True)
-        .first()
+    return secret_live(
+        ApiKey.objects.select_related("organization", "created_by"),
+        raw=raw,
+        prefix=KEY_PREFIX,
+        hash_field="key_hash",
     )
-    if key is None:
-        return None
-    now = clock.now()
-    if key.last_used_at is None or now - key.last_used_at > LAST_USED_GRANULARITY:
-        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
-    return key
 
 
 class RateLimited(Exception):

@@ -3,14 +3,11 @@ admin in the console or by an operator's ``manage.py scim_token``, revoked in th
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
+from crosspaths.bearer import secret_live, secret_new
 from crosspaths.console.models import AuditLog
 from crosspaths.console.services import audit_record
 from crosspaths.people.models import Organization, Person
@@ -18,12 +15,6 @@ from crosspaths.people.models import Organization, Person
 from .models import ScimToken
 
 TOKEN_PREFIX = "cpscim_"
-# last_used_at is refreshed at most this often, so a burst of requests writes it once.
-LAST_USED_GRANULARITY = timedelta(minutes=1)
-
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -32,12 +23,12 @@ def scim_token_create(
 ) -> tuple[ScimToken, str]:
     """A new token for ``organization``; returns it and the raw token, which exists
     nowhere else afterwards (only its hash is stored)."""
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    raw, token_hash, shown = secret_new(TOKEN_PREFIX, shown=4)
     token = ScimToken.objects.create(
         organization=organization,
         name=name.strip()[:100] or _("SCIM token"),
-        token_hash=_hash(raw),
-        prefix=raw[: len(TOKEN_PREFIX) + 4],
+        token_hash=token_hash,
+        prefix=shown,
         created_by=created_by,
     )
     audit_record(
@@ -70,17 +61,9 @@ def scim_token_revoke(*, token: ScimToken, actor: Person | None) -> bool:
 def scim_token_authenticate(*, raw: str) -> ScimToken | None:
     """The live token a request presents, with its organization; None when unknown or
     revoked. The token alone decides the organization a request acts in."""
-    if not raw.startswith(TOKEN_PREFIX):
-        return None
-    token = (
-        ScimToken.objects.select_related("organization")
-        .filter(token_hash=_hash(raw), revoked_at__isnull=True)
-        .first()
+    return secret_live(
+        ScimToken.objects.select_related("organization"),
+        raw=raw,
+        prefix=TOKEN_PREFIX,
+        hash_field="token_hash",
     )
-    if token is None:
-        return None
-    now = clock.now()
-    if token.last_used_at is None or now - token.last_used_at > LAST_USED_GRANULARITY:
-        ScimToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
-    return token
