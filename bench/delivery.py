@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from workers import start_db_workers  # noqa: E402 (bench/ is on the path as the script's folder)
 
 
 class Sink:
@@ -162,27 +163,7 @@ def main() -> None:
         intros = Message.objects.filter(kind="intro").count()
 
         t = time.perf_counter()
-        for k in range(args.workers):
-            log = open(tmp / f"worker-{k}.log", "wb")  # noqa: SIM115
-            workers.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "manage.py",
-                        "db_worker",
-                        "--no-reload",
-                        "--no-startup-delay",
-                        "--interval",
-                        "0.2",
-                        "--verbosity",
-                        "0",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=log,
-                )
-            )
+        workers += start_db_workers(args.workers, env, tmp)
         while sink.count < intros:
             if any(w.poll() is not None for w in workers):
                 raise SystemExit(f"a worker died; see {tmp}/worker-*.log")
