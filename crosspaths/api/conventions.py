@@ -18,6 +18,7 @@ from ninja import Status
 from ninja.security import HttpBearer
 
 from crosspaths import clock
+from crosspaths.request_numbers import whole_number
 
 from .keys import api_key_authenticate, rate_limit_take
 from .models import ApiKey, IdempotentRequest
@@ -72,9 +73,10 @@ def _encode(pk: int) -> str:
 
 
 def _decode(cursor: str) -> int:
-    if not cursor.isdigit() or len(cursor) > 18:
+    number = whole_number(cursor, digits=18)
+    if number is None:
         raise ApiProblem(422, _("This cursor is not one the API gave out."), field="cursor")
-    return int(cursor)
+    return number
 
 
 def page(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from crosspaths import clock
 from crosspaths.matching.roster import RosterError, RosterProblem
 from crosspaths.people.models import Organization, Person
+from crosspaths.request_numbers import whole_number
 
 from .models import CollaborationOptOut, CollaborationSettings, Interaction
 from .storage import Row, interactions_insert
@@ -156,9 +157,10 @@ class _FastPath:
         n = n.strip()
         if week is None or x is None or y is None or x == y or ch not in CHANNELS:
             return None
-        if not n.isdigit() or len(n) > 10 or int(n) > MAX_COUNT:
+        count = whole_number(n, digits=10)
+        if count is None or count > MAX_COUNT:
             return None
-        return week, x, y, ch, int(n)
+        return week, x, y, ch, count
 
     def _week(self, text: str) -> date | None:
         try:
@@ -229,8 +231,9 @@ def _parse(
             f"'{cell['channel']}' is not one of {', '.join(sorted(CHANNELS))}",
         )
     count = -1
-    if cell["count"].isdigit() and int(cell["count"]) <= MAX_COUNT:
-        count = int(cell["count"])
+    number = whole_number(cell["count"], digits=10)
+    if number is not None and number <= MAX_COUNT:
+        count = number
     else:
         problem("count", f"'{cell['count']}' is not a whole number from 0 to {MAX_COUNT}")
     if len(problems) > found:

@@ -29,6 +29,7 @@ from crosspaths.notify.channels.slack import escape
 from crosspaths.people.models import Person
 from crosspaths.programs.enrollments import enrollments_of, paused_until, person_pause
 from crosspaths.programs.models import MatchMember, Round
+from crosspaths.request_numbers import whole_number
 
 from .client import web_client
 from .models import SlackInstallation
@@ -50,7 +51,7 @@ def request_verified(*, body: bytes, headers: Any) -> bool:
     secret = settings.SLACK_SIGNING_SECRET
     timestamp = headers.get("X-Slack-Request-Timestamp")
     signature = headers.get("X-Slack-Signature")
-    if not secret or not timestamp or not signature or not str(timestamp).isdigit():
+    if not secret or not signature or whole_number(timestamp, digits=12) is None:
         return False
     verifier = SignatureVerifier(secret, clock=_CrosspathsClock())
     return verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
@@ -89,7 +90,7 @@ def checkin_click(*, installation: SlackInstallation, user_id: str, action: dict
     member = (
         MatchMember.objects.filter(
             organization_id=installation.organization_id,
-            match_id=int(value) if value.isdigit() else -1,
+            match_id=whole_number(value) or -1,
             person=person,
         )
         .select_related("match__round__program")

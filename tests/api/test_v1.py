@@ -36,6 +36,14 @@ def test_a_cursor_the_api_did_not_give_is_refused_naming_it(api):
     assert api.get("/people", limit=0).json()["errors"][0]["field"] == "limit"
 
 
+def test_a_cursor_of_odd_digits_or_too_many_is_refused_naming_it(api):
+    # "²" passes str.isdigit() but is no number; 40 digits overflow every id column.
+    for cursor in ("²", "9" * 40):
+        answer = api.get("/people", cursor=cursor)
+        assert answer.status_code == 422, cursor
+        assert answer.json()["errors"][0]["field"] == "cursor"
+
+
 def test_people_changed_since_a_moment(api, cast):
     later = clock.now() + timedelta(hours=1)
     Person.objects.filter(pk=cast.bob.pk).update(updated_at=later + timedelta(minutes=1))
