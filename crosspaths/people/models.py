@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crosspaths.matching.roster import is_timezone
 
+from .days_off import place_problem
+
 LANGUAGE_CHOICES = [("en", _("English")), ("de", _("German"))]
 
 
@@ -24,6 +26,15 @@ def validate_timezone(value: str) -> None:
             _("'%(value)s' is not a known time zone (use a name such as Europe/Berlin)."),
             params={"value": value},
             code="timezone",
+        )
+
+
+def validate_country(value: str) -> None:
+    if value and place_problem(value) is not None:
+        raise ValidationError(
+            _("'%(value)s' is not a country code the holiday calendar knows (use e.g. DE)."),
+            params={"value": value},
+            code="country",
         )
 
 
@@ -127,6 +138,22 @@ class Location(models.Model):
     timezone = models.CharField(
         _("time zone"), max_length=64, blank=True, validators=[validate_timezone]
     )
+    # Where the location's public holidays come from (no meeting is suggested on one):
+    # an ISO 3166-1 country code ("DE") and, where holidays differ inside it, the
+    # subdivision ("BY" for Bavaria), as the ``holidays`` package names them.
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[validate_country],
+        help_text=_("Two-letter country code such as DE, for public holidays."),
+    )
+    subdivision = models.CharField(
+        _("state or region"),
+        max_length=10,
+        blank=True,
+        help_text=_("Where holidays differ inside the country, e.g. BY for Bavaria."),
+    )
 
     class Meta:
         verbose_name = _("location")
@@ -138,6 +165,16 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        problem = place_problem(self.country, self.subdivision)
+        if problem:
+            raise ValidationError(
+                {
+                    "subdivision" if self.country else "country": _("%(problem)s.")
+                    % {"problem": problem}
+                }
+            )
 
 
 class Person(models.Model):
