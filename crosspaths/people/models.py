@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crosspaths.matching.roster import is_timezone
 
-from .days_off import place_problem
+from .days_off import place_problem, supported_countries
 
 LANGUAGE_CHOICES = [("en", _("English")), ("de", _("German"))]
 
@@ -167,12 +167,22 @@ class Location(models.Model):
         return self.name
 
     def clean(self) -> None:
-        problem = place_problem(self.country, self.subdivision)
-        if problem:
+        """A subdivision the holiday calendar knows, of a country it knows."""
+        if self.subdivision and not self.country:
+            raise ValidationError({"country": _("Choose the country of this state or region.")})
+        if self.country and self.subdivision and place_problem(self.country, self.subdivision):
+            known = supported_countries().get(self.country, [])
             raise ValidationError(
                 {
-                    "subdivision" if self.country else "country": _("%(problem)s.")
-                    % {"problem": problem}
+                    "subdivision": _(
+                        "'%(value)s' is not a state or region of %(country)s the holiday "
+                        "calendar knows (known: %(known)s)."
+                    )
+                    % {
+                        "value": self.subdivision,
+                        "country": self.country,
+                        "known": ", ".join(known) or "-",
+                    }
                 }
             )
 
