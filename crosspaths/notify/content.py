@@ -208,7 +208,7 @@ def _details(match: Match, reader: Person | None) -> MatchDetails:
         organizer_name=organizer.name if organizer is not None else None,
         is_organizer=reader is not None and organizer is not None and organizer.pk == reader.pk,
         video_link=match.video_link,
-        location=match.location.name if match.location_id else "",
+        location=match.place,
         in_person=program.mode == "in-person",
         duration=duration(match),
         url=_url("match", match.pk),
