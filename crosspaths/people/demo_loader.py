@@ -29,6 +29,9 @@ from .models import Department, Location, Organization, Person, Team
 BATCH = 2000
 REAL_ROUND_MAX_PEOPLE = 5000
 
+# Where the demo's offices are, for their public holidays (country, subdivision).
+DEMO_PLACES = {"Munich": ("DE", "BY"), "Lisbon": ("PT", ""), "New York": ("US", "NY")}
+
 
 def _cast_demo_logins(people: list[DemoPerson]) -> None:
     """Give the demo's sign-in people memorable names: Alice heads People (HR admin),
@@ -64,7 +67,13 @@ def load(
         for d in dict.fromkeys(p.department for p in people)
     }
     locations = {
-        loc: Location.objects.create(organization=org, name=loc, timezone=tz)
+        loc: Location.objects.create(
+            organization=org,
+            name=loc,
+            timezone=tz,
+            country=DEMO_PLACES.get(loc, ("", ""))[0],
+            subdivision=DEMO_PLACES.get(loc, ("", ""))[1],
+        )
         for loc, tz, _, _ in LOCATIONS
     }
     team_department = {p.team: p.department for p in people if p.team}
