@@ -32,6 +32,7 @@ COLUMN_LABELS = {
     "active": _("Active"),
     "title": _("Job title"),
     "language": _("Language of e-mails and pages"),
+    "country": _("Country of the location (holidays), e.g. DE-BY"),
 }
 
 

@@ -18,7 +18,13 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from crosspaths import clock
-from crosspaths.demo import DEMO_LOGINS, DEMO_PASSWORD, LOCATIONS, DemoPerson
+from crosspaths.demo import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    LOCATION_COUNTRIES,
+    LOCATIONS,
+    DemoPerson,
+)
 from crosspaths.meetings.models import CheckIn
 from crosspaths.programs import scheduling
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
@@ -28,9 +34,6 @@ from .models import Department, Location, Organization, Person, Team
 
 BATCH = 2000
 REAL_ROUND_MAX_PEOPLE = 5000
-
-# Where the demo's offices are, for their public holidays (country, subdivision).
-DEMO_PLACES = {"Munich": ("DE", "BY"), "Lisbon": ("PT", ""), "New York": ("US", "NY")}
 
 
 def _cast_demo_logins(people: list[DemoPerson]) -> None:
@@ -71,8 +74,8 @@ def load(
             organization=org,
             name=loc,
             timezone=tz,
-            country=DEMO_PLACES.get(loc, ("", ""))[0],
-            subdivision=DEMO_PLACES.get(loc, ("", ""))[1],
+            country=LOCATION_COUNTRIES.get(loc, "").partition("-")[0],
+            subdivision=LOCATION_COUNTRIES.get(loc, "").partition("-")[2],
         )
         for loc, tz, _, _ in LOCATIONS
     }

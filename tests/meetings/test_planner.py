@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
@@ -116,7 +117,7 @@ def test_an_organizer_in_several_groups_is_never_booked_twice_at_once(n, seed, o
             by_organizer.setdefault(group.person_ids[0], []).append(slot)
     for meetings in by_organizer.values():
         meetings.sort()
-        for (_, end), (start, _) in zip(meetings, meetings[1:], strict=False):
+        for (_, end), (start, _) in pairwise(meetings):
             assert end <= start
         days = Counter(s.astimezone(ZoneInfo("Europe/Berlin")).date() for s, _ in meetings)
         if len(meetings) <= 20:  # room to spare: at most four of the ten a day fits
@@ -185,7 +186,7 @@ def test_a_meeting_someone_already_has_is_never_overlapped():
     monday = (datetime(2026, 11, 30, 8, 0, tzinfo=UTC), datetime(2026, 11, 30, 16, 0, tzinfo=UTC))
     plan = [PlanGroup((Free("Europe/Berlin"), Free("Europe/Berlin")), (1, 2))]
     for seed in range(20):
-        start, end = plan_slots(
+        start, _end = plan_slots(
             plan,
             fmt="virtual_coffee",
             after=AFTER,
