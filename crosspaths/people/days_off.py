@@ -39,6 +39,7 @@ def _year(country: str, subdivision: str, year: int) -> frozenset[date]:
     return frozenset(calendar)
 
 
+@lru_cache(maxsize=4096)
 def holidays_between(country: str, subdivision: str, first: date, last: date) -> frozenset[date]:
     """The public holidays of the place from ``first`` to ``last`` (inclusive); none
     for a place without a (known) country."""
