@@ -172,10 +172,10 @@ def plan_slots(
         start_load[start] = start_load.get(start, 0) + 1
 
     for pid, meetings in (busy or {}).items():
-        for start, end in meetings:
-            s = _minutes(start)
-            calendar.setdefault(pid, []).append((s, _minutes(end)))
-            person_day[(pid, cells.of(s)[0])] += 1
+        for begins, ends in meetings:
+            at = _minutes(begins)
+            calendar.setdefault(pid, []).append((at, _minutes(ends)))
+            person_day[(pid, cells.of(at)[0])] += 1
     for moment in taken:
         count(_minutes(moment))
 

@@ -59,18 +59,6 @@ def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
-def _availability_key(availability: Sequence[dict[str, Any]]) -> tuple[Any, ...]:
-    """The declared windows as something hashable, so people alike share one
-    computation (most people of a round have the same zone and declared nothing)."""
-    out = []
-    for w in availability or ():
-        try:
-            out.append((w["weekday"], w["start"], w["end"]))
-        except (KeyError, TypeError):
-            out.append(("?",))  # malformed: ignored below, kept apart here
-    return tuple(out)
-
-
 def _availability_key(availability: Sequence[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
     """The declared windows as something hashable, so people alike share one
     computation (most people of a round have the same zone and declared nothing)."""
