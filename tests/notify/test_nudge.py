@@ -113,3 +113,19 @@ def test_working_days_skip_the_weekend_in_the_organizations_zone():
     # Across the end of summer time the local hour stays.
     october = datetime(2026, 10, 23, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
     assert add_working_days(october, 2, "Europe/Berlin").hour == 9
+
+
+def test_on_slack_and_teams_the_nudge_carries_the_match_page_link(published):
+    """A nudge is one intent: the chat renderers lay out the same content."""
+    import json
+
+    from crosspaths.notify.channels import slack, teams
+    from crosspaths.notify.content import message_content
+
+    _friday_slot(published)
+    outbox_write_nudges(now=WEDNESDAY)
+    content = message_content(Message.objects.get(kind="nudge"))
+    for payload in (slack.render(content), teams.render(content)):
+        text = json.dumps(payload)
+        assert f"/matches/{published.pk}/" in text
+        assert "Confirm or propose a time" in text
