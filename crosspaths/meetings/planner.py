@@ -157,7 +157,7 @@ def plan_slots(
     for cell in every_cell:
         same_day[cell[0]].append(cell)
         same_hour[cell[1]].append(cell)
-    start_load = {s: 0 for found in options.values() for starts in found.values() for s in starts}
+    start_load: dict[int, int] = {}
     person_day: Counter[tuple[int, date]] = Counter()
     calendar: dict[int, list[tuple[int, int]]] = {}
 
@@ -198,7 +198,8 @@ def plan_slots(
             if booked:
                 free = [s for s in free if not any(_overlaps(b, s, s + length) for b in booked)]
             if free:
-                chosen = (cell, min(free, key=start_load.__getitem__))  # earliest of the least used
+                # The earliest of the quarter hours least used so far.
+                chosen = (cell, min(free, key=lambda at: start_load.get(at, 0)))
                 break
         if chosen is None:
             continue
