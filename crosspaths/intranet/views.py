@@ -53,9 +53,10 @@ def _origins_of(organization_id: int | None) -> list[str]:
 
 def _framed(response: HttpResponse, origins: list[str]) -> HttpResponse:
     """Only the allow-listed intranet pages may frame this answer; the token in its
-    URL goes nowhere else (no Referer), and no cache keeps it."""
+    URL goes to no other site (Referer only to this one: "no-referrer" would also make
+    Chromium send ``Origin: null`` on the card's own forms), and no cache keeps it."""
     response._csp_replace = {"frame-ancestors": origins or [NONE]}  # type: ignore[attr-defined]
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store, private"
     return response
 
