@@ -18,7 +18,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from crosspaths.api.keys import api_key_create
-from crosspaths.intranet.services import embed_origins_set
+from crosspaths.intranet.services import embed_origins_set, embed_settings_for
+from crosspaths.meetings.models import CheckIn
 from crosspaths.programs.models import Enrollment
 
 from ..api.conftest import ApiClient
@@ -116,3 +117,26 @@ def assert_accessible_card(page: Page, url: str) -> None:
     expect(card.get_by_text("You are in")).to_have_count(2)
     assert_accessible(card)
     card.close()
+
+
+def test_the_organization_card_renders_in_a_cross_site_frame(
+    page: Page, live_server, cast, intranet, settings
+):
+    origin, publish = intranet
+    settings.SITE_URL = live_server.url
+    cast.org.min_cell_size = 2
+    cast.org.save()
+    coffee = make_program(cast.org, name="Coffee roulette")
+    make_program(cast.org, name="Lunch club", format="lunch")
+    match = make_match([cast.bob, cast.chidi], program=coffee)
+    member = match.members.first()
+    CheckIn.objects.create(organization=cast.org, member=member, met=True)
+    embed_origins_set(organization=cast.org, actor=cast.alice, origins=[origin])
+    key = embed_settings_for(organization=cast.org).card_key
+
+    page.goto(publish("org.html", f"{live_server.url}/embed/org/{key}/"))
+    frame = page.frame_locator("iframe")
+    expect(frame.get_by_role("heading", name="Encounters at Acme")).to_be_visible()
+    expect(frame.get_by_text("colleagues met across departments this month")).to_contain_text("2")
+    expect(frame.get_by_text("programs open to join")).to_contain_text("2")
+    screenshot(page, "intranet-organization-card-framed")
