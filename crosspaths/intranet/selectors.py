@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 
 from crosspaths.people.models import Organization, Person
@@ -170,3 +171,20 @@ def organization_figures(*, organization: Organization, today: date) -> Organiza
 def _narrowed(program: Program) -> bool:
     audience = program.audience or {}
     return any(audience.get(k) not in (None, [], "") for k in audience)
+
+
+# An intranet home page shows the organization card on every employee's page view; the
+# figures change with check-ins, not by the second.
+FIGURES_CACHE_SECONDS = 300
+
+
+def organization_figures_cached(*, organization: Organization, today: date) -> OrganizationFigures:
+    """``organization_figures``, kept for five minutes per organization, month and
+    smallest group (a changed ``min_cell_size`` is a new key: never shown with the old
+    threshold)."""
+    key = f"intranet:org-figures:{organization.pk}:{today:%Y-%m}:{organization.min_cell_size}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = organization_figures(organization=organization, today=today)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures

@@ -33,7 +33,7 @@ from crosspaths.web.forms import PauseForm
 
 from .forms import OriginsForm
 from .models import EmbedSettings
-from .selectors import card_programs, next_encounter, organization_figures
+from .selectors import card_programs, next_encounter, organization_figures_cached
 from .services import card_key_renew, embed_origins_set, embed_settings_for
 from .tokens import BadToken, card_person
 
@@ -199,7 +199,7 @@ def organization_card(request: HttpRequest, key: str) -> HttpResponse:
         return _framed(render(request, "intranet/org_card_missing.html", status=404), [])
     organization: Organization = found.organization
     with translation.override(organization.language), timezone.override(organization.timezone):
-        figures = organization_figures(
+        figures = organization_figures_cached(
             organization=organization, today=timezone.localdate(clock.now())
         )
         response = render(

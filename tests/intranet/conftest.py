@@ -12,6 +12,17 @@ ACME_INTRANET = "https://intranet.acme.test"
 GLOBEX_INTRANET = "https://globex.sharepoint.com"
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_figures():
+    """The organization card keeps its figures for five minutes; each test starts fresh
+    (database ids repeat between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def embeds(cast):
     embed_origins_set(organization=cast.org, actor=cast.alice, origins=[ACME_INTRANET])

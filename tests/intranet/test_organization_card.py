@@ -3,9 +3,11 @@ organization's smallest group (as the insights), behind a renewable random key."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.test import Client
 
 from crosspaths.console.models import AuditLog
@@ -78,6 +80,7 @@ def test_people_taking_part_are_counted_only_from_the_smallest_group(cast, embed
         Enrollment.objects.create(organization=cast.org, program=coffee, person=person)
     assert "take part" not in org_card(embeds["acme"]).content.decode()
     Enrollment.objects.create(organization=cast.org, program=coffee, person=cast.chidi)
+    cache.clear()  # the figures of now, not the ones kept for five minutes
     assert "<strong>3</strong> colleagues take part" in org_card(embeds["acme"]).content.decode()
 
 
@@ -108,3 +111,26 @@ def test_an_unknown_key_is_a_404_nobody_may_frame(cast, embeds):
     response = Client().get("/embed/org/acme/")
     assert response.status_code == 404
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_the_figures_are_kept_for_five_minutes(cast, embeds):
+    cast.org.min_cell_size = 1
+    cast.org.save()
+    make_program(cast.org)
+    assert "<strong>1</strong> program open to join" in org_card(embeds["acme"]).content.decode()
+    make_program(cast.org, name="Lunch", format="lunch")
+    assert "<strong>1</strong> program open to join" in org_card(embeds["acme"]).content.decode()
+    with time_machine.travel(datetime(2026, 11, 26, 8, 6, tzinfo=UTC)):
+        body = org_card(embeds["acme"]).content.decode()
+    assert "<strong>2</strong> programs open to join" in body
+
+
+def test_a_raised_threshold_applies_at_once_despite_the_kept_figures(cast, embeds):
+    cast.org.min_cell_size = 1
+    cast.org.save()
+    coffee = make_program(cast.org)
+    met_across(cast, [cast.bob, cast.chidi], program=coffee)
+    assert "<strong>2</strong> colleagues met" in org_card(embeds["acme"]).content.decode()
+    cast.org.min_cell_size = 5
+    cast.org.save()
+    assert "Fewer than 5 colleagues" in org_card(embeds["acme"]).content.decode()
