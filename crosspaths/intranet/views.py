@@ -9,6 +9,7 @@ its forms (crosspaths.intranet.tokens), never a cookie: a cross-site frame gets 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -101,7 +102,9 @@ def _card(
             if encounter
             else "",
             "programs": card_programs(person=person, today=today),
-            "pause_form": extra.pop("pause_form", None) or PauseForm(),
+            # Two weeks ahead as a start: a holiday, the common reason to pause.
+            "pause_form": extra.pop("pause_form", None)
+            or PauseForm(initial={"until": today + timedelta(days=14)}),
             "notice": notice,
             "site": settings.SITE_URL,
             **extra,

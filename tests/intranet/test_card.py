@@ -146,6 +146,7 @@ def test_joining_a_program_from_the_card(cast, embeds):
     coffee = make_program(cast.org)
     body = card(cast.bob).content.decode()
     assert f'action="/embed/card/join/{coffee.pk}/"' in body
+    assert 'value="2026-12-10"' not in body  # no pause offered: Bob is in no program yet
     response = post(f"/embed/card/join/{coffee.pk}/", {"t": token_for(cast.bob)})
     assert response.status_code == 200
     assert "You joined Virtual coffee." in response.content.decode()
@@ -158,6 +159,7 @@ def test_pausing_and_resuming_from_the_card(cast, embeds):
     coffee = make_program(cast.org)
     Enrollment.objects.create(organization=cast.org, program=coffee, person=cast.bob)
     token = token_for(cast.bob)
+    assert 'name="until" value="2026-12-10"' in card(token).content.decode()  # two weeks on
     response = post("/embed/card/pause/", {"t": token, "until": "2026-12-24"})
     assert "Paused until" in response.content.decode()
     assert Enrollment.objects.get(person=cast.bob).paused_until.isoformat() == "2026-12-24"
