@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -80,9 +81,18 @@ def _same_origin_post(request: HttpRequest) -> bool:
     """A card's form is posted from the card itself (the frame's document is on this
     site): a browser's Origin header, when sent, must be this site. The token in the
     body is the credential; this refuses a form another site posts with a token it
-    somehow holds."""
+    somehow holds. Behind a proxy this site is also ``SITE_URL`` and the trusted CSRF
+    origins, as for Django's own check."""
     origin = request.headers.get("Origin")
-    return origin is None or origin == f"{request.scheme}://{request.get_host()}"
+    if origin is None:
+        return True
+    site = urlsplit(settings.SITE_URL)
+    ours = {
+        f"{request.scheme}://{request.get_host()}",
+        f"{site.scheme}://{site.netloc}",
+        *settings.CSRF_TRUSTED_ORIGINS,
+    }
+    return origin in ours
 
 
 def _card(

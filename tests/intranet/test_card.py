@@ -219,3 +219,17 @@ def test_the_card_reads_no_session(cast, embeds):
     assert response.status_code == 400
     client.post(f"/embed/card/join/{coffee.pk}/", {"t": token_for(cast.bob)})
     assert list(Enrollment.objects.values_list("person_id", flat=True)) == [cast.bob.pk]
+
+
+def test_behind_a_proxy_the_sites_own_address_counts_as_this_site(cast, embeds, settings):
+    """The proxy speaks plain HTTP to the app; the browser's Origin is the public HTTPS
+    address (SITE_URL)."""
+    settings.SITE_URL = "https://crosspaths.example.com"
+    coffee = make_program(cast.org)
+    response = post(
+        f"/embed/card/join/{coffee.pk}/",
+        {"t": token_for(cast.bob)},
+        Origin="https://crosspaths.example.com",
+    )
+    assert response.status_code == 200
+    assert Enrollment.objects.filter(person=cast.bob, program=coffee).exists()
