@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "crosspaths.api",
     "crosspaths.scim",
     "crosspaths.slack",
+    "crosspaths.intranet",
 ]
 
 MIDDLEWARE = [
@@ -415,3 +416,11 @@ API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "600
 API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "50"))
 API_MAX_PAGE_SIZE = int(os.environ.get("API_MAX_PAGE_SIZE", "500"))
 # --- end of REST API ---------------------------------------------------------------------
+
+# --- Intranet encounter card (crosspaths/intranet, docs/intranet.md) ----------------------
+# How long a card token minted by POST /api/v1/embed-tokens signs a person in to the
+# card (seconds). The intranet page mints one per page view.
+INTRANET_CARD_TOKEN_MAX_AGE = int(os.environ.get("INTRANET_CARD_TOKEN_MAX_AGE", "600"))
+# Plain-HTTP intranet origins in the allow-list: development and loopback tests only.
+INTRANET_ALLOW_HTTP_ORIGINS = env_bool("INTRANET_ALLOW_HTTP_ORIGINS", DEBUG)
+# --- end of intranet encounter card --------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import include, path
 
 from crosspaths.api.api import api
 from crosspaths.api.metrics import metrics
+from crosspaths.intranet.urls import console_urlpatterns as intranet_console_urls
 from crosspaths.sso.urls import protocol_urlpatterns
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("console/provisioning/", include("crosspaths.scim.console_urls")),
     path("", include("crosspaths.slack.urls")),  # /slack/ (Slack's calls), /console/slack/
     path("console/api-keys/", include("crosspaths.api.console_urls")),
+    path("console/intranet/", include(intranet_console_urls)),
+    path("embed/", include("crosspaths.intranet.urls")),  # the intranet cards
     path("scim/", include("crosspaths.scim.urls")),
     path("insights/", include("crosspaths.insights.urls")),
     path("collaboration/", include("crosspaths.collaboration.urls")),

@@ -33,6 +33,7 @@ from crosspaths import clock
 from crosspaths.console.models import AuditLog, RosterUpload, RoundJob
 from crosspaths.events.models import Event, Seat
 from crosspaths.housekeeping.heartbeats import SCHEDULER, heartbeat_beat
+from crosspaths.intranet.models import EmbedSettings
 from crosspaths.meetings.models import CheckIn
 from crosspaths.notify.models import ChatAccount
 from crosspaths.people.models import BlockedPair, Department, Location, Person
@@ -175,6 +176,21 @@ def their_domain(w: World) -> dict[str, Any]:
     return {"pk": domain.pk}
 
 
+def cross_card_token(w: World) -> str:
+    """A card token signed by us naming our organization and their person."""
+    from django.core import signing
+
+    from crosspaths.intranet.tokens import SALT
+
+    return signing.dumps({"o": w.cast.org.pk, "p": w.their_person.pk}, salt=SALT)
+
+
+def our_card_token(w: World) -> str:
+    from crosspaths.intranet.tokens import card_token_mint
+
+    return card_token_mint(person=w.cast.bob)[0]
+
+
 def their(w: World) -> dict[str, Any]:
     return {"pk": w.their_program.pk}
 
@@ -261,6 +277,9 @@ API_V1 = {
     "api:job_read": Case(kwargs=lambda w: {"job_id": w.their_job.pk}, denied=_API_KEY_ONLY),
     "api:matches_list": Case(kwargs=lambda w: {"round_id": w.their_round.pk}, denied=_API_KEY_ONLY),
     "api:match_read": Case(kwargs=lambda w: {"match_id": w.their_match.pk}, denied=_API_KEY_ONLY),
+    "api:embed_token_create": Case(
+        methods=("post",), data=lambda w: {"person_id": w.their_person.pk}
+    ),
     "api:my_matches": Case(),
     "api:my_programs": Case(),
     "api:my_join": Case(
@@ -535,6 +554,31 @@ REGISTRY: dict[str, Case] = {
     "api_console:key_new": Case(methods=("post",), data=lambda w: {"name": "ours"}),
     "api_console:key_revoke": Case(kwargs=their_api_key, methods=("post",)),
     **API_V1,
+    # The intranet cards (crosspaths.intranet): the card token is the credential, so
+    # "theirs" is a token we signed naming our organization and their person (never
+    # issued: the pair is what is checked), or our Bob's genuine token with their
+    # program; the organization card's key is one we never issued.
+    "intranet:card": Case(query=lambda w: {"t": cross_card_token(w)}),
+    "intranet:card_join": Case(
+        kwargs=their,
+        methods=("post",),
+        data=lambda w: {"t": our_card_token(w)},
+        denied=(400, 403, 404, 410),
+    ),
+    "intranet:card_pause": Case(
+        methods=("post",),
+        own=[
+            (lambda w: {}, lambda w: {"t": cross_card_token(w), "until": "2026-12-31"}),
+            (lambda w: {}, lambda w: {"t": cross_card_token(w), "resume": "1"}),
+        ],
+    ),
+    "intranet:organization_card": Case(
+        kwargs=lambda w: {"key": "a-key-this-site-never-issued"}, denied=(404,)
+    ),
+    "intranet_console:settings": Case(
+        methods=("get",), own=[(lambda w: {}, lambda w: {"origins": "https://intranet.acme.test"})]
+    ),
+    "intranet_console:card_key_renew": Case(methods=("post",)),
     # Insights (crosspaths.insights): filters that name their program or location are
     # refused by the filter form; a figure or quarter that does not exist is a 404.
     "insights:dashboard": Case(own=[(lambda w: {}, their_filters)]),
@@ -660,6 +704,9 @@ def build_world() -> World:
         linked_at=timezone.now(),
     )
     their_collaboration(other, zeb, cast.dana, dept)
+    EmbedSettings.objects.create(
+        organization=other, origins=["https://globex-intranet.test"], card_key="globex-card-key"
+    )
 
     # Our side: Chidi manages our coffee program, which has a draft round.
     cast.chidi.role = Person.Role.PROGRAM_MANAGER
@@ -782,6 +829,8 @@ def snapshot(w: World) -> dict[str, Any]:
         ),
         "events": list(Event.objects.filter(organization=org).order_by("pk").values()),
         "seats": list(Seat.objects.filter(organization=org).order_by("pk").values()),
+        "enrollments": list(Enrollment.objects.filter(organization=org).order_by("pk").values()),
+        "embed": list(EmbedSettings.objects.filter(organization=org).values()),
     }
 
 

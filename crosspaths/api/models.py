@@ -14,6 +14,7 @@ RESOURCES = {
     "enrollments": _("Enrollments (join, pause, leave)"),
     "rounds": _("Rounds (preview, publish, close)"),
     "matches": _("Matches with members and slots"),
+    "embed": _("Intranet card tokens (sign a person in to the card)"),
 }
 
 

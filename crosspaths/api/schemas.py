@@ -306,3 +306,14 @@ class MatchOut(Schema):
 class MatchPage(Schema):
     items: list[MatchOut]
     next_cursor: str | None
+
+
+class EmbedTokenIn(In):
+    person_id: Int | None = Field(None, description="the person viewing the intranet page")
+    email: str | None = Field(None, max_length=254, description="or their e-mail address")
+
+
+class EmbedTokenOut(Schema):
+    token: str = Field(description="signs the person in to the card; put it in the frame's URL")
+    url: str = Field(description="the card's address with the token: the iframe's src")
+    expires_at: datetime

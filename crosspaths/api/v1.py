@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 
@@ -22,6 +24,7 @@ from crosspaths.console import preferences
 from crosspaths.console.forms import ProgramForm
 from crosspaths.console.models import RoundJob
 from crosspaths.console.services import audit_acting_as, program_save, round_job_request
+from crosspaths.intranet.tokens import card_token_mint
 from crosspaths.people.models import Department, Location, Person, Team
 from crosspaths.programs.enrollments import enrollment_join, enrollment_leave, person_pause
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
@@ -33,6 +36,8 @@ from .problems import ApiProblem, Problem, django_errors
 from .schemas import (
     DepartmentPage,
     DraftIn,
+    EmbedTokenIn,
+    EmbedTokenOut,
     EnrollmentOut,
     EnrollmentPage,
     JobOut,
@@ -494,3 +499,30 @@ def matches_list(
 @router.get("/matches/{match_id}", response={200: MatchOut, **READ_ERRORS}, auth=read("matches"))
 def match_read(request: HttpRequest, match_id: int) -> Any:
     return _match(get_object_or_404(_matches(request), pk=match_id))
+
+
+# --- The intranet card ---------------------------------------------------------------------
+
+
+@router.post("/embed-tokens", response={200: EmbedTokenOut, **WRITE_ERRORS}, auth=write("embed"))
+def embed_token_create(request: HttpRequest, payload: EmbedTokenIn) -> Any:
+    """A short-lived token that signs one person of the key's organization in to the
+    intranet card (docs/intranet.md): the intranet's server asks for one per page view
+    for the person looking at the page, by id or e-mail, and puts ``url`` in the
+    iframe. Nothing is stored; the token expires on its own."""
+    if (payload.person_id is None) == (payload.email is None):
+        raise ApiProblem(422, _("Give either person_id or email."), field="person_id")
+    people = Person.objects.filter(organization=_org(request), active=True)
+    if payload.person_id is not None:
+        person, field = people.filter(pk=payload.person_id).first(), "person_id"
+    else:
+        person, field = people.filter(email__iexact=(payload.email or "").strip()).first(), "email"
+    if person is None:
+        raise ApiProblem(
+            422,
+            _("No active person of this organization has this %(field)s.") % {"field": field},
+            field=field,
+        )
+    token, expires = card_token_mint(person=person)
+    url = settings.SITE_URL + reverse("intranet:card") + "?" + urlencode({"t": token})
+    return {"token": token, "url": url, "expires_at": expires}
