@@ -69,9 +69,7 @@ def statements(captured) -> list[str]:
     return [q["sql"] for q in captured if not q["sql"].startswith(skip)]
 
 
-def test_a_batch_costs_two_reads_and_one_claim_and_one_mark_per_sub_batch(
-    cast, mailbox, settings
-):
+def test_a_batch_costs_two_reads_and_one_claim_and_one_mark_per_sub_batch(cast, mailbox, settings):
     settings.MAIL_CLAIM_SIZE = 4
     intros = published_pairs(cast, 6)  # 12 introductions: 3 sub-batches
     with CaptureQueriesContext(connection) as ctx:
@@ -129,14 +127,15 @@ def test_rows_not_tried_when_the_worker_is_stopped_go_back_to_the_queue(
     assert len(mailbox.messages) == 2
 
 
+class Killed(BaseException):
+    """The process is gone: no ``except Exception`` and no ``finally`` of ours runs."""
+
+
 def kill_after(monkeypatch, sends: int) -> list[int]:
     """The worker dies (SIGKILL, power loss) after ``sends`` e-mails went out: what it
     wrote to the database until then stays, nothing after it (no ``finally``)."""
     sent: list[int] = []
     real_send = EmailTransport.send
-
-    class Killed(BaseException):
-        pass
 
     def send(self, message, content):
         if len(sent) == sends:
@@ -156,7 +155,7 @@ def test_a_worker_killed_mid_batch_leaves_one_sub_batch_in_doubt_failed_and_neve
     intros = published_pairs(cast, 5)  # 10 introductions: sub-batches of 4, 4, 2
     with pytest.MonkeyPatch.context() as crash:
         before_kill = kill_after(crash, 6)  # the first sub-batch and half the second
-        with pytest.raises(BaseException):
+        with pytest.raises(Killed):
             messages_deliver(message_ids=intros)
     assert len(mailbox.messages) == 6
     statuses = Counter(Message.objects.filter(pk__in=intros).values_list("status", flat=True))
@@ -168,9 +167,10 @@ def test_a_worker_killed_mid_batch_leaves_one_sub_batch_in_doubt_failed_and_neve
     assert all("may or may not have arrived" in m.last_error for m in failed)
     with django_capture_on_commit_callbacks(execute=True):
         assert outbox_dispatch(now=after_lease) == 2  # the 2 never claimed
-    assert Counter(
-        Message.objects.filter(pk__in=intros).values_list("status", flat=True)
-    ) == {"sent": 6, "failed": 4}
+    assert Counter(Message.objects.filter(pk__in=intros).values_list("status", flat=True)) == {
+        "sent": 6,
+        "failed": 4,
+    }
     counts = received(mailbox)
     assert set(counts.values()) == {1}, "nothing was sent twice"
     assert len(counts) == 8  # 6 before the kill + the 2 never claimed
