@@ -7,10 +7,11 @@ The life of a message::
            --> sent | skipped (recipient left) | queued again with backoff | failed
 
 Exactly once: a worker may only send a row it moved from ``queued`` to ``sending``
-itself (``UPDATE ... WHERE status='queued'``), and it claims one row at a time, so a
-worker killed mid-batch leaves at most one row in doubt. Such a row (``sending``
-past its lease) is marked failed with the reason rather than sent again: a second
-introduction is worse than an admin pressing "send again" in the admin. Rows the
+itself (``UPDATE ... WHERE status='queued' ... RETURNING id``). It claims its batch
+``MAIL_CLAIM_SIZE`` rows at a time and marks them sent in the commit that claims the
+next ones, so a worker killed mid-batch leaves at most one sub-batch in doubt. Such
+rows (``sending`` past their lease) are marked failed with the reason rather than
+sent again: a second introduction is worse than an admin pressing "send again". Rows the
 dead worker had not reached yet are still ``queued``; once their lease ends the next
 sweep hands them to another worker. Nothing is lost: a task that never ran (broker
 down, commit without enqueue) is covered by the same lease.
