@@ -1,34 +1,39 @@
-"""Delivery benchmark: one round of 10,000 people, introductions with .ics, two workers.
+"""Delivery benchmark: one round's introductions (with .ics) delivered by 1 and 2 workers.
 
     .venv/bin/python bench/delivery.py                       # SQLite in a temporary folder
     .venv/bin/python bench/delivery.py --postgres postgres://postgres@127.0.0.1:5432
-    .venv/bin/python bench/delivery.py --people 2000 --workers 4
+    .venv/bin/python bench/delivery.py --postgres URL --backend rq   # RQ on REDIS_URL
+    .venv/bin/python bench/delivery.py --people 2000 --workers 1,2,4
 
 Creates a throw-away database (a temporary SQLite file, or a fresh PostgreSQL database
 that is dropped afterwards), loads a synthetic organization, enrolls ``--people``
-colleagues in a virtual coffee, drafts and publishes one round (which writes the
-outbox and enqueues the delivery tasks in the database queue), then starts ``--workers``
-``manage.py db_worker`` processes against a local aiosmtpd sink and waits until every
-introduction is accepted by the sink. Prints a table: how long each phase took,
-messages per second, and the peak memory of the workers and of this process.
+colleagues in a virtual coffee, drafts and publishes one round (the outbox), then for
+each worker count: puts the round's due messages (introductions, left-out notices) back
+in the queue, starts that many task workers (``db_worker`` on the database queue, or RQ
+``SimpleWorker``s on Redis with ``--backend rq``) under bench/counted.py, hands the
+messages to them (the scheduler's dispatch) and waits until a local aiosmtpd sink has
+every one. Prints one table with a column per worker count: messages per second (first
+to last message at the sink), worker CPU per message, database round trips per message
+(statements + BEGIN/COMMIT, from inside the workers; the queue's own polling included),
+and what the sink received per Message-ID: none lost, none doubled.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import resource
 import signal
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from workers import start_db_workers  # noqa: E402 (bench/ is on the path as the script's folder)
+from workers import start_workers  # noqa: E402 (bench/ is on the path as the script's folder)
 
 
 class Sink:
@@ -40,6 +45,7 @@ class Sink:
         from tests.mailbox import free_port
 
         self.count = 0
+        self.ids: dict[str, int] = {}  # Message-ID -> times received
         self.with_ics = 0
         self.bytes = 0
         self.first: float | None = None
@@ -50,13 +56,22 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         now = time.perf_counter()
+        message_id = _header(envelope.content, b"message-id")
         with self._lock:
+            self.ids[message_id] = self.ids.get(message_id, 0) + 1
             self.count += 1
             self.bytes += len(envelope.content)
             self.with_ics += b"text/calendar" in envelope.content
             self.first = self.first or now
             self.last = now
         return "250 OK"
+
+
+def _header(content: bytes, name: bytes) -> str:
+    for line in content.split(b"\r\n\r\n", 1)[0].splitlines():
+        if line.lower().startswith(name + b":"):
+            return line.split(b":", 1)[1].strip().decode()
+    return ""
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -83,15 +98,172 @@ def drop_postgres(server_url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def setup_round(people_count: int) -> dict[str, object]:
+    """The organization, its program and one published round; the setup's figures."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from crosspaths.demo import load_demo_organization
+    from crosspaths.people.models import Person
+    from crosspaths.programs.models import Enrollment, Program
+    from crosspaths.programs.services import round_draft, round_publish
+
+    figures: dict[str, object] = {}
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    # A few percent of the synthetic roster has left the company: load enough.
+    org = load_demo_organization(
+        people=int(people_count * 1.05) + 10,
+        slug="bench",
+        name="Bench",
+        past_rounds=0,
+        with_logins=False,
+    )
+    program = Program.objects.create(
+        organization=org, name="Bench coffee", format=Program.Format.VIRTUAL_COFFEE
+    )
+    people = list(
+        Person.objects.filter(organization=org, active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:people_count]
+    )
+    Enrollment.objects.bulk_create(
+        [Enrollment(organization=org, program=program, person_id=pk) for pk in people],
+        batch_size=2000,
+    )
+    figures["people in the round"] = f"{len(people):,}"
+    figures["load roster (s)"] = f"{time.perf_counter() - started:.1f}"
+    t = time.perf_counter()
+    rnd = round_draft(program=program, on=timezone.localdate())
+    figures["draft (s)"] = f"{time.perf_counter() - t:.1f}"
+    t = time.perf_counter()
+    round_publish(round=rnd)
+    figures["publish (s)"] = f"{time.perf_counter() - t:.1f}"
+    figures["groups"] = f"{rnd.matches.count():,}"
+    return figures
+
+
+def purge_queue(backend: str) -> None:
+    """Forget the tasks publishing enqueued: each run hands the messages out itself."""
+    if backend == "rq":
+        import redis
+        from django.conf import settings
+
+        redis.Redis.from_url(settings.REDIS_URL).delete("rq:queue:default")
+    else:
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.all().delete()
+
+
+def requeue_due() -> set[str]:
+    """The round's due messages back in the queue, unleased; their Message-IDs."""
+    from urllib.parse import urlparse
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from crosspaths.notify.models import Message
+
+    due = Message.objects.filter(kind__in=["intro", "left_out"])
+    due.update(
+        status="queued",
+        attempts=0,
+        lease_until=None,
+        sent_at=None,
+        last_error="",
+        next_attempt_at=timezone.now() - timedelta(seconds=1),
+    )
+    host = urlparse(settings.SITE_URL).hostname or "crosspaths.invalid"
+    return {f"<crosspaths.{pk}@{host}>" for pk in due.values_list("pk", flat=True)}
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def counts(log_dir: Path, k: int) -> dict[str, float]:
+    path = log_dir / f"counts-{k}.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def round_trips(c: dict[str, float]) -> float:
+    return c.get("statements", 0) + 2 * c.get("commits", 0)
+
+
+def run(workers_count: int, sink: Sink, env: dict[str, str], tmp: Path, backend: str) -> dict:
+    """One delivery of the round's due messages by ``workers_count`` workers."""
+    from crosspaths.notify.models import Message
+    from crosspaths.notify.services import outbox_dispatch
+
+    expected = requeue_due()
+    with sink._lock:
+        sink.ids.clear()
+        sink.count, sink.first, sink.last = 0, None, None
+    log_dir = tmp / f"run-{workers_count}"
+    log_dir.mkdir()
+    workers = start_workers(workers_count, env, log_dir, backend=backend, counted=True)
+    try:
+        while not all(counts(log_dir, k) for k in range(workers_count)):
+            time.sleep(0.2)
+        time.sleep(3)  # the worker polling its queue
+        for w in workers:
+            w.send_signal(signal.SIGUSR1)
+        time.sleep(0.5)
+        before = [
+            (cpu_seconds(w.pid), round_trips(counts(log_dir, k))) for k, w in enumerate(workers)
+        ]
+        outbox_dispatch(limit=len(expected) + 1)
+        deadline = time.monotonic() + 3600
+        while len(sink.ids) < len(expected) and time.monotonic() < deadline:
+            if any(w.poll() is not None for w in workers):
+                raise SystemExit(f"a worker died; see {log_dir}/worker-*.log")
+            time.sleep(0.2)
+        time.sleep(1)  # a doubled message would arrive now
+        cpu = sum(cpu_seconds(w.pid) for w in workers) - sum(c for c, _ in before)
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            w.wait(60)
+    trips = sum(round_trips(counts(log_dir, k)) for k in range(workers_count))
+    trips -= sum(t for _, t in before)
+    received = sink.count
+    window = (sink.last or 0) - (sink.first or 0)
+    return {
+        "messages": len(expected),
+        "received by the sink": received,
+        "lost (never received)": len(expected - set(sink.ids)),
+        "doubled (received twice)": sum(1 for n in sink.ids.values() if n > 1),
+        "status sent": Message.objects.filter(
+            kind__in=["intro", "left_out"], status="sent"
+        ).count(),
+        "messages per second": received / window if window else float("nan"),
+        "worker CPU per message (ms)": 1000 * cpu / max(1, received),
+        "DB round trips per message": trips / max(1, received),
+        "worker peak memory (MiB)": max(
+            peak_rss_mib_done(log_dir, k) for k in range(workers_count)
+        ),
+    }
+
+
+def peak_rss_mib_done(log_dir: Path, k: int) -> float:
+    return counts(log_dir, k).get("peak_rss_mib", float("nan"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=10_000)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", default="1,2", help="worker counts to compare (1,2)")
     parser.add_argument("--batch", type=int, default=100, help="messages per delivery task")
+    parser.add_argument("--claim", type=int, default=25, help="MAIL_CLAIM_SIZE")
+    parser.add_argument("--backend", choices=["database", "rq"], default="database")
     parser.add_argument(
         "--postgres", metavar="URL", help="a PostgreSQL server (postgres://user@host:port)"
     )
     args = parser.parse_args()
+    counts_of = [int(n) for n in args.workers.split(",")]
 
     tmp = Path(tempfile.mkdtemp(prefix="crosspaths-bench-"))
     sink = Sink()
@@ -105,78 +277,28 @@ def main() -> None:
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DATABASE_URL": database_url,
         "CROSSPATHS_VAR_DIR": str(tmp),
-        "TASKS_BACKEND": "database",
+        "TASKS_BACKEND": args.backend,
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(sink.port),
         "MAIL_BATCH_SIZE": str(args.batch),
+        "MAIL_CLAIM_SIZE": str(args.claim),
+        "DB_CONN_MAX_AGE": "60",  # as in production (docs/operations.md)
         "DEBUG": "1",
         "LOG_LEVEL": "WARNING",
     }
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "crosspaths.settings"
-    os.environ.setdefault("DEBUG", "1")  # a benchmark, not a site: development settings
     import django
 
     django.setup()
-    from django.core.management import call_command
-    from django.utils import timezone
 
-    from crosspaths.demo import load_demo_organization
-    from crosspaths.notify.models import Message
-    from crosspaths.people.models import Person
-    from crosspaths.programs.models import Enrollment, Program
-    from crosspaths.programs.services import round_draft, round_publish
-
-    workers: list[subprocess.Popen[bytes]] = []
+    results = {}
     try:
-        timings: dict[str, float] = {}
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        # A few percent of the synthetic roster has left the company: load enough.
-        org = load_demo_organization(
-            people=int(args.people * 1.05) + 10,
-            slug="bench",
-            name="Bench",
-            past_rounds=0,
-            with_logins=False,
-        )
-        program = Program.objects.create(
-            organization=org, name="Bench coffee", format=Program.Format.VIRTUAL_COFFEE
-        )
-        people = list(
-            Person.objects.filter(organization=org, active=True)
-            .order_by("pk")
-            .values_list("pk", flat=True)[: args.people]
-        )
-        Enrollment.objects.bulk_create(
-            [Enrollment(organization=org, program=program, person_id=pk) for pk in people],
-            batch_size=2000,
-        )
-        timings["load roster"] = time.perf_counter() - started
-
-        t = time.perf_counter()
-        rnd = round_draft(program=program, on=timezone.localdate())
-        timings["draft (match, slots)"] = time.perf_counter() - t
-        t = time.perf_counter()
-        round_publish(round=rnd)
-        timings["publish (outbox, tasks)"] = time.perf_counter() - t
-        intros = Message.objects.filter(kind="intro").count()
-
-        t = time.perf_counter()
-        workers += start_db_workers(args.workers, env, tmp)
-        while sink.count < intros:
-            if any(w.poll() is not None for w in workers):
-                raise SystemExit(f"a worker died; see {tmp}/worker-*.log")
-            time.sleep(0.2)
-        timings["deliver (incl. worker start)"] = time.perf_counter() - t
-        worker_peaks = [peak_rss_mib(w.pid) for w in workers]
-        sent = Message.objects.filter(kind="intro", status="sent").count()
-        groups = rnd.matches.count()
+        setup = setup_round(args.people)
+        purge_queue(args.backend)
+        for n in counts_of:
+            results[n] = run(n, sink, env, tmp, args.backend)
     finally:
-        for w in workers:
-            w.send_signal(signal.SIGTERM)
-        for w in workers:
-            w.wait(30)
         sink.controller.stop()
         if db_name:
             from django.db import connections
@@ -184,34 +306,27 @@ def main() -> None:
             connections.close_all()
             drop_postgres(args.postgres, db_name)
 
-    window = (sink.last or 0) - (sink.first or 0)
-    self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    where = "PostgreSQL" if db_name else "SQLite"
+    queue = "RQ (SimpleWorker) on Redis" if args.backend == "rq" else "the database queue"
     print()
     print(
-        f"Delivery benchmark: {'PostgreSQL' if db_name else 'SQLite'}, {args.workers} db_worker processes, batches of {args.batch}"
+        f"Delivery benchmark: {where}, {queue}, batches of {args.batch}, "
+        f"claimed {args.claim} at a time; load average {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} cores at the end"
     )
     print()
-    print(f"| {'what':<34} | {'value':>14} |")
-    print(f"|{'-' * 36}|{'-' * 16}|")
-    rows = [
-        ("people in the round", f"{len(people):,}"),
-        ("groups", f"{groups:,}"),
-        ("introductions sent (status sent)", f"{sent:,} / {intros:,}"),
-        ("received by the sink", f"{sink.count:,}"),
-        ("  of which with an .ics invitation", f"{sink.with_ics:,}"),
-        ("mean message size", f"{sink.bytes / max(1, sink.count) / 1024:.1f} KiB"),
-        *[(f"{name} (s)", f"{seconds:.2f}") for name, seconds in timings.items()],
-        ("first to last message (s)", f"{window:.2f}"),
-        ("messages per second (first→last)", f"{sink.count / window:.0f}" if window else "-"),
-        (
-            "messages per second (incl. start)",
-            f"{sink.count / timings['deliver (incl. worker start)']:.0f}",
-        ),
-        *[(f"worker {k} peak memory (MiB)", f"{p:.0f}") for k, p in enumerate(worker_peaks)],
-        ("this process peak memory (MiB)", f"{self_peak:.0f}"),
-    ]
-    for name, value in rows:
-        print(f"| {name:<34} | {value:>14} |")
+    for name, value in setup.items():
+        print(f"- {name}: {value}")
+    print()
+    header = "| " + f"{'workers':<32}" + "".join(f" | {n:>10}" for n in counts_of) + " |"
+    print(header)
+    print("|" + "-" * 34 + "".join("|" + "-" * 12 for _ in counts_of) + "|")
+    for key in next(iter(results.values())):
+        cells = []
+        for n in counts_of:
+            v = results[n][key]
+            cells.append(f"{v:>10,.2f}" if isinstance(v, float) else f"{v:>10,}")
+        print(f"| {key:<32}" + "".join(f" | {c}" for c in cells) + " |")
 
 
 if __name__ == "__main__":

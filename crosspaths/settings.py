@@ -239,6 +239,9 @@ INSIGHTS_NIGHTLY_HOUR_UTC = int(os.environ.get("INSIGHTS_NIGHTLY_HOUR_UTC", "2")
 HOUSEKEEPING_HOUR_UTC = int(os.environ.get("HOUSEKEEPING_HOUR_UTC", "3"))
 SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "5"))
 MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "100"))
+# A worker claims (and marks sent) this many messages of its batch at a time: at most
+# this many are "in doubt" (failed by the sweep, never resent) if it dies mid-batch.
+MAIL_CLAIM_SIZE = int(os.environ.get("MAIL_CLAIM_SIZE", "25"))
 MAIL_DISPATCH_LEASE_SECONDS = int(os.environ.get("MAIL_DISPATCH_LEASE_SECONDS", "900"))
 MAIL_SEND_LEASE_SECONDS = int(os.environ.get("MAIL_SEND_LEASE_SECONDS", "300"))
 MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))

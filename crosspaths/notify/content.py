@@ -284,7 +284,14 @@ def _invitation(message: Message, language: str) -> tuple[Attachment, ...]:
     method: Method = "REQUEST" if message.match.suggested_start else "CANCEL"
     if method == "CANCEL" and message.kind != Kind.RESCHEDULE:
         return ()  # an introduction without a slot has nothing to withdraw
-    ics = match_calendar(match=message.match, method=method, language=language)
+    # The group's members read the same invitation: made once per batch (``_load``
+    # gives a batch's rows of one match the same Match object) and language.
+    made = message.match.__dict__.setdefault("_invitations", {})
+    if (method, language) not in made:
+        made[method, language] = match_calendar(
+            match=message.match, method=method, language=language
+        )
+    ics = made[method, language]
     if ics is None:
         return ()
     return (Attachment("invite.ics", "text/calendar", ics, {"method": method}),)
@@ -476,13 +483,23 @@ def left_out_key(round_id: int, person_id: int, channel: str = "email") -> str:
     return key if channel == "email" else f"{key}@{channel}"
 
 
-def left_out_row(message: Message) -> LeftOut | None:
-    """The left-out entry a notice is about (None once the person was placed in a group
-    after all, e.g. to replace someone who dropped out)."""
+def _left_out_round(message: Message) -> int | None:
+    """The round a left-out notice is about, from its key (``left_out:round<id>:...``)."""
     head = message.dedupe_key.split("@", 1)[0]
     try:
-        round_id = int(head.split(":")[1].removeprefix("round"))
+        return int(head.split(":")[1].removeprefix("round"))
     except (IndexError, ValueError):
+        return None
+
+
+def left_out_row(message: Message) -> LeftOut | None:
+    """The left-out entry a notice is about (None once the person was placed in a group
+    after all, e.g. to replace someone who dropped out). Read once per batch by
+    ``left_out_rows_load``, or here."""
+    if "_left_out" in message.__dict__:
+        return message.__dict__["_left_out"]
+    round_id = _left_out_round(message)
+    if round_id is None:
         return None
     return (
         LeftOut.objects.select_related("round__program__organization")
@@ -491,6 +508,25 @@ def left_out_row(message: Message) -> LeftOut | None:
         )
         .first()
     )
+
+
+def left_out_rows_load(messages: list[Message]) -> None:
+    """Read the left-out entries of a batch's notices in one query and keep each on its
+    row for ``left_out_row`` (delivery reads them twice: to skip, then to build)."""
+    notices = [m for m in messages if m.kind == Kind.LEFT_OUT]
+    if not notices:
+        return
+    wanted = {(m.organization_id, _left_out_round(m), m.person_id) for m in notices}
+    found = {
+        (row.organization_id, row.round_id, row.person_id): row
+        for row in LeftOut.objects.select_related("round__program__organization").filter(
+            organization_id__in={o for o, _, _ in wanted},
+            round_id__in={r for _, r, _ in wanted if r is not None},
+            person_id__in={p for _, _, p in wanted},
+        )
+    }
+    for m in notices:
+        m.__dict__["_left_out"] = found.get((m.organization_id, _left_out_round(m), m.person_id))
 
 
 def next_round_date(program: Any, day: Any) -> Any:

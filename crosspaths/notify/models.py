@@ -2,7 +2,7 @@
 
 Publishing a round writes these rows in the same transaction as the round's status
 change, so a published round always has its messages and an unpublished one never
-does. Workers claim rows one at a time with a conditional update (queued ->
+does. Workers claim rows a sub-batch at a time with a conditional update (queued ->
 sending), which is what makes delivery exactly-once across any number of workers;
 the ``dedupe_key`` constraint makes writing the same message twice impossible.
 

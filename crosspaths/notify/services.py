@@ -7,10 +7,11 @@ The life of a message::
            --> sent | skipped (recipient left) | queued again with backoff | failed
 
 Exactly once: a worker may only send a row it moved from ``queued`` to ``sending``
-itself (``UPDATE ... WHERE status='queued'``), and it claims one row at a time, so a
-worker killed mid-batch leaves at most one row in doubt. Such a row (``sending``
-past its lease) is marked failed with the reason rather than sent again: a second
-introduction is worse than an admin pressing "send again" in the admin. Rows the
+itself (``UPDATE ... WHERE status='queued' ... RETURNING id``). It claims its batch
+``MAIL_CLAIM_SIZE`` rows at a time and marks them sent in the commit that claims the
+next ones, so a worker killed mid-batch leaves at most one sub-batch in doubt. Such
+rows (``sending`` past their lease) are marked failed with the reason rather than
+sent again: a second introduction is worse than an admin pressing "send again". Rows the
 dead worker had not reached yet are still ``queued``; once their lease ends the next
 sweep hands them to another worker. Nothing is lost: a task that never ran (broker
 down, commit without enqueue) is covered by the same lease.
@@ -32,8 +33,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from crosspaths import clock
 from crosspaths.people.models import Person
@@ -41,7 +42,7 @@ from crosspaths.people.services import people_mark_bounced
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Round
 
 from .channels import Transport, transport_for
-from .content import left_out_key, left_out_row, message_content
+from .content import left_out_key, left_out_row, left_out_rows_load, message_content
 from .models import Message
 from .selection import EMAIL, channels_for_people
 
@@ -561,10 +562,13 @@ def _group_skip_reason(message: Message) -> str:
 
 
 def _load(ids: Sequence[int]) -> list[Message]:
-    from django.db.models import Prefetch
-
+    """The batch's rows that are still queued, with everything their content reads:
+    one query for the rows and their joins, one for the groups' members, one for the
+    left-out entries of left-out notices (none without such notices). Rendering then
+    reads no more rows, except a group-change notice's withdrawal and a chat
+    transport's account lookups."""
     members = MatchMember.objects.select_related("person__organization", "person__location")
-    return list(
+    batch = list(
         Message.objects.filter(pk__in=ids, status=Status.QUEUED)
         .select_related(
             "organization",
@@ -578,10 +582,26 @@ def _load(ids: Sequence[int]) -> list[Message]:
         .prefetch_related(Prefetch("match__members", queryset=members))
         .order_by("pk")
     )
+    # One Match object per match: what is built from it once (its invitation) serves
+    # every member in the batch.
+    shared: dict[int, Match] = {}
+    for message in batch:
+        if message.match is not None:
+            message.match = shared.setdefault(message.match.pk, message.match)
+    left_out_rows_load(batch)
+    return batch
 
 
 def _left_program(batch: Sequence[Message]) -> set[tuple[int, int]]:
-    pairs = {(m.match.round.program_id, m.person_id) for m in batch if m.match_id and m.person_id}
+    """(program, person) pairs of the batch's later messages whose reader left the
+    program; no query for a batch of introductions, which go out regardless."""
+    pairs = {
+        (m.match.round.program_id, m.person_id)
+        for m in batch
+        if m.match_id and m.person_id and m.kind != Kind.INTRO
+    }
+    if not pairs:
+        return set()
     return set(
         Enrollment.objects.filter(
             program_id__in={p for p, _ in pairs},
@@ -591,16 +611,49 @@ def _left_program(batch: Sequence[Message]) -> set[tuple[int, int]]:
     )
 
 
-def _claim(message: Message, now: datetime) -> bool:
-    return bool(
-        Message.objects.filter(
-            pk=message.pk, status=Status.QUEUED, next_attempt_at__lte=now
-        ).update(
-            status=Status.SENDING,
-            attempts=F("attempts") + 1,
-            lease_until=now + _seconds("MAIL_SEND_LEASE_SECONDS"),
-        )
+def _claim(ids: Sequence[int], now: datetime) -> set[int]:
+    """Move the rows of ``ids`` that are still queued and due to ``sending`` in one
+    statement and return the ids this worker now owns. The status condition is the
+    guard (a row another worker claimed is no longer queued); on PostgreSQL ``FOR
+    UPDATE SKIP LOCKED`` also passes over rows another worker is claiming this very
+    moment instead of waiting for its commit. SQLite writes one transaction at a time
+    and needs no more. Call inside a transaction."""
+    if not ids:
+        return set()
+    rows = Message.objects.filter(
+        pk__in=list(ids), status=Status.QUEUED, next_attempt_at__lte=now
+    ).order_by("pk")
+    if connection.features.has_select_for_update_skip_locked:
+        rows = rows.select_for_update(skip_locked=True)
+    inner, params = rows.values("pk").query.sql_with_params()
+    q = connection.ops.quote_name
+    lease = connection.ops.adapt_datetimefield_value(now + _seconds("MAIL_SEND_LEASE_SECONDS"))
+    sql = (
+        f"UPDATE {q(Message._meta.db_table)} SET {q('status')} = %s, "
+        f"{q('attempts')} = {q('attempts')} + 1, {q('lease_until')} = %s "
+        f"WHERE {q('id')} IN ({inner}) RETURNING {q('id')}"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Status.SENDING.value, lease, *params])
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+def _mark_sent(ids: Sequence[int]) -> None:
+    """Sent, in one statement for a whole sub-batch."""
+    if ids:
+        Message.objects.filter(pk__in=list(ids), status=Status.SENDING).update(
+            status=Status.SENT, lease_until=None, last_error="", sent_at=clock.now()
+        )
+
+
+def _unclaim(ids: Sequence[int], due: datetime | None = None) -> None:
+    """Give back claimed rows this worker did not try to send: queued again, the
+    attempt not counted, due at once (or at ``due``)."""
+    if ids:
+        changes: dict[str, object] = {"next_attempt_at": due} if due else {}
+        Message.objects.filter(pk__in=list(ids), status=Status.SENDING).update(
+            status=Status.QUEUED, attempts=F("attempts") - 1, lease_until=None, **changes
+        )
 
 
 class _Transports:
@@ -619,67 +672,107 @@ class _Transports:
             transport.close()
 
 
+class _Delivery:
+    """One batch on its way out: claimed a sub-batch at a time, sent over the
+    batch's transports, marked sent a sub-batch at a time."""
+
+    def __init__(self, batch: list[Message]) -> None:
+        self.batch = batch
+        self.report = DeliveryReport()
+        self.left_program = _left_program(batch)
+        self.transports = _Transports()
+        self.down: set[str] = set()  # channels found unreachable in this batch
+        self.sent: list[int] = []  # sent, not yet marked sent
+        self.untried: set[int] = set()  # claimed, not yet tried
+
+    def run(self) -> None:
+        size = max(1, settings.MAIL_CLAIM_SIZE)
+        for start in range(0, len(self.batch), size):
+            chunk = [m for m in self.batch[start : start + size] if m.channel not in self.down]
+            # The previous sub-batch is marked sent in the commit that claims this one.
+            with transaction.atomic():
+                _mark_sent(self.sent)
+                mine = _claim([m.pk for m in chunk], clock.now())
+            self.sent = []
+            self.untried = set(mine)
+            self.report.not_mine += len(chunk) - len(mine)
+            for message in chunk:
+                if message.pk in self.untried:
+                    self.untried.discard(message.pk)
+                    message.attempts += 1
+                    self.one(message)
+
+    def one(self, message: Message) -> None:
+        """Skip with the reason, send, or put back for later."""
+        if message.channel in self.down:  # went down earlier in this sub-batch
+            return
+        reason = _skip_reason(message, self.left_program)
+        if reason:
+            _finish(message, Status.SKIPPED, error=reason)
+            self.report.skipped += 1
+            return
+        transport: Transport | None = None
+        try:
+            transport = self.transports.get(message.channel)
+            transport.send(message, message_content(message))
+        except Exception as error:
+            _retry(message, error, self.report, transport)
+            if transport is not None:
+                transport.reset()  # reopened for the next message, if any
+                if transport.unreachable(error):
+                    self.channel_down(message, transport.retry_after(error))
+            return
+        self.sent.append(message.pk)
+        self.report.sent += 1
+
+    def channel_down(self, message: Message, asked: timedelta | None) -> None:
+        """The channel cannot be reached: the rest of the batch on it waits for a later
+        sweep, claimed rows unclaimed, the others released (``_release``)."""
+        self.down.add(message.channel)
+        at = self.batch.index(message)
+        rest = [m.pk for m in self.batch[at + 1 :] if m.channel == message.channel]
+        now = clock.now()
+        claimed = [pk for pk in rest if pk in self.untried]
+        _unclaim(claimed, now + max(_backoff(1), asked or timedelta(0)))
+        self.untried.difference_update(claimed)
+        _release([pk for pk in rest if pk not in claimed], now, asked)
+
+    def end(self) -> None:
+        """Whatever happened: what went out is marked sent, what was not tried is
+        given back, the connections are closed."""
+        try:
+            _mark_sent(self.sent)
+            self.sent = []
+            _unclaim(sorted(self.untried))
+            self.untried = set()
+        finally:
+            self.transports.close()
+
+
 def messages_deliver(*, message_ids: Sequence[int]) -> DeliveryReport:
     """Deliver the given messages that are still queued and due, each exactly once.
 
-    Each is claimed on its own (queued -> sending, a conditional update), its content
+    The batch is read in a few queries (``_load``), then claimed ``MAIL_CLAIM_SIZE``
+    rows at a time (queued -> sending, one conditional update); each row's content is
     built in the reader's language and handed to its channel's transport (one
-    connection per channel for the batch), then marked sent; a recipient who left is
-    skipped with the reason; a failure puts the message back in the queue with
-    exponential backoff (or the wait the platform asked for; final after
-    ``MAIL_MAX_ATTEMPTS`` or when the transport calls it permanent). When a channel
-    cannot be reached, the rest of the batch on that channel is released for a later
-    sweep instead of failing one by one."""
-    report = DeliveryReport()
+    connection per channel for the batch); the rows that went out are marked sent in
+    the commit that claims the next sub-batch (or at the end). So a worker that dies
+    leaves at most one sub-batch in ``sending``, which ``outbox_recover`` fails with
+    the reason rather than sending anything twice. A recipient who left is skipped
+    with the reason; a failure puts the message back in the queue with exponential
+    backoff (or the wait the platform asked for; final after ``MAIL_MAX_ATTEMPTS`` or
+    when the transport calls it permanent). When a channel cannot be reached, the rest
+    of the batch on that channel is given back for a later sweep instead of failing
+    one by one."""
     batch = _load(message_ids)
     if not batch:
-        return report
-    left_program = _left_program(batch)
-    transports = _Transports()
-    down: set[str] = set()
-    # A sent message is marked sent in the same commit that claims the next one: one
-    # commit per message instead of two, and still at most one message in doubt.
-    delivered: Message | None = None
+        return DeliveryReport()
+    delivery = _Delivery(batch)
     try:
-        for index, message in enumerate(batch):
-            if message.channel in down:
-                continue
-            now = clock.now()
-            with transaction.atomic():
-                if delivered is not None:
-                    _finish(delivered, Status.SENT)
-                    delivered = None
-                claimed = _claim(message, now)
-            if not claimed:
-                report.not_mine += 1
-                continue
-            message.attempts += 1
-            reason = _skip_reason(message, left_program)
-            if reason:
-                _finish(message, Status.SKIPPED, error=reason)
-                report.skipped += 1
-                continue
-            transport: Transport | None = None
-            try:
-                transport = transports.get(message.channel)
-                transport.send(message, message_content(message))
-            except Exception as error:
-                _retry(message, error, report, transport)
-                if transport is None:
-                    continue
-                transport.reset()  # reopened for the next message, if any
-                if transport.unreachable(error):
-                    down.add(message.channel)
-                    rest = [m.pk for m in batch[index + 1 :] if m.channel == message.channel]
-                    _release(rest, now, transport.retry_after(error))
-                continue
-            delivered = message
-            report.sent += 1
+        delivery.run()
     finally:
-        if delivered is not None:
-            _finish(delivered, Status.SENT)
-        transports.close()
-    return report
+        delivery.end()
+    return delivery.report
 
 
 def _finish(message: Message, status: str, *, error: str = "") -> None:

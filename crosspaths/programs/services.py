@@ -767,10 +767,27 @@ class DueReport:
     skipped: list[str] = field(default_factory=list)
 
 
+def _draft_unless_taken(program: Program, day: date) -> Round | None:
+    """Draft the program's round holding its row (``FOR NO KEY UPDATE SKIP LOCKED``),
+    or None when another scheduler holds it. Without it a second scheduler waited on
+    the first one's round insert for the whole draft and then moved on, so N
+    schedulers drafted one program at a time; now each passes over the programs being
+    drafted and takes the next. The lock lets people enroll meanwhile (their rows only
+    take a key share); SQLite has no row locks and drafts one at a time."""
+    with transaction.atomic():
+        held = Program.objects.select_for_update(skip_locked=True, no_key=True).filter(
+            pk=program.pk
+        )
+        if not list(held.values_list("pk", flat=True)):
+            return None
+        return round_draft(program=program, on=day)
+
+
 def rounds_run_due(*, now: datetime | None = None) -> DueReport:
     """Draft (and, unless the program asks for review, publish) every round that is due.
-    Safe to run on several machines at once: the round's unique constraint decides who
-    drafts, the conditional update who publishes."""
+    Safe to run on several machines at once, and they share the work: a program being
+    drafted by one is passed over by the others (``_draft_unless_taken``); the round's
+    unique constraint decides who drafts, the conditional update who publishes."""
     now = now or clock.now()
     report = DueReport()
     programs = list(
@@ -797,13 +814,15 @@ def rounds_run_due(*, now: datetime | None = None) -> DueReport:
         if (program.pk, day) in existing:
             continue  # a shortcut only; the unique constraint is the guard
         try:
-            rnd = round_draft(program=program, on=day)
+            rnd = _draft_unless_taken(program, day)
         except RoundExists:
             continue
         except Exception:
             logger.exception("drafting a round of program %s failed", program.pk)
             report.skipped.append(f"{program.pk} {program.name}: matching failed")
             continue
+        if rnd is None:
+            continue  # another scheduler is drafting it right now
         report.drafted.append(rnd)
         if not program.requires_review:
             # ValidationError: someone (an admin, another scheduler) published it first.

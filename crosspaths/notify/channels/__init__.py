@@ -8,7 +8,7 @@ Delivery goes through a ``Transport``: the outbox (``notify/services.py``) claim
 row, builds its content once and hands both to the transport of the row's channel;
 the transport says how a failure is to be treated (the whole channel is unreachable,
 the message is refused for good, or the platform asked to wait). The outbox's
-guarantees (claim before sending, at most one message in doubt, back-off, "send
+guarantees (claim before sending, at most one sub-batch in doubt, back-off, "send
 again") therefore hold for every channel. Chat transports are registered in
 ``TRANSPORTS`` when they exist; a row on a channel without one waits with back-off and
 finally fails with the reason, visible in the admin.

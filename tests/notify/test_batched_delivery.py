@@ -1,0 +1,214 @@
+"""Delivery in sub-batches: one claim and one "sent" update per ``MAIL_CLAIM_SIZE``
+rows, a fixed number of reads per batch, exactly once across workers, and at most one
+sub-batch in doubt when a worker dies."""
+
+import threading
+from collections import Counter
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from crosspaths.notify import services
+from crosspaths.notify.channels.email import EmailTransport
+from crosspaths.notify.models import Message
+from crosspaths.notify.services import (
+    messages_deliver,
+    outbox_dispatch,
+    outbox_recover,
+    outbox_write_round,
+)
+from crosspaths.programs.models import Match, MatchMember, Program, Round
+from tests.cast import make_person
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def published_pairs(cast, pairs: int) -> list[int]:
+    """A published round of ``pairs`` groups of two new colleagues; the ids of the
+    introductions (two per group, in outbox order)."""
+    program = Program.objects.create(organization=cast.org, name="Coffee", format="virtual_coffee")
+    rnd = Round.objects.create(
+        organization=cast.org,
+        program=program,
+        date=date(2026, 11, 30),
+        status="published",
+        published_at=timezone.now(),
+    )
+    start = datetime(2026, 12, 2, 10, 0, tzinfo=BERLIN)
+    for k in range(pairs):
+        a, b = (
+            make_person(cast.org, f"p{k}{side}@acme.test", f"P{k} {side}", login=False)
+            for side in "ab"
+        )
+        match = Match.objects.create(
+            organization=cast.org,
+            round=rnd,
+            organizer=a,
+            suggested_start=start,
+            suggested_end=start + timedelta(minutes=30),
+            video_link="https://meet.example/x",
+        )
+        for p in (a, b):
+            MatchMember.objects.create(organization=cast.org, match=match, round=rnd, person=p)
+    outbox_write_round(round=rnd, now=timezone.now())
+    return list(Message.objects.filter(kind="intro").order_by("pk").values_list("pk", flat=True))
+
+
+def received(mailbox) -> Counter:
+    """How often the SMTP server got each outbox row (its stable Message-ID)."""
+    return Counter(str(m["Message-ID"]) for m in mailbox.messages)
+
+
+def statements(captured) -> list[str]:
+    """The statements that read or write rows (not the test's savepoints)."""
+    skip = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "BEGIN")
+    return [q["sql"] for q in captured if not q["sql"].startswith(skip)]
+
+
+def test_a_batch_costs_two_reads_and_one_claim_and_one_mark_per_sub_batch(cast, mailbox, settings):
+    settings.MAIL_CLAIM_SIZE = 4
+    intros = published_pairs(cast, 6)  # 12 introductions: 3 sub-batches
+    with CaptureQueriesContext(connection) as ctx:
+        report = messages_deliver(message_ids=intros)
+    assert report.sent == 12
+    sql = statements(ctx.captured_queries)
+    claims = [s for s in sql if "RETURNING" in s]
+    marks = [s for s in sql if s.startswith("UPDATE") and "RETURNING" not in s]
+    reads = [s for s in sql if s.startswith("SELECT")]
+    # The rows with their joins, and the groups' members; nothing per message.
+    assert (len(reads), len(claims), len(marks), len(sql)) == (2, 3, 3, 8)
+    assert set(received(mailbox).values()) == {1}
+    assert len(received(mailbox)) == 12
+
+
+def test_reminders_and_check_ins_add_one_read_for_who_left_the_program(cast, settings):
+    settings.MAIL_CLAIM_SIZE = 100
+    published_pairs(cast, 3)
+    Message.objects.filter(kind__in=["reminder", "checkin"]).update(next_attempt_at=timezone.now())
+    later = list(
+        Message.objects.filter(kind__in=["reminder", "checkin"]).values_list("pk", flat=True)
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        assert messages_deliver(message_ids=later).sent == 12
+    sql = statements(ctx.captured_queries)
+    assert len([s for s in sql if s.startswith("SELECT")]) == 3  # + enrollments that left
+    assert len(sql) == 5  # 3 reads, 1 claim, 1 mark
+
+
+def test_rows_not_tried_when_the_worker_is_stopped_go_back_to_the_queue(
+    cast, mailbox, settings, monkeypatch
+):
+    settings.MAIL_CLAIM_SIZE = 4
+    intros = published_pairs(cast, 3)
+    sends = []
+    real_send = EmailTransport.send
+
+    def stopped_on_third(self, message, content):
+        if len(sends) == 2:
+            raise KeyboardInterrupt  # Ctrl-C while sending: the finally blocks run
+        sends.append(message.pk)
+        real_send(self, message, content)
+
+    monkeypatch.setattr(EmailTransport, "send", stopped_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        messages_deliver(message_ids=intros)
+    rows = [Message.objects.get(pk=pk) for pk in intros]  # sub-batches of 4, then 2
+    assert [m.status for m in rows[:2]] == ["sent", "sent"]
+    # The one being sent when the stop came may have gone out: in doubt, left sending.
+    assert (rows[2].status, rows[2].attempts) == ("sending", 1)
+    # The rest of its sub-batch is given back at once, the attempt not counted.
+    assert (rows[3].status, rows[3].attempts, rows[3].lease_until) == ("queued", 0, None)
+    # The next sub-batch was never claimed: it waits for its dispatch lease as before.
+    assert {(m.status, m.attempts) for m in rows[4:]} == {("queued", 0)}
+    assert len(mailbox.messages) == 2
+
+
+class Killed(BaseException):
+    """The process is gone: no ``except Exception`` and no ``finally`` of ours runs."""
+
+
+def kill_after(monkeypatch, sends: int) -> list[int]:
+    """The worker dies (SIGKILL, power loss) after ``sends`` e-mails went out: what it
+    wrote to the database until then stays, nothing after it (no ``finally``)."""
+    sent: list[int] = []
+    real_send = EmailTransport.send
+
+    def send(self, message, content):
+        if len(sent) == sends:
+            raise Killed
+        real_send(self, message, content)
+        sent.append(message.pk)
+
+    monkeypatch.setattr(EmailTransport, "send", send)
+    monkeypatch.setattr(services._Delivery, "end", lambda self: None)
+    return sent
+
+
+def test_a_worker_killed_mid_batch_leaves_one_sub_batch_in_doubt_failed_and_never_resent(
+    cast, mailbox, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.MAIL_CLAIM_SIZE = 4
+    intros = published_pairs(cast, 5)  # 10 introductions: sub-batches of 4, 4, 2
+    with pytest.MonkeyPatch.context() as crash:
+        before_kill = kill_after(crash, 6)  # the first sub-batch and half the second
+        with pytest.raises(Killed):
+            messages_deliver(message_ids=intros)
+    assert len(mailbox.messages) == 6
+    statuses = Counter(Message.objects.filter(pk__in=intros).values_list("status", flat=True))
+    assert statuses == {"sent": 4, "sending": 4, "queued": 2}
+
+    after_lease = timezone.now() + timedelta(seconds=settings.MAIL_DISPATCH_LEASE_SECONDS + 1)
+    assert outbox_recover(now=after_lease) == 4  # the in-doubt sub-batch, no more
+    failed = Message.objects.filter(pk__in=intros, status="failed")
+    assert all("may or may not have arrived" in m.last_error for m in failed)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_dispatch(now=after_lease) == 2  # the 2 never claimed
+    assert Counter(Message.objects.filter(pk__in=intros).values_list("status", flat=True)) == {
+        "sent": 6,
+        "failed": 4,
+    }
+    counts = received(mailbox)
+    assert set(counts.values()) == {1}, "nothing was sent twice"
+    assert len(counts) == 8  # 6 before the kill + the 2 never claimed
+    assert len(before_kill) == 6
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_the_same_batches_send_every_message_exactly_once(
+    cast, mailbox, settings, monkeypatch
+):
+    settings.MAIL_CLAIM_SIZE = 5
+    # Outside a test transaction publishing would deliver at once (immediate backend).
+    monkeypatch.setattr(services, "_enqueue", lambda ids: None)
+    intros = published_pairs(cast, 30)  # 60 introductions
+    assert mailbox.messages == []
+    start = threading.Barrier(2)
+    reports = []
+
+    def worker(ids):
+        try:
+            start.wait()
+            for k in range(0, len(ids), 20):
+                reports.append(messages_deliver(message_ids=ids[k : k + 20]))
+        finally:
+            connection.close()
+
+    # Both get every row, one in order and one backwards: they meet in the middle.
+    threads = [
+        threading.Thread(target=worker, args=(intros,)),
+        threading.Thread(target=worker, args=(intros[::-1],)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    mailbox.wait_for(60)
+    assert sum(r.sent for r in reports) == 60
+    assert set(Message.objects.filter(pk__in=intros).values_list("status", flat=True)) == {"sent"}
+    counts = received(mailbox)
+    assert len(counts) == 60 and set(counts.values()) == {1}
