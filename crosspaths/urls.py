@@ -23,6 +23,7 @@ urlpatterns = [
     path("console/", include("crosspaths.console.urls")),
     path("console/provisioning/", include("crosspaths.scim.console_urls")),
     path("", include("crosspaths.slack.urls")),  # /slack/ (Slack's calls), /console/slack/
+    path("", include("crosspaths.teams.urls")),  # /teams/messages (Teams' calls), /console/teams/
     path("console/api-keys/", include("crosspaths.api.console_urls")),
     path("scim/", include("crosspaths.scim.urls")),
     path("insights/", include("crosspaths.insights.urls")),
