@@ -26,7 +26,13 @@ from . import inbound
 from .auth import activity_claims
 from .manifest import manifest_zip
 from .models import TeamsInstallation
-from .services import teams_configured, teams_connect, teams_disconnect, teams_reach, teams_send_test
+from .services import (
+    teams_configured,
+    teams_connect,
+    teams_disconnect,
+    teams_reach,
+    teams_send_test,
+)
 
 MAX_BODY = 256 * 1024
 
