@@ -63,7 +63,9 @@ def _key(kid: str) -> dict[str, Any] | None:
         now = clock.now()
         fetched = _state["fetched"]
         stale = (
-            fetched is None or _state["url"] != settings.TEAMS_OPENID_URL or now - fetched > KEYS_TTL
+            fetched is None
+            or _state["url"] != settings.TEAMS_OPENID_URL
+            or now - fetched > KEYS_TTL
         )
         if stale or (kid not in _keys and now - fetched > REFETCH_GAP):
             try:

@@ -127,9 +127,7 @@ def _base(service_url: str) -> str:
     return service_url.rstrip("/")
 
 
-def create_conversation(
-    *, service_url: str, tenant_id: str, user_id: str, bot_id: str = ""
-) -> str:
+def create_conversation(*, service_url: str, tenant_id: str, user_id: str, bot_id: str = "") -> str:
     """The one-to-one chat between the bot and ``user_id`` (Teams answers with the
     existing one when there is one, so creating it twice is harmless)."""
     answer = _call(

@@ -99,9 +99,16 @@ def activity_handle(activity: dict[str, Any]) -> dict[str, Any] | None:
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         text = click(installation, activity, str(action.get("verb") or ""), data)
         if text is None:
-            return {"statusCode": 400, "type": "application/vnd.microsoft.error", "value": {
-                "code": "BadRequest", "message": "unknown action"}}
-        return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
+            return {
+                "statusCode": 400,
+                "type": "application/vnd.microsoft.error",
+                "value": {"code": "BadRequest", "message": "unknown action"},
+            }
+        return {
+            "statusCode": 200,
+            "type": "application/vnd.microsoft.activity.message",
+            "value": text,
+        }
     if kind == "message" and isinstance(activity.get("value"), dict):
         data = activity["value"]
         text = click(installation, activity, str(data.get("crosspaths") or ""), data)

@@ -25,9 +25,7 @@ from PIL import Image, ImageDraw
 from crosspaths.people.models import Organization
 
 MANIFEST_VERSION = "1.17"
-SCHEMA = (
-    "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"
-)
+SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.17/MicrosoftTeams.schema.json"
 ACCENT = "#2F5D62"
 APP_VERSION = "1.0.0"
 
@@ -35,7 +33,9 @@ APP_VERSION = "1.0.0"
 def app_id_for(organization: Organization) -> str:
     """The Teams app's id for this organization's package: the same every time it is
     generated (an update replaces the app), different per organization."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"crosspaths:{settings.TEAMS_APP_ID}:{organization.slug}"))
+    return str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"crosspaths:{settings.TEAMS_APP_ID}:{organization.slug}")
+    )
 
 
 def _https(base_url: str, path: str) -> str:
@@ -56,8 +56,8 @@ def manifest(*, organization: Organization, base_url: str = "") -> dict[str, Any
         "developer": {
             "name": "Crosspaths",
             "websiteUrl": _https(base, "/"),
-            "privacyUrl": _https(base, "/privacy/"),
-            "termsOfUseUrl": _https(base, "/privacy/"),
+            "privacyUrl": _https(base, "/account/data/"),
+            "termsOfUseUrl": _https(base, "/"),
         },
         "name": {"short": short, "full": full},
         "description": {
@@ -81,7 +81,10 @@ def manifest(*, organization: Organization, base_url: str = "") -> dict[str, Any
         ],
         "permissions": ["identity", "messageTeamMembers"],
         "validDomains": [host],
-        "webApplicationInfo": {"id": settings.TEAMS_APP_ID, "resource": f"api://{host}/{settings.TEAMS_APP_ID}"},
+        "webApplicationInfo": {
+            "id": settings.TEAMS_APP_ID,
+            "resource": f"api://{host}/{settings.TEAMS_APP_ID}",
+        },
     }
 
 

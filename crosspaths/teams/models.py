@@ -55,9 +55,7 @@ class TeamsUser(models.Model):
         verbose_name = _("Teams user")
         verbose_name_plural = _("Teams users")
         constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "user_id"], name="teams_user_unique_id"
-            )
+            models.UniqueConstraint(fields=["organization", "user_id"], name="teams_user_unique_id")
         ]
 
     def __str__(self) -> str:

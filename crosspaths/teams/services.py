@@ -55,15 +55,19 @@ def tenant_id_clean(value: str) -> str:
     return str(uuid.UUID(text))
 
 
-def teams_connect(*, organization: Organization, tenant_id: str, actor: Person) -> TeamsInstallation:
+def teams_connect(
+    *, organization: Organization, tenant_id: str, actor: Person
+) -> TeamsInstallation:
     """Claim a tenant for the organization. Refused when another organization has it.
     Teams becomes the organization's first channel; people are linked as they get the
     app."""
     tenant = tenant_id_clean(tenant_id)
     with transaction.atomic():
-        if TeamsInstallation.objects.filter(tenant_id=tenant).exclude(
-            organization=organization
-        ).exists():
+        if (
+            TeamsInstallation.objects.filter(tenant_id=tenant)
+            .exclude(organization=organization)
+            .exists()
+        ):
             raise ValidationError(
                 _("This Microsoft tenant is already connected to another organization."),
                 code="tenant_taken",
@@ -121,9 +125,7 @@ def installation_of(tenant_id: str) -> TeamsInstallation | None:
         tenant = str(uuid.UUID(tenant_id))
     except (ValueError, TypeError, AttributeError):
         return None
-    return (
-        TeamsInstallation.objects.filter(tenant_id=tenant).select_related("organization").first()
-    )
+    return TeamsInstallation.objects.filter(tenant_id=tenant).select_related("organization").first()
 
 
 def teams_link(
@@ -214,9 +216,9 @@ def teams_reach(*, organization: Organization) -> dict[str, Any]:
     """Who is reachable on Teams (active people with the app) and who gets e-mail."""
     active = Person.objects.filter(organization=organization, active=True)
     linked = list(
-        active.filter(teams_user__isnull=False).order_by("name", "email").values_list(
-            "name", "email"
-        )
+        active.filter(teams_user__isnull=False)
+        .order_by("name", "email")
+        .values_list("name", "email")
     )
     return {"linked": len(linked), "others": active.count() - len(linked), "people": linked[:200]}
 

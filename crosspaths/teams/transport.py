@@ -86,9 +86,7 @@ class TeamsTransport:
 
     def _installation(self, organization_id: int) -> TeamsInstallation:
         if organization_id not in self.installations:
-            installation = TeamsInstallation.objects.filter(
-                organization_id=organization_id
-            ).first()
+            installation = TeamsInstallation.objects.filter(organization_id=organization_id).first()
             if installation is None:
                 raise NotConnected(f"Teams is not connected for organization {organization_id}")
             self.installations[organization_id] = installation

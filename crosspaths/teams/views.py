@@ -121,7 +121,9 @@ def package(request: HttpRequest) -> HttpResponse:
         return redirect("teams:settings")
     data = manifest_zip(organization=organization, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="crosspaths-teams-{organization.slug}.zip"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="crosspaths-teams-{organization.slug}.zip"'
+    )
     return response
 
 

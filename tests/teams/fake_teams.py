@@ -321,20 +321,26 @@ class FakeTeams:
         if path == urlparse(self.token_url).path and method == "POST":
             return self._token(raw, headers)
         if path == urlparse(self.openid_url).path:
-            return 200, {
-                "issuer": ISSUER,
-                "authorization_endpoint": "https://invalid.botframework.com",
-                "jwks_uri": self.base + "/v1/.well-known/keys",
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "token_endpoint_auth_methods_supported": ["private_key_jwt"],
-            }, {}
+            return (
+                200,
+                {
+                    "issuer": ISSUER,
+                    "authorization_endpoint": "https://invalid.botframework.com",
+                    "jwks_uri": self.base + "/v1/.well-known/keys",
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                    "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+                },
+                {},
+            )
         if path == "/v1/.well-known/keys":
             return 200, {"keys": [self.jwk()]}, {}
         prefix = urlparse(self.service_url).path + "v3/conversations"
         if not path.startswith(prefix):
             return 404, {"error": {"code": "NotFound", "message": path}}, {}
         auth = headers.get("Authorization", "")
-        expiry = self.tokens.get(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
+        expiry = (
+            self.tokens.get(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
+        )
         if expiry is None or expiry < self.clock():
             return 401, {"message": "Authorization has been denied for this request."}, {}
         rest = [unquote(p) for p in path.removeprefix(prefix).split("/") if p]
@@ -372,7 +378,11 @@ class FakeTeams:
         return 200, {"token_type": "Bearer", "expires_in": 3600, "access_token": token}, {}
 
     def _create(self, body: dict[str, Any]):
-        tenant = str(body.get("tenantId") or (body.get("channelData") or {}).get("tenant", {}).get("id") or "")
+        tenant = str(
+            body.get("tenantId")
+            or (body.get("channelData") or {}).get("tenant", {}).get("id")
+            or ""
+        )
         members = body.get("members") or []
         if body.get("bot", {}).get("id") != f"28:{self.app_id}":
             return 400, _err("BadArgument", "bot.id must be 28:<app id>"), {}

@@ -39,7 +39,9 @@ def test_a_correctly_signed_install_links_the_person(client, fake, acme_user, ca
 @pytest.mark.parametrize(
     "forge",
     [
-        pytest.param(lambda f: f.activity_token(issuer="https://sts.windows.net/evil/"), id="issuer"),
+        pytest.param(
+            lambda f: f.activity_token(issuer="https://sts.windows.net/evil/"), id="issuer"
+        ),
         pytest.param(lambda f: f.activity_token(audience="another-bot"), id="audience"),
         pytest.param(lambda f: f.activity_token(expires_in=-600), id="expired"),
         pytest.param(lambda f: f.activity_token(now=f.clock() + 3600), id="not-yet-valid"),
@@ -55,8 +57,12 @@ def test_a_correctly_signed_install_links_the_person(client, fake, acme_user, ca
         pytest.param(lambda f: f.activity_token(kid="unknown-kid"), id="unknown-kid"),
         pytest.param(
             lambda f: jwt.encode(
-                {"iss": "https://api.botframework.com", "aud": f.app_id, "exp": 4102444800,
-                 "serviceurl": f.service_url},
+                {
+                    "iss": "https://api.botframework.com",
+                    "aud": f.app_id,
+                    "exp": 4102444800,
+                    "serviceurl": f.service_url,
+                },
                 None,
                 algorithm="none",
             ),
@@ -64,8 +70,12 @@ def test_a_correctly_signed_install_links_the_person(client, fake, acme_user, ca
         ),
         pytest.param(
             lambda f: jwt.encode(
-                {"iss": "https://api.botframework.com", "aud": f.app_id, "exp": 4102444800,
-                 "serviceurl": f.service_url},
+                {
+                    "iss": "https://api.botframework.com",
+                    "aud": f.app_id,
+                    "exp": 4102444800,
+                    "serviceurl": f.service_url,
+                },
                 "bot-secret-used-as-hmac-key-long-enough-32b",
                 algorithm="HS256",
                 headers={"kid": f.kid},

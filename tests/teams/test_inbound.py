@@ -76,15 +76,15 @@ def test_another_tenant_can_never_answer_for_this_organization(
 
 def test_an_unknown_tenant_is_acknowledged_and_changes_nothing(client, fake, delivered, trio):
     stranger = fake.add_user("33333333-3333-4333-8333-333333333333", "bob@acme.test")
-    activity = fake.click("33333333-3333-4333-8333-333333333333", stranger, "checkin_met", {"match": trio.pk})
+    activity = fake.click(
+        "33333333-3333-4333-8333-333333333333", stranger, "checkin_met", {"match": trio.pk}
+    )
     assert teams_post(client, fake, activity).status_code == 200
     assert not CheckIn.objects.exists()
 
 
 def test_removing_the_app_unlinks_the_person(client, fake, tenants, cast):
-    activity = fake.activity(
-        "installationUpdate", ACME, tenants.bob, action="remove"
-    )
+    activity = fake.activity("installationUpdate", ACME, tenants.bob, action="remove")
     assert teams_post(client, fake, activity).status_code == 200
     assert not TeamsUser.objects.filter(person=cast.bob).exists()
     assert not ChatAccount.objects.filter(person=cast.bob, channel="teams").exists()

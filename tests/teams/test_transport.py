@@ -46,7 +46,7 @@ def test_the_group_intro_reaches_each_member_on_teams_once_and_alice_by_email(
     assert verbs[0:2] == ["checkin_met", "checkin_missed"] and verbs[-1] == "checkin_skip"
     assert {a["data"]["match"] for a in checkin["actions"] if "data" in a} == {trio.pk}
     # Slot in every member's zone, the video link, the reasons (escaped), the footer last.
-    facts = [b for b in card["body"] if b["type"] == "FactSet"][0]["facts"]
+    facts = next(b for b in card["body"] if b["type"] == "FactSet")["facts"]
     assert any("Europe/Berlin" in f["value"] for f in facts)
     assert any(f["value"].startswith("https://meet.jit.si/") for f in facts)
     assert card["body"][-1].get("isSubtle") is True
@@ -80,7 +80,10 @@ def test_a_429_storm_delays_but_never_loses_or_doubles(tenants, trio, fake, cast
     assert "rate limited, waiting 7 s" in group.last_error
     assert group.next_attempt_at >= clock.now() + timedelta(seconds=6)
     at, rounds = clock.now(), 0
-    while Message.objects.filter(kind="intro", channel="teams", status="queued").exists() and rounds < 10:
+    while (
+        Message.objects.filter(kind="intro", channel="teams", status="queued").exists()
+        and rounds < 10
+    ):
         rounds += 1
         at += timedelta(seconds=10)
         with time_machine.travel(at, tick=True):
