@@ -49,6 +49,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 import jsonschema
+import jsonschema_rs
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -61,15 +62,18 @@ MAX_MESSAGE = 28 * 1024
 LIMITS = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
 TENANT_LIMIT = (50, 1.0)
 
-_validator: jsonschema.Draft6Validator | None = None
+_validator: Any = None
 
 
-def card_validator() -> jsonschema.Draft6Validator:
+def card_validator() -> Any:
+    """Microsoft's schema, checked to be a valid draft-06 schema (``jsonschema``), then
+    compiled by ``jsonschema_rs`` (the same draft; about 13 µs a card where the pure
+    Python validator takes 0.3 s, which made the fake the bench's bottleneck)."""
     global _validator
     if _validator is None:
         schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
         jsonschema.Draft6Validator.check_schema(schema)
-        _validator = jsonschema.Draft6Validator(schema)
+        _validator = jsonschema_rs.Draft6Validator(schema)
     return _validator
 
 
@@ -86,7 +90,7 @@ def _walk(node: Any):
 def card_errors(card: Any) -> list[str]:
     """What Teams would refuse in an Adaptive Card ([] when it is fine)."""
     errors = [
-        f"{'/'.join(map(str, e.absolute_path)) or '(card)'}: {e.message}"
+        f"{'/'.join(map(str, e.instance_path)) or '(card)'}: {e.message}"
         for e in card_validator().iter_errors(card)
     ]
     if errors:
@@ -312,6 +316,11 @@ class FakeTeams:
         return Handler
 
     def handle(self, method: str, path: str, raw: bytes, headers: dict[str, str]):
+        refused = self._card_refusal(path, raw, headers)  # outside the lock: it is the slow part
+        if refused is not None:
+            with self.lock:
+                self.calls.append((f"{method} {path}", 400))
+            return 400, refused, {}
         with self.lock:
             status, body, extra = self._route(method, path, raw, headers)
             self.calls.append((f"{method} {path}", status))
@@ -404,13 +413,30 @@ class FakeTeams:
             return 400, _err("BadArgument", "text or attachments required"), {}
         if len(json.dumps(body).encode()) > MAX_MESSAGE:
             return 413, _err("MessageSizeTooBig", "over 28 KB"), {}
-        for attachment in attachments:
-            if attachment.get("contentType") == ADAPTIVE:
-                problems = card_errors(attachment.get("content"))
-                if problems:
-                    return 400, _err("BadArgument", "; ".join(problems)), {}
         self.posted.append(Posted(tenant, conversation, user_id, body))
         return 201, {"id": f"1{next(self._ids):012d}"}, {}
+
+    def _authorized(self, headers: dict[str, str]) -> bool:
+        auth = headers.get("Authorization", "")
+        expiry = (
+            self.tokens.get(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
+        )
+        return expiry is not None and expiry >= self.clock()
+
+    def _card_refusal(self, path: str, raw: bytes, headers: dict[str, str]) -> dict | None:
+        """Teams' 400 for an activity whose Adaptive Card it would not render."""
+        if not path.endswith("/activities") or not self._authorized(headers):
+            return None
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return None
+        for attachment in (body.get("attachments") or []) if isinstance(body, dict) else []:
+            if isinstance(attachment, dict) and attachment.get("contentType") == ADAPTIVE:
+                problems = card_errors(attachment.get("content"))
+                if problems:
+                    return _err("BadArgument", "; ".join(problems))
+        return None
 
     def _limited(self, tenant: str, conversation: str) -> int | None:
         if self.storm_left > 0:

@@ -151,3 +151,40 @@ def test_teams_refusing_the_bot_credentials_keeps_the_message_queued(
     group = Message.objects.get(kind="intro", channel="teams")
     assert report.retry >= 1 and group.status == "queued"
     assert "invalid_client" in group.last_error
+
+
+def test_the_fake_refuses_what_teams_would_not_render(tenants, fake, cast):
+    """Microsoft's schema and Teams' own rules, as the fake applies them; a refused card
+    fails the message for good (Teams' 400 BadArgument)."""
+    import pytest
+
+    from crosspaths.teams import connector
+    from crosspaths.teams.models import TeamsUser
+
+    good = {"type": "AdaptiveCard", "version": "1.5", "body": [{"type": "TextBlock", "text": "x"}]}
+    assert card_errors(good) == []
+    assert card_errors(good | {"body": [{"type": "TextBlok", "text": "x"}]})
+    assert card_errors(good | {"body": [{"type": "TextBlock"}]})  # text is required
+    assert card_errors(good | {"version": "1.6"}) == [
+        "version 1.6 is newer than Teams renders (1.5)"
+    ]
+    assert card_errors(good | {"colour": "red"})  # additionalProperties: false
+    twice = {"type": "Action.Execute", "verb": "a", "title": "a", "id": "same"}
+    assert card_errors(good | {"actions": [twice, twice]}) == ["action ids must be unique"]
+    bob = TeamsUser.objects.get(person=cast.bob)
+    activity = {
+        "type": "message",
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "content": good | {"version": "1.6"},
+            }
+        ],
+    }
+    with pytest.raises(connector.ConnectorError) as refused:
+        connector.send_activity(
+            service_url=bob.service_url, conversation_id=bob.conversation_id, activity=activity
+        )
+    assert refused.value.status == 400 and refused.value.code == "BadArgument"
+    assert TeamsTransport().permanent(refused.value)
+    assert fake.cards() == []
