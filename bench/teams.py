@@ -45,9 +45,12 @@ def main() -> None:
     parser.add_argument(
         "--tenant-limit", type=int, default=50, help="the fake's calls/s per tenant"
     )
-    parser.add_argument("--storm", type=int, default=5, help="429s per storm")
-    parser.add_argument("--storm-every", type=float, default=10.0, help="seconds between storms")
+    parser.add_argument("--storm", type=int, default=2, help="429s per storm")
+    parser.add_argument("--storm-every", type=float, default=15.0, help="seconds between storms")
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server")
+    parser.add_argument(
+        "--max-seconds", type=float, default=480, help="stop delivering after this long"
+    )
     parser.add_argument("--port", type=int, default=8951, help="the fake's port")
     args = parser.parse_args()
 
@@ -171,6 +174,10 @@ def main() -> None:
                 raise SystemExit(f"a worker died; see {tmp}/worker-*.log")
             outbox_sweep()
             time.sleep(1)
+            if time.perf_counter() - t > args.max_seconds:
+                print(f"stopped after {args.max_seconds:.0f} s: not everything was delivered")
+                print(Counter(status for _r, status in fake.calls))
+                break
         timings["deliver (incl. worker start)"] = time.perf_counter() - t
         stop.set()
         statuses = Counter(Message.objects.filter(kind="intro").values_list("status", flat=True))
