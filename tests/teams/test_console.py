@@ -107,7 +107,9 @@ def test_the_app_package_from_the_console_and_the_command(tenants, fake, cast, t
         outline = Image.open(io.BytesIO(archive.read("outline.png")))
         assert color.size == (192, 192) and outline.size == (32, 32)
         # The outline icon is white on transparent, as Teams requires.
-        assert {p[:3] for p in outline.convert("RGBA").getdata() if p[3]} == {(255, 255, 255)}
+        raw = outline.convert("RGBA").tobytes()
+        pixels = [tuple(raw[i : i + 4]) for i in range(0, len(raw), 4)]
+        assert {p[:3] for p in pixels if p[3]} == {(255, 255, 255)}
 
 
 def check_manifest(manifest: dict, app_id: str) -> None:
