@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "crosspaths.scim",
     "crosspaths.slack",
     "crosspaths.intranet",
+    "crosspaths.teams",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +278,24 @@ SLACK_TOKEN_KEY = os.environ.get("SLACK_TOKEN_KEY", "")
 SLACK_API_URL = os.environ.get("SLACK_API_URL", "https://slack.com/api/")
 SLACK_AUTHORIZE_URL = os.environ.get("SLACK_AUTHORIZE_URL", "https://slack.com/oauth/v2/authorize")
 SLACK_TIMEOUT_SECONDS = float(os.environ.get("SLACK_TIMEOUT_SECONDS", "10"))
+
+# The Microsoft Teams app (crosspaths.teams, docs/teams.md): one bot (an Azure bot
+# registration) per installation of Crosspaths, multi-tenant; each organization names
+# its Microsoft Entra tenant in the console and installs the generated app package.
+# Empty TEAMS_APP_ID: the console offers no "Connect Teams". The secret is the bot's
+# client secret, read from the environment only (never stored in the database). The
+# token, OpenID metadata and issuer settings point tests and the bench at a local fake.
+TEAMS_APP_ID = os.environ.get("TEAMS_APP_ID", "")
+TEAMS_APP_PASSWORD = os.environ.get("TEAMS_APP_PASSWORD", "")
+TEAMS_TOKEN_URL = os.environ.get(
+    "TEAMS_TOKEN_URL", "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
+)
+TEAMS_TOKEN_SCOPE = os.environ.get("TEAMS_TOKEN_SCOPE", "https://api.botframework.com/.default")
+TEAMS_OPENID_URL = os.environ.get(
+    "TEAMS_OPENID_URL", "https://login.botframework.com/v1/.well-known/openidconfiguration"
+)
+TEAMS_TOKEN_ISSUER = os.environ.get("TEAMS_TOKEN_ISSUER", "https://api.botframework.com")
+TEAMS_TIMEOUT_SECONDS = float(os.environ.get("TEAMS_TIMEOUT_SECONDS", "10"))
 
 # Behind a reverse proxy: how many proxies append to X-Forwarded-For in front of the
 # app (0: connect directly, the socket's address is the client). Only then are the

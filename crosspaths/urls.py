@@ -24,6 +24,7 @@ urlpatterns = [
     path("console/", include("crosspaths.console.urls")),
     path("console/provisioning/", include("crosspaths.scim.console_urls")),
     path("", include("crosspaths.slack.urls")),  # /slack/ (Slack's calls), /console/slack/
+    path("", include("crosspaths.teams.urls")),  # /teams/messages (Teams' calls), /console/teams/
     path("console/api-keys/", include("crosspaths.api.console_urls")),
     path("console/intranet/", include(intranet_console_urls)),
     path("embed/", include("crosspaths.intranet.urls")),  # the intranet cards

@@ -40,6 +40,7 @@ from crosspaths.people.models import BlockedPair, Department, Location, Person
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
 from crosspaths.slack.models import SlackInstallation
 from crosspaths.slack.tokens import token_encrypt
+from crosspaths.teams.models import TeamsInstallation, TeamsUser
 
 from .cast import Cast, make_cast, make_person
 
@@ -143,6 +144,22 @@ def their_slack_click(w: World) -> dict[str, Any]:
         "actions": [{"action_id": "checkin_met", "value": str(w.their_match.pk)}],
     }
     return {"payload": json.dumps(payload)}
+
+
+THEIR_TENANT = "22222222-2222-4222-8222-222222222222"
+
+
+def their_teams_click(w: World) -> dict[str, Any]:
+    """A "We met" click naming their tenant, their person and their match."""
+    return {
+        "type": "invoke",
+        "name": "adaptiveCard/action",
+        "serviceUrl": "http://127.0.0.1:1/",
+        "from": {"id": "29:zebulon"},
+        "conversation": {"id": "a:zeb", "conversationType": "personal"},
+        "channelData": {"tenant": {"id": THEIR_TENANT}},
+        "value": {"action": {"verb": "checkin_met", "data": {"match": w.their_match.pk}}},
+    }
 
 
 def cross_unsubscribe_token(w: World) -> str:
@@ -549,6 +566,22 @@ REGISTRY: dict[str, Case] = {
     "slack:connect": Case(methods=("post",)),
     "slack:link": Case(methods=("post",)),
     "slack:disconnect": Case(methods=("post",)),
+    # Microsoft Teams (crosspaths.teams): the bot's endpoint takes no session; without
+    # the Bot Framework's JWT every role gets 401 (tests/teams/test_auth.py and
+    # test_inbound.py drive it signed, one tenant naming another organization's match
+    # and people). Connecting their tenant is refused; the other pages act on ours.
+    "teams:messages": Case(
+        methods=("post",),
+        denied=(401,),
+        own=[(lambda w: {}, lambda w: their_teams_click(w))],
+    ),
+    "teams:settings": Case(),
+    "teams:connect": Case(
+        methods=("post",), own=[(lambda w: {}, lambda w: {"tenant_id": THEIR_TENANT})]
+    ),
+    "teams:package": Case(),
+    "teams:test_message": Case(methods=("post",)),
+    "teams:disconnect": Case(methods=("post",)),
     # API keys (crosspaths.api): our organization's page; revoking their key is a 404.
     "api_console:keys": Case(),
     "api_console:key_new": Case(methods=("post",), data=lambda w: {"name": "ours"}),
@@ -703,6 +736,25 @@ def build_world() -> World:
         external_id="UZEBULON",
         linked_at=timezone.now(),
     )
+    # Their Teams tenant, with Zebulon's conversation reference.
+    TeamsInstallation.objects.create(
+        organization=other, tenant_id=THEIR_TENANT, connected_at=timezone.now()
+    )
+    TeamsUser.objects.create(
+        organization=other,
+        person=zeb,
+        user_id="29:zebulon",
+        service_url="http://127.0.0.1:1/",
+        conversation_id="a:zeb",
+        linked_at=timezone.now(),
+    )
+    ChatAccount.objects.create(
+        organization=other,
+        person=zeb,
+        channel="teams",
+        external_id="29:zebulon",
+        linked_at=timezone.now(),
+    )
     their_collaboration(other, zeb, cast.dana, dept)
     EmbedSettings.objects.create(
         organization=other, origins=["https://globex-intranet.test"], card_key="globex-card-key"
@@ -821,6 +873,12 @@ def snapshot(w: World) -> dict[str, Any]:
             SlackInstallation.objects.filter(organization=org).values_list(
                 "team_id", "bot_token_encrypted"
             )
+        ),
+        "teams": list(TeamsInstallation.objects.filter(organization=org).values_list("tenant_id")),
+        "teams_users": list(
+            TeamsUser.objects.filter(organization=org)
+            .order_by("pk")
+            .values_list("person_id", "user_id", "service_url", "conversation_id")
         ),
         "chat_accounts": list(
             ChatAccount.objects.filter(organization=org)

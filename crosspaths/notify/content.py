@@ -636,6 +636,31 @@ BUILDERS: dict[str, Callable[[Message, str], MessageContent]] = {
 }
 
 
+def test_content(message: Message, language: str) -> MessageContent:
+    """ "Send a test message to yourself" from the console: says which channel works."""
+    reader = _reader(message)
+    assert reader is not None
+    channel = Message.Channel(message.channel).label
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("Test message from Crosspaths"),
+        greeting=_("Hello %(name)s,") % {"name": first_name(reader)},
+        paragraphs=(
+            _(
+                "this is the test message you asked for: Crosspaths reaches you on %(channel)s. "
+                "Introductions, reminders and check-ins will come here."
+            )
+            % {"channel": channel},
+        ),
+        actions=(Action("home", _("See your programs"), settings.SITE_URL + "/"),),
+        first_name=first_name(reader),
+    )
+
+
+BUILDERS[Kind.TEST] = test_content
+
+
 def message_language(message: Message) -> str:
     """The reader's language; a group's is its organization's."""
     if message.person_id:

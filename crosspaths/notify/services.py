@@ -841,3 +841,24 @@ def _release(ids: Sequence[int], now: datetime, asked: timedelta | None = None) 
         Message.objects.filter(pk__in=ids, status=Status.QUEUED).update(
             lease_until=None, next_attempt_at=now + max(_backoff(1), asked or timedelta(0))
         )
+
+
+def outbox_write_test(*, person: Person, channel: str) -> int:
+    """A test message to ``person`` on ``channel`` ("send a test message to yourself"
+    in the console), due now. Each request is its own message (the key has the moment
+    and a random part), delivered by the outbox with its usual guarantees."""
+    import secrets
+
+    now = clock.now()
+    row = Message(
+        organization_id=person.organization_id,
+        kind=Kind.TEST,
+        channel=channel,
+        person=person,
+        dedupe_key=f"{Kind.TEST.value}:{person.pk}:{now:%Y%m%dT%H%M%S}:{secrets.token_hex(4)}"
+        + ("" if channel == EMAIL else f"@{channel}"),
+        next_attempt_at=now,
+    )
+    with transaction.atomic():
+        _send_now([row])
+    return row.pk

@@ -8,12 +8,21 @@ reads a little CommonMark (bold, italic, lists, links), so the characters that s
 emphasis or a link are backslash-escaped in text that comes from people (names,
 reasons); URLs are left as they are.
 The transport (the Bot Connector) comes with the Teams app.
+
+``with_checkin_actions`` adds the buttons that call back into the Teams app
+(``Action.Execute``, Teams' universal actions: the click arrives as an
+``adaptiveCard/action`` invoke naming the verb and the match): "We met", "It did not
+happen", "Propose another time" (a few free times to pick from, for the organizer) and
+"Skip this round".
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from ..content import MessageContent
 
@@ -77,3 +86,75 @@ def render(content: MessageContent) -> dict[str, Any]:
             for a in content.actions
         ]
     return card
+
+
+# Verbs of the buttons that call back into the Teams app (crosspaths/teams/inbound.py).
+CHECKIN_VERBS = ("checkin_met", "checkin_missed", "checkin_skip")
+PROPOSE_VERB = "propose"
+
+
+def _execute(verb: str, title: str, match_id: int, style: str = "") -> dict[str, Any]:
+    action: dict[str, Any] = {
+        "type": "Action.Execute",
+        "verb": verb,
+        "title": title,
+        "id": verb,
+        "data": {"crosspaths": verb, "match": match_id},
+    }
+    if style:
+        action["style"] = style
+    return action
+
+
+def checkin_actions(
+    match_id: int, *, slots: Sequence[tuple[str, str]] = (), match_url: str = ""
+) -> dict[str, Any]:
+    """The check-in buttons as an ``ActionSet``, in the active language. ``slots`` are
+    (ISO start, label) pairs the organizer may move the meeting to; without any,
+    "Propose another time" opens the match's page, where times can be typed."""
+    propose: dict[str, Any]
+    if slots:
+        propose = {
+            "type": "Action.ShowCard",
+            "title": _("Propose another time"),
+            "id": "propose_show",
+            "card": {
+                "type": "AdaptiveCard",
+                "body": [
+                    {
+                        "type": "Input.ChoiceSet",
+                        "id": "start",
+                        "label": _("Only the group's organizer can move the time. New time:"),
+                        "isRequired": True,
+                        "errorMessage": _("Choose a time."),
+                        "value": slots[0][0],
+                        "choices": [{"title": label, "value": start} for start, label in slots],
+                    }
+                ],
+                "actions": [_execute(PROPOSE_VERB, _("Move the meeting"), match_id, "positive")],
+            },
+        }
+    elif match_url:
+        propose = {
+            "type": "Action.OpenUrl",
+            "title": _("Propose another time"),
+            "id": "propose_open",
+            "url": match_url,
+        }
+    else:
+        propose = {}
+    actions = [
+        _execute("checkin_met", _("We met"), match_id, "positive"),
+        _execute("checkin_missed", _("It did not happen"), match_id),
+        *([propose] if propose else []),
+        _execute("checkin_skip", _("Skip this round"), match_id),
+    ]
+    return {"type": "ActionSet", "id": "crosspaths_checkin", "actions": actions}
+
+
+def with_checkin_actions(card: dict[str, Any], actions: dict[str, Any]) -> dict[str, Any]:
+    """The card with the check-in buttons after its text (the footer stays last)."""
+    body = list(card["body"])
+    at = len(body) - 1 if body and body[-1].get("isSubtle") else len(body)
+    body.insert(at, actions)
+    return {**card, "body": body}

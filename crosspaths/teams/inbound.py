@@ -1,0 +1,183 @@
+"""What Teams sends the bot: installs and removals, and card button clicks.
+
+The view (``views.messages``) has checked the JWT bearer first (``auth.py``). Then the
+tenant (``channelData.tenant.id``) names the organization, and only that one: a Teams
+user is looked up among that organization's linked people, a match among that
+organization's matches. A click records a check-in through
+``meetings.services.checkin_record`` (the service the e-mail links and the Slack
+buttons use) or moves the meeting through ``meetings.organizing.match_propose`` (the
+match page's service).
+
+* ``conversationUpdate``/``installationUpdate`` in a personal chat: the bot was added
+  (the person is linked, the reference kept) or removed (unlinked: e-mail again).
+* ``invoke`` named ``adaptiveCard/action`` (an ``Action.Execute`` button): answered in
+  the HTTP response with a message for the clicker.
+* ``message`` with a ``value`` (an ``Action.Submit`` from an older client): the same,
+  answered with a reply in the conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from crosspaths.meetings.organizing import match_propose
+from crosspaths.meetings.services import checkin_record
+from crosspaths.notify.channels.teams import CHECKIN_VERBS, PROPOSE_VERB
+from crosspaths.programs.models import MatchMember
+from crosspaths.request_numbers import whole_number
+
+from . import connector
+from .models import TeamsInstallation
+from .services import installation_of, teams_link, teams_unlink
+
+logger = logging.getLogger(__name__)
+ANSWERS = {"checkin_met": True, "checkin_missed": False, "checkin_skip": False}
+
+
+def _get(data: Any, *path: str) -> Any:
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def tenant_of(activity: dict[str, Any]) -> str:
+    return str(
+        _get(activity, "channelData", "tenant", "id")
+        or _get(activity, "conversation", "tenantId")
+        or ""
+    )
+
+
+def _bot_added(activity: dict[str, Any], key: str) -> bool:
+    bot = str(_get(activity, "recipient", "id") or "")
+    members = activity.get(key) or []
+    return any(isinstance(m, dict) and m.get("id") == bot for m in members)
+
+
+def _link_sender(installation: TeamsInstallation, activity: dict[str, Any]):  # -> Person | None
+    return teams_link(
+        installation=installation,
+        user_id=str(_get(activity, "from", "id") or ""),
+        aad_object_id=str(_get(activity, "from", "aadObjectId") or ""),
+        service_url=str(activity.get("serviceUrl") or ""),
+        conversation_id=(
+            str(_get(activity, "conversation", "id") or "")
+            if _get(activity, "conversation", "conversationType") in (None, "personal")
+            else ""
+        ),
+    )
+
+
+def activity_handle(activity: dict[str, Any]) -> dict[str, Any] | None:
+    """Act on one verified activity; the body of an invoke's response, if any."""
+    installation = installation_of(tenant_of(activity))
+    if installation is None or not _get(activity, "from", "id"):
+        return None
+    kind = activity.get("type")
+    personal = _get(activity, "conversation", "conversationType") in (None, "personal")
+    if kind == "conversationUpdate" and personal:
+        if _bot_added(activity, "membersAdded"):
+            _link_sender(installation, activity)
+        elif _bot_added(activity, "membersRemoved"):
+            teams_unlink(installation=installation, user_id=str(_get(activity, "from", "id")))
+        return None
+    if kind == "installationUpdate" and personal:
+        action = str(activity.get("action") or "")
+        if action.startswith("add"):
+            _link_sender(installation, activity)
+        elif action.startswith("remove"):
+            teams_unlink(installation=installation, user_id=str(_get(activity, "from", "id")))
+        return None
+    if kind == "invoke" and activity.get("name") == "adaptiveCard/action":
+        action = _get(activity, "value", "action") or {}
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        text = click(installation, activity, str(action.get("verb") or ""), data)
+        if text is None:
+            return {
+                "statusCode": 400,
+                "type": "application/vnd.microsoft.error",
+                "value": {"code": "BadRequest", "message": "unknown action"},
+            }
+        return {
+            "statusCode": 200,
+            "type": "application/vnd.microsoft.activity.message",
+            "value": text,
+        }
+    if kind == "message" and isinstance(activity.get("value"), dict):
+        data = activity["value"]
+        text = click(installation, activity, str(data.get("crosspaths") or ""), data)
+        if text is not None:
+            _reply(activity, text)
+    return None
+
+
+def _reply(activity: dict[str, Any], text: str) -> None:
+    """Best effort: the answer is recorded whether or not Teams shows the reply."""
+    try:
+        connector.send_activity(
+            service_url=str(activity["serviceUrl"]),
+            conversation_id=str(_get(activity, "conversation", "id")),
+            activity={"type": "message", "text": text, "replyToId": activity.get("id")},
+        )
+    except Exception as error:
+        logger.info("could not answer a click: %s", error)
+
+
+def click(
+    installation: TeamsInstallation, activity: dict[str, Any], verb: str, data: dict[str, Any]
+) -> str | None:
+    """A check-in or "propose" button: the clicking person's answer for the match named
+    by the button, if they are a member of it in this tenant's organization. None when
+    the verb is not ours."""
+    if verb not in ANSWERS and verb != PROPOSE_VERB:
+        return None
+    person = _link_sender(installation, activity)
+    if person is None:
+        return _(
+            "Your Teams account is not linked to Crosspaths: your Teams e-mail address must be "
+            "the one your organization knows."
+        )
+    member = (
+        MatchMember.objects.filter(
+            organization_id=installation.organization_id,
+            match_id=whole_number(str(data.get("match") or ""), digits=18) or -1,
+            person=person,
+        )
+        .select_related("match__round__program", "match__organizer")
+        .first()
+    )
+    with translation.override(person.effective_language):
+        if member is None:
+            return _("This introduction is not yours to answer.")
+        try:
+            if verb == PROPOSE_VERB:
+                return _propose(member, person, str(data.get("start") or ""))
+            checkin_record(member=member, met=ANSWERS[verb])
+        except ValidationError as error:
+            return " ".join(error.messages)
+        if verb == "checkin_met":
+            program = member.match.round.program.name
+            return _("Thanks! We noted that you met (%(program)s).") % {"program": program}
+        if verb == "checkin_missed":
+            return _("Thanks for telling us. Maybe next round!")
+        return _("You skip this round. Thanks for telling us.")
+
+
+def _propose(member: MatchMember, person: Any, start: str) -> str:
+    try:
+        moment = datetime.fromisoformat(start)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationError(_("Choose a time."))
+    match_propose(match=member.match, person=person, start=moment)
+    return _("Done: everybody gets the new time with an updated invitation.")
+
+
+assert set(ANSWERS) == set(CHECKIN_VERBS)
