@@ -434,6 +434,19 @@ REGISTRY: dict[str, Case] = {
         methods=("get", "post"),
         data=lambda w: {"name": "Hijacked", "format": "lunch", "group_size": "2"},
     ),
+    "console:program_enroll": Case(
+        kwargs=their,
+        methods=("get", "post"),
+        data=lambda w: {"expected": "1"},
+        # Our program with their department or location: refused, nobody enrolled.
+        own=[
+            (lambda w: {"pk": w.our_program.pk}, lambda w: {"department": w.their_department.pk}),
+            (lambda w: {"pk": w.our_program.pk}, lambda w: {"location": w.their_location.pk}),
+        ],
+    ),
+    "console:program_auto_enroll": Case(
+        kwargs=their, methods=("post",), data=lambda w: {"on": "1"}
+    ),
     "console:round": Case(kwargs=lambda w: {"pk": w.their_round.pk}),
     "console:round_new": Case(kwargs=their, methods=("post",), data=lambda w: {"on": "2026-12-07"}),
     "console:round_check": Case(
@@ -766,6 +779,7 @@ def snapshot(w: World) -> dict[str, Any]:
             .values_list("pk", "match_id", "person_id")
         ),
         "checkins": list(CheckIn.objects.filter(organization=org).order_by("pk").values()),
+        "enrollments": list(Enrollment.objects.filter(organization=org).order_by("pk").values()),
         "uploads": list(RosterUpload.objects.filter(organization=org).order_by("pk").values()),
         "audit": AuditLog.objects.filter(organization=org).count(),
         "interactions": _their_interactions(org),

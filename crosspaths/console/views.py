@@ -31,14 +31,16 @@ from crosspaths.people.permissions import (
     program_for_manager,
     round_for_manager,
 )
+from crosspaths.programs.enrollments import audience_plan
 from crosspaths.programs.models import Program, Round
 from crosspaths.programs.services import round_date_check
 from crosspaths.request_numbers import whole_number
 
-from . import preferences, selectors, services
+from . import audiences, preferences, selectors, services
 from .forms import (
     COLUMN_LABELS,
     ActivityForm,
+    AudienceForm,
     AuditFilterForm,
     HandEditForm,
     InviteForm,
@@ -542,8 +544,78 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "audience": _audience_words(program),
         "enrolled": program.enrollments.filter(left_at__isnull=True, person__active=True).count(),
         "draft_form": RoundDraftForm(initial={"on": _next_round_date(program)}),
+        "audience_form": AudienceForm(organization=program.organization),
     }
     return render(request, "console/program.html", context)
+
+
+ENROLL_SAMPLE = 50
+
+
+@manager_required
+def program_enroll(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enroll an audience: GET previews how many people (and a sample of names), POST
+    enrolls them after the admin confirmed that count."""
+    person = request.person  # type: ignore[attr-defined]
+    program = program_for_manager(person, pk)
+    data = request.POST if request.method == "POST" else request.GET
+    form = AudienceForm(data, organization=program.organization)
+    context: dict[str, object] = {
+        **_console_context(request, "programs"),
+        "program": program,
+        "form": form,
+    }
+    if not form.is_valid():
+        return render(request, "console/program_enroll.html", context, status=400)
+    audience = form.audience()
+    if request.method == "POST":
+        try:
+            plan = audiences.audience_enroll(
+                actor=person,
+                program=program,
+                audience=audience,
+                expected=whole_number(request.POST.get("expected")),
+            )
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d person is enrolled in %(program)s and gets the announcement.",
+                    "%(count)d people are enrolled in %(program)s and get the announcement.",
+                    len(plan.new),
+                )
+                % {"count": len(plan.new), "program": program.name},
+            )
+            return redirect("console:program", pk=program.pk)
+    plan = audience_plan(program=program, audience=audience, on=audiences.program_today(program))
+    context.update(
+        plan=plan,
+        sample=plan.new[:ENROLL_SAMPLE],
+        audience_words=audiences.audience_words(program, audience),
+    )
+    return render(request, "console/program_enroll.html", context)
+
+
+@manager_required
+@require_POST
+def program_auto_enroll(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    program = program_for_manager(person, pk)
+    on = request.POST.get("on") == "1"
+    try:
+        audiences.program_set_auto_enroll(actor=person, program=program, on=on)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request,
+            _("New hires are enrolled automatically as their start date comes.")
+            if on
+            else _("New hires are no longer enrolled automatically."),
+        )
+    return redirect("console:program", pk=program.pk)
 
 
 def _scheduled_after_now(program: Program) -> object:

@@ -40,9 +40,10 @@ from crosspaths.people.services import people_mark_bounced
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Round
 
 from .channels import Transport, transport_for
-from .content import left_out_key, left_out_row, message_content
+from .content import announcement_program, left_out_key, left_out_row, message_content
 from .models import Message
 from .selection import EMAIL, channels_for_people
+from .unsubscribe import announcement_key
 
 logger = logging.getLogger(__name__)
 Status = Message.Status
@@ -186,6 +187,38 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
     intro_ids = [m.pk for m in rows if m.kind in (Kind.INTRO, Kind.LEFT_OUT)]
     transaction.on_commit(lambda: _enqueue(intro_ids))
     return len(rows)
+
+
+def outbox_write_announcements(
+    *, program_id: int, organization_id: int, person_ids: Sequence[int], now: datetime
+) -> int:
+    """An announcement e-mail to each of ``person_ids``, newly enrolled in the program by
+    HR (or automatically as a new hire): what it is, its next round, a one-click way
+    out. By e-mail, the one channel every person has. One row per program and person
+    ever (the key), so enrolling twice never announces twice. Call inside the
+    enrolling transaction; delivery is handed to workers when it commits."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    rows = [
+        Message(
+            organization_id=organization_id,
+            kind=Kind.ANNOUNCEMENT,
+            channel=EMAIL,
+            person_id=pid,
+            dedupe_key=announcement_key(program_id, pid),
+            next_attempt_at=now,
+            lease_until=lease,
+        )
+        for pid in person_ids
+    ]
+    Message.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    keys = [r.dedupe_key for r in rows]
+    ids: list[int] = []
+    for start in range(0, len(keys), 2000):  # rows written earlier keep their own state
+        ids += Message.objects.filter(
+            dedupe_key__in=keys[start : start + 2000], status=Status.QUEUED, lease_until=lease
+        ).values_list("pk", flat=True)
+    transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
 
 
 def outbox_skip_for(*, match: Match, person_ids: Sequence[int], why: str) -> int:
@@ -447,8 +480,23 @@ def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
         program_id = message.match.round.program_id
         if (program_id, person.pk) in left_program:
             return f"{person} left the program after the round was published; not sent."
+    if message.kind == Kind.ANNOUNCEMENT:
+        return _announcement_skip_reason(message, person)
     if message.kind == Kind.LEFT_OUT and left_out_row(message) is None:
         return f"{person} was placed in a group after all; the left-out notice is not sent."
+    return ""
+
+
+def _announcement_skip_reason(message: Message, person: Person) -> str:
+    """An announcement goes out while the person is still in the program it announces."""
+    program = announcement_program(message)
+    if program is None:
+        return "The program was deleted before the announcement went out; not sent."
+    current = Enrollment.objects.filter(
+        program=program, person=person, left_at__isnull=True
+    ).exists()
+    if not current:
+        return f"{person} is no longer in {program.name}; the announcement is not sent."
     return ""
 
 

@@ -91,6 +91,11 @@ class Program(models.Model):
         help_text=_("Rounds wait as drafts until an admin publishes them."),
     )
     active = models.BooleanField(_("active"), default=True)
+    # Onboarding programs: new hires whose start date is on or after this day are enrolled
+    # automatically once it comes (a daily step, console.audiences); empty: off.
+    auto_enroll_since = models.DateField(
+        _("new hires enrolled automatically from"), null=True, blank=True
+    )
     managers = models.ManyToManyField(
         Person, blank=True, related_name="managed_programs", verbose_name=_("program managers")
     )
