@@ -448,6 +448,7 @@ REGISTRY: dict[str, Case] = {
         kwargs=their, methods=("post",), data=lambda w: {"on": "1"}
     ),
     "console:round": Case(kwargs=lambda w: {"pk": w.their_round.pk}),
+    "console:round_comments": Case(kwargs=lambda w: {"pk": w.their_round.pk}),
     "console:round_new": Case(kwargs=their, methods=("post",), data=lambda w: {"on": "2026-12-07"}),
     "console:round_check": Case(
         kwargs=lambda w: {"pk": w.their_draft.pk},

@@ -24,6 +24,7 @@ urlpatterns = [
     path("programs/<int:pk>/auto-enroll/", views.program_auto_enroll, name="program_auto_enroll"),
     path("programs/<int:pk>/rounds/new/", views.round_new, name="round_new"),
     path("rounds/<int:pk>/", views.round_detail, name="round"),
+    path("rounds/<int:pk>/comments/", views.round_comments, name="round_comments"),
     path("rounds/<int:pk>/check/", views.round_check, name="round_check"),
     path("rounds/<int:pk>/edit/", views.round_edit, name="round_edit"),
     path("rounds/<int:pk>/publish/", views.round_publish, name="round_publish"),

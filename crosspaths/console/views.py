@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -860,8 +862,29 @@ def _round_page(
         "left_query": urlencode(
             {k: v for k, v in request.GET.items() if k in ("q", "page", "changed") and v}
         ),
+        "comment_count": selectors.round_comments(rnd=rnd).count()
+        if rnd.status != Round.Status.DRAFT
+        else 0,
     }
     return render(request, "console/round.html", context, status=status)
+
+
+@manager_required
+def round_comments(request: HttpRequest, pk: int) -> HttpResponse:
+    """What members wrote to the organizers when checking in: for the organization's
+    admins and the program's managers only (the check-in form says so)."""
+    rnd = round_for_manager(request.person, pk)  # type: ignore[attr-defined]
+    page = Paginator(selectors.round_comments(rnd=rnd), 50).get_page(request.GET.get("page"))
+    ids = selectors.round_group_numbers(rnd=rnd)
+    for checkin in page.object_list:
+        checkin.group_number = bisect_left(ids, checkin.member.match_id) + 1
+    context = {
+        **_console_context(request, "programs"),
+        "round": rnd,
+        "program": rnd.program,
+        "page": page,
+    }
+    return render(request, "console/round_comments.html", context)
 
 
 @manager_required
