@@ -564,6 +564,7 @@ REGISTRY: dict[str, Case] = {
     # the URL; each reads and changes the requester's own organization only (their
     # estimate names "Skunkworks Division", their counts are in the snapshot).
     "insights:payoff": Case(methods=("get", "post")),
+    "insights:recount": Case(methods=("post",)),
     "insights:payoff_csv": Case(),
     "collaboration:about": Case(),
     "collaboration:opt_out": Case(methods=("post",), data=lambda w: {"choice": "out"}),
