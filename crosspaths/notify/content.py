@@ -519,13 +519,50 @@ def _withdrawal_of(message: Message) -> Any:
     )
 
 
+def withdrawn_content(message: Message, language: str) -> MessageContent:
+    """The reader said they cannot make it: confirmed, their next round, and their copy
+    of the invitation cancelled (CANCEL naming only them, the event's UID)."""
+    match, reader = message.match, _reader(message)
+    assert match is not None and reader is not None
+    program = match.round.program
+    upcoming = next_round_date(program, match.round.date)
+    paragraphs = [
+        _(
+            "You said you cannot make it this round of %(program)s, so you are out of the "
+            "group and the meeting is removed from your calendar."
+        )
+        % {"program": program.name},
+        _("The others in the group have been told."),
+        _("Your next round is on %(date)s.")
+        % {"date": formats.date_format(upcoming, "DATE_FORMAT")}
+        if upcoming
+        else _("No further round of this program is planned yet."),
+    ]
+    ics = match_calendar(match=match, method="CANCEL", language=language, attendees=[reader])
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("%(program)s: you are out of this round") % {"program": program.name},
+        greeting=_("Hello %(name)s,") % {"name": first_name(reader)},
+        paragraphs=tuple(paragraphs),
+        actions=(Action("home", _("See your programs"), settings.SITE_URL + "/"),),
+        footer=_footer(program.name),
+        first_name=first_name(reader),
+        attachments=(Attachment("invite.ics", "text/calendar", ics, {"method": "CANCEL"}),)
+        if ics
+        else (),
+    )
+
+
 def group_change_content(message: Message, language: str) -> MessageContent:
     """Someone in the reader's group cannot make it: who, who is in the group now (a
     stand-in, if one joined), the time (unchanged), and the updated invitation."""
     match, reader = message.match, _reader(message)
     assert match is not None and reader is not None
-    d = _details(match, reader)
     withdrawal = _withdrawal_of(message)
+    if withdrawal is not None and withdrawal.person_id == reader.pk:
+        return withdrawn_content(message, language)
+    d = _details(match, reader)
     gone = display_name(withdrawal.person) if withdrawal else _("Someone in your group")
     paragraphs = [_("%(name)s cannot make it this round.") % {"name": gone}]
     if withdrawal and withdrawal.replaced_by:

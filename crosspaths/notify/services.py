@@ -265,6 +265,30 @@ def outbox_write_group_change(
     return _send_now(rows)
 
 
+def outbox_write_withdrawn(
+    *, match: Match, person_id: int, withdrawal_id: int, now: datetime
+) -> int:
+    """The member who said they cannot make it: a short confirmation that cancels their
+    copy of the calendar invitation (METHOD:CANCEL naming only them, same UID). By
+    e-mail only, where the invitation went; a person on a chat channel got none."""
+    channel = channels_for_people(
+        organization_id=match.organization_id, person_ids=[person_id]
+    ).get(person_id, EMAIL)
+    if channel != EMAIL:
+        return 0
+    row = Message(
+        organization_id=match.organization_id,
+        kind=Kind.GROUP_CHANGE,
+        channel=EMAIL,
+        person_id=person_id,
+        match=match,
+        dedupe_key=outbox_key(Kind.GROUP_CHANGE, match.pk, person_id, suffix=f":w{withdrawal_id}"),
+        next_attempt_at=now,
+        lease_until=now + _seconds("MAIL_DISPATCH_LEASE_SECONDS"),
+    )
+    return _send_now([row])
+
+
 def outbox_write_joined(*, match: Match, person_id: int, now: datetime) -> int:
     """A stand-in joined ``match``: their introduction now, reminder and check-in later."""
     lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
