@@ -253,7 +253,7 @@ def match_withdraw(*, match: Match, person: Person) -> WithdrawOutcome:
             if outcome.stand_in is not None:
                 outbox_write_joined(match=locked, person_id=outcome.stand_in, now=now)
         elif outcome.left_alone is not None:
-            outbox_write_left_alone(round=rnd, person_id=outcome.left_alone, now=now)
+            outbox_write_left_alone(round=rnd, person_id=outcome.left_alone, now=now, match=locked)
         if not outcome.remaining:  # nobody regrouped: the cancel still needs a new SEQUENCE
             locked.sequence += 1
             locked.save(update_fields=["sequence", "updated_at"])

@@ -490,6 +490,16 @@ def left_out_content(message: Message, language: str) -> MessageContent:
         ),
         _("Nothing for you to do. Sorry for the wait!"),
     ]
+    attachments: tuple[Attachment, ...] = ()
+    if message.match_id and message.channel == "email":
+        # The group this person was in fell apart: their copy of its invitation goes.
+        assert message.match is not None
+        ics = match_calendar(
+            match=message.match, method="CANCEL", language=language, attendees=[reader]
+        )
+        if ics:
+            paragraphs.insert(1, _("The meeting is removed from your calendar."))
+            attachments = (Attachment("invite.ics", "text/calendar", ics, {"method": "CANCEL"}),)
     return MessageContent(
         kind=message.kind,
         language=language,
@@ -499,6 +509,7 @@ def left_out_content(message: Message, language: str) -> MessageContent:
         actions=(Action("home", _("See your programs"), settings.SITE_URL + "/"),),
         footer=_footer(program.name),
         first_name=first_name(reader),
+        attachments=attachments,
     )
 
 

@@ -309,9 +309,12 @@ def outbox_write_joined(*, match: Match, person_id: int, now: datetime) -> int:
     return _send_now([intro, *later])
 
 
-def outbox_write_left_alone(*, round: Round, person_id: int, now: datetime) -> int:
+def outbox_write_left_alone(
+    *, round: Round, person_id: int, now: datetime, match: Match | None = None
+) -> int:
     """Someone whose partner dropped out and who found no stand-in: the left-out notice
-    (why, and when their next round is)."""
+    (why, and when their next round is). With ``match`` (the group they were in) the
+    e-mail also cancels their copy of its invitation."""
     lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
     channel = channels_for_people(
         organization_id=round.organization_id, person_ids=[person_id]
@@ -321,6 +324,7 @@ def outbox_write_left_alone(*, round: Round, person_id: int, now: datetime) -> i
         kind=Kind.LEFT_OUT,
         channel=channel,
         person_id=person_id,
+        match=match,
         dedupe_key=left_out_key(round.pk, person_id, channel),
         next_attempt_at=now,
         lease_until=lease,

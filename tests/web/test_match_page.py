@@ -306,3 +306,26 @@ def test_the_member_who_drops_out_gets_a_cancel_for_their_copy_of_the_invitation
     assert str(event["UID"]) == str(first["UID"])
     assert int(event["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
     assert str(event["STATUS"]) == "CANCELLED"
+
+
+def test_the_partner_left_alone_gets_a_cancel_with_their_left_out_notice(
+    client, onboarded, pair, mailbox
+):
+    cast = onboarded
+    sign_in(client, cast.bob)
+    client.post(f"/matches/{pair.pk}/withdraw/")
+    messages_deliver(message_ids=_ids("left_out"))
+    (mail,) = mailbox.to("chidi@acme.test")
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "your partner cannot make it" in text
+    assert "The meeting is removed from your calendar." in text
+    method, data = imip_calendar(mail)
+    assert method == "CANCEL"
+    event = itip_event(
+        data,
+        method="CANCEL",
+        now=timezone.now(),
+        attendees={"chidi@acme.test"},
+        organizer="crosspaths@localhost",
+    )
+    assert int(event["SEQUENCE"]) == 1
