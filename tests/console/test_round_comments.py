@@ -85,4 +85,3 @@ def test_the_checkin_form_says_who_reads_the_comment(client, published_round, ca
     body = client.get(path).content.decode()
     assert "Read with your name by the people who run this program" in body
     assert "The people you met do not see it." in body
-
