@@ -119,7 +119,7 @@ def match_calendar(
         event.add("location", match.video_link)
         event.add("url", match.video_link)
     elif match.location_id:
-        event.add("location", match.location.name)
+        event.add("location", match.place)
     event["organizer"] = _address(*calendar_organizer())
     invited = list(attendees) if attendees is not None else members
     for person in invited if method != "PUBLISH" else []:

@@ -1,12 +1,9 @@
-# Numbered 0006 because another lane adds programs 0005 at the same time; the merge
-# puts the chain in order.
-
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("programs", "0004_match_confirmed"),
+        ("programs", "0005_program_venues"),
     ]
 
     operations = [
