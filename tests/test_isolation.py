@@ -470,7 +470,21 @@ REGISTRY: dict[str, Case] = {
         methods=("get", "post"),
         data=lambda w: {"name": "Hijacked", "format": "lunch", "group_size": "2"},
     ),
+    "console:program_enroll": Case(
+        kwargs=their,
+        methods=("get", "post"),
+        data=lambda w: {"expected": "1"},
+        # Our program with their department or location: refused, nobody enrolled.
+        own=[
+            (lambda w: {"pk": w.our_program.pk}, lambda w: {"department": w.their_department.pk}),
+            (lambda w: {"pk": w.our_program.pk}, lambda w: {"location": w.their_location.pk}),
+        ],
+    ),
+    "console:program_auto_enroll": Case(
+        kwargs=their, methods=("post",), data=lambda w: {"on": "1"}
+    ),
     "console:round": Case(kwargs=lambda w: {"pk": w.their_round.pk}),
+    "console:round_comments": Case(kwargs=lambda w: {"pk": w.their_round.pk}),
     "console:round_new": Case(kwargs=their, methods=("post",), data=lambda w: {"on": "2026-12-07"}),
     "console:round_check": Case(
         kwargs=lambda w: {"pk": w.their_draft.pk},
@@ -627,6 +641,7 @@ REGISTRY: dict[str, Case] = {
     # the URL; each reads and changes the requester's own organization only (their
     # estimate names "Skunkworks Division", their counts are in the snapshot).
     "insights:payoff": Case(methods=("get", "post")),
+    "insights:recount": Case(methods=("post",)),
     "insights:payoff_csv": Case(),
     "collaboration:about": Case(),
     "collaboration:opt_out": Case(methods=("post",), data=lambda w: {"choice": "out"}),
@@ -865,6 +880,7 @@ def snapshot(w: World) -> dict[str, Any]:
             .values_list("pk", "match_id", "person_id")
         ),
         "checkins": list(CheckIn.objects.filter(organization=org).order_by("pk").values()),
+        "enrollments": list(Enrollment.objects.filter(organization=org).order_by("pk").values()),
         "uploads": list(RosterUpload.objects.filter(organization=org).order_by("pk").values()),
         "audit": AuditLog.objects.filter(organization=org).count(),
         "interactions": _their_interactions(org),

@@ -9,6 +9,8 @@ class ConsoleConfig(AppConfig):
     def ready(self) -> None:
         from crosspaths.housekeeping.registry import register_daily_job
 
+        from .audiences import new_hires_enroll
         from .services import roster_uploads_forget
 
         register_daily_job("roster_uploads", roster_uploads_forget)
+        register_daily_job("new_hires_enroll", new_hires_enroll)

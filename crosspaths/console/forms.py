@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crosspaths.matching.roster import ROSTER_COLUMNS
 from crosspaths.people.models import Department, Location, Organization, Person
+from crosspaths.programs.enrollments import AudienceFilter
 from crosspaths.programs.models import VENUE_MAX, Program
 from crosspaths.request_numbers import ModelMultipleIdsField
 
@@ -583,3 +584,58 @@ class RetentionForm(forms.Form):
             "keep them. Ratings and whether people met are kept either way."
         ),
     )
+
+
+class AudienceForm(forms.Form):
+    """Whom to enroll in a program at once: filters that combine; none means everyone."""
+
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("Every department"),
+    )
+    location = forms.ModelChoiceField(
+        label=_("Location"),
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label=_("Every location"),
+    )
+    started_from = forms.DateField(
+        label=_("Start date from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("New hires: people whose start date is on or after this day."),
+    )
+    started_until = forms.DateField(
+        label=_("Start date until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
+            organization=organization
+        )
+        self.fields["location"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
+            organization=organization
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("started_from"), data.get("started_until")
+        if start and end and start > end:
+            self.add_error(
+                "started_until", _("The end of the range is before its start; swap the dates.")
+            )
+        return data
+
+    def audience(self) -> AudienceFilter:
+        data = self.cleaned_data
+        return AudienceFilter(
+            department_id=data["department"].pk if data.get("department") else None,
+            location_id=data["location"].pk if data.get("location") else None,
+            started_from=data.get("started_from"),
+            started_until=data.get("started_until"),
+        )

@@ -489,3 +489,15 @@ def round_seat(*, rnd: Round, email: str) -> tuple[Person, int | None] | None:
         .first()
     )
     return (left.person, None) if left is not None else None
+
+
+def round_comments(*, rnd: Round) -> QuerySet[CheckIn]:
+    """The check-in comments of a round, written to its organizers: named, oldest first.
+    Only the comment is shown with a name; whether someone met and how they rated stay
+    private (ratings appear only as a mean over enough people)."""
+    return (
+        CheckIn.objects.filter(organization_id=rnd.organization_id, member__round=rnd)
+        .exclude(comment="")
+        .select_related("member__person", "member__match")
+        .order_by("updated_at", "pk")
+    )

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -31,14 +33,16 @@ from crosspaths.people.permissions import (
     program_for_manager,
     round_for_manager,
 )
+from crosspaths.programs.enrollments import audience_plan
 from crosspaths.programs.models import Program, Round
 from crosspaths.programs.services import round_date_check
 from crosspaths.request_numbers import whole_number
 
-from . import preferences, selectors, services
+from . import audiences, preferences, selectors, services
 from .forms import (
     COLUMN_LABELS,
     ActivityForm,
+    AudienceForm,
     AuditFilterForm,
     HandEditForm,
     InviteForm,
@@ -542,8 +546,78 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "audience": _audience_words(program),
         "enrolled": program.enrollments.filter(left_at__isnull=True, person__active=True).count(),
         "draft_form": RoundDraftForm(initial={"on": _next_round_date(program)}),
+        "audience_form": AudienceForm(organization=program.organization),
     }
     return render(request, "console/program.html", context)
+
+
+ENROLL_SAMPLE = 50
+
+
+@manager_required
+def program_enroll(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enroll an audience: GET previews how many people (and a sample of names), POST
+    enrolls them after the admin confirmed that count."""
+    person = request.person  # type: ignore[attr-defined]
+    program = program_for_manager(person, pk)
+    data = request.POST if request.method == "POST" else request.GET
+    form = AudienceForm(data, organization=program.organization)
+    context: dict[str, object] = {
+        **_console_context(request, "programs"),
+        "program": program,
+        "form": form,
+    }
+    if not form.is_valid():
+        return render(request, "console/program_enroll.html", context, status=400)
+    audience = form.audience()
+    if request.method == "POST":
+        try:
+            plan = audiences.audience_enroll(
+                actor=person,
+                program=program,
+                audience=audience,
+                expected=whole_number(request.POST.get("expected")),
+            )
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d person is enrolled in %(program)s and gets the announcement.",
+                    "%(count)d people are enrolled in %(program)s and get the announcement.",
+                    len(plan.new),
+                )
+                % {"count": len(plan.new), "program": program.name},
+            )
+            return redirect("console:program", pk=program.pk)
+    plan = audience_plan(program=program, audience=audience, on=audiences.program_today(program))
+    context.update(
+        plan=plan,
+        sample=plan.new[:ENROLL_SAMPLE],
+        audience_words=audiences.audience_words(program, audience),
+    )
+    return render(request, "console/program_enroll.html", context)
+
+
+@manager_required
+@require_POST
+def program_auto_enroll(request: HttpRequest, pk: int) -> HttpResponse:
+    person = request.person  # type: ignore[attr-defined]
+    program = program_for_manager(person, pk)
+    on = request.POST.get("on") == "1"
+    try:
+        audiences.program_set_auto_enroll(actor=person, program=program, on=on)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(
+            request,
+            _("New hires are enrolled automatically as their start date comes.")
+            if on
+            else _("New hires are no longer enrolled automatically."),
+        )
+    return redirect("console:program", pk=program.pk)
 
 
 def _scheduled_after_now(program: Program) -> object:
@@ -788,8 +862,29 @@ def _round_page(
         "left_query": urlencode(
             {k: v for k, v in request.GET.items() if k in ("q", "page", "changed") and v}
         ),
+        "comment_count": selectors.round_comments(rnd=rnd).count()
+        if rnd.status != Round.Status.DRAFT
+        else 0,
     }
     return render(request, "console/round.html", context, status=status)
+
+
+@manager_required
+def round_comments(request: HttpRequest, pk: int) -> HttpResponse:
+    """What members wrote to the organizers when checking in: for the organization's
+    admins and the program's managers only (the check-in form says so)."""
+    rnd = round_for_manager(request.person, pk)  # type: ignore[attr-defined]
+    page = Paginator(selectors.round_comments(rnd=rnd), 50).get_page(request.GET.get("page"))
+    ids = selectors.round_group_numbers(rnd=rnd)
+    for checkin in page.object_list:
+        checkin.group_number = bisect_left(ids, checkin.member.match_id) + 1
+    context = {
+        **_console_context(request, "programs"),
+        "round": rnd,
+        "program": rnd.program,
+        "page": page,
+    }
+    return render(request, "console/round_comments.html", context)
 
 
 @manager_required

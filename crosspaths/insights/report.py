@@ -29,6 +29,7 @@ from .figures import (
     meetings_figure,
     round_totals,
     silo_figure,
+    silo_over_period,
 )
 from .figures.base import fmt, pct_text
 from .periods import quarter_period
@@ -205,8 +206,13 @@ def quarterly_report_pdf(f: Filters) -> bytes:
     top = pdf.get_y()
     _bar_chart(pdf, connections.charts[0], pdf.l_margin, top, width, 40)
     pdf.set_y(top + 44)
-    _section(pdf, silos.title, silos.explanation, width)
-    _ei_bars(pdf, silos.charts[0], pdf.l_margin, pdf.get_y(), width)
+    _section(
+        pdf,
+        silos.title,
+        silos.explanation + " " + _("Over the whole quarter: every round's encounters added up."),
+        width,
+    )
+    _ei_bars(pdf, silo_over_period(f), pdf.l_margin, pdf.get_y(), width)
 
     pdf.set_font("DejaVu", "", 7.5)
     pdf.colour(MUTED)
@@ -281,12 +287,11 @@ def _bar_chart(pdf: _Report, chart: Chart, x: float, y: float, w: float, h: floa
         lx += label_w + 10
 
 
-def _ei_bars(pdf: _Report, chart: Chart, x: float, y: float, w: float) -> None:
-    """Each department's latest E-I index as a bar from the centre line (−1 … +1)."""
-    rows = [
-        (s.label, next((v for v in reversed(s.values) if v is not None), None))
-        for s in chart.series
-    ]
+def _ei_bars(
+    pdf: _Report, rows: list[tuple[str, float | None]], x: float, y: float, w: float
+) -> None:
+    """Each department's E-I index over the quarter as a bar from the centre line
+    (−1 … +1)."""
     if len(rows) > REPORT_DEPARTMENTS:  # the most inward-looking ones matter most
         rows = sorted(rows, key=lambda r: 2 if r[1] is None else r[1])[:REPORT_DEPARTMENTS]
     label_w = 48

@@ -142,6 +142,16 @@ def insights_backfill(
     return done
 
 
+def figures_counted_at(*, organization: Organization) -> datetime | None:
+    """When the organization's figures were last counted (the newest round aggregation),
+    None before the first."""
+    from django.db.models import Max
+
+    return RoundFigures.objects.filter(organization=organization).aggregate(
+        last=Max("computed_at")
+    )["last"]
+
+
 def insights_nightly_due(*, now: datetime) -> bool:
     """Queue the nightly refresh (``insights_backfill``: late check-ins of the last weeks,
     rounds never aggregated) once per UTC day, after ``INSIGHTS_NIGHTLY_HOUR_UTC``. The

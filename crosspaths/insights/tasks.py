@@ -19,3 +19,14 @@ def insights_nightly(day: str) -> int:
     from datetime import date
 
     return services.insights_backfill(today=date.fromisoformat(day))
+
+
+@task()
+def insights_recount(organization_id: int) -> int:
+    """An admin's "recount now": the nightly refresh for one organization (rounds never
+    counted, and the last weeks' rounds again for late check-ins). Safe to run twice:
+    each round's figures are replaced, never added to."""
+    from crosspaths.people.models import Organization
+
+    org = Organization.objects.filter(pk=organization_id).first()
+    return services.insights_backfill(organization=org) if org is not None else 0

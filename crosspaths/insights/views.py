@@ -6,19 +6,21 @@ from __future__ import annotations
 import csv
 from urllib.parse import urlencode
 
+from django.conf import settings as site_settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from crosspaths.collaboration import tasks as collaboration_tasks
 from crosspaths.collaboration.services import collaboration_settings
 from crosspaths.people.permissions import admin_required, insights_required
 from crosspaths.spreadsheets import safe_cell
 
-from . import figures
+from . import figures, services, tasks
 from .charts import svg
 from .forms import InsightsFilterForm
 from .payoff import payoff, payoff_rows
@@ -26,6 +28,7 @@ from .periods import parse_quarter, quarter_label
 from .report import quarter_filters, quarterly_report_pdf, report_filename
 
 WIDE = {"departments", "silos", "waiting"}
+RECOUNT_PAUSE_SECONDS = 300
 TABLE_ROWS = 60
 
 
@@ -62,10 +65,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for key in form.quarters[:4]
     ]
+    org = request.person.organization  # type: ignore[attr-defined]
     return render(
         request,
         "insights/dashboard.html",
         {
+            "counted_at": services.figures_counted_at(organization=org),
+            "nightly_hour": site_settings.INSIGHTS_NIGHTLY_HOUR_UTC,
+            "zone": org.timezone,
+            "can_recount": request.person.is_admin,  # type: ignore[attr-defined]
             "form": form,
             "filters": filters,
             "query": filters.query(),
@@ -107,6 +115,22 @@ def quarterly_report(request: HttpRequest, quarter: str) -> HttpResponse:
     response = HttpResponse(quarterly_report_pdf(filters), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{report_filename(filters)}"'
     return response
+
+
+@require_POST
+@admin_required
+def recount(request: HttpRequest) -> HttpResponse:
+    """Queue counting the organization's figures now (admins: the whole organization's
+    figures change). A second press within a few minutes queues nothing more."""
+    org = request.person.organization  # type: ignore[attr-defined]
+    if cache.add(f"insights-recount:{org.pk}", True, RECOUNT_PAUSE_SECONDS):
+        tasks.insights_recount.enqueue(org.pk)
+        messages.success(
+            request, _("The figures are being counted again; reload the page in a minute.")
+        )
+    else:
+        messages.info(request, _("A recount is already under way; reload the page in a minute."))
+    return redirect("insights:dashboard")
 
 
 @require_http_methods(["GET", "POST"])

@@ -20,6 +20,7 @@ so it carries no ATTENDEE: RFC 5546 §3.2.1).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date
 from email.utils import parseaddr
 from functools import lru_cache
@@ -33,6 +34,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from crosspaths import clock
+from crosspaths.people.models import Person
 from crosspaths.programs.models import Match
 from crosspaths.programs.reasons import reason_text
 
@@ -60,12 +62,18 @@ def _address(name: str, email: str) -> vCalAddress:
 
 
 def match_calendar(
-    *, match: Match, method: Method = "REQUEST", language: str | None = None
+    *,
+    match: Match,
+    method: Method = "REQUEST",
+    language: str | None = None,
+    attendees: Sequence[Person] | None = None,
 ) -> bytes | None:
     """An iCalendar object for ``match``'s suggested slot, times in the group
     organizer's time zone (VTIMEZONE included). ``method``: REQUEST invites every
     member (or updates their event), CANCEL withdraws it, PUBLISH is a plain copy for
-    one's own calendar. None when there is no slot to invite to (a CANCEL needs none)."""
+    one's own calendar. None when there is no slot to invite to (a CANCEL needs none).
+    ``attendees`` names the people a CANCEL removes when they are not all the members
+    (someone who dropped out: RFC 5546 §3.2.5 lists only them)."""
     if match.suggested_start is None and method != "CANCEL":
         return None
     prefetched = getattr(match, "_prefetched_objects_cache", {}).get("members")
@@ -113,7 +121,8 @@ def match_calendar(
     elif match.location_id:
         event.add("location", match.place)
     event["organizer"] = _address(*calendar_organizer())
-    for person in members if method != "PUBLISH" else []:
+    invited = list(attendees) if attendees is not None else members
+    for person in invited if method != "PUBLISH" else []:
         attendee = _address(person.name, person.email)
         attendee.params["CUTYPE"] = vText("INDIVIDUAL")
         attendee.params["ROLE"] = vText("REQ-PARTICIPANT")

@@ -23,6 +23,10 @@ class FeedbackForm(forms.Form):
     )
     comment = forms.CharField(
         label=_("Anything you would like to tell the organizers? (optional)"),
+        help_text=_(
+            "Read with your name by the people who run this program (its program managers "
+            "and your organization's admins). The people you met do not see it."
+        ),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),

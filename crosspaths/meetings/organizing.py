@@ -27,6 +27,7 @@ from crosspaths.notify.services import (
     outbox_write_group_change,
     outbox_write_joined,
     outbox_write_left_alone,
+    outbox_write_withdrawn,
 )
 from crosspaths.people.models import Person
 from crosspaths.programs import scheduling
@@ -257,7 +258,14 @@ def match_withdraw(*, match: Match, person: Person) -> WithdrawOutcome:
             if outcome.stand_in is not None:
                 outbox_write_joined(match=locked, person_id=outcome.stand_in, now=now)
         elif outcome.left_alone is not None:
-            outbox_write_left_alone(round=rnd, person_id=outcome.left_alone, now=now)
+            outbox_write_left_alone(round=rnd, person_id=outcome.left_alone, now=now, match=locked)
+        if not outcome.remaining:  # nobody regrouped: the cancel still needs a new SEQUENCE
+            locked.sequence += 1
+            locked.save(update_fields=["sequence", "updated_at"])
+        # Their copy of the invitation is withdrawn (SEQUENCE as the others' update).
+        outbox_write_withdrawn(
+            match=locked, person_id=person.pk, withdrawal_id=withdrawal.pk, now=now
+        )
     return outcome
 
 

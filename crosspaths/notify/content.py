@@ -35,7 +35,7 @@ from crosspaths.programs.models import LeftOut, Match, MatchMember
 from crosspaths.programs.reasons import join_words, left_out_text_for_you, reason_text
 
 from .models import Message
-from .unsubscribe import unsubscribe_token
+from .unsubscribe import announcement_prefix, unsubscribe_token
 
 Kind = Message.Kind
 
@@ -559,6 +559,16 @@ def left_out_content(message: Message, language: str) -> MessageContent:
         ),
         _("Nothing for you to do. Sorry for the wait!"),
     ]
+    attachments: tuple[Attachment, ...] = ()
+    if message.match_id and message.channel == "email":
+        # The group this person was in fell apart: their copy of its invitation goes.
+        assert message.match is not None
+        ics = match_calendar(
+            match=message.match, method="CANCEL", language=language, attendees=[reader]
+        )
+        if ics:
+            paragraphs.insert(1, _("The meeting is removed from your calendar."))
+            attachments = (Attachment("invite.ics", "text/calendar", ics, {"method": "CANCEL"}),)
     return MessageContent(
         kind=message.kind,
         language=language,
@@ -568,6 +578,7 @@ def left_out_content(message: Message, language: str) -> MessageContent:
         actions=(Action("home", _("See your programs"), settings.SITE_URL + "/"),),
         footer=_footer(program.name),
         first_name=first_name(reader),
+        attachments=attachments,
     )
 
 
@@ -588,13 +599,50 @@ def _withdrawal_of(message: Message) -> Any:
     )
 
 
+def withdrawn_content(message: Message, language: str) -> MessageContent:
+    """The reader said they cannot make it: confirmed, their next round, and their copy
+    of the invitation cancelled (CANCEL naming only them, the event's UID)."""
+    match, reader = message.match, _reader(message)
+    assert match is not None and reader is not None
+    program = match.round.program
+    upcoming = next_round_date(program, match.round.date)
+    paragraphs = [
+        _(
+            "You said you cannot make it this round of %(program)s, so you are out of the "
+            "group and the meeting is removed from your calendar."
+        )
+        % {"program": program.name},
+        _("The others in the group have been told."),
+        _("Your next round is on %(date)s.")
+        % {"date": formats.date_format(upcoming, "DATE_FORMAT")}
+        if upcoming
+        else _("No further round of this program is planned yet."),
+    ]
+    ics = match_calendar(match=match, method="CANCEL", language=language, attendees=[reader])
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("%(program)s: you are out of this round") % {"program": program.name},
+        greeting=_("Hello %(name)s,") % {"name": first_name(reader)},
+        paragraphs=tuple(paragraphs),
+        actions=(Action("home", _("See your programs"), settings.SITE_URL + "/"),),
+        footer=_footer(program.name),
+        first_name=first_name(reader),
+        attachments=(Attachment("invite.ics", "text/calendar", ics, {"method": "CANCEL"}),)
+        if ics
+        else (),
+    )
+
+
 def group_change_content(message: Message, language: str) -> MessageContent:
     """Someone in the reader's group cannot make it: who, who is in the group now (a
     stand-in, if one joined), the time (unchanged), and the updated invitation."""
     match, reader = message.match, _reader(message)
     assert match is not None and reader is not None
-    d = _details(match, reader)
     withdrawal = _withdrawal_of(message)
+    if withdrawal is not None and withdrawal.person_id == reader.pk:
+        return withdrawn_content(message, language)
+    d = _details(match, reader)
     gone = display_name(withdrawal.person) if withdrawal else _("Someone in your group")
     paragraphs = [_("%(name)s cannot make it this round.") % {"name": gone}]
     if withdrawal and withdrawal.replaced_by:
@@ -625,6 +673,79 @@ def group_change_content(message: Message, language: str) -> MessageContent:
     )
 
 
+def announcement_program(message: Message) -> Any:
+    """The program an announcement is about (its key is ``announcement:program<id>:<person>``;
+    None when the program is gone)."""
+    from crosspaths.programs.models import Program
+
+    head = message.dedupe_key.split("@", 1)[0]
+    try:
+        program_id = int(head.split(":")[1].removeprefix("program"))
+    except (IndexError, ValueError):
+        return None
+    if not head.startswith(announcement_prefix(program_id)):
+        return None
+    return Program.objects.filter(organization_id=message.organization_id, pk=program_id).first()
+
+
+def announcement_content(message: Message, language: str) -> MessageContent:
+    """HR enrolled the reader in a program: what it is, when its next round is, and a
+    one-click way out (the reader did not choose it, so leaving must be as easy)."""
+    from crosspaths import clock
+
+    reader = _reader(message)
+    program = announcement_program(message)
+    assert reader is not None and program is not None, "skipped before building"
+    leave_url = _url(
+        "mail:unsubscribe",
+        unsubscribe_token(person_id=reader.pk, program_id=program.pk, leave=True),
+    )
+    try:
+        upcoming = scheduling.next_date_after(program, clock.now())
+    except scheduling.BadSchedule:
+        upcoming = None
+    paragraphs = [
+        _("%(organization)s has added you to %(program)s (%(format)s) on Crosspaths.")
+        % {
+            "organization": program.organization.name,
+            "program": program.name,
+            "format": program.get_format_display(),
+        }
+    ]
+    if program.description:
+        paragraphs.append(program.description)
+    paragraphs.append(
+        _(
+            "Its next round is on %(date)s: you will get an e-mail saying whom you meet, "
+            "why, and a suggested time."
+        )
+        % {"date": formats.date_format(upcoming, "DATE_FORMAT")}
+        if upcoming
+        else _("You will get an e-mail saying whom you meet, why, and a suggested time.")
+    )
+    paragraphs.append(
+        _(
+            "Not for you? One click on “Leave the program” takes you out; you can join "
+            "again at any time on your programs page."
+        )
+    )
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("You are now part of %(program)s") % {"program": program.name},
+        greeting=_("Hello %(name)s,") % {"name": first_name(reader)},
+        paragraphs=tuple(paragraphs),
+        actions=(
+            Action("home", _("See your programs"), settings.SITE_URL + "/", "primary"),
+            Action("leave", _("Leave the program"), leave_url),
+        ),
+        footer=_("You get this message because %(organization)s enrolled you in %(program)s.")
+        % {"organization": program.organization.name, "program": program.name},
+        first_name=first_name(reader),
+        unsubscribe_url=leave_url,
+    )
+
+
 BUILDERS: dict[str, Callable[[Message, str], MessageContent]] = {
     Kind.INTRO: intro_content,
     Kind.RESCHEDULE: reschedule_content,
@@ -633,6 +754,7 @@ BUILDERS: dict[str, Callable[[Message, str], MessageContent]] = {
     Kind.LEFT_OUT: left_out_content,
     Kind.GROUP_CHANGE: group_change_content,
     Kind.NUDGE: nudge_content,
+    Kind.ANNOUNCEMENT: announcement_content,
 }
 
 

@@ -42,9 +42,16 @@ from crosspaths.people.services import people_mark_bounced
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Round
 
 from .channels import Transport, transport_for
-from .content import left_out_key, left_out_row, left_out_rows_load, message_content
+from .content import (
+    announcement_program,
+    left_out_key,
+    left_out_row,
+    left_out_rows_load,
+    message_content,
+)
 from .models import Message
 from .selection import EMAIL, channels_for_people
+from .unsubscribe import announcement_key
 
 logger = logging.getLogger(__name__)
 Status = Message.Status
@@ -208,6 +215,38 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
     return len(rows)
 
 
+def outbox_write_announcements(
+    *, program_id: int, organization_id: int, person_ids: Sequence[int], now: datetime
+) -> int:
+    """An announcement e-mail to each of ``person_ids``, newly enrolled in the program by
+    HR (or automatically as a new hire): what it is, its next round, a one-click way
+    out. By e-mail, the one channel every person has. One row per program and person
+    ever (the key), so enrolling twice never announces twice. Call inside the
+    enrolling transaction; delivery is handed to workers when it commits."""
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    rows = [
+        Message(
+            organization_id=organization_id,
+            kind=Kind.ANNOUNCEMENT,
+            channel=EMAIL,
+            person_id=pid,
+            dedupe_key=announcement_key(program_id, pid),
+            next_attempt_at=now,
+            lease_until=lease,
+        )
+        for pid in person_ids
+    ]
+    Message.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    keys = [r.dedupe_key for r in rows]
+    ids: list[int] = []
+    for start in range(0, len(keys), 2000):  # rows written earlier keep their own state
+        ids += Message.objects.filter(
+            dedupe_key__in=keys[start : start + 2000], status=Status.QUEUED, lease_until=lease
+        ).values_list("pk", flat=True)
+    transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
 def outbox_skip_for(*, match: Match, person_ids: Sequence[int], why: str) -> int:
     """The queued messages about ``match`` to people no longer in it (reminders,
     check-ins, new times) are not sent; the reason is kept in *last error*."""
@@ -252,6 +291,30 @@ def outbox_write_group_change(
     return _send_now(rows)
 
 
+def outbox_write_withdrawn(
+    *, match: Match, person_id: int, withdrawal_id: int, now: datetime
+) -> int:
+    """The member who said they cannot make it: a short confirmation that cancels their
+    copy of the calendar invitation (METHOD:CANCEL naming only them, same UID). By
+    e-mail only, where the invitation went; a person on a chat channel got none."""
+    channel = channels_for_people(
+        organization_id=match.organization_id, person_ids=[person_id]
+    ).get(person_id, EMAIL)
+    if channel != EMAIL:
+        return 0
+    row = Message(
+        organization_id=match.organization_id,
+        kind=Kind.GROUP_CHANGE,
+        channel=EMAIL,
+        person_id=person_id,
+        match=match,
+        dedupe_key=outbox_key(Kind.GROUP_CHANGE, match.pk, person_id, suffix=f":w{withdrawal_id}"),
+        next_attempt_at=now,
+        lease_until=now + _seconds("MAIL_DISPATCH_LEASE_SECONDS"),
+    )
+    return _send_now([row])
+
+
 def outbox_write_joined(*, match: Match, person_id: int, now: datetime) -> int:
     """A stand-in joined ``match``: their introduction now, reminder and check-in later."""
     lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
@@ -272,9 +335,12 @@ def outbox_write_joined(*, match: Match, person_id: int, now: datetime) -> int:
     return _send_now([intro, *later])
 
 
-def outbox_write_left_alone(*, round: Round, person_id: int, now: datetime) -> int:
+def outbox_write_left_alone(
+    *, round: Round, person_id: int, now: datetime, match: Match | None = None
+) -> int:
     """Someone whose partner dropped out and who found no stand-in: the left-out notice
-    (why, and when their next round is)."""
+    (why, and when their next round is). With ``match`` (the group they were in) the
+    e-mail also cancels their copy of its invitation."""
     lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
     channel = channels_for_people(
         organization_id=round.organization_id, person_ids=[person_id]
@@ -284,6 +350,7 @@ def outbox_write_left_alone(*, round: Round, person_id: int, now: datetime) -> i
         kind=Kind.LEFT_OUT,
         channel=channel,
         person_id=person_id,
+        match=match,
         dedupe_key=left_out_key(round.pk, person_id, channel),
         next_attempt_at=now,
         lease_until=lease,
@@ -547,8 +614,23 @@ def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
             return f"{person} left the program after the round was published; not sent."
     if message.kind == Kind.NUDGE and message.match and message.match.confirmed_at:
         return "The organizer confirmed the time before the nudge went out; not sent."
+    if message.kind == Kind.ANNOUNCEMENT:
+        return _announcement_skip_reason(message, person)
     if message.kind == Kind.LEFT_OUT and left_out_row(message) is None:
         return f"{person} was placed in a group after all; the left-out notice is not sent."
+    return ""
+
+
+def _announcement_skip_reason(message: Message, person: Person) -> str:
+    """An announcement goes out while the person is still in the program it announces."""
+    program = announcement_program(message)
+    if program is None:
+        return "The program was deleted before the announcement went out; not sent."
+    current = Enrollment.objects.filter(
+        program=program, person=person, left_at__isnull=True
+    ).exists()
+    if not current:
+        return f"{person} is no longer in {program.name}; the announcement is not sent."
     return ""
 
 

@@ -11,6 +11,10 @@ The URL carries a token naming the person and the program, signed with the site'
 secret and a salt used for nothing else, valid ``UNSUBSCRIBE_LINK_MAX_AGE_DAYS``. No
 sign-in is needed (the provider's POST has no session). GET never changes anything,
 because corporate mail scanners open every link of a message.
+
+The announcement that HR enrolled someone in a program carries the same kind of link
+with a "leave" mark: it was not their choice to join, so one click takes them out of
+the program (history kept, rejoin on the programs page) instead of pausing them.
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from datetime import date
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 
 from crosspaths.people.models import Person
-from crosspaths.programs.enrollments import enrollment_pause
+from crosspaths.programs.enrollments import enrollment_leave, enrollment_pause
 from crosspaths.programs.models import Program
 
 from .models import Message
@@ -40,13 +45,22 @@ class BadToken(Exception):
         self.expired = expired
 
 
-def unsubscribe_token(*, person_id: int, program_id: int) -> str:
-    return signing.dumps({"p": person_id, "g": program_id}, salt=SALT, compress=True)
+def unsubscribe_token(*, person_id: int, program_id: int, leave: bool = False) -> str:
+    data: dict[str, int] = {"p": person_id, "g": program_id}
+    if leave:
+        data["l"] = 1
+    return signing.dumps(data, salt=SALT, compress=True)
 
 
 def unsubscribe_target(token: str) -> tuple[Person, Program]:
     """The person and program a token was made for (both of one organization);
     BadToken when forged, expired, or naming something that no longer exists."""
+    person, program, _leave = unsubscribe_link(token)
+    return person, program
+
+
+def unsubscribe_link(token: str) -> tuple[Person, Program, bool]:
+    """The person, program and whether the link leaves the program (else it pauses)."""
     max_age = settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS * 24 * 3600
     try:
         data = signing.loads(token, salt=SALT, max_age=max_age)
@@ -64,28 +78,46 @@ def unsubscribe_target(token: str) -> tuple[Person, Program]:
     )
     if person is None or program is None:
         raise BadToken(expired=False)
-    return person, program
+    return person, program, data.get("l") == 1
 
 
 @dataclass(frozen=True)
 class Unsubscribed:
     paused_until: date | None  # None: the person was not (or no longer) in the program
     skipped: int  # waiting messages of the program not sent
+    left: bool = False  # the link took the person out of the program
 
 
 @transaction.atomic
-def person_unsubscribe(*, person: Person, program: Program) -> Unsubscribed:
-    """Pause ``person`` in ``program`` and skip the messages of that program still
-    waiting for them. Safe to run twice (a provider may POST more than once)."""
-    until = enrollment_pause(person=person, program=program)
+def person_unsubscribe(*, person: Person, program: Program, leave: bool = False) -> Unsubscribed:
+    """Pause ``person`` in ``program`` (or, with ``leave``, take them out of it) and skip
+    the messages of that program still waiting for them. Safe to run twice (a provider
+    may POST more than once)."""
+    left = False
+    if leave:
+        enrollment = enrollment_leave(person=person, program=program)
+        left, until = enrollment is not None, None
+    else:
+        until = enrollment_pause(person=person, program=program)
     skipped = Message.objects.filter(
+        Q(match__round__program=program)
+        | Q(dedupe_key__startswith=announcement_prefix(program.pk)),
         organization_id=person.organization_id,
         person=person,
-        match__round__program=program,
         status=Message.Status.QUEUED,
     ).update(
         status=Message.Status.SKIPPED,
         lease_until=None,
         last_error=SKIPPED.format(person=person, program=program.name),
     )
-    return Unsubscribed(paused_until=until, skipped=skipped)
+    return Unsubscribed(paused_until=until, skipped=skipped, left=left)
+
+
+def announcement_prefix(program_id: int) -> str:
+    """The start of every announcement key of a program (the row has no match; the
+    key is how its content finds the program)."""
+    return f"{Message.Kind.ANNOUNCEMENT.value}:program{program_id}:"
+
+
+def announcement_key(program_id: int, person_id: int) -> str:
+    return f"{announcement_prefix(program_id)}{person_id}"

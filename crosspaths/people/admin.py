@@ -4,11 +4,27 @@ from django import forms
 from django.contrib import admin
 
 from .models import Department, Location, Organization, Person, Team
+from .preferences import timezone_choices
 from .services import LastAdminError, admins_keep_one
 
 
+class ZonePickerMixin:
+    """The curated time-zone picker (common zones first, grouped by area, no
+    deprecated aliases) instead of a text box, keeping a stored value that is not
+    offered selectable."""
+
+    def get_form(self, request: Any, obj: Any = None, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+        current = getattr(obj, "timezone", "") or ""
+        blank = [] if self.model is Organization else [("", "—")]  # type: ignore[attr-defined]
+        form.base_fields["timezone"].widget = forms.Select(
+            choices=blank + timezone_choices(current=current)
+        )
+        return form
+
+
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ZonePickerMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "timezone", "language", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -30,7 +46,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(ZonePickerMixin, admin.ModelAdmin):
     list_display = ["name", "timezone", "country", "subdivision", "organization"]
     list_filter = ["organization"]
     search_fields = ["name"]
@@ -53,7 +69,7 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ZonePickerMixin, admin.ModelAdmin):
     form = PersonAdminForm
     list_display = ["name", "email", "organization", "department", "location", "role", "active"]
     list_filter = ["organization", "active", "role", "department", "location"]

@@ -9,11 +9,15 @@ here only for people who did not come from a roster sync.
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
-from zoneinfo import available_timezones
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +27,15 @@ from django.utils.translation import gettext_lazy
 
 from crosspaths import clock
 
-from .models import BlockedPair, Department, KeepInTouch, Location, Person, Team, validate_timezone
+from .models import (
+    BlockedPair,
+    Department,
+    KeepInTouch,
+    Location,
+    Person,
+    Team,
+    validate_timezone,
+)
 
 # Languages people can say they speak; the engine compares these codes.
 SPOKEN_LANGUAGES = {
@@ -72,21 +84,123 @@ def language_name(code: str) -> str:
     return str(SPOKEN_LANGUAGES.get(code, code))
 
 
+# The zones most people pick, offered first in every time-zone picker.
+COMMON_ZONES = (
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "Europe/Madrid",
+    "Europe/Zurich",
+    "Europe/Vienna",
+    "Europe/Amsterdam",
+    "Europe/Warsaw",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "UTC",
+)
+
+AREA_NAMES = {
+    "Africa": gettext_lazy("Africa"),
+    "America": gettext_lazy("America"),
+    "Antarctica": gettext_lazy("Antarctica"),
+    "Arctic": gettext_lazy("Arctic"),
+    "Asia": gettext_lazy("Asia"),
+    "Atlantic": gettext_lazy("Atlantic"),
+    "Australia": gettext_lazy("Australia"),
+    "Europe": gettext_lazy("Europe"),
+    "Indian": gettext_lazy("Indian Ocean"),
+    "Pacific": gettext_lazy("Pacific"),
+}
+
+
+def _zone_tab() -> list[str]:
+    """The zones of tzdata's ``zone.tab``: one or more per country, current names only
+    (Europe/Kyiv, not the deprecated alias Europe/Kiev; Asia/Kolkata, not
+    Asia/Calcutta; no US/Eastern or Etc/GMT+5). Read from the system's zoneinfo, else
+    from the ``tzdata`` package; empty when neither has it."""
+    for root in zoneinfo.TZPATH:
+        try:
+            with open(f"{root}/zone.tab", encoding="utf-8") as f:
+                return _zone_tab_names(f.read())
+        except OSError:
+            continue
+    try:
+        text = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8")
+    except (ModuleNotFoundError, OSError):
+        return []
+    return _zone_tab_names(text)
+
+
+def _zone_tab_names(text: str) -> list[str]:
+    return [
+        line.split("\t")[2].strip()
+        for line in text.splitlines()
+        if line and not line.startswith("#") and line.count("\t") >= 2
+    ]
+
+
 @cache
 def timezone_names() -> tuple[str, ...]:
-    """The IANA zones worth offering: "Area/City" names and UTC, without the legacy
-    aliases (US/Eastern, Etc/GMT+5) that only confuse a picker."""
-    areas = (
-        "Africa/",
-        "America/",
-        "Asia/",
-        "Atlantic/",
-        "Australia/",
-        "Europe/",
-        "Indian/",
-        "Pacific/",
+    """The IANA zones worth offering: tzdata's current zone per country (``zone.tab``)
+    and UTC, without the deprecated aliases (Europe/Kiev, Asia/Calcutta, US/Eastern,
+    Etc/GMT+5) that only confuse a picker. Every name is one zoneinfo knows."""
+    known = available_timezones()
+    zones = {z for z in _zone_tab() if z in known}
+    if not zones:  # no zone.tab anywhere: the Area/City names, as before
+        zones = {z for z in known if z.split("/", 1)[0] in AREA_NAMES and "/" in z}
+    return (*sorted(zones), "UTC")
+
+
+def _offset(zone: str, moment: datetime) -> str:
+    delta = moment.astimezone(ZoneInfo(zone)).utcoffset()
+    minutes = int(delta.total_seconds() // 60) if delta is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def _zone_label(zone: str, moment: datetime, *, with_area: bool = False) -> str:
+    """ "Berlin (UTC+1)", "Argentina, Buenos Aires (UTC-3)": the place a person knows,
+    first, so typing its first letters in the picker finds it."""
+    area, _sep, place = zone.partition("/")
+    words = (place or area).replace("/", ", ").replace("_", " ")
+    if with_area and place:
+        words = f"{words}, {AREA_NAMES.get(area, area)}"
+    return f"{words} ({_offset(zone, moment)})"
+
+
+def timezone_choices(*, current: str = "", first: Iterable[str] = ()) -> list[Any]:
+    """A time-zone picker's choices as option groups: the common zones (and ``first``,
+    e.g. the organization's own zones) on top, then one group per area. ``current``
+    stays selectable even when it is not offered (an alias from an old roster).
+    Offsets are today's (``clock``), so summer time shows in summer."""
+    moment = clock.now()
+    names = timezone_names()
+    offered = set(names)
+    top = [z for z in dict.fromkeys([*first, *COMMON_ZONES]) if z in offered]
+    groups: list[Any] = []
+    if current and current not in offered:
+        groups.append((current, current))
+    groups.append(
+        (gettext_lazy("Common"), [(z, _zone_label(z, moment, with_area=True)) for z in top])
     )
-    return (*sorted(z for z in available_timezones() if z.startswith(areas)), "UTC")
+    by_area: dict[str, list[tuple[str, str]]] = {}
+    for zone in names:
+        if zone in top or "/" not in zone:
+            continue
+        by_area.setdefault(zone.split("/", 1)[0], []).append((zone, _zone_label(zone, moment)))
+    for area, zones in by_area.items():
+        zones.sort(key=lambda choice: choice[1])
+        groups.append((AREA_NAMES.get(area, area), zones))
+    return groups
 
 
 def interests_clean(values: Iterable[str]) -> list[str]:

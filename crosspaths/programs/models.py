@@ -96,6 +96,11 @@ class Program(models.Model):
     # Where an in-person group meets, per location: {"<location id>": "Kantine 3rd floor,
     # 12:30"}; shown in the introduction, on the match page and in the invitation.
     venues = models.JSONField(_("venues"), default=dict, blank=True)
+    # Onboarding programs: new hires whose start date is on or after this day are enrolled
+    # automatically once it comes (a daily step, console.audiences); empty: off.
+    auto_enroll_since = models.DateField(
+        _("new hires enrolled automatically from"), null=True, blank=True
+    )
     managers = models.ManyToManyField(
         Person, blank=True, related_name="managed_programs", verbose_name=_("program managers")
     )

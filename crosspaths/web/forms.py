@@ -21,7 +21,7 @@ from crosspaths.people.preferences import (
     availability_from_day_parts,
     day_parts_from_availability,
     interests_clean,
-    timezone_names,
+    timezone_choices,
 )
 from crosspaths.programs.models import Program
 from crosspaths.request_numbers import ModelMultipleIdsField
@@ -104,11 +104,11 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         known = list(SPOKEN_LANGUAGES) + [c for c in person.languages if c not in SPOKEN_LANGUAGES]
         self.fields["languages"].choices = [(c, SPOKEN_LANGUAGES.get(c, c)) for c in known]
-        zones = timezone_names()
-        zone_choices = [(z, z.replace("_", " ")) for z in zones]
-        if person.timezone and person.timezone not in zones:
-            zone_choices.insert(0, (person.timezone, person.timezone))
-        self.fields["timezone"].choices = zone_choices
+        # The zones of the person's location and organization lead (no extra query).
+        self.fields["timezone"].choices = timezone_choices(
+            current=person.effective_timezone,
+            first=[person.effective_timezone, person.organization.timezone],
+        )
         self.fields["suggested_interests"].choices = [(s, s) for s in suggestions]
         self.fields["availability"].choices = [
             (day_part_key(day, part), f"{WEEKDAYS[day]}, {DAY_PART_NAMES[part]}")

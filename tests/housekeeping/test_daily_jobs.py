@@ -26,6 +26,7 @@ def test_every_area_registers_its_job_from_its_own_app():
         "interactions_retention",
         "payoff_estimates",
         "roster_uploads",
+        "new_hires_enroll",
         "checkin_comments",
     ]
 

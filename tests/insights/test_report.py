@@ -62,3 +62,23 @@ def test_the_pdf_is_one_page(net):
     pdf = quarterly_report_pdf(q1_filters(net))
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page>") <= 1
     assert b"/Count 1" in pdf
+
+
+def test_the_silo_index_adds_up_the_whole_quarter_not_the_last_round(net):
+    # Finance: r1 gives f1-e1 (with others, E) and f2-f3 (within, I); r2 gives f1-e1,
+    # f1-e2, f1-l1 (E); r3 gives f1-f2 (I). E = 4, I = 2: (4 - 2) / 6 = +0.33.
+    # Engineering: f1-e1, e2-l1 (r1), f1-e1, f1-e2, e1-l1, e2-l1 (r2) = 6 E; e1-e2 (r2),
+    # e1-e3 (r3) = 2 I: +0.5. The latest point of the weekly chart, which the report used
+    # to show, is the week of 5 January alone for Finance (r3's week has two Finance
+    # people, too few to show): E = 4, I = 1, +0.6.
+    from crosspaths.insights.figures import silo_figure, silo_over_period
+
+    f = q1_filters(net)
+    quarter = dict(silo_over_period(f))
+    assert quarter["Finance"] == 0.33 and quarter["Engineering"] == 0.5
+    last = {
+        s.label: [v for v in s.values if v is not None][-1]
+        for s in silo_figure(f).charts[0].series
+        if any(v is not None for v in s.values)
+    }
+    assert last["Finance"] == 0.6

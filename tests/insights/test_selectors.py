@@ -51,9 +51,17 @@ def test_the_e_i_index_is_external_minus_internal_over_their_sum():
 def test_meetings_count_groups_met_rate_and_no_shows(aggregated):
     fig = meetings_figure(filters(aggregated))
     # weekly buckets: 29 Dec (empty), 5 Jan (r1 + r2), 12 Jan (r3), 19 Jan (empty)
-    assert fig.rows == [["2026-01-05", 5, 3, 1, 1, 75.0, 2], ["2026-01-12", 2, 0, 0, 2, None, 0]]
-    assert "7 groups; 3 met, 1 did not happen, 3 without an answer" in fig.summary
-    assert "75%" in fig.summary and "2 no-shows" in fig.summary
+    assert fig.rows == [["2026-01-05", 5, 3, 1, 1, 75.0], ["2026-01-12", 2, 0, 0, 2, None]]
+    assert "7 groups; 3 met, 1 did not happen (no-shows), 3 without an answer" in fig.summary
+    assert "75%" in fig.summary
+
+
+def test_a_no_show_is_a_group_that_did_not_happen_not_an_answer(aggregated):
+    # Two members of the one group that did not happen answered so: one no-show, and
+    # no second count of "no-shows" beside "did not happen" to disagree with it.
+    fig = meetings_figure(filters(aggregated))
+    assert "no-show" in fig.explanation and "one group is one no-show" in fig.explanation
+    assert "No-shows" not in fig.header and "2 no-shows" not in fig.summary
 
 
 def test_ratings_are_a_distribution_only_when_enough_people_rated(aggregated):
@@ -154,4 +162,4 @@ def test_the_dashboard_hides_everything_for_a_tiny_scope(aggregated):
     headline, figures = dashboard(filters(aggregated, minimum=50, location=aggregated.lisbon))
     assert not headline.shown
     meetings = next(f for f in figures if f.slug == "meetings")
-    assert all(row[1:] == [""] * 6 for row in meetings.rows)
+    assert all(row[1:] == [""] * 5 for row in meetings.rows)

@@ -152,3 +152,51 @@ def test_the_nav_shows_insights_to_admins_only(client, cast):
     assert reverse("insights:dashboard") in client.get("/").content.decode()
     client.force_login(make_person(cast.org, "pat@acme.test", "Pat").user)
     assert reverse("insights:dashboard") not in client.get("/").content.decode()
+
+
+@pytest.fixture
+def fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_page_says_when_figures_were_last_counted(client, cast, net):
+    client.force_login(cast.alice.user)
+    body = client.get(reverse("insights:dashboard")).content.decode()
+    assert "Figures last counted" in body and "(Europe/Berlin)" in body
+    assert "every night (after 2:00 UTC) and when a round closes" in body
+
+
+def test_before_any_count_the_page_says_so(client, cast):
+    client.force_login(cast.alice.user)
+    body = client.get(reverse("insights:dashboard")).content.decode()
+    assert "Nothing counted yet." in body
+
+
+def test_an_admin_recounts_now_and_a_second_press_queues_nothing(client, cast, net, fresh_cache):
+    from crosspaths.insights.models import RoundFigures
+
+    RoundFigures.objects.filter(organization=cast.org).delete()
+    client.force_login(cast.alice.user)
+    body = client.get(reverse("insights:dashboard")).content.decode()
+    assert "Recount now" in body
+    response = client.post(reverse("insights:recount"), follow=True)
+    assert "The figures are being counted again" in response.content.decode()
+    # The test settings run tasks at once: the figures are back.
+    assert RoundFigures.objects.filter(organization=cast.org, location__isnull=True).count() == 3
+    again = client.post(reverse("insights:recount"), follow=True)
+    assert "A recount is already under way" in again.content.decode()
+
+
+def test_program_managers_and_participants_cannot_recount(client, cast, net, fresh_cache):
+    cast.chidi.role = Person.Role.PROGRAM_MANAGER
+    cast.chidi.save()
+    Program.objects.filter(organization=cast.org).first().managers.add(cast.chidi)
+    client.force_login(cast.chidi.user)
+    assert "Recount now" not in client.get(reverse("insights:dashboard")).content.decode()
+    assert client.post(reverse("insights:recount")).status_code == 403
+    client.force_login(cast.bob.user)
+    assert client.post(reverse("insights:recount")).status_code == 403

@@ -179,11 +179,18 @@ def test_a_member_of_a_group_of_three_drops_out_and_the_others_are_told(
     assert response["Location"] == "/"
     assert set(match.members.values_list("person_id", flat=True)) == {cast.chidi.pk, cast.alice.pk}
     assert LeftOut.objects.get(person=cast.bob).code == "withdrew"
-    # Bob's reminder and check-in are not sent; the others keep theirs.
-    assert not Message.objects.filter(person=cast.bob, status="queued").exists()
+    # Bob's reminder and check-in are not sent (only the cancel of his invitation is
+    # waiting); the others keep theirs.
+    assert set(
+        Message.objects.filter(person=cast.bob, status="queued").values_list("kind", flat=True)
+    ) == {"group_change"}
     assert Message.objects.filter(person=cast.alice, kind="checkin", status="queued").exists()
     messages_deliver(message_ids=_ids("group_change"))
-    received = [m for m in mailbox.messages if str(m["X-Crosspaths-Message"]).startswith("group")]
+    received = [
+        m
+        for m in mailbox.messages
+        if str(m["X-Crosspaths-Message"]).startswith("group") and "bob" not in str(m["To"])
+    ]
     assert len(received) == 2
     for mail in received:
         text = mail.get_body(preferencelist=("plain",)).get_content()
@@ -211,7 +218,7 @@ def test_a_pair_gets_a_stand_in_from_the_left_out_list(client, onboarded, coffee
     assert Withdrawal.objects.get(match=pair).replaced_by == zoe
     assert Message.objects.filter(kind="intro", person=zoe, status="queued").exists()
     assert Message.objects.filter(kind="checkin", person=zoe).exists()
-    (change,) = Message.objects.filter(kind="group_change")
+    (change,) = Message.objects.filter(kind="group_change").exclude(person=cast.chidi)
     assert change.person == cast.bob
     from crosspaths.notify.content import message_content
 
@@ -263,3 +270,62 @@ def test_a_closed_round_offers_no_actions(client, onboarded, pair):
 def test_a_withdrawal_is_scoped_to_the_program_it_belongs_to(onboarded, coffee, pair):
     assert Match.objects.filter(round__program=coffee).count() == 1
     assert Program.objects.filter(pk=coffee.pk, organization=onboarded.org).exists()
+
+
+@pytest.mark.parametrize("group", ["three", "pair"])
+def test_the_member_who_drops_out_gets_a_cancel_for_their_copy_of_the_invitation(
+    client, onboarded, coffee, mailbox, group
+):
+    cast = onboarded
+    people = [cast.chidi, cast.bob, cast.alice] if group == "three" else [cast.chidi, cast.bob]
+    match = make_match(people, program=coffee, on=ROUND, start=SLOT)
+    outbox_write_round(round=match.round, now=timezone.now())
+    messages_deliver(message_ids=_ids("intro"))
+    (intro,) = [m for m in mailbox.messages if "bob@acme.test" in str(m["To"])]
+    first = itip_event(imip_calendar(intro)[1], method="REQUEST", now=timezone.now())
+    sign_in(client, cast.bob)
+    client.post(f"/matches/{match.pk}/withdraw/")
+    messages_deliver(message_ids=_ids("group_change"))
+    (mail,) = [
+        m
+        for m in mailbox.messages
+        if "bob@acme.test" in str(m["To"]) and str(m["X-Crosspaths-Message"]).startswith("group")
+    ]
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "You said you cannot make it this round" in text
+    assert "removed from your calendar" in text and "Your next round is on" in text
+    method, data = imip_calendar(mail)
+    assert method == "CANCEL"
+    event = itip_event(
+        data,
+        method="CANCEL",
+        now=timezone.now(),
+        attendees={"bob@acme.test"},  # only the one removed (RFC 5546 §3.2.5)
+        organizer="crosspaths@localhost",
+    )
+    assert str(event["UID"]) == str(first["UID"])
+    assert int(event["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
+    assert str(event["STATUS"]) == "CANCELLED"
+
+
+def test_the_partner_left_alone_gets_a_cancel_with_their_left_out_notice(
+    client, onboarded, pair, mailbox
+):
+    cast = onboarded
+    sign_in(client, cast.bob)
+    client.post(f"/matches/{pair.pk}/withdraw/")
+    messages_deliver(message_ids=_ids("left_out"))
+    (mail,) = mailbox.to("chidi@acme.test")
+    text = mail.get_body(preferencelist=("plain",)).get_content()
+    assert "your partner cannot make it" in text
+    assert "The meeting is removed from your calendar." in text
+    method, data = imip_calendar(mail)
+    assert method == "CANCEL"
+    event = itip_event(
+        data,
+        method="CANCEL",
+        now=timezone.now(),
+        attendees={"chidi@acme.test"},
+        organizer="crosspaths@localhost",
+    )
+    assert int(event["SEQUENCE"]) == 1

@@ -25,7 +25,7 @@ from .meetings import meetings_figure
 from .participation import participation_figure
 from .ratings import ratings_figure
 from .reach import reach_figure
-from .silos import silo_figure
+from .silos import silo_figure, silo_over_period
 from .totals import round_totals
 from .waiting import waiting_figure
 
@@ -116,5 +116,6 @@ __all__ = [
     "reach_figure",
     "round_totals",
     "silo_figure",
+    "silo_over_period",
     "waiting_figure",
 ]

@@ -17,9 +17,9 @@ def meetings_figure(f: Filters, totals: Totals | None = None) -> Figure:
         slug="meetings",
         title=_("Meetings that happened"),
         explanation=_(
-            "A group counts as met when any member answered “we met”, as not happened when "
-            "members answered and nobody said so; the rate counts the groups with an answer. "
-            "A no-show is one “it did not happen” answer."
+            "A group counts as met when any member answered “we met”. It did not happen (a "
+            "no-show) when members answered and nobody said so: one group is one no-show, "
+            "however many of its members answered. The rate counts the groups with an answer."
         ),
         header=[
             _("Period starting"),
@@ -28,22 +28,20 @@ def meetings_figure(f: Filters, totals: Totals | None = None) -> Figure:
             _("Did not happen"),
             _("No answer"),
             _("Met rate (%)"),
-            _("No-shows"),
         ],
     )
     slots = bucket_slots(f, per_bucket, lambda b, _t: check.ok(b))
     fig.hidden = sum(s.hidden for s in slots)
     fig.rows = [
-        s.row([t.matches, t.happened, t.not_happened, t.unanswered, t.met_rate, t.no_shows])
+        s.row([t.matches, t.happened, t.not_happened, t.unanswered, t.met_rate])
         for s in slots
         if (t := s.value) is not None
     ]
     fig.empty = not per_bucket
     if not fig.empty and check.ok(None):
         fig.summary = _(
-            "%(period)s: %(groups)s groups; %(met)s met, %(missed)s did not happen, "
-            "%(silent)s without an answer — %(rate)s of the answered groups met. "
-            "%(no_shows)s no-shows."
+            "%(period)s: %(groups)s groups; %(met)s met, %(missed)s did not happen "
+            "(no-shows), %(silent)s without an answer — %(rate)s of the answered groups met."
         ) % {
             "period": period_text(f),
             "groups": fmt(total.matches),
@@ -51,7 +49,6 @@ def meetings_figure(f: Filters, totals: Totals | None = None) -> Figure:
             "missed": fmt(total.not_happened),
             "silent": fmt(total.unanswered),
             "rate": pct_text(total.met_rate),
-            "no_shows": fmt(total.no_shows),
         }
     else:
         fig.summary = _("Not enough meetings in this selection to show.")

@@ -111,3 +111,25 @@ def silo_figure(f: Filters) -> Figure:
 def _signed(value: float) -> str:
     text = number_format(abs(value), decimal_pos=2)
     return ("−" if value < 0 else "+") + text
+
+
+def silo_over_period(f: Filters) -> list[tuple[str, float | None]]:
+    """Each shown department's E-I index over the whole period (every round's
+    encounters added up), or None when too few people are behind it. The quarterly
+    report shows this: one round's index is often ±1 because a department met only
+    one way that week, which says nothing about the quarter."""
+    shown, _hidden = shown_departments(f)
+    rows, check = grouped_check(
+        f,
+        scoped(DepartmentFigures.objects, f),
+        ["department"],
+        key=lambda v: v[0],
+        e=Sum("external"),
+        i=Sum("internal"),
+    )
+    sums = {r["department"]: (r["e"], r["i"]) for r in rows}
+    out: list[tuple[str, float | None]] = []
+    for dept, name in shown.items():
+        index = ei_index(*sums[dept]) if dept in sums and check.ok(dept) else None
+        out.append((name, None if index is None else round(index, 2)))
+    return out
