@@ -24,6 +24,7 @@ urlpatterns = [
     path("console/provisioning/", include("crosspaths.scim.console_urls")),
     path("", include("crosspaths.slack.urls")),  # /slack/ (Slack's calls), /console/slack/
     path("console/api-keys/", include("crosspaths.api.console_urls")),
+    path("console/webhooks/", include("crosspaths.webhooks.console_urls")),
     path("scim/", include("crosspaths.scim.urls")),
     path("insights/", include("crosspaths.insights.urls")),
     path("collaboration/", include("crosspaths.collaboration.urls")),
