@@ -29,11 +29,12 @@ def send_endpoint_disabled(*, endpoint_id: int) -> int:
         organization_id=endpoint.organization_id,
         role=Person.Role.ADMIN,
         active=True,
-        email_bounced=False,
     ).select_related("organization")
     url = settings.SITE_URL + reverse("webhooks_console:endpoint", args=[endpoint.pk])
     sent = 0
     for admin in admins:
+        if admin.email_bounced:
+            continue
         context = {"person": admin, "endpoint": endpoint, "url": url}
         with translation.override(admin.effective_language):
             subject = render_to_string("emails/webhooks/disabled_subject.txt", context)
