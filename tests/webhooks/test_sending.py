@@ -162,9 +162,11 @@ def test_an_endpoint_failing_for_a_day_is_disabled_and_the_admins_get_an_email(
     Delivery.objects.filter(pk=waiting.pk).update(next_attempt_at=start + timedelta(days=9))
     for attempt in range(1, 9):
         moment = start + sum((backoff(n) for n in range(1, attempt)), timedelta())
-        with time_machine.travel(moment + timedelta(seconds=1), tick=False):
-            with django_capture_on_commit_callbacks(execute=True):
-                deliveries_deliver(delivery_ids=[delivery.pk])
+        with (
+            time_machine.travel(moment + timedelta(seconds=1), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            deliveries_deliver(delivery_ids=[delivery.pk])
         endpoint.refresh_from_db()
         if not endpoint.enabled:
             break
