@@ -6,7 +6,7 @@ in ``crosspaths/api/v1.py``."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -26,12 +26,13 @@ from .endpoints import (
     endpoint_set_enabled,
     endpoint_update,
 )
-from .models import Delivery, Endpoint
+from .models import EVENT_TYPES, Delivery, Endpoint
 
 router = Router(tags=["webhooks"])
 READ_ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
 WRITE_ERRORS: dict[int, Any] = {400: Problem, **READ_ERRORS, 409: Problem}
-EventTypes = list[str]
+EventType = Literal[tuple(EVENT_TYPES)]  # type: ignore[valid-type]
+EventTypes = list[EventType]
 # The same parameters as the rest of /api/v1 (crosspaths/api/v1.py).
 IdempotencyKey = Header(
     None,
@@ -51,13 +52,18 @@ Limit = Query(
 
 
 class EndpointIn(In):
-    url: str = Field(min_length=1, max_length=2000, description="http:// or https:// address")
+    url: str = Field(
+        min_length=1,
+        max_length=2000,
+        pattern=r"^https?://",
+        description="http:// or https:// address",
+    )
     event_types: EventTypes = Field(min_length=1, description="events to send (docs/webhooks.md)")
     description: str = Field("", max_length=200)
 
 
 class EndpointChange(In):
-    url: str | None = Field(None, min_length=1, max_length=2000)
+    url: str | None = Field(None, min_length=1, max_length=2000, pattern=r"^https?://")
     event_types: EventTypes | None = Field(None, min_length=1)
     description: str | None = Field(None, max_length=200)
     enabled: bool | None = Field(None, description="false disables, true enables again")

@@ -46,7 +46,7 @@ def test_a_write_key_creates_an_endpoint_and_gets_its_secret_once(cast, api, rec
 def test_bad_input_is_a_problem_naming_the_field(api, receiver, settings):
     answer = api.post("/webhooks", _body(receiver, event_types=["round.deleted"]))
     assert answer.status_code == 422 and answer["Content-Type"] == "application/problem+json"
-    assert answer.json()["errors"][0]["field"] == "event_types"
+    assert answer.json()["errors"][0]["field"] == "event_types.0"  # the first item
     settings.WEBHOOKS_ALLOW_PRIVATE = False
     answer = api.post("/webhooks", _body(receiver))
     assert answer.status_code == 422
