@@ -34,7 +34,7 @@ from crosspaths.console.models import AuditLog
 from .emails import send_endpoint_disabled
 from .models import TEST_EVENT, Delivery, Endpoint
 from .secrets import secret_decrypt
-from .ssrf import url_check
+from .ssrf import PinnedAdapter, UnsafeUrl, url_check
 
 logger = logging.getLogger(__name__)
 Status = Delivery.Status
@@ -92,21 +92,40 @@ def _post(delivery: Delivery, now: datetime) -> Answer:
         raise AttemptFailed(str(error)) from error
     started = time.monotonic()
     try:
-        with requests.post(
-            endpoint.url,
-            data=body,
-            headers=headers,
-            timeout=(settings.WEBHOOKS_CONNECT_TIMEOUT_SECONDS, settings.WEBHOOKS_TIMEOUT_SECONDS),
-            allow_redirects=False,
-            stream=True,
-        ) as response:
+        with (
+            _session() as session,
+            session.post(
+                endpoint.url,
+                data=body,
+                headers=headers,
+                timeout=(
+                    settings.WEBHOOKS_CONNECT_TIMEOUT_SECONDS,
+                    settings.WEBHOOKS_TIMEOUT_SECONDS,
+                ),
+                allow_redirects=False,
+                stream=True,
+            ) as response,
+        ):
             raw = response.raw.read(500, decode_content=True) or b""
+    except UnsafeUrl as error:  # the name resolved inward by the time we connected
+        raise AttemptFailed(str(error)) from error
     except requests.RequestException as error:
         took = int((time.monotonic() - started) * 1000)
         delivery.duration_ms = took
         raise AttemptFailed(f"{type(error).__name__}: {error}", unreachable=True) from error
     took = int((time.monotonic() - started) * 1000)
     return response.status_code, raw.decode("utf-8", "replace"), took
+
+
+def _session() -> requests.Session:
+    """A session that connects only to checked addresses (ssrf.py) and ignores proxy
+    settings of the environment (a proxy would connect instead of us, unchecked)."""
+    session = requests.Session()
+    session.trust_env = False
+    adapter = PinnedAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def _claim(delivery: Delivery, now: datetime) -> bool:

@@ -264,3 +264,58 @@ def test_the_signature_is_over_the_exact_body_sent(hook, receiver):
         request.body.decode(),
     )
     assert request.headers["webhook-signature"] == signature
+
+
+def _endpoint_at(cast, url: str) -> Endpoint:
+    from crosspaths.webhooks.secrets import secret_encrypt, secret_new
+
+    return Endpoint.objects.create(
+        organization=cast.org,
+        url=url,
+        event_types=["person.paused"],
+        secret_encrypted=secret_encrypt(secret_new()),
+        secret_prefix="whsec_x",
+    )
+
+
+def test_dns_rebinding_between_the_check_and_the_connection_reaches_nothing(
+    cast, receiver, settings, monkeypatch
+):
+    """The attack: the attacker's DNS answers a public address to the check and
+    127.0.0.1 (TTL 0) to the connection's own lookup a moment later. The connection is
+    made to the address the check saw, resolved and checked in one step: refused."""
+    import socket
+
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    endpoint = _endpoint_at(cast, f"http://rebind.test:{receiver.port}/hook")
+    delivery = _queue_test(endpoint)
+    deliveries_deliver(delivery_ids=[delivery.pk])
+    delivery.refresh_from_db()
+    assert receiver.received == []
+    assert delivery.status == Status.QUEUED and "127.0.0.1" in delivery.last_error
+
+
+def test_the_connection_goes_to_the_checked_address_with_the_host_name_kept(
+    cast, receiver, settings, monkeypatch
+):
+    """A name the check resolved is not resolved again: the request reaches the
+    checked address (here the receiver) and still names the host."""
+    from crosspaths.webhooks import ssrf
+
+    monkeypatch.setattr(ssrf, "checked_address", lambda host, port: "127.0.0.1")
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    endpoint = _endpoint_at(cast, f"http://public.test:{receiver.port}/hook")
+    delivery = _queue_test(endpoint)
+    assert deliveries_deliver(delivery_ids=[delivery.pk]).sent == 1
+    (request,) = receiver.received
+    assert request.headers["Host"] == f"public.test:{receiver.port}"
