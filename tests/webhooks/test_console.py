@@ -51,8 +51,13 @@ def test_a_bad_address_or_no_event_is_refused_with_the_reason(cast, admin, recei
     assert not Endpoint.objects.exists()
 
 
-def test_participants_and_program_managers_are_refused(cast, client, receiver):
-    client.login(username="bob@acme.test", password=PASSWORD)
+@pytest.mark.parametrize("who", ["bob@acme.test", "chidi@acme.test"])
+def test_participants_and_program_managers_are_refused(cast, client, receiver, who):
+    from crosspaths.people.models import Person
+
+    cast.chidi.role = Person.Role.PROGRAM_MANAGER
+    cast.chidi.save()
+    client.login(username=who, password=PASSWORD)
     assert client.get(LIST).status_code == 403
     assert (
         client.post(reverse("webhooks_console:endpoint_new"), {"url": receiver.url()}).status_code
