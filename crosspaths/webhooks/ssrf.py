@@ -35,7 +35,7 @@ class UnsafeUrl(ValueError):
 def _addresses(host: str, port: int) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as error:
+    except (OSError, UnicodeError, ValueError) as error:  # gaierror is an OSError
         raise UnsafeUrl(_("The host name %(host)s cannot be resolved.") % {"host": host}) from error
     found = []
     for info in infos:
