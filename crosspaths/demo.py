@@ -39,6 +39,8 @@ LOCATIONS: tuple[tuple[str, str, float, tuple[tuple[tuple[str, ...], float], ...
     ("Lisbon", "Europe/Lisbon", 0.25, ((("pt", "en"), 0.75), (("en",), 0.25))),
     ("New York", "America/New_York", 0.25, ((("en",), 0.80), (("en", "es"), 0.20))),
 )
+# Where the demo's offices are, for their public holidays (the roster's country column).
+LOCATION_COUNTRIES = {"Munich": "DE-BY", "Lisbon": "PT", "New York": "US-NY"}
 TEAM_NAMES = (
     "Alpha",
     "Atlas",
@@ -346,6 +348,7 @@ def write_roster_csv(people: Iterable[DemoPerson], path: str | Path) -> None:
                     "true" if p.active else "false",
                     p.title,
                     "",  # language: the organization's
+                    LOCATION_COUNTRIES.get(p.location, ""),
                 ]
             )
 

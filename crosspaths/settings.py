@@ -244,6 +244,11 @@ MAIL_SEND_LEASE_SECONDS = int(os.environ.get("MAIL_SEND_LEASE_SECONDS", "300"))
 MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
 MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
 REMINDER_HOURS_BEFORE = int(os.environ.get("REMINDER_HOURS_BEFORE", "24"))
+# A round published late (the day-before moment has passed): remind this long before.
+REMINDER_LATE_HOURS_BEFORE = int(os.environ.get("REMINDER_LATE_HOURS_BEFORE", "3"))
+# The group's organizer is nudged this many working days after publishing when nobody
+# confirmed or moved the time.
+NUDGE_AFTER_WORKING_DAYS = int(os.environ.get("NUDGE_AFTER_WORKING_DAYS", "2"))
 # Publishing moves a suggested slot that starts sooner than this (or has passed) to a
 # later time inside the round's window: nobody gets an invitation for the next hour.
 SLOT_LEAD_HOURS = float(os.environ.get("SLOT_LEAD_HOURS", "2"))

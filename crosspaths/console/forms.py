@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crosspaths.matching.roster import ROSTER_COLUMNS
 from crosspaths.people.models import Department, Location, Organization, Person
-from crosspaths.programs.models import Program
+from crosspaths.programs.models import VENUE_MAX, Program
 from crosspaths.request_numbers import ModelMultipleIdsField
 
 from . import preferences
@@ -32,6 +32,7 @@ COLUMN_LABELS = {
     "active": _("Active"),
     "title": _("Job title"),
     "language": _("Language of e-mails and pages"),
+    "country": _("Country of the location (holidays), e.g. DE-BY"),
 }
 
 
@@ -278,6 +279,16 @@ class ProgramForm(forms.Form):
         max_value=3650,
         help_text=_("For example 90 for the new hires of the last 90 days; empty: anyone."),
     )
+    venues = forms.CharField(
+        label=_("Where groups meet"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For in-person formats, one line per location: the location's name, a colon, "
+            "and the place, e.g. “Munich: Kantine 3rd floor, 12:30”. It is in the "
+            "introduction, on the match page and in the calendar invitation."
+        ),
+    )
     managers = ModelMultipleIdsField(
         label=_("Program managers"),
         queryset=Person.objects.none(),
@@ -308,6 +319,15 @@ class ProgramForm(forms.Form):
         self.fields["audience_locations"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
             organization=organization
         )
+        self.locations = dict(
+            Location.objects.filter(organization=organization).values_list("pk", "name")
+        )
+        if program is not None and "venues" not in self.initial:
+            self.initial["venues"] = "\n".join(
+                f"{self.locations[int(k)]}: {v}"
+                for k, v in sorted((program.venues or {}).items())
+                if str(k).isdigit() and int(k) in self.locations
+            )
         if can_assign_managers:
             self.fields["managers"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
                 organization=organization, role=Person.Role.PROGRAM_MANAGER
@@ -350,6 +370,41 @@ class ProgramForm(forms.Form):
         if program.pk:
             data["managers"] = list(program.managers.values_list("pk", flat=True))
         return data
+
+    def clean_venues(self) -> dict[str, str]:
+        """ "Munich: Kantine 3rd floor, 12:30" lines into {location id: place}; a line
+        that names no location of the organization is refused with its number."""
+        by_name = {name.casefold(): pk for pk, name in self.locations.items()}
+        out: dict[str, str] = {}
+        errors = []
+        for number, line in enumerate(self.cleaned_data.get("venues", "").splitlines(), 1):
+            if not line.strip():
+                continue
+            name, colon, place = line.partition(":")
+            pk = by_name.get(name.strip().casefold())
+            if not colon or not place.strip():
+                errors.append(
+                    _("Line %(n)s: write the location, a colon and the place.") % {"n": number}
+                )
+            elif pk is None:
+                errors.append(
+                    _("Line %(n)s: “%(name)s” is not one of your locations (%(known)s).")
+                    % {
+                        "n": number,
+                        "name": name.strip(),
+                        "known": ", ".join(sorted(self.locations.values())) or "-",
+                    }
+                )
+            elif len(place.strip()) > VENUE_MAX:
+                errors.append(
+                    _("Line %(n)s: at most %(max)s characters for the place.")
+                    % {"n": number, "max": VENUE_MAX}
+                )
+            else:
+                out[str(pk)] = place.strip()
+        if errors:
+            raise forms.ValidationError(errors)
+        return out
 
     def preference_fields(self) -> list[forms.BoundField]:
         return [self[f"pref_{key}"] for key in preferences.SENTENCES]
@@ -405,6 +460,7 @@ class ProgramForm(forms.Form):
             )
         }
         fields["audience"] = self.audience()
+        fields["venues"] = self.cleaned_data.get("venues") or {}
         fields["weights"] = self.weights()
         return fields
 

@@ -108,6 +108,8 @@ def roster_csv_lines(*, organization: Organization) -> Iterator[str]:
             "active",
             "title",
             "language",
+            "location__country",
+            "location__subdivision",
         )
     )
     for (
@@ -126,6 +128,8 @@ def roster_csv_lines(*, organization: Organization) -> Iterator[str]:
         active,
         title,
         language,
+        country,
+        subdivision,
     ) in rows.iterator(chunk_size=2000):
         yield writer.writerow(
             map(
@@ -146,6 +150,7 @@ def roster_csv_lines(*, organization: Organization) -> Iterator[str]:
                     "true" if active else "false",
                     title,
                     language,
+                    "-".join(filter(None, (country, subdivision))),
                 ],
             )
         )

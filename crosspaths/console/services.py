@@ -331,6 +331,7 @@ def people_invite(*, actor: Person, organization: Organization, people: Any) -> 
 # --- Programs ---------------------------------------------------------------------------
 
 PROGRAM_FIELDS = (
+    "venues",
     "name",
     "description",
     "format",

@@ -33,6 +33,7 @@ ROSTER_COLUMNS = (
     "active",
     "title",  # job title, shown on match cards
     "language",  # the language of the person's e-mails and pages (one code, e.g. "de")
+    "country",  # of the person's location, for public holidays: "DE" or "DE-BY"
 )
 
 # A language is a BCP 47 tag's shape: "de", "en", "pt-BR", "zh-Hant".
@@ -82,6 +83,7 @@ class RosterRow:
     active: bool = True
     title: str = ""
     language: str = ""
+    country: str = ""  # "DE" or "DE-BY": the location's country and subdivision
     present: frozenset[str] = field(default_factory=frozenset)  # columns the file had
 
 
@@ -94,6 +96,16 @@ class RosterError(Exception):
 
 
 _KNOWN_ZONES: frozenset[str] | None = None
+
+
+def is_holiday_place(code: str) -> bool:
+    """True for "DE" or "DE-BY": a country (and subdivision) the ``holidays`` package
+    knows, so a location's public holidays can be looked up."""
+    import holidays
+
+    country, _, subdivision = code.partition("-")
+    known = holidays.list_supported_countries()
+    return country in known and (not subdivision or subdivision in known[country])
 
 
 def is_timezone(name: str) -> bool:
@@ -268,6 +280,13 @@ def parse_roster(
             problem(
                 "language", f"'{raw['language']}' is not a language code (such as 'en' or 'de')"
             )
+        country = raw.get("country", "").strip().upper()
+        if country and not is_holiday_place(country):
+            problem(
+                "country",
+                f"'{raw['country']}' is not a country the holiday calendar knows "
+                "(use a code such as 'DE', or 'DE-BY' for a state)",
+            )
         active = True
         if raw.get("active"):
             try:
@@ -292,6 +311,7 @@ def parse_roster(
                 active=active,
                 title=raw.get("title", ""),
                 language=language,
+                country=country,
                 present=present,
             )
         )

@@ -111,7 +111,7 @@ def match_calendar(
         event.add("location", match.video_link)
         event.add("url", match.video_link)
     elif match.location_id:
-        event.add("location", match.location.name)
+        event.add("location", match.place)
     event["organizer"] = _address(*calendar_organizer())
     for person in members if method != "PUBLISH" else []:
         attendee = _address(person.name, person.email)

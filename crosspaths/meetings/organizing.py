@@ -32,10 +32,15 @@ from crosspaths.people.models import Person
 from crosspaths.programs import scheduling
 from crosspaths.programs.engine_input import people_whereabouts
 from crosspaths.programs.models import LeftOut, Match, MatchMember, Round
-from crosspaths.programs.services import group_rule_problems, match_regroup, match_reschedule
+from crosspaths.programs.services import (
+    free_of,
+    group_rule_problems,
+    match_regroup,
+    match_reschedule,
+)
 
 from .models import Withdrawal
-from .slots import Free, free_slots
+from .slots import free_slots
 
 # Hard rules a stand-in is not held to: the group's size is what it is after a dropout.
 SIZE_CODES = frozenset({"group_too_small", "group_too_large"})
@@ -82,7 +87,7 @@ def match_free_slots(*, match: Match, count: int = 4) -> list[tuple[datetime, da
         else match.round.program.organization.timezone
     )
     slots = free_slots(
-        [Free(where[i].timezone, where[i].availability) for i in ids if i in where],
+        free_of([where[i] for i in ids if i in where], soonest, ends),
         fmt=match.round.program.format,
         after=soonest,
         before=ends,

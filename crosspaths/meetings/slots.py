@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,6 +45,9 @@ class Free:
 
     timezone: str
     availability: Sequence[dict[str, Any]] = ()
+    # Local dates the person does not work although it is a weekday: the public
+    # holidays of their location (``crosspaths/people/days_off.py``).
+    days_off: frozenset[date] = frozenset()
 
 
 def _parse(value: str) -> time:
@@ -55,23 +59,45 @@ def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
+def _availability_key(availability: Sequence[dict[str, Any]]) -> tuple[tuple[Any, ...], ...]:
+    """The declared windows as something hashable, so people alike share one
+    computation (most people of a round have the same zone and declared nothing)."""
+    out: list[tuple[Any, ...]] = []
+    for w in availability or ():
+        try:
+            out.append((w["weekday"], w["start"], w["end"]))
+        except (KeyError, TypeError):
+            continue  # a malformed window is ignored rather than blocking the slot
+    return tuple(out)
+
+
 def _windows(
     person: Free, first: date, last: date, daypart: tuple[time, time] | None
 ) -> list[Interval]:
     """The person's free intervals (UTC) on each local day from ``first`` to ``last``."""
-    zone = ZoneInfo(person.timezone)
+    key = (person.timezone, _availability_key(person.availability), person.days_off)
+    return list(_windows_of(key, first, last, daypart))
+
+
+@lru_cache(maxsize=8192)
+def _windows_of(
+    key: tuple[str, tuple[tuple[Any, ...], ...], frozenset[date]],
+    first: date,
+    last: date,
+    daypart: tuple[time, time] | None,
+) -> tuple[Interval, ...]:
+    timezone, availability, days_off = key
+    zone = ZoneInfo(timezone)
     declared: dict[int, list[tuple[time, time]]] = {}
-    for w in person.availability or ():
+    for weekday, start, end in availability:
         try:
-            declared.setdefault(int(w["weekday"]), []).append(
-                (_parse(w["start"]), _parse(w["end"]))
-            )
-        except (KeyError, TypeError, ValueError):
+            declared.setdefault(int(weekday), []).append((_parse(start), _parse(end)))
+        except (AttributeError, TypeError, ValueError):
             continue  # a malformed window is ignored rather than blocking the slot
     out: list[Interval] = []
     day = first
     while day <= last:
-        if day.weekday() in WORKDAYS:
+        if day.weekday() in WORKDAYS and day not in days_off:
             start, end = WORK_START, WORK_END
             if daypart:
                 start, end = max(start, daypart[0]), min(end, daypart[1])
@@ -84,7 +110,7 @@ def _windows(
                 ]
             out.extend((_local(day, a, zone), _local(day, b, zone)) for a, b in spans)
         day += timedelta(days=1)
-    return sorted(out)
+    return tuple(sorted(out))
 
 
 def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:

@@ -208,7 +208,7 @@ def _details(match: Match, reader: Person | None) -> MatchDetails:
         organizer_name=organizer.name if organizer is not None else None,
         is_organizer=reader is not None and organizer is not None and organizer.pk == reader.pk,
         video_link=match.video_link,
-        location=match.location.name if match.location_id else "",
+        location=match.place,
         in_person=program.mode == "in-person",
         duration=duration(match),
         url=_url("match", match.pk),
@@ -436,6 +436,39 @@ def checkin_content(message: Message, language: str) -> MessageContent:
     )
 
 
+def nudge_content(message: Message, language: str) -> MessageContent:
+    """To the group's organizer, two working days after the introduction, when nobody
+    confirmed or moved the time: one link to the match page, where both are."""
+    match, reader = message.match, _reader(message)
+    assert match is not None and reader is not None
+    d = _details(match, reader)
+    if d.slot:
+        ask = _(
+            "nobody has confirmed the time of your meeting with %(names)s yet: %(slot)s "
+            "(%(timezone)s). As the organizer, please confirm it or propose another time "
+            "on the match page, so everyone can plan."
+        ) % {"names": d.other_names, "slot": d.slot, "timezone": d.timezone}
+    else:
+        ask = _(
+            "your meeting with %(names)s has no time yet. As the organizer, please propose "
+            "one on the match page; it shows the times that suit everyone."
+        ) % {"names": d.other_names}
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("%(program)s: please confirm the time with %(names)s")
+        % {"program": d.program, "names": d.other_names},
+        greeting=_greeting(match, reader),
+        paragraphs=(ask,),
+        facts=tuple(_slot_facts(match, d, group=False)),
+        actions=(Action("open_match", _("Confirm or propose a time"), d.url, "primary"),),
+        footer=_footer(d.program),
+        first_name=first_name(reader),
+        match=d,
+        reply_to=_others_addresses(match, reader),
+    )
+
+
 def left_out_key(round_id: int, person_id: int, channel: str = "email") -> str:
     """The outbox key of a left-out notice: one per round, person and channel (the
     row has no match; the key is how its content finds the round)."""
@@ -563,6 +596,7 @@ BUILDERS: dict[str, Callable[[Message, str], MessageContent]] = {
     Kind.CHECKIN: checkin_content,
     Kind.LEFT_OUT: left_out_content,
     Kind.GROUP_CHANGE: group_change_content,
+    Kind.NUDGE: nudge_content,
 }
 
 

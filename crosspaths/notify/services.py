@@ -29,10 +29,11 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from crosspaths import clock
 from crosspaths.people.models import Person
@@ -69,17 +70,33 @@ def outbox_key(
     return key if channel == EMAIL else f"{key}@{channel}"
 
 
+def reminder_at(start: datetime, now: datetime) -> datetime | None:
+    """When to remind of a meeting at ``start``: ``REMINDER_HOURS_BEFORE`` (a day)
+    before it; when that is past or within the hour (published late, or moved to a
+    time soon), ``REMINDER_LATE_HOURS_BEFORE`` (3) before it; None when that too is
+    within the hour (the introduction or new time itself is the reminder)."""
+    soonest = now + timedelta(hours=1)
+    for hours in (settings.REMINDER_HOURS_BEFORE, settings.REMINDER_LATE_HOURS_BEFORE):
+        remind = start - timedelta(hours=hours)
+        if remind > soonest:
+            return remind
+    return None
+
+
 def _later_messages(
     match: Match, person_id: int, now: datetime, round_moment: datetime, channel: str = EMAIL
 ) -> list[Message]:
-    """The reminder (a day before the slot, if that is still ahead) and the check-in
-    (an hour after the slot; a week after the round when there is no slot), to the
-    person on their channel."""
+    """The reminder (a day before the slot, or a few hours before it when the round went
+    out late; none when even that is within the hour) and the check-in (an hour after
+    the slot; a week after the round when there is no slot), to the person on their
+    channel. A moved slot (``sequence`` > 0) has its own reminder: the one for the old
+    time may have gone out already."""
     org_id = match.organization_id
     out = []
     if match.suggested_start:
-        remind = match.suggested_start - timedelta(hours=settings.REMINDER_HOURS_BEFORE)
-        if remind > now + timedelta(hours=1):
+        remind = reminder_at(match.suggested_start, now)
+        if remind is not None:
+            suffix = f":s{match.sequence}" if match.sequence else ""
             out.append(
                 Message(
                     organization_id=org_id,
@@ -87,7 +104,9 @@ def _later_messages(
                     channel=channel,
                     person_id=person_id,
                     match=match,
-                    dedupe_key=outbox_key(Kind.REMINDER, match.pk, person_id, channel=channel),
+                    dedupe_key=outbox_key(
+                        Kind.REMINDER, match.pk, person_id, channel=channel, suffix=suffix
+                    ),
                     next_attempt_at=remind,
                 )
             )
@@ -322,6 +341,84 @@ def outbox_write_reschedule(*, match: Match, now: datetime) -> int:
     return len(rows)
 
 
+def add_working_days(moment: datetime, days: int, zone: str) -> datetime:
+    """``days`` working days (Monday to Friday, in ``zone``) after ``moment``: Friday
+    afternoon plus two is Tuesday afternoon."""
+    local = moment.astimezone(ZoneInfo(zone))
+    while days > 0:
+        local = (local + timedelta(days=1)).replace(fold=0)
+        if local.weekday() < 5:
+            days -= 1
+    # Built from the local wall time, so a daylight-saving change keeps the hour.
+    return datetime.combine(local.date(), local.time(), tzinfo=ZoneInfo(zone))
+
+
+def outbox_write_nudges(*, now: datetime | None = None) -> int:
+    """A nudge to each group's organizer ``NUDGE_AFTER_WORKING_DAYS`` (2) working days
+    after the round went out when nobody confirmed or moved the time yet, with a link to
+    the match page where they can. Once per match and organizer (the outbox's
+    ``dedupe_key``), so the scheduler may run this any number of times, on any number
+    of machines. Not for a meeting that has begun or that starts within the hour: a
+    nudge then comes too late. Returns the number of nudges written."""
+    now = now or clock.now()
+    days = settings.NUDGE_AFTER_WORKING_DAYS
+    # Two working days are at most four calendar days (over a weekend): older rounds
+    # are the only candidates; rounds closed meanwhile are over.
+    rounds = Round.objects.filter(
+        status=Round.Status.PUBLISHED, published_at__lte=now - timedelta(days=days)
+    ).select_related("organization")
+    due = [
+        r.pk
+        for r in rounds
+        if add_working_days(r.published_at, days, r.organization.timezone) <= now
+    ]
+    if not due:
+        return 0
+    nudged = Message.objects.filter(match=OuterRef("pk"), kind=Kind.NUDGE)
+    candidates = list(
+        Match.objects.filter(round_id__in=due, confirmed_at__isnull=True, organizer__isnull=False)
+        .filter(Q(suggested_start__isnull=True) | Q(suggested_start__gt=now + timedelta(hours=1)))
+        .filter(~Exists(nudged), members__person_id=F("organizer_id"))
+        .values_list("pk", "organization_id", "organizer_id")
+    )
+    if not candidates:
+        return 0
+    channels = _organizer_channels(candidates)
+    lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    rows = [
+        Message(
+            organization_id=org_id,
+            kind=Kind.NUDGE,
+            channel=channels.get(pid, EMAIL),
+            person_id=pid,
+            match_id=match_id,
+            dedupe_key=outbox_key(Kind.NUDGE, match_id, pid, channel=channels.get(pid, EMAIL)),
+            next_attempt_at=now,
+            lease_until=lease,
+        )
+        for match_id, org_id, pid in candidates
+    ]
+    with transaction.atomic():
+        Message.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        ids = list(
+            Message.objects.filter(
+                dedupe_key__in=[r.dedupe_key for r in rows], status=Status.QUEUED
+            ).values_list("pk", flat=True)
+        )
+        transaction.on_commit(lambda: _enqueue(ids))
+    return len(rows)
+
+
+def _organizer_channels(candidates: Sequence[tuple[int, int, int]]) -> dict[int, str]:
+    by_org: dict[int, list[int]] = {}
+    for _match_id, org_id, pid in candidates:
+        by_org.setdefault(org_id, []).append(pid)
+    channels: dict[int, str] = {}
+    for org_id, pids in by_org.items():
+        channels.update(channels_for_people(organization_id=org_id, person_ids=pids))
+    return channels
+
+
 def _channels_of_match(match: Match, members: Sequence[int]) -> dict[int, str]:
     """The channels the group's introduction went out on, so that a new time reaches
     people where the introduction did; people without one get today's choice."""
@@ -447,6 +544,8 @@ def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
         program_id = message.match.round.program_id
         if (program_id, person.pk) in left_program:
             return f"{person} left the program after the round was published; not sent."
+    if message.kind == Kind.NUDGE and message.match and message.match.confirmed_at:
+        return "The organizer confirmed the time before the nudge went out; not sent."
     if message.kind == Kind.LEFT_OUT and left_out_row(message) is None:
         return f"{person} was placed in a group after all; the left-out notice is not sent."
     return ""

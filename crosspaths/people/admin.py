@@ -31,7 +31,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
-    list_display = ["name", "timezone", "organization"]
+    list_display = ["name", "timezone", "country", "subdivision", "organization"]
     list_filter = ["organization"]
     search_fields = ["name"]
 

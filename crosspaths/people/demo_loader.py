@@ -18,7 +18,13 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from crosspaths import clock
-from crosspaths.demo import DEMO_LOGINS, DEMO_PASSWORD, LOCATIONS, DemoPerson
+from crosspaths.demo import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    LOCATION_COUNTRIES,
+    LOCATIONS,
+    DemoPerson,
+)
 from crosspaths.meetings.models import CheckIn
 from crosspaths.programs import scheduling
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
@@ -64,7 +70,13 @@ def load(
         for d in dict.fromkeys(p.department for p in people)
     }
     locations = {
-        loc: Location.objects.create(organization=org, name=loc, timezone=tz)
+        loc: Location.objects.create(
+            organization=org,
+            name=loc,
+            timezone=tz,
+            country=LOCATION_COUNTRIES.get(loc, "").partition("-")[0],
+            subdivision=LOCATION_COUNTRIES.get(loc, "").partition("-")[2],
+        )
         for loc, tz, _, _ in LOCATIONS
     }
     team_department = {p.team: p.department for p in people if p.team}

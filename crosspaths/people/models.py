@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from crosspaths.matching.roster import is_timezone
 
+from .days_off import place_problem, supported_countries
+
 LANGUAGE_CHOICES = [("en", _("English")), ("de", _("German"))]
 
 
@@ -24,6 +26,15 @@ def validate_timezone(value: str) -> None:
             _("'%(value)s' is not a known time zone (use a name such as Europe/Berlin)."),
             params={"value": value},
             code="timezone",
+        )
+
+
+def validate_country(value: str) -> None:
+    if value and place_problem(value) is not None:
+        raise ValidationError(
+            _("'%(value)s' is not a country code the holiday calendar knows (use e.g. DE)."),
+            params={"value": value},
+            code="country",
         )
 
 
@@ -127,6 +138,22 @@ class Location(models.Model):
     timezone = models.CharField(
         _("time zone"), max_length=64, blank=True, validators=[validate_timezone]
     )
+    # Where the location's public holidays come from (no meeting is suggested on one):
+    # an ISO 3166-1 country code ("DE") and, where holidays differ inside it, the
+    # subdivision ("BY" for Bavaria), as the ``holidays`` package names them.
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[validate_country],
+        help_text=_("Two-letter country code such as DE, for public holidays."),
+    )
+    subdivision = models.CharField(
+        _("state or region"),
+        max_length=10,
+        blank=True,
+        help_text=_("Where holidays differ inside the country, e.g. BY for Bavaria."),
+    )
 
     class Meta:
         verbose_name = _("location")
@@ -138,6 +165,26 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """A subdivision the holiday calendar knows, of a country it knows."""
+        if self.subdivision and not self.country:
+            raise ValidationError({"country": _("Choose the country of this state or region.")})
+        if self.country and self.subdivision and place_problem(self.country, self.subdivision):
+            known = supported_countries().get(self.country, [])
+            raise ValidationError(
+                {
+                    "subdivision": _(
+                        "'%(value)s' is not a state or region of %(country)s the holiday "
+                        "calendar knows (known: %(known)s)."
+                    )
+                    % {
+                        "value": self.subdivision,
+                        "country": self.country,
+                        "known": ", ".join(known) or "-",
+                    }
+                }
+            )
 
 
 class Person(models.Model):

@@ -330,6 +330,7 @@ def roster_apply(
             defaults=_location_zones(changes),
         ),
     }
+    _location_places(org, plan.rows)
     new_people = [
         Person(organization=org, roster_synced=True, external_id=c.row.id, email=c.row.email)
         for c in plan.new
@@ -491,6 +492,25 @@ def _location_zones(changes: Sequence[PersonChange]) -> dict[str, dict[str, str]
         if c.row.location and c.row.timezone:
             votes.setdefault(c.row.location, Counter())[c.row.timezone] += 1
     return {loc: {"timezone": counter.most_common(1)[0][0]} for loc, counter in votes.items()}
+
+
+def _location_places(org: Organization, rows: Sequence[RosterRow]) -> int:
+    """A roster's ``country`` column sets its people's location's country and
+    subdivision ("DE-BY"), by the file's majority per location; a file without the
+    column, or a blank cell, changes nothing. Returns the locations changed."""
+    votes: dict[str, Counter[str]] = {}
+    for row in rows:
+        if row.location and row.country:
+            votes.setdefault(row.location, Counter())[row.country] += 1
+    changed = 0
+    for name, counter in votes.items():
+        country, _, subdivision = counter.most_common(1)[0][0].partition("-")
+        changed += (
+            Location.objects.filter(organization=org, name=name)
+            .exclude(country=country, subdivision=subdivision)
+            .update(country=country, subdivision=subdivision)
+        )
+    return changed
 
 
 def _get_or_create_named(

@@ -58,6 +58,9 @@ class Whereabouts:
     location_id: int | None
     timezone: str
     availability: list[dict[str, Any]]
+    # The location's place for public holidays (``crosspaths/people/days_off.py``).
+    country: str = ""
+    subdivision: str = ""
 
 
 @dataclass(frozen=True)
@@ -225,14 +228,16 @@ def engine_input_for(program: Program, *, on: date) -> EngineInput:
             "joined_at",
             "person__location_id",
             "person__availability",
+            "person__location__country",
+            "person__location__subdivision",
             *(f"person__{f}" for f in PERSON_FIELDS),
         )
     )
-    joined = {row[3]: row[0].date() for row in rows}
+    joined = {row[5]: row[0].date() for row in rows}
     waited = waited_rounds(program, on=on, joined=joined, cap=rules.waited_cap)
-    people = [_engine_person(row[3:], org.timezone, waited.get(row[3], 0)) for row in rows]
+    people = [_engine_person(row[5:], org.timezone, waited.get(row[5], 0)) for row in rows]
     whereabouts = {
-        p.id: Whereabouts(row[1], p.timezone, row[2] or [])
+        p.id: Whereabouts(row[1], p.timezone, row[2] or [], row[3] or "", row[4] or "")
         for p, row in zip(people, rows, strict=True)
     }
     return EngineInput(
@@ -262,8 +267,14 @@ def people_whereabouts(organization_id: int, person_ids: Iterable[int]) -> dict[
     org_tz = Organization.objects.values_list("timezone", flat=True).get(pk=organization_id)
     rows = Person.objects.filter(organization_id=organization_id, pk__in=list(person_ids))
     return {
-        pk: Whereabouts(loc, tz or loc_tz or org_tz, avail or [])
-        for pk, loc, tz, loc_tz, avail in rows.values_list(
-            "id", "location_id", "timezone", "location__timezone", "availability"
+        pk: Whereabouts(loc, tz or loc_tz or org_tz, avail or [], country or "", sub or "")
+        for pk, loc, tz, loc_tz, avail, country, sub in rows.values_list(
+            "id",
+            "location_id",
+            "timezone",
+            "location__timezone",
+            "availability",
+            "location__country",
+            "location__subdivision",
         )
     }

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from crosspaths import clock
 from crosspaths.people.models import Location, Organization, Person
 
+VENUE_MAX = 200
+
 
 class Program(models.Model):
     """A recurring (or one-off) format with its rules: who, how often, in what groups."""
@@ -91,6 +93,9 @@ class Program(models.Model):
         help_text=_("Rounds wait as drafts until an admin publishes them."),
     )
     active = models.BooleanField(_("active"), default=True)
+    # Where an in-person group meets, per location: {"<location id>": "Kantine 3rd floor,
+    # 12:30"}; shown in the introduction, on the match page and in the invitation.
+    venues = models.JSONField(_("venues"), default=dict, blank=True)
     managers = models.ManyToManyField(
         Person, blank=True, related_name="managed_programs", verbose_name=_("program managers")
     )
@@ -153,8 +158,23 @@ class Program(models.Model):
                     _("Unknown audience filter '%(key)s'; known: %(known)s.")
                     % {"key": key, "known": ", ".join(sorted(AUDIENCE_KEYS))}
                 )
+        venues = self.venues if isinstance(self.venues, dict) else None
+        if venues is None or not all(
+            str(k).isdigit() and isinstance(v, str) and len(v) <= VENUE_MAX
+            for k, v in venues.items()
+        ):
+            errors.setdefault("venues", []).append(
+                _("Venues must map a location to a text of at most %(n)s characters.")
+                % {"n": VENUE_MAX}
+            )
         if errors:
             raise ValidationError(errors)
+
+    def venue_at(self, location_id: int | None) -> str:
+        """Where this program's groups at a location meet ("" when not named)."""
+        if location_id is None:
+            return ""
+        return (self.venues or {}).get(str(location_id), "")
 
 
 class Enrollment(models.Model):
@@ -260,6 +280,15 @@ class Match(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} #{self.pk}"
+
+    @property
+    def place(self) -> str:
+        """Where an in-person group meets: its location and the program's venue there
+        ("Munich, Kantine 3rd floor, 12:30"), or "" for a group without a location."""
+        if not self.location_id or self.location is None:
+            return ""
+        venue = self.round.program.venue_at(self.location_id)
+        return f"{self.location.name}, {venue}" if venue else self.location.name
 
 
 class MatchMember(models.Model):

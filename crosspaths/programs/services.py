@@ -27,7 +27,9 @@ from crosspaths.matching import explain_group, hard_rule_problems, match
 from crosspaths.matching.explain import organizer_order
 from crosspaths.matching.types import PastGroup, Reason, Rules, Weights
 from crosspaths.matching.types import Person as EnginePerson
+from crosspaths.meetings.planner import PlanGroup, plan_slots
 from crosspaths.meetings.slots import Free, search_start, suggested_slot
+from crosspaths.people.days_off import holidays_between
 from crosspaths.webhooks import events as webhook_events
 
 from . import scheduling
@@ -80,18 +82,88 @@ def _earliest_start(program: Program, on: date, org_tz: str) -> datetime:
     return max(search_start(on, org_tz), clock.now() + lead)
 
 
+def free_of(members: Iterable[Whereabouts], after: datetime, before: datetime) -> list[Free]:
+    """The members as the slot finder sees them, with their location's public holidays
+    between ``after`` and ``before`` as days off."""
+    first = (after - timedelta(days=1)).date()
+    last = (min(before, after + timedelta(days=60)) + timedelta(days=1)).date()
+    return [
+        Free(m.timezone, m.availability, holidays_between(m.country, m.subdivision, first, last))
+        for m in members
+    ]
+
+
 def _slot(
     program: Program, on: date, org_tz: str, members: Sequence[Whereabouts]
 ) -> tuple[datetime, datetime] | tuple[None, None]:
-    """The group's suggested slot inside the round's window (None, None when the
-    members have no common time left in it)."""
+    """One group's suggested slot inside the round's window (None, None when the
+    members have no common time left in it), for a group changed by hand."""
+    after = _earliest_start(program, on, org_tz)
+    before = scheduling.window_end(program, on)
     slot = suggested_slot(
-        [Free(m.timezone, m.availability) for m in members],
-        fmt=program.format,
-        after=_earliest_start(program, on, org_tz),
-        before=scheduling.window_end(program, on),
+        free_of(members, after, before), fmt=program.format, after=after, before=before
     )
     return slot if slot else (None, None)
+
+
+def _plan_seed(program: Program, on: date) -> int:
+    """The same round planned twice gets the same slots."""
+    return program.pk * 1_000_003 + on.toordinal()
+
+
+def _busy(org_id: int, exclude_round_id: int, after: datetime, before: datetime) -> dict:
+    """The meetings people of the organization already have in ``[after, before)``
+    (other programs' published rounds), so nobody is given two at once. One query."""
+    busy: dict[int, list[tuple[datetime, datetime]]] = {}
+    rows = (
+        MatchMember.objects.filter(
+            organization_id=org_id,
+            round__status=Round.Status.PUBLISHED,
+            match__suggested_start__lt=before,
+            match__suggested_end__gt=after,
+        )
+        .exclude(round_id=exclude_round_id)
+        .values_list("person_id", "match__suggested_start", "match__suggested_end")
+    )
+    for pid, start, end in rows:
+        busy.setdefault(pid, []).append((start, end))
+    return busy
+
+
+def plan_round_slots(
+    *,
+    program: Program,
+    rnd: Round,
+    groups: Sequence[Sequence[int]],
+    where: dict[int, Whereabouts],
+    taken: Iterable[datetime] = (),
+) -> list[tuple[datetime, datetime] | tuple[None, None]]:
+    """Slots for ``groups`` (person ids, organizer first) of ``rnd``, spread over the
+    round's window (``crosspaths/meetings/planner.py``): every member at work, free
+    and not on a holiday, nobody double-booked, balanced per day, hour and organizer."""
+    org = program.organization
+    after = _earliest_start(program, rnd.date, org.timezone)
+    before = scheduling.window_end(program, rnd.date)
+    if after >= before:
+        return [(None, None)] * len(groups)
+    plan = [
+        PlanGroup(
+            tuple(free_of([where[p] for p in ids if p in where], after, before)),
+            tuple(ids),
+        )
+        for ids in groups
+    ]
+    slots = plan_slots(
+        plan,
+        fmt=program.format,
+        after=after,
+        before=before,
+        zone=org.timezone,
+        seed=_plan_seed(program, rnd.date),
+        busy=_busy(org.pk, rnd.pk, after, before),
+        taken=taken,
+    )
+    return [s if s else (None, None) for s in slots]
 
 
 def _refuse_draft_for_a_past_date(program: Program, on: date) -> None:
@@ -154,9 +226,14 @@ def round_draft(*, program: Program, on: date) -> Round:
         matched = time.perf_counter()
         virtual = program.mode == "virtual"
         matches: list[Match] = []
-        for group in result.groups:
+        slots = plan_round_slots(
+            program=program,
+            rnd=rnd,
+            groups=[[int(m) for m in g.members] for g in result.groups],
+            where={int(k): v for k, v in data.whereabouts.items()},
+        )
+        for group, (start, end) in zip(result.groups, slots, strict=True):
             where = [data.whereabouts[m] for m in group.members]
-            start, end = _slot(program, on, org.timezone, where)
             matches.append(
                 Match(
                     organization=org,
@@ -384,7 +461,6 @@ def _replan_stale_slots(rnd: Round) -> int:
     none left), before any invitation is written. A draft's slots were planned when it
     was drafted; publishing may come days later. Returns how many slots moved."""
     program = rnd.program
-    org_tz = program.organization.timezone
     soonest = clock.now() + timedelta(hours=settings.SLOT_LEAD_HOURS)
     stale = list(
         Match.objects.filter(round=rnd, suggested_start__lt=soonest).prefetch_related("members")
@@ -393,9 +469,19 @@ def _replan_stale_slots(rnd: Round) -> int:
         return 0
     ids = {m.person_id for group in stale for m in group.members.all()}
     where = people_whereabouts(rnd.organization_id, ids)
-    for group in stale:
-        members = [where[m.person_id] for m in group.members.all() if m.person_id in where]
-        group.suggested_start, group.suggested_end = _slot(program, rnd.date, org_tz, members)
+    kept = Match.objects.filter(round=rnd, suggested_start__gte=soonest).values_list(
+        "suggested_start", flat=True
+    )
+    groups = [
+        sorted(
+            (m.person_id for m in group.members.all()),
+            key=lambda pid, o=group.organizer_id: pid != o,  # organizer first
+        )
+        for group in stale
+    ]
+    slots = plan_round_slots(program=program, rnd=rnd, groups=groups, where=where, taken=kept)
+    for group, (start, end) in zip(stale, slots, strict=True):
+        group.suggested_start, group.suggested_end = start, end
     Match.objects.bulk_update(stale, ["suggested_start", "suggested_end"], batch_size=1000)
     logger.info("round %s: %s stale slots re-planned on publishing", rnd, len(stale))
     return len(stale)

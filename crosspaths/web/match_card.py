@@ -134,7 +134,7 @@ def match_card(*, match: Match, person: Person, now: datetime | None = None) -> 
         starters=conversation_starters(person=person, companions=companions, today=now.date()),
         checkin=checkin,
         can_check_in=_meeting_began(match, now),
-        place=match.location.name if match.location_id and match.location else "",
+        place=match.place,
         video_link=match.video_link if virtual else "",
         other_names=names,
     )

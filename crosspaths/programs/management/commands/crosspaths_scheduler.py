@@ -28,7 +28,7 @@ from crosspaths import clock
 from crosspaths.housekeeping.heartbeats import SCHEDULER, heartbeat_beat
 from crosspaths.housekeeping.services import housekeeping_run_due
 from crosspaths.insights.services import insights_nightly_due
-from crosspaths.notify.services import outbox_sweep
+from crosspaths.notify.services import outbox_sweep, outbox_write_nudges
 from crosspaths.programs.services import rounds_close_due, rounds_run_due
 from crosspaths.webhooks.outbox import webhooks_sweep
 
@@ -94,6 +94,9 @@ class Command(BaseCommand):
             self.stdout.write(f"round {rnd.pk} {rnd}: {state}")
         for problem in due.skipped:
             self.stderr.write(f"skipped program {problem}")
+        nudged = outbox_write_nudges(now=now)
+        if nudged:
+            self.stdout.write(f"{nudged} organizers nudged to confirm their group's time")
         recovered, dispatched = outbox_sweep(now=now)
         if recovered:
             self.stderr.write(f"{recovered} messages were interrupted mid-delivery (marked failed)")
