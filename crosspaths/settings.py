@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "crosspaths.programs",
     "crosspaths.meetings",
     "crosspaths.notify",
+    "crosspaths.webhooks",
     "crosspaths.collaboration",
     "crosspaths.insights",
     "crosspaths.console",
@@ -446,3 +447,27 @@ INTRANET_CARD_TOKEN_MAX_AGE = int(os.environ.get("INTRANET_CARD_TOKEN_MAX_AGE", 
 # Plain-HTTP intranet origins in the allow-list: development and loopback tests only.
 INTRANET_ALLOW_HTTP_ORIGINS = env_bool("INTRANET_ALLOW_HTTP_ORIGINS", DEBUG)
 # --- end of intranet encounter card --------------------------------------------------------
+# --- Outgoing webhooks (crosspaths/webhooks, docs/webhooks.md) -----------------------------
+# Endpoints on loopback or private networks are refused unless this is on (default: on
+# with DEBUG only). WEBHOOKS_SECRET_KEY encrypts the signing secrets at rest (empty:
+# derived from SECRET_KEY).
+WEBHOOKS_ALLOW_PRIVATE = os.environ.get("WEBHOOKS_ALLOW_PRIVATE", "1" if DEBUG else "0") == "1"
+WEBHOOKS_SECRET_KEY = os.environ.get("WEBHOOKS_SECRET_KEY", "")
+WEBHOOKS_CONNECT_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_CONNECT_TIMEOUT_SECONDS", "5"))
+WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "15"))
+# Waits after each failed attempt (Standard Webhooks' schedule); attempts in all.
+WEBHOOKS_RETRY_SCHEDULE_SECONDS = [
+    int(s)
+    for s in os.environ.get(
+        "WEBHOOKS_RETRY_SCHEDULE_SECONDS", "5,300,1800,7200,18000,36000,36000"
+    ).split(",")
+]
+WEBHOOKS_MAX_ATTEMPTS = int(os.environ.get("WEBHOOKS_MAX_ATTEMPTS", "8"))
+# An endpoint is disabled when this many attempts in a row failed over at least this long.
+WEBHOOKS_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOKS_DISABLE_AFTER_FAILURES", "5"))
+WEBHOOKS_DISABLE_AFTER_HOURS = float(os.environ.get("WEBHOOKS_DISABLE_AFTER_HOURS", "24"))
+WEBHOOKS_DISPATCH_LEASE_SECONDS = int(os.environ.get("WEBHOOKS_DISPATCH_LEASE_SECONDS", "900"))
+WEBHOOKS_SEND_LEASE_SECONDS = int(os.environ.get("WEBHOOKS_SEND_LEASE_SECONDS", "120"))
+WEBHOOKS_BATCH_SIZE = int(os.environ.get("WEBHOOKS_BATCH_SIZE", "100"))
+WEBHOOKS_KEEP_DAYS = int(os.environ.get("WEBHOOKS_KEEP_DAYS", "30"))
+# --- end of outgoing webhooks --------------------------------------------------------------

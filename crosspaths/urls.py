@@ -28,6 +28,7 @@ urlpatterns = [
     path("console/api-keys/", include("crosspaths.api.console_urls")),
     path("console/intranet/", include(intranet_console_urls)),
     path("embed/", include("crosspaths.intranet.urls")),  # the intranet cards
+    path("console/webhooks/", include("crosspaths.webhooks.console_urls")),
     path("scim/", include("crosspaths.scim.urls")),
     path("insights/", include("crosspaths.insights.urls")),
     path("collaboration/", include("crosspaths.collaboration.urls")),

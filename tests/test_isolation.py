@@ -72,6 +72,25 @@ def their_api_key(w: World) -> dict[str, Any]:
     return {"pk": key.pk}
 
 
+def their_webhook(w: World) -> dict[str, Any]:
+    """A webhook endpoint of the other organization (made on demand)."""
+    from crosspaths.webhooks.models import Endpoint
+
+    endpoint, _ = Endpoint.objects.get_or_create(
+        organization=w.cast.other_org,
+        url="https://globex.example/hook",
+        description="globex audit secret",
+        event_types=["person.paused"],
+        secret_encrypted="x",
+        secret_prefix="whsec_globex",
+    )
+    return {"pk": endpoint.pk}
+
+
+def their_webhook_id(w: World) -> dict[str, Any]:
+    return {"endpoint_id": their_webhook(w)["pk"]}
+
+
 # Words that only the other organization's data contains: none may appear in any answer.
 SECRETS = (
     "Globex",
@@ -277,6 +296,16 @@ API_V1 = {
         methods=("delete",),
         denied=_API_KEY_ONLY,
     ),
+    "api:webhooks_list": Case(),
+    "api:webhook_create": Case(
+        methods=("post",),
+        data=lambda w: {"url": "https://example.com/", "event_types": ["person.paused"]},
+    ),
+    "api:webhook_read": Case(kwargs=their_webhook_id, denied=_API_KEY_ONLY),
+    "api:webhook_update": Case(kwargs=their_webhook_id, methods=("patch",), denied=_API_KEY_ONLY),
+    "api:webhook_delete": Case(kwargs=their_webhook_id, methods=("delete",), denied=_API_KEY_ONLY),
+    "api:webhook_test": Case(kwargs=their_webhook_id, methods=("post",), denied=_API_KEY_ONLY),
+    "api:webhook_deliveries": Case(kwargs=their_webhook_id, denied=_API_KEY_ONLY),
     "api:rounds_list": Case(),
     "api:round_read": Case(kwargs=lambda w: {"round_id": w.their_round.pk}, denied=_API_KEY_ONLY),
     "api:round_preview": Case(
@@ -600,6 +629,18 @@ REGISTRY: dict[str, Case] = {
     "api_console:keys": Case(),
     "api_console:key_new": Case(methods=("post",), data=lambda w: {"name": "ours"}),
     "api_console:key_revoke": Case(kwargs=their_api_key, methods=("post",)),
+    # Webhooks (crosspaths.webhooks): our organization's list and form; every page of
+    # their endpoint is a 404.
+    "webhooks_console:endpoints": Case(),
+    "webhooks_console:endpoint_new": Case(
+        methods=("post",),
+        data=lambda w: {"url": "http://127.0.0.1:8650/", "event_types": ["person.paused"]},
+    ),
+    "webhooks_console:endpoint": Case(kwargs=their_webhook, methods=("get", "post")),
+    "webhooks_console:endpoint_enable": Case(kwargs=their_webhook, methods=("post",)),
+    "webhooks_console:endpoint_disable": Case(kwargs=their_webhook, methods=("post",)),
+    "webhooks_console:endpoint_delete": Case(kwargs=their_webhook, methods=("post",)),
+    "webhooks_console:endpoint_test": Case(kwargs=their_webhook, methods=("post",)),
     **API_V1,
     # The intranet cards (crosspaths.intranet): the card token is the credential, so
     # "theirs" is a token we signed naming our organization and their person (never
@@ -905,7 +946,21 @@ def snapshot(w: World) -> dict[str, Any]:
         "seats": list(Seat.objects.filter(organization=org).order_by("pk").values()),
         "enrollments": list(Enrollment.objects.filter(organization=org).order_by("pk").values()),
         "embed": list(EmbedSettings.objects.filter(organization=org).values()),
+        "webhooks": _their_webhooks(w),
     }
+
+
+def _their_webhooks(w: World) -> list[Any]:
+    """Their endpoint (made here first, so that making it on demand changes nothing
+    between two snapshots) and its deliveries."""
+    from crosspaths.webhooks.models import Delivery, Endpoint
+
+    their_webhook(w)
+    org = w.cast.other_org
+    return [
+        list(Endpoint.objects.filter(organization=org).order_by("pk").values()),
+        Delivery.objects.filter(organization=org).count(),
+    ]
 
 
 def roles(w: World) -> dict[str, User | None]:

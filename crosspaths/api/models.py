@@ -15,6 +15,7 @@ RESOURCES = {
     "rounds": _("Rounds (preview, publish, close)"),
     "matches": _("Matches with members and slots"),
     "embed": _("Intranet card tokens (sign a person in to the card)"),
+    "webhooks": _("Webhook endpoints and their delivery logs"),
 }
 
 

@@ -29,6 +29,7 @@ from crosspaths.people.models import Department, Location, Person, Team
 from crosspaths.programs.enrollments import enrollment_join, enrollment_leave, person_pause
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
 from crosspaths.programs.services import round_close
+from crosspaths.webhooks.api import router as webhooks_router
 
 from .conventions import idempotent, key_of, page, read, write
 from .keys import key_label
@@ -59,6 +60,7 @@ from .schemas import (
 )
 
 router = Router(tags=["v1"])
+router.add_router("", webhooks_router)  # /webhooks...: crosspaths/webhooks/api.py
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
 READ_ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}

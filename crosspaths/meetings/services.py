@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crosspaths.programs.models import MatchMember, Round
+from crosspaths.webhooks import events as webhook_events
 
 from .models import CheckIn
 
@@ -29,6 +30,7 @@ def checkin_record(
     if rating is not None and not 1 <= rating <= 5:
         raise ValidationError({"rating": _("Choose a rating from 1 to 5.")})
     checkin_ensure_open(member=member)
+    before = _happened(member.match_id)
     checkin, _created = CheckIn.objects.update_or_create(
         member=member,
         defaults={
@@ -38,4 +40,28 @@ def checkin_record(
             "comment": comment.strip()[:2000],
         },
     )
+    after = _happened(member.match_id)
+    if after != before:
+        rnd = Round.objects.values_list("pk", "program_id").get(pk=member.round_id)
+        webhook_events.emit(
+            organization_id=member.organization_id,
+            type="checkin.recorded",
+            data={
+                "match_id": member.match_id,
+                "round_id": rnd[0],
+                "program_id": rnd[1],
+                "happened": after,
+            },
+        )
     return checkin
+
+
+def _happened(match_id: int) -> bool | None:
+    """The group's answer as insights count it: it happened when anyone said "we met",
+    it did not when members answered and none said so, unknown without answers. Only
+    this, and only when it changes, goes to webhooks: never who answered what, a
+    rating or a comment (docs/webhooks.md)."""
+    answers = set(CheckIn.objects.filter(member__match_id=match_id).values_list("met", flat=True))
+    if not answers:
+        return None
+    return True in answers

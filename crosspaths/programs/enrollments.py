@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from crosspaths import clock
 from crosspaths.people.models import Person
+from crosspaths.webhooks import events as webhook_events
 
 from .models import Enrollment, Program
 
@@ -78,11 +79,39 @@ def enrollment_join(*, person: Person, program: Program, on: date | None = None)
     enrollment, created = Enrollment.objects.get_or_create(
         program=program, person=person, defaults={"organization_id": person.organization_id}
     )
-    if not created and (enrollment.left_at is not None or enrollment.paused_until is not None):
+    rejoined = not created and (
+        enrollment.left_at is not None or enrollment.paused_until is not None
+    )
+    if rejoined:
         enrollment.left_at = None
         enrollment.paused_until = None
         enrollment.save(update_fields=["left_at", "paused_until"])
+    if created or rejoined:
+        webhook_events.emit(
+            organization_id=person.organization_id,
+            type="person.enrolled",
+            data={
+                "person_id": person.pk,
+                "program_id": program.pk,
+                "enrollment_id": enrollment.pk,
+                "rejoined": rejoined,
+            },
+        )
     return enrollment
+
+
+def _announce_pause(person: Person, until: date | None, program_ids: list[int]) -> None:
+    """``person.paused``: until which day (inclusive), or ``null`` for resumed."""
+    if program_ids:
+        webhook_events.emit(
+            organization_id=person.organization_id,
+            type="person.paused",
+            data={
+                "person_id": person.pk,
+                "paused_until": until.isoformat() if until else None,
+                "program_ids": sorted(program_ids),
+            },
+        )
 
 
 @transaction.atomic
@@ -128,9 +157,14 @@ def person_pause(*, person: Person, until: date | None, today: date | None = Non
             raise ValidationError({"until": _("Choose today or a later date.")})
         if until > today + MAX_PAUSE:
             raise ValidationError({"until": _("You can pause for up to a year.")})
-    return Enrollment.objects.filter(
-        organization_id=person.organization_id, person=person, left_at__isnull=True
-    ).update(paused_until=until)
+    with transaction.atomic():
+        current = Enrollment.objects.filter(
+            organization_id=person.organization_id, person=person, left_at__isnull=True
+        )
+        program_ids = list(current.values_list("program_id", flat=True))
+        changed = current.update(paused_until=until)
+        _announce_pause(person, until, program_ids)
+    return changed
 
 
 def enrollment_pause(*, person: Person, program: Program, today: date | None = None) -> date | None:
@@ -138,12 +172,14 @@ def enrollment_pause(*, person: Person, program: Program, today: date | None = N
     its e-mails): no round includes the person until then; the programs page resumes.
     Returns the last paused day, or None when the person is not (or no longer) in it."""
     until = (today or clock.today()) + MAX_PAUSE
-    changed = Enrollment.objects.filter(
-        organization_id=person.organization_id,
-        person=person,
-        program=program,
-        left_at__isnull=True,
-    ).update(paused_until=until)
+    with transaction.atomic():
+        changed = Enrollment.objects.filter(
+            organization_id=person.organization_id,
+            person=person,
+            program=program,
+            left_at__isnull=True,
+        ).update(paused_until=until)
+        _announce_pause(person, until, [program.pk] if changed else [])
     return until if changed else None
 
 

@@ -30,6 +30,7 @@ from crosspaths.matching.types import Person as EnginePerson
 from crosspaths.meetings.planner import PlanGroup, plan_slots
 from crosspaths.meetings.slots import Free, search_start, suggested_slot
 from crosspaths.people.days_off import holidays_between
+from crosspaths.webhooks import events as webhook_events
 
 from . import scheduling
 from .engine_input import (
@@ -379,7 +380,54 @@ def round_publish(*, round: Round) -> Round:
         _refuse_if_window_over(round, now)  # rolls the status change back
         _replan_stale_slots(round)
         outbox_write_round(round=round, now=now)
+        _announce_published(round)
     return round
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def match_event_data(match: Match, program_id: int, member_ids: list[int]) -> dict[str, Any]:
+    """A group as webhooks describe it: stable ids and the slot, never names."""
+    return {
+        "match_id": match.pk,
+        "round_id": match.round_id,
+        "program_id": program_id,
+        "member_ids": sorted(member_ids),
+        "organizer_id": match.organizer_id,
+        "suggested_start": _iso(match.suggested_start),
+        "suggested_end": _iso(match.suggested_end),
+        "sequence": match.sequence,
+    }
+
+
+def _announce_published(rnd: Round) -> None:
+    """``round.published`` and one ``match.created`` per group, in the publishing
+    transaction (docs/webhooks.md)."""
+    members: dict[int, list[int]] = {}
+    for match_id, person_id in MatchMember.objects.filter(round=rnd).values_list(
+        "match_id", "person_id"
+    ):
+        members.setdefault(match_id, []).append(person_id)
+    matches = list(Match.objects.filter(round=rnd).order_by("pk"))
+    org_id = rnd.organization_id
+    webhook_events.emit(
+        organization_id=org_id,
+        type="round.published",
+        data={
+            "round_id": rnd.pk,
+            "program_id": rnd.program_id,
+            "date": rnd.date.isoformat(),
+            "published_at": _iso(rnd.published_at),
+            "matches": len(matches),
+        },
+    )
+    webhook_events.emit_many(
+        organization_id=org_id,
+        type="match.created",
+        items=[match_event_data(m, rnd.program_id, members.get(m.pk, [])) for m in matches],
+    )
 
 
 def _window_end(rnd: Round) -> datetime:
@@ -872,4 +920,10 @@ def match_reschedule(*, match: Match, start: datetime, end: datetime | None = No
         locked.save()
         if locked.round.status == Round.Status.PUBLISHED:
             outbox_write_reschedule(match=locked, now=clock.now())
+            members = list(locked.members.values_list("person_id", flat=True))
+            webhook_events.emit(
+                organization_id=locked.organization_id,
+                type="match.rescheduled",
+                data=match_event_data(locked, locked.round.program_id, members),
+            )
     return locked

@@ -15,6 +15,7 @@ import pytest
 from crosspaths.api.api import api as ninja_api
 from crosspaths.console.models import AuditLog, RoundJob
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
+from crosspaths.webhooks.models import Delivery, Endpoint
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,16 @@ def _world(cast) -> dict[str, Any]:
     job = RoundJob.objects.create(
         organization=cast.org, program=program, on=draft.date, round=draft, kind="draft"
     )
+    endpoint = Endpoint.objects.create(
+        organization=cast.org,
+        url="https://acme.example/hook",
+        description="Acme data lake",
+        event_types=["person.paused"],
+        secret_encrypted="x",
+        secret_prefix="whsec_acme",
+    )
     return {
+        "endpoint_id": endpoint.pk,
         "person_id": cast.bob.pk,
         "program_id": program.pk,
         "round_id": [published.pk, draft.pk],
@@ -64,6 +74,9 @@ def _body(world: dict[str, Any]) -> dict[str, Any]:
         "format": "lunch",
         "audience": {"departments": [world["_department"]]},
         "managers": [world["_manager"]],
+        "url": "https://example.com/hook",
+        "event_types": ["person.paused"],
+        "enabled": False,
     }
 
 
@@ -76,6 +89,8 @@ def _snapshot(cast) -> dict[str, Any]:
         "matches": list(Match.objects.filter(organization=org).order_by("pk").values()),
         "jobs": RoundJob.objects.filter(organization=org).count(),
         "audit": AuditLog.objects.filter(organization=org).count(),
+        "webhooks": list(Endpoint.objects.filter(organization=org).order_by("pk").values()),
+        "deliveries": Delivery.objects.filter(organization=org).count(),
     }
 
 

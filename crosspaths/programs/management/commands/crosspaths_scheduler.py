@@ -1,7 +1,7 @@
 """``manage.py crosspaths_scheduler``: the loop that makes rounds run themselves.
 
 Every few seconds it drafts (and publishes) rounds that are due, hands due messages
-(introductions, reminders, check-ins) to the task workers, marks messages of dead
+(introductions, reminders, check-ins) and webhook deliveries to the task workers, marks messages of dead
 workers, closes rounds whose time is over, once a day queues the insights refresh
 (late check-ins) and runs the housekeeping jobs (crosspaths/housekeeping: expired
 sessions, spent sign-in links, old task results, unapplied roster uploads), saying
@@ -30,6 +30,7 @@ from crosspaths.housekeeping.services import housekeeping_run_due
 from crosspaths.insights.services import insights_nightly_due
 from crosspaths.notify.services import outbox_sweep, outbox_write_nudges
 from crosspaths.programs.services import rounds_close_due, rounds_run_due
+from crosspaths.webhooks.outbox import webhooks_sweep
 
 
 class Command(BaseCommand):
@@ -101,6 +102,13 @@ class Command(BaseCommand):
             self.stderr.write(f"{recovered} messages were interrupted mid-delivery (marked failed)")
         if dispatched:
             self.stdout.write(f"{dispatched} messages handed to workers")
+        recovered, dispatched = webhooks_sweep(now=now)
+        if recovered:
+            self.stderr.write(
+                f"{recovered} webhook deliveries were interrupted mid-send (queued again)"
+            )
+        if dispatched:
+            self.stdout.write(f"{dispatched} webhook deliveries handed to workers")
         for rnd in rounds_close_due(now=now):
             self.stdout.write(f"round {rnd.pk} {rnd}: closed")
         if insights_nightly_due(now=now):
