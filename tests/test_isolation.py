@@ -944,7 +944,6 @@ def snapshot(w: World) -> dict[str, Any]:
         ),
         "events": list(Event.objects.filter(organization=org).order_by("pk").values()),
         "seats": list(Seat.objects.filter(organization=org).order_by("pk").values()),
-        "enrollments": list(Enrollment.objects.filter(organization=org).order_by("pk").values()),
         "embed": list(EmbedSettings.objects.filter(organization=org).values()),
         "webhooks": _their_webhooks(w),
     }

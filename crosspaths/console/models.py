@@ -71,6 +71,16 @@ class AuditLog(models.Model):
         RETENTION = "organization.retention", _("Retention changed")
         API_KEY_CREATE = "api.key.create", _("API key created")
         API_KEY_REVOKE = "api.key.revoke", _("API key revoked")
+        SLACK_CONNECT = "slack.connect", _("Slack connected")
+        SLACK_DISCONNECT = "slack.disconnect", _("Slack disconnected")
+        TEAMS_CONNECT = "teams.connect", _("Microsoft Teams connected")
+        TEAMS_DISCONNECT = "teams.disconnect", _("Microsoft Teams disconnected")
+        INTRANET_SETTINGS = "intranet.settings", _("Intranet card changed")
+        WEBHOOK_CREATE = "webhook.create", _("Webhook added")
+        WEBHOOK_UPDATE = "webhook.update", _("Webhook changed")
+        WEBHOOK_DISABLE = "webhook.disable", _("Webhook disabled")
+        WEBHOOK_ENABLE = "webhook.enable", _("Webhook enabled")
+        WEBHOOK_DELETE = "webhook.delete", _("Webhook deleted")
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     actor = models.ForeignKey(
