@@ -14,6 +14,9 @@ RESOURCES = {
     "enrollments": _("Enrollments (join, pause, leave)"),
     "rounds": _("Rounds (preview, publish, close)"),
     "matches": _("Matches with members and slots"),
+    "insights": _("Check-in aggregates and insights figures"),
+    "audit": _("Audit log"),
+    "messages": _("Message delivery status"),
 }
 
 
