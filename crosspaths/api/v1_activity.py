@@ -5,7 +5,7 @@ content (what a message says is rendered when it is sent and never stored)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
@@ -24,6 +24,12 @@ from .problems import ApiProblem
 from .v1 import ISO_MOMENT, READ_ERRORS, Cursor, Limit, _listing
 
 router = Router(tags=["v1"])
+# Literals, not the TextChoices: OpenAPI names an enum by its class, and Message.Status
+# would take the name "Status" from Round.Status (GET /rounds' filter).
+Action = Literal[tuple(AuditLog.Action.values)]  # type: ignore[valid-type]
+MessageStatus = Literal[tuple(Message.Status.values)]  # type: ignore[valid-type]
+MessageChannel = Literal[tuple(Message.Channel.values)]  # type: ignore[valid-type]
+MessageKind = Literal[tuple(Message.Kind.values)]  # type: ignore[valid-type]
 
 
 # --- Audit log -------------------------------------------------------------------------------
@@ -57,7 +63,7 @@ def _moment(request: HttpRequest, name: str, value: datetime | None) -> datetime
 @router.get("/audit", response={200: AuditPage, **READ_ERRORS}, auth=read("audit"))
 def audit_list(
     request: HttpRequest,
-    action: AuditLog.Action | None = None,
+    action: Action | None = None,
     actor_id: int | None = None,
     since: datetime | None = None,
     cursor: str | None = Cursor,
@@ -180,9 +186,9 @@ def round_delivery(request: HttpRequest, round_id: int) -> Any:
 def round_messages(
     request: HttpRequest,
     round_id: int,
-    status: Message.Status | None = None,
-    channel: Message.Channel | None = None,
-    kind: Message.Kind | None = None,
+    status: MessageStatus | None = None,
+    channel: MessageChannel | None = None,
+    kind: MessageKind | None = None,
     cursor: str | None = Cursor,
     limit: int | None = Limit,
 ) -> Any:

@@ -82,7 +82,9 @@ class PersonChange(In):
     external_id: Text | None = Field(
         None, min_length=1, max_length=100, description="roster id (the HR system's id)"
     )
-    email: Text | None = Field(None, min_length=3, max_length=254)
+    email: Text | None = Field(
+        None, min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    )
     name: Text | None = Field(None, max_length=200)
     department: Text | None = Field(None, max_length=200, description="name; null: none")
     team: Text | None = Field(None, max_length=200, description="name; null: none")
@@ -99,7 +101,9 @@ class PersonChange(In):
 
 
 class PersonCreate(PersonChange):
-    email: Text = Field(..., min_length=3, max_length=254)  # type: ignore[assignment]
+    email: Text = Field(  # type: ignore[assignment]
+        ..., min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    )
 
 
 def _cell(name: str, value: Any) -> str:
