@@ -198,6 +198,10 @@ def main() -> None:
         "SECURE_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "API_RATE_LIMIT_PER_MINUTE": "600",  # the default: 30 keys share the load
+        # A worker's first request imports the URL configuration; on the shared, loaded
+        # machine that once took over gunicorn's 60 s and the worker was killed before
+        # the bench began. A measured request is an error after the client's 30 s.
+        "GUNICORN_TIMEOUT": "300",
     }
     print(f"making {args.people:,} people with rounds ...", file=sys.stderr, flush=True)
     with live_server(
