@@ -54,7 +54,10 @@ def _ids(http: requests.Session, url: str, path: str, **query: Any) -> list[int]
     cursor = None
     while True:
         params = {"limit": 500, **query, **({"cursor": cursor} if cursor else {})}
-        body = http.get(url + "/api/v1" + path, params=params, timeout=60).json()
+        answer = http.get(url + "/api/v1" + path, params=params, timeout=60)
+        if answer.status_code != 200:
+            sys.exit(f"GET {path}: {answer.status_code} {answer.text}")
+        body = answer.json()
         ids += [item["id"] for item in body["items"]]
         cursor = body["next_cursor"]
         if not cursor:
@@ -212,7 +215,8 @@ def main() -> None:
         workers=args.workers,
         **production,
     ) as (url, _key, env):
-        keys = _manage(env, "shell", "-c", KEYS_SCRIPT).split()
+        printed = _manage(env, "shell", "-c", KEYS_SCRIPT).split()
+        keys = [word for word in printed if word.startswith("cpk_")]  # not shell's notes
         http = requests.Session()
         http.headers["Authorization"] = f"Bearer {keys[0]}"
         mix = routes(http, url)
