@@ -123,7 +123,11 @@ def live_server(
             yield url, key, env
         finally:
             process.terminate()
-            process.wait(10)
+            try:
+                process.wait(40)  # gunicorn lets requests in flight finish for 30 s
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
 
 
 def _schemathesis(url: str, examples: int, *options: str) -> int:

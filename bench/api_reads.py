@@ -221,10 +221,10 @@ def main() -> None:
         http.headers["Authorization"] = f"Bearer {keys[0]}"
         mix = routes(http, url)
         print(f"load average before: {os.getloadavg()}", file=sys.stderr, flush=True)
-        load(url, keys, mix, args.rate, 5)  # warm-up: every worker has served each route
+        load(url, keys, mix, args.rate, 1)  # warm-up: the workers have served the routes
         time.sleep(1)
         run = load(url, keys, mix, args.rate, args.seconds)
-    table(run, args.rate, "PostgreSQL" if args.postgres else "SQLite")
+        table(run, args.rate, "PostgreSQL" if args.postgres else "SQLite")
 
 
 if __name__ == "__main__":
