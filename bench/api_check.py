@@ -28,6 +28,9 @@ from pathlib import Path
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scim_check import server_command
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SLUG = "api-check"
@@ -69,17 +72,25 @@ CSRF_TOKEN = "apicheck" * 4  # a well-formed CSRF secret, sent as cookie and hea
 
 @contextmanager
 def live_server(
-    *, people: int = 40, port: int | None = None, **env_extra: str
+    *,
+    people: int = 40,
+    port: int | None = None,
+    database_url: str | None = None,
+    server: str = "runserver",
+    workers: int | None = None,
+    **env_extra: str,
 ) -> Iterator[tuple[str, str, dict[str, str]]]:
-    """A migrated SQLite database in a temporary directory with the synthetic
-    organization ``api-check`` (``people`` people, its demo programs), a write key made
-    by ``manage.py api_key`` and ``manage.py runserver`` on loopback; yields the site's
-    URL, the key and the environment (for more manage.py commands)."""
+    """A migrated database (SQLite in a temporary directory unless ``database_url``)
+    with the synthetic organization ``api-check`` (``people`` people, its demo programs
+    and past rounds), a write key made by ``manage.py api_key`` and a server on loopback
+    (``runserver``, or ``gunicorn`` as bench/scim_check.py's ``server_command`` starts
+    it); yields the site's URL, the key and the environment (for more manage.py
+    commands)."""
     with tempfile.TemporaryDirectory(prefix="crosspaths-api-") as tmp:
         env = {
             **os.environ,
             "DEBUG": "1",  # a development server on loopback
-            "DATABASE_URL": f"sqlite:///{tmp}/api.sqlite3",
+            "DATABASE_URL": database_url or f"sqlite:///{tmp}/api.sqlite3",
             "CROSSPATHS_VAR_DIR": tmp,
             "TASKS_BACKEND": "immediate",  # previews and publications finish in the request
             "API_RATE_LIMIT_PER_MINUTE": "1000000",
@@ -92,18 +103,15 @@ def live_server(
         port = port or _free_port()
         log = Path(tmp) / "server.log"
         with open(log, "w") as stderr:
-            server = subprocess.Popen(
-                [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=stderr,
+            command, server_env = server_command(server, port, env, workers=workers)
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=stderr
             )
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 300  # a loaded CI machine starts Django slowly
             while time.monotonic() < deadline:
-                if server.poll() is not None:
+                if process.poll() is not None:
                     sys.exit("the server stopped:\n" + log.read_text())
                 try:
                     if requests.get(url + "/api/health", timeout=5).status_code == 200:
@@ -114,8 +122,12 @@ def live_server(
                 sys.exit("the server did not start:\n" + log.read_text())
             yield url, key, env
         finally:
-            server.terminate()
-            server.wait(10)
+            process.terminate()
+            try:
+                process.wait(40)  # gunicorn lets requests in flight finish for 30 s
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
 
 
 def _schemathesis(url: str, examples: int, *options: str) -> int:

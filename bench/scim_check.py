@@ -50,6 +50,26 @@ def _manage(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
+def server_command(
+    server: str, port: int, env: dict[str, str], *, workers: int | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment of a loopback server: ``gunicorn`` as the
+    production Procfile runs it (gunicorn.conf.py; ``workers`` sync workers, or its
+    default of 2 per core + 1; database connections kept for DB_CONN_MAX_AGE=60 as
+    docs/operations.md sets them) or ``runserver`` (a thread and a new database
+    connection per request)."""
+    if server == "gunicorn":
+        command = [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "crosspaths.wsgi",
+            f"--bind=127.0.0.1:{port}",
+        ]
+        if workers is not None:
+            command.append(f"--workers={workers}")
+        return command, {"DB_CONN_MAX_AGE": "60", **env}
+    return [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env
+
+
 @contextmanager
 def live_server(
     database_url: str | None = None,
@@ -85,16 +105,7 @@ def live_server(
         port = port or _free_port()
         log = Path(tmp) / "server.log"
         with open(log, "w") as stderr:
-            if server == "gunicorn":
-                command = [
-                    str(Path(PYTHON).parent / "gunicorn"),
-                    "crosspaths.wsgi",
-                    f"--bind=127.0.0.1:{port}",
-                    "--workers=1",
-                ]
-                env = {"DB_CONN_MAX_AGE": "60", **env}
-            else:
-                command = [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+            command, env = server_command(server, port, env, workers=1)
             process = subprocess.Popen(
                 command,
                 cwd=ROOT,

@@ -89,6 +89,22 @@ def their_webhook(w: World) -> dict[str, Any]:
 
 def their_webhook_id(w: World) -> dict[str, Any]:
     return {"endpoint_id": their_webhook(w)["pk"]}
+def their_message(w: World) -> dict[str, Any]:
+    """A message of the other organization (made on demand: only one URL needs it)."""
+    from crosspaths.notify.models import Message
+
+    message, _ = Message.objects.get_or_create(
+        organization=w.cast.other_org,
+        dedupe_key="intro:globex-audit",
+        defaults={
+            "kind": "intro",
+            "person": w.their_person,
+            "match": w.their_match,
+            "next_attempt_at": clock.now(),
+            "last_error": "globex audit secret",
+        },
+    )
+    return {"message_id": message.pk}
 
 
 # Words that only the other organization's data contains: none may appear in any answer.
@@ -326,6 +342,38 @@ API_V1 = {
     "api:embed_token_create": Case(
         methods=("post",), data=lambda w: {"person_id": w.their_person.pk}
     ),
+    # Added by the i15 API lane: people writes, one enrollment's pause, check-in
+    # aggregates, insights figures, the audit log and message delivery.
+    "api:person_create": Case(
+        methods=("post",), data=lambda w: {"email": "x@acme.test", "manager_id": w.their_person.pk}
+    ),
+    "api:person_update": Case(
+        kwargs=lambda w: {"person_id": w.their_person.pk},
+        methods=("patch",),
+        denied=_API_KEY_ONLY,
+    ),
+    "api:enrollment_pause": Case(
+        kwargs=lambda w: {"program_id": w.their_program.pk, "person_id": w.their_person.pk},
+        methods=("post",),
+        data=lambda w: {"until": "2026-12-31"},
+        denied=_API_KEY_ONLY,
+    ),
+    "api:round_checkins": Case(
+        kwargs=lambda w: {"round_id": w.their_round.pk}, denied=_API_KEY_ONLY
+    ),
+    "api:program_checkins": Case(
+        kwargs=lambda w: {"program_id": w.their_program.pk}, denied=_API_KEY_ONLY
+    ),
+    "api:insights_read": Case(query=lambda w: {"program_id": w.their_program.pk}),
+    "api:insight_read": Case(kwargs=lambda w: {"slug": "waiting"}, denied=_API_KEY_ONLY),
+    "api:audit_list": Case(query=lambda w: {"actor_id": w.cast.dana.pk}),
+    "api:round_delivery": Case(
+        kwargs=lambda w: {"round_id": w.their_round.pk}, denied=_API_KEY_ONLY
+    ),
+    "api:round_messages": Case(
+        kwargs=lambda w: {"round_id": w.their_round.pk}, denied=_API_KEY_ONLY
+    ),
+    "api:message_read": Case(kwargs=their_message, denied=_API_KEY_ONLY),
     "api:my_matches": Case(),
     "api:my_programs": Case(),
     "api:my_join": Case(

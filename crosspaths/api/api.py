@@ -20,6 +20,9 @@ from . import problems
 from .me import router as me_router
 from .problems import PROBLEM
 from .v1 import router as v1_router
+from .v1_activity import router as v1_activity_router
+from .v1_insights import router as v1_insights_router
+from .v1_people import router as _v1_people_joins_v1  # noqa: F401  (adds to v1's router)
 
 ERROR_STATUSES = {"400", "401", "403", "404", "409", "422", "429"}
 
@@ -109,4 +112,6 @@ def ready(request):  # type: ignore[no-untyped-def]
 
 
 api.add_router("/v1/", v1_router)
+api.add_router("/v1/", v1_insights_router)
+api.add_router("/v1/", v1_activity_router)
 api.add_router("/me/", me_router)

@@ -16,6 +16,9 @@ RESOURCES = {
     "matches": _("Matches with members and slots"),
     "embed": _("Intranet card tokens (sign a person in to the card)"),
     "webhooks": _("Webhook endpoints and their delivery logs"),
+    "insights": _("Check-in aggregates and insights figures"),
+    "audit": _("Audit log"),
+    "messages": _("Message delivery status"),
 }
 
 

@@ -4,6 +4,8 @@ changes nothing."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -704,6 +706,21 @@ def person_provision(
         roster_apply(plan=plan, confirmed_deactivations=len(plan.leaving))
         assert change.person is not None
         return change.person
+
+
+def roster_row(values: dict[str, str], *, file: str, known_ids: Sequence[str] = ()) -> RosterRow:
+    """One person's roster row from column values (``id`` first), read by the roster
+    reader and checked against the database's limits, so a single write (the REST API)
+    is judged by exactly the checks a roster file is. Raises RosterError."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(values))
+    writer.writeheader()
+    writer.writerow(values)
+    rows = parse_roster(out.getvalue(), file=file, known_ids=known_ids)
+    problems = roster_storage_problems(rows, file=file)
+    if problems:
+        raise RosterError(problems)
+    return rows[0]
 
 
 def _names_of(person: Person | None, people: Sequence[Person]) -> dict[str, dict[int, str]]:

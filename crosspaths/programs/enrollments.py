@@ -151,12 +151,7 @@ def person_pause(*, person: Person, until: date | None, today: date | None = Non
     """Pause every program the person is in until ``until`` (inclusive: no round on or
     before that day includes them), or resume with ``until=None``. Returns how many
     enrollments changed. A date in the past or more than a year ahead is refused."""
-    today = today or clock.today()
-    if until is not None:
-        if until < today:
-            raise ValidationError({"until": _("Choose today or a later date.")})
-        if until > today + MAX_PAUSE:
-            raise ValidationError({"until": _("You can pause for up to a year.")})
+    _pause_check(until, today or clock.today())
     with transaction.atomic():
         current = Enrollment.objects.filter(
             organization_id=person.organization_id, person=person, left_at__isnull=True
@@ -165,6 +160,40 @@ def person_pause(*, person: Person, until: date | None, today: date | None = Non
         changed = current.update(paused_until=until)
         _announce_pause(person, until, program_ids)
     return changed
+
+
+def _pause_check(until: date | None, today: date) -> None:
+    """A pause ends today or later, and within a year."""
+    if until is not None:
+        if until < today:
+            raise ValidationError({"until": _("Choose today or a later date.")})
+        if until > today + MAX_PAUSE:
+            raise ValidationError({"until": _("You can pause for up to a year.")})
+
+
+@transaction.atomic
+def enrollment_pause_until(
+    *, person: Person, program: Program, until: date | None, today: date | None = None
+) -> Enrollment | None:
+    """Pause one program until ``until`` (inclusive), or resume it with None; the same
+    limits as ``person_pause``. Returns the enrollment, or None when the person is not
+    (or no longer) in the program."""
+    _pause_check(until, today or clock.today())
+    enrollment = (
+        Enrollment.objects.select_for_update()
+        .filter(
+            organization_id=person.organization_id,
+            person=person,
+            program=program,
+            left_at__isnull=True,
+        )
+        .first()
+    )
+    if enrollment is not None and enrollment.paused_until != until:
+        enrollment.paused_until = until
+        enrollment.save(update_fields=["paused_until"])
+        _announce_pause(person, until, [program.pk])
+    return enrollment
 
 
 def enrollment_pause(*, person: Person, program: Program, today: date | None = None) -> date | None:
