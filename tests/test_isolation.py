@@ -274,6 +274,22 @@ API_V1 = {
         denied=(401, 403, 404),
     ),
     "api:my_pause": Case(methods=("post",), data=lambda w: {"until": "2026-12-31"}),
+    # Collaboration counts: a session is not an API key (401); their key naming our
+    # people is swept in tests/api/test_isolation.py and tests/api/test_interactions.py.
+    "api:interactions_post": Case(
+        methods=("post",),
+        data=lambda w: {
+            "rows": [
+                {
+                    "period_start": "2026-11-16",
+                    "person_a": w.their_person.external_id,
+                    "person_b": w.their_person.external_id,
+                    "channel": "chat",
+                    "count": 1,
+                }
+            ]
+        },
+    ),
 }
 
 

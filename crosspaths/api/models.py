@@ -14,6 +14,7 @@ RESOURCES = {
     "enrollments": _("Enrollments (join, pause, leave)"),
     "rounds": _("Rounds (preview, publish, close)"),
     "matches": _("Matches with members and slots"),
+    "interactions": _("Collaboration counts (import)"),
 }
 
 

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from crosspaths.api.api import api as ninja_api
+from crosspaths.collaboration.models import Interaction
+from crosspaths.collaboration.services import collaboration_configure
 from crosspaths.console.models import AuditLog, RoundJob
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
 
@@ -43,6 +45,10 @@ def _world(cast) -> dict[str, Any]:
     job = RoundJob.objects.create(
         organization=cast.org, program=program, on=draft.date, round=draft, kind="draft"
     )
+    # Both organizations collect interaction counts, so their key's import of rows
+    # naming our people gets as far as the roster ids.
+    for org in (cast.org, cast.other_org):
+        collaboration_configure(organization=org, enabled=True)
     return {
         "person_id": cast.bob.pk,
         "program_id": program.pk,
@@ -64,6 +70,15 @@ def _body(world: dict[str, Any]) -> dict[str, Any]:
         "format": "lunch",
         "audience": {"departments": [world["_department"]]},
         "managers": [world["_manager"]],
+        "rows": [
+            {
+                "period_start": "2026-11-16",
+                "person_a": "A1",  # Alice's and Bob's roster ids
+                "person_b": "B2",
+                "channel": "chat",
+                "count": 7,
+            }
+        ],
     }
 
 
@@ -76,6 +91,8 @@ def _snapshot(cast) -> dict[str, Any]:
         "matches": list(Match.objects.filter(organization=org).order_by("pk").values()),
         "jobs": RoundJob.objects.filter(organization=org).count(),
         "audit": AuditLog.objects.filter(organization=org).count(),
+        "interactions": Interaction.objects.filter(organization=org).count(),
+        "any_interactions": Interaction.objects.filter(person_a__organization=org).count(),
     }
 
 
@@ -85,7 +102,10 @@ def _fields(method: str, path: str) -> set[str]:
     body = schema["paths"][path][method].get("requestBody")
     if not body:
         return set()
-    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    body_schema = body["content"]["application/json"]["schema"]
+    if "$ref" not in body_schema:  # written out in the operation (it also takes CSV)
+        return set(body_schema["properties"])
+    ref = body_schema["$ref"].rsplit("/", 1)[1]
     return set(schema["components"]["schemas"][ref]["properties"])
 
 
