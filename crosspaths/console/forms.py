@@ -242,6 +242,12 @@ class ProgramForm(forms.Form):
         max_value=520,
         error_messages={"max_value": _("At most 520 weeks (ten years).")},
     )
+    holdout_percent = _model_field(
+        "holdout_percent",
+        min_value=0,
+        max_value=50,
+        error_messages={"max_value": _("Hold out at most 50 % of the pairs.")},
+    )
     requires_review = forms.TypedChoiceField(
         label=_("When a round is ready"),
         choices=[
@@ -338,6 +344,7 @@ class ProgramForm(forms.Form):
                 "starts_on",
                 "group_size",
                 "cooldown_weeks",
+                "holdout_percent",
                 "active",
             )
         }
@@ -400,6 +407,7 @@ class ProgramForm(forms.Form):
                 "starts_on",
                 "group_size",
                 "cooldown_weeks",
+                "holdout_percent",
                 "requires_review",
                 "active",
             )
