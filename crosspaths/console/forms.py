@@ -244,9 +244,10 @@ class ProgramForm(forms.Form):
     )
     holdout_percent = _model_field(
         "holdout_percent",
+        required=False,  # empty: nobody held out
         min_value=0,
         max_value=50,
-        error_messages={"max_value": _("Hold out at most 50 % of the pairs.")},
+        error_messages={"max_value": _("Hold out at most %(limit_value)s %% of the pairs.")},
     )
     requires_review = forms.TypedChoiceField(
         label=_("When a round is ready"),
@@ -407,11 +408,11 @@ class ProgramForm(forms.Form):
                 "starts_on",
                 "group_size",
                 "cooldown_weeks",
-                "holdout_percent",
                 "requires_review",
                 "active",
             )
         }
+        fields["holdout_percent"] = data.get("holdout_percent") or 0
         fields["audience"] = self.audience()
         fields["weights"] = self.weights()
         return fields

@@ -88,7 +88,9 @@ class Program(models.Model):
     holdout_percent = models.PositiveSmallIntegerField(
         _("hold out for measurement (%)"),
         default=0,
-        validators=[MaxValueValidator(50, message=_("Hold out at most 50 % of the pairs."))],
+        validators=[
+            MaxValueValidator(50, message=_("Hold out at most %(limit_value)s %% of the pairs."))
+        ],
         help_text=_(
             "Keep this share of the possible pairs of each round apart on purpose, so "
             "“Does it pay off?” compares colleagues who met with comparable colleagues "

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ),
                 validators=[
                     django.core.validators.MaxValueValidator(
-                        50, message="Hold out at most 50 % of the pairs."
+                        50, message="Hold out at most %(limit_value)s %% of the pairs."
                     )
                 ],
                 verbose_name="hold out for measurement (%)",
