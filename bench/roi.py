@@ -18,6 +18,10 @@ uplift near 2 when the estimate works). Phases, each timed:
   import     manage.py import_interactions' service on the file (streamed, one transaction)
   estimate   payoff_compute: comparison pairs drawn, outcomes summed, bootstrap, per
              department pair, the cross-department trend, stored
+  pages      the "Does it pay off?" page, its CSV and the quarterly PDF (which
+             includes the figure) through Django's test client as an admin: p50 and
+             p95 of wall time over --repeat requests (target p95 < 300 ms), and the
+             median CPU time of this process (what a request costs on a busy machine)
 
 Prints a table with rows per second for the import.
 """
@@ -27,6 +31,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -164,6 +169,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=3_000_000)
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=15, help="requests per page")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
@@ -208,6 +214,7 @@ def run(args, tmp: Path, vendor: str) -> None:
             else f"{est.pairs} pairs, no figure",
         )
     )
+    views = pages(org, args.repeat)
     print(
         f"\nbench/roi.py on {vendor}: {args.people:,} people, {stored:,} interaction rows stored, "
         f"{args.rounds} rounds, W = {WEEKS} weeks\n"
@@ -215,6 +222,47 @@ def run(args, tmp: Path, vendor: str) -> None:
     print(f"{'phase':<10} {'seconds':>8}  note")
     for name, seconds, note in times:
         print(f"{name:<10} {seconds:8.1f}  {note}")
+    print(f"\n{'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8}  target p95 < 300 ms")
+    for label, p50, p95, cpu in views:
+        ok = "ok" if p95 < 300 else "SLOW"
+        print(f"{label:<32} {p50:8.0f} {p95:8.0f} {cpu:8.0f}  {ok}")
+    print(f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end)")
+
+
+def pages(org, repeat: int) -> list[tuple[str, float, float, float]]:
+    """p50 and p95 of the pages that read the stored estimate, as an admin."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from crosspaths.people.models import Person
+
+    user = get_user_model().objects.create_user("admin@bench.test", "admin@bench.test", "x")
+    Person.objects.create(
+        organization=org, email="admin@bench.test", name="Admin", role="admin", user=user
+    )
+    client = Client()
+    client.force_login(user)
+    last = FIRST_ROUND + timedelta(weeks=WEEKS)
+    quarter = f"{last.year}-q{(last.month - 1) // 3 + 1}"
+    out = []
+    for label, url in (
+        ("Does it pay off? page", "/insights/pays-off/"),
+        ("Does it pay off? CSV", "/insights/pays-off/numbers.csv"),
+        ("quarterly PDF report", f"/insights/report/{quarter}.pdf"),
+    ):
+        for _ in range(2):  # warm up
+            assert client.get(url).status_code == 200, url
+        samples, cpu = [], []
+        for _ in range(repeat):
+            t, c = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            samples.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+            assert response.status_code == 200, url
+        samples.sort()
+        p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+        out.append((label, statistics.median(samples), p95, statistics.median(cpu)))
+    return out
 
 
 if __name__ == "__main__":

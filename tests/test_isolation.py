@@ -89,6 +89,8 @@ def their_webhook(w: World) -> dict[str, Any]:
 
 def their_webhook_id(w: World) -> dict[str, Any]:
     return {"endpoint_id": their_webhook(w)["pk"]}
+
+
 def their_message(w: World) -> dict[str, Any]:
     """A message of the other organization (made on demand: only one URL needs it)."""
     from crosspaths.notify.models import Message
@@ -387,6 +389,22 @@ API_V1 = {
         denied=(401, 403, 404),
     ),
     "api:my_pause": Case(methods=("post",), data=lambda w: {"until": "2026-12-31"}),
+    # Collaboration counts: a session is not an API key (401); their key naming our
+    # people is swept in tests/api/test_isolation.py and tests/api/test_interactions.py.
+    "api:interactions_post": Case(
+        methods=("post",),
+        data=lambda w: {
+            "rows": [
+                {
+                    "period_start": "2026-11-16",
+                    "person_a": w.their_person.external_id,
+                    "person_b": w.their_person.external_id,
+                    "channel": "chat",
+                    "count": 1,
+                }
+            ]
+        },
+    ),
 }
 
 

@@ -19,6 +19,7 @@ RESOURCES = {
     "insights": _("Check-in aggregates and insights figures"),
     "audit": _("Audit log"),
     "messages": _("Message delivery status"),
+    "interactions": _("Collaboration counts (import)"),
 }
 
 

@@ -38,9 +38,18 @@ class ApiProblem(Exception):
     """A refusal of the API itself (not a service's validation): a status, a sentence
     and optionally the field it is about."""
 
-    def __init__(self, status: int, detail: str, *, field: str = "", title: str = ""):
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        field: str = "",
+        title: str = "",
+        errors: list[dict[str, str]] | None = None,
+    ):
         super().__init__(detail)
         self.status, self.detail, self.field, self.title = status, detail, field, title
+        self.errors = errors or []  # several fields at once (an import's rows)
 
 
 TITLES = {
@@ -49,6 +58,8 @@ TITLES = {
     403: "Forbidden",
     404: "Not Found",
     409: "Conflict",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
     422: "Unprocessable Content",
     429: "Too Many Requests",
     500: "Internal Server Error",
@@ -119,7 +130,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ApiProblem)
     def _api_problem(request: HttpRequest, exc: ApiProblem) -> HttpResponse:
-        errors = [{"field": exc.field, "detail": exc.detail}] if exc.field else []
+        errors = exc.errors or ([{"field": exc.field, "detail": exc.detail}] if exc.field else [])
         return problem(api, request, exc.status, exc.detail, errors, exc.title)
 
     @api.exception_handler(AuthenticationError)

@@ -32,6 +32,7 @@ from crosspaths.programs.services import round_close
 from crosspaths.webhooks.api import router as webhooks_router
 
 from .conventions import idempotent, key_of, page, read, write
+from .interactions import router as interactions_router
 from .keys import key_label
 from .problems import ApiProblem, Problem, django_errors
 from .schemas import (
@@ -61,6 +62,7 @@ from .schemas import (
 
 router = Router(tags=["v1"])
 router.add_router("", webhooks_router)  # /webhooks...: crosspaths/webhooks/api.py
+router.add_router("", interactions_router)  # POST /interactions (collaboration counts)
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
 READ_ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}

@@ -8,6 +8,10 @@ eligible in the same round (in a group, or left out) who were not in one group w
 each other in any round up to the end of the window, drawn at random from the same
 *stratum* as the pair that met: the same pair of departments, the same pair of
 locations and the same pair of tenure bands. People who opted out are in no pair.
+When the round held pairs out for measurement (``Round.holdout_percent``, the engine's
+``crosspaths.matching.holdout``), comparison pairs are taken from the held-out pairs of
+the stratum first: they were kept apart at random on purpose, the fairest comparison
+there is; the random draw fills up what they do not cover.
 
 A round counts when its W weeks before and W weeks after (the round's own week first)
 all lie within the weeks the organization has imported.
@@ -24,6 +28,7 @@ from itertools import combinations, islice
 import numpy as np
 from django.db.models import Max, Min
 
+from crosspaths.matching.holdout import held_out, person_hashes
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Organization, Person
 from crosspaths.programs.models import LeftOut, MatchMember, Round
@@ -63,6 +68,8 @@ class Sample:
     people: set[int] = field(default_factory=set)
     rounds: int = 0
     no_comparison: int = 0  # pairs that met for whom no comparison pair was found
+    held_out_pairs: int = 0  # comparison pairs the round held out for measurement
+    held_out_drawn: list[tuple[int, int, int]] = field(default_factory=list)  # (round, a, b)
 
 
 @dataclass(frozen=True)
@@ -88,13 +95,14 @@ def payoff_sample(
     if span is None:
         return sample
     first, last = week_number(span[0]), week_number(span[1])
-    rounds = [
-        (pk, day)
-        for pk, day in Round.objects.filter(
-            organization=organization, status__in=[Round.Status.PUBLISHED, Round.Status.CLOSED]
-        ).values_list("pk", "date")
-        if week_number(day) - weeks >= first and week_number(day) + weeks - 1 <= last
-    ]
+    holdout: dict[int, int] = {}
+    rounds: list[tuple[int, date]] = []
+    for pk, day, percent in Round.objects.filter(
+        organization=organization, status__in=[Round.Status.PUBLISHED, Round.Status.CLOSED]
+    ).values_list("pk", "date", "holdout_percent"):
+        if week_number(day) - weeks >= first and week_number(day) + weeks - 1 <= last:
+            rounds.append((pk, day))
+            holdout[pk] = percent
     if not rounds:
         return sample
     opted_out = set(
@@ -117,13 +125,21 @@ def payoff_sample(
                 cells[(p.department, p.location, p.tenure)].append(pk)
         week = week_number(day)
         counted = False
+        held = (
+            _HeldOut(cells, pk=round_pk, percent=holdout[round_pk]) if holdout[round_pk] else None
+        )
         for match_pk, members in groups.items():
             if match_pk not in met:
                 continue
             for a, b in combinations(sorted(members), 2):
                 if a not in people or b not in people:
                     continue
-                drawn = _draw(a, b, people, cells, ever, day, per_pair, rng)
+                first_held = held.pairs(a, b, people, ever, per_pair, rng) if held else []
+                drawn = first_held + _draw(
+                    a, b, people, cells, ever, day, per_pair - len(first_held), rng, first_held
+                )
+                sample.held_out_pairs += len(first_held)
+                sample.held_out_drawn.extend((round_pk, x, y) for x, y in first_held)
                 if not drawn:
                     sample.no_comparison += 1
                     continue
@@ -220,12 +236,14 @@ def _draw(
     day: date,
     wanted: int,
     rng: random.Random,
+    taken: list[tuple[int, int]] = [],  # noqa: B006 - read only
 ) -> list[tuple[int, int]]:
-    """Up to ``wanted`` comparison pairs for the pair (a, b) from their strata."""
+    """Up to ``wanted`` comparison pairs for the pair (a, b) from their strata, none of
+    them one of ``taken``."""
     pa, pb = people[a], people[b]
     cell_a = cells.get((pa.department, pa.location, pa.tenure), [])
     cell_b = cells.get((pb.department, pb.location, pb.tenure), [])
-    drawn: set[int] = set()
+    drawn: set[int] = {_pair_code(x, y) for x, y in taken}
     out: list[tuple[int, int]] = []
     for _attempt in range(wanted * ATTEMPTS):
         if len(out) >= wanted or not cell_a or not cell_b:
@@ -238,6 +256,55 @@ def _draw(
         drawn.add(code)
         out.append((min(x, y), max(x, y)))
     return out
+
+
+class _HeldOut:
+    """The pairs a round held out for measurement, found per stratum: the hash of the
+    engine's rule against every member of the other cell, for a few members of one."""
+
+    SCAN = 32  # members of a's cell tried per pair that met
+
+    def __init__(self, cells: dict[tuple[int, int, int], list[int]], *, pk: int, percent: int):
+        self.cells = cells
+        self.share, self.seed = percent / 100, pk
+        self.hashes: dict[tuple[int, int, int], tuple[list[int], np.ndarray]] = {}
+
+    def _cell(self, key: tuple[int, int, int]) -> tuple[list[int], np.ndarray]:
+        if key not in self.hashes:
+            members = self.cells.get(key, [])
+            self.hashes[key] = (members, person_hashes([str(pk) for pk in members]))
+        return self.hashes[key]
+
+    def pairs(
+        self,
+        a: int,
+        b: int,
+        people: dict[int, _Person],
+        ever: set[int],
+        wanted: int,
+        rng: random.Random,
+    ) -> list[tuple[int, int]]:
+        pa, pb = people[a], people[b]
+        xs, hx = self._cell((pa.department, pa.location, pa.tenure))
+        ys, hy = self._cell((pb.department, pb.location, pb.tenure))
+        if not xs or not ys:
+            return []
+        out: list[tuple[int, int]] = []
+        seen: set[int] = set()
+        for k in rng.sample(range(len(xs)), min(self.SCAN, len(xs))):
+            x = xs[k]
+            mask = held_out(hx[k], hy, share=self.share, seed=self.seed)
+            for j in np.flatnonzero(mask).tolist():
+                y = ys[j]
+                code = _pair_code(x, y)
+                if x == y or code in ever or code in seen:
+                    continue
+                seen.add(code)
+                out.append((min(x, y), max(x, y)))
+            if len(out) >= wanted * 4:
+                break
+        rng.shuffle(out)
+        return out[:wanted]
 
 
 def _outcomes(

@@ -244,6 +244,13 @@ class ProgramForm(forms.Form):
         max_value=520,
         error_messages={"max_value": _("At most 520 weeks (ten years).")},
     )
+    holdout_percent = _model_field(
+        "holdout_percent",
+        required=False,  # empty: nobody held out
+        min_value=0,
+        max_value=50,
+        error_messages={"max_value": _("Hold out at most %(limit_value)s %% of the pairs.")},
+    )
     requires_review = forms.TypedChoiceField(
         label=_("When a round is ready"),
         choices=[
@@ -359,6 +366,7 @@ class ProgramForm(forms.Form):
                 "starts_on",
                 "group_size",
                 "cooldown_weeks",
+                "holdout_percent",
                 "active",
             )
         }
@@ -460,6 +468,7 @@ class ProgramForm(forms.Form):
                 "active",
             )
         }
+        fields["holdout_percent"] = data.get("holdout_percent") or 0
         fields["audience"] = self.audience()
         fields["venues"] = self.cleaned_data.get("venues") or {}
         fields["weights"] = self.weights()

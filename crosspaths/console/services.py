@@ -343,6 +343,7 @@ PROGRAM_FIELDS = (
     "audience",
     "weights",
     "cooldown_weeks",
+    "holdout_percent",
     "requires_review",
     "active",
 )

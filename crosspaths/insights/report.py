@@ -27,6 +27,7 @@ from .figures import (
     connections_figure,
     department_matrix_figure,
     meetings_figure,
+    payoff_figure,
     round_totals,
     silo_figure,
     silo_over_period,
@@ -144,8 +145,10 @@ class _Report(FPDF):
 
 
 def quarterly_report_pdf(f: Filters) -> bytes:
-    """One A4 page: headline, key numbers, groups per week and the silo index."""
+    """One A4 page: headline, key numbers, "does it pay off?" (organization-wide, when
+    shown), groups per week and the silo index."""
     summary = quarter_summary(f)
+    pays_off = payoff_figure(f)
     meetings = meetings_figure(f)
     silos = silo_figure(f)
     connections = connections_figure(f)
@@ -197,6 +200,10 @@ def quarterly_report_pdf(f: Filters) -> bytes:
         pdf.colour(MUTED)
         pdf.multi_cell(tile_w - 6, 4, label, align="L")
     pdf.set_y(y + 28)
+    if pays_off is not None and not pays_off.empty:
+        # Only a figure that passed its privacy and sample-size rules; otherwise nothing.
+        _section(pdf, pays_off.title, pays_off.summary, width)
+        pdf.ln(2)
 
     _section(pdf, meetings.title, meetings.summary, width)
     top = pdf.get_y()

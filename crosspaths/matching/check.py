@@ -13,6 +13,9 @@ from datetime import date, datetime, time
 from itertools import combinations
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
+from .holdout import held_out, person_hashes
 from .types import PastGroup, Person, Reason, Rules
 from .words import join_words, language_name, who
 
@@ -68,6 +71,8 @@ def hard_rule_problems(
             if key not in last_met or last_met[key] < g.date:
                 last_met[key] = g.date
     blocked_set = {frozenset(pair) for pair in blocked}
+    order = sorted(ids)
+    hashes = dict(zip(order, person_hashes(order).tolist(), strict=True))
     for p, q in combinations(members, 2):
         if p.manager_id == q.id or q.manager_id == p.id:
             boss, report = (q, p) if p.manager_id == q.id else (p, q)
@@ -83,6 +88,19 @@ def hard_rule_problems(
                 Reason(
                     "blocked_pair",
                     f"{who(p)} and {who(q)} are not to be matched (blocked)",
+                    {"people": [p.id, q.id]},
+                )
+            )
+        if rules.holdout_share > 0 and held_out(
+            np.uint64(hashes[p.id]),
+            np.uint64(hashes[q.id]),
+            share=rules.holdout_share,
+            seed=rules.holdout_seed,
+        ):
+            out.append(
+                Reason(
+                    "held_out_pair",
+                    f"{who(p)} and {who(q)} are held out of this round for measurement",
                     {"people": [p.id, q.id]},
                 )
             )

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
+from .holdout import HashArray, person_hashes
 from .types import Mode, PastGroup, Person, Rules, Weights
 
 IntArray = npt.NDArray[np.int64]
@@ -119,6 +120,7 @@ class Cohort:
     blocked_keys: IntArray  # pairs either side blocked
     met_keys: IntArray  # pairs that met at any time
     forbidden: IntArray  # recent or blocked: the pairs no group may contain
+    holdout_hash: HashArray  # person_hashes when the round holds pairs out, else empty
     language_names: list[str]
     interest_names: list[str]
 
@@ -247,6 +249,9 @@ def build_cohort(
         blocked_keys=blocked_keys,
         met_keys=ever,
         forbidden=sorted_unique(np.concatenate([recent, blocked_keys])),
+        holdout_hash=person_hashes([p.id for p in people])
+        if rules.holdout_share > 0
+        else np.empty(0, dtype=np.uint64),
         language_names=language_names,
         interest_names=interest_names,
     )

@@ -6,7 +6,8 @@ block of pairs, a table of groups, a group with one member swapped, a graded
 "how far from keeping it") are derived from them:
 
 * pair rules: two different people, neither the other's manager, not blocked, not
-  met within the cooldown, in person the same place (``pair_ok``, ``block_pair_ok``);
+  met within the cooldown, not held out for measurement this round (``holdout``), in
+  person the same place (``pair_ok``, ``block_pair_ok``);
 * shared language: the AND of the members' language bitmasks is not empty (an
   unknown language list is every bit) — ``language_ok``; counted per language it
   is "some language is spoken by all members" (``language_shortfall`` = 0);
@@ -36,6 +37,7 @@ from .features import (
     contains,
     pair_keys,
 )
+from .holdout import held_out
 from .types import Rules
 
 FAR = 10**6  # an open working window (unknown time zone; an empty slot)
@@ -117,6 +119,13 @@ def pair_ok(
             ok &= hours_ok(start, end, c.rules)
     if forbidden is None:
         forbidden = contains(c.forbidden, pair_keys(i, j, c.n))
+    if c.rules.holdout_share > 0:
+        ok &= ~held_out(
+            c.holdout_hash[i],
+            c.holdout_hash[j],
+            share=c.rules.holdout_share,
+            seed=c.rules.holdout_seed,
+        )
     return np.asarray(ok & ~forbidden)
 
 

@@ -74,6 +74,10 @@ class Rules:
     new_hire_days: int = 90
     tenured_days: int = 365  # a "tenured colleague" for new-hire welcomes
     waited_cap: int = 4
+    # Measurement hold-out (crosspaths.matching.holdout): this share of all pairs is
+    # never put in one group this round; the seed (the round's) says which pairs.
+    holdout_share: float = 0.0
+    holdout_seed: int = 0
 
 
 @dataclass(frozen=True)

@@ -77,8 +77,19 @@ class EngineInput:
     whereabouts: dict[str, Whereabouts]
 
 
-def program_rules(program: Program) -> Rules:
-    return Rules(size=program.group_size, mode=program.mode, cooldown_weeks=program.cooldown_weeks)  # type: ignore[arg-type]
+def program_rules(program: Program, *, holdout_seed: int | None = None) -> Rules:
+    """The program's rules; with ``holdout_seed`` (the round's id, when the engine drafts
+    a round) also its measurement hold-out. Hand edits are checked without it: an admin
+    may put a held-out pair together, and the estimate then no longer counts that pair
+    as a comparison (it was in a group)."""
+    holdout = program.holdout_percent / 100 if holdout_seed is not None else 0.0
+    return Rules(
+        size=program.group_size,
+        mode=program.mode,  # type: ignore[arg-type]
+        cooldown_weeks=program.cooldown_weeks,
+        holdout_share=holdout,
+        holdout_seed=holdout_seed or 0,
+    )
 
 
 def program_weights(program: Program) -> Weights:
@@ -217,10 +228,11 @@ def organization_blocked(
     return [(str(a), str(b)) for a, b in rows.values_list("person_id", "other_id")]
 
 
-def engine_input_for(program: Program, *, on: date) -> EngineInput:
-    """The engine's input for a round of ``program`` on ``on``."""
+def engine_input_for(program: Program, *, on: date, holdout_seed: int | None = None) -> EngineInput:
+    """The engine's input for a round of ``program`` on ``on`` (``holdout_seed``: see
+    ``program_rules``)."""
     org = program.organization
-    rules = program_rules(program)
+    rules = program_rules(program, holdout_seed=holdout_seed)
     rows = list(
         eligible_enrollments(program, on=on)
         .order_by("person_id")

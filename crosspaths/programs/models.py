@@ -87,6 +87,19 @@ class Program(models.Model):
         validators=[MaxValueValidator(520)],
         help_text=_("Two people who met are not matched again within this many weeks."),
     )
+    holdout_percent = models.PositiveSmallIntegerField(
+        _("hold out for measurement (%)"),
+        default=0,
+        validators=[
+            MaxValueValidator(50, message=_("Hold out at most %(limit_value)s %% of the pairs."))
+        ],
+        help_text=_(
+            "Keep this share of the possible pairs of each round apart on purpose, so "
+            "“Does it pay off?” compares colleagues who met with comparable colleagues "
+            "who could have met. Pairs, not people: everyone still meets someone. 0 "
+            "keeps nobody apart."
+        ),
+    )
     requires_review = models.BooleanField(
         _("review before publishing"),
         default=False,
@@ -223,6 +236,9 @@ class Round(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     metrics = models.JSONField(_("metrics"), default=dict, blank=True)
+    # The program's hold-out when the engine drafted this round; which pairs it held out
+    # follows from this share and the round's id (crosspaths.matching.holdout).
+    holdout_percent = models.PositiveSmallIntegerField(_("held out (%)"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

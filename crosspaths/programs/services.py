@@ -212,7 +212,7 @@ def round_draft(*, program: Program, on: date) -> Round:
                 % {"program": program.name, "date": on.isoformat()},
             ) from None
         started = time.perf_counter()
-        data = engine_input_for(program, on=on)
+        data = engine_input_for(program, on=on, holdout_seed=rnd.pk)
         read = time.perf_counter()
         result = match(
             data.people,
@@ -277,7 +277,8 @@ def round_draft(*, program: Program, on: date) -> Round:
             "store": round(time.perf_counter() - matched, 3),
         }
         rnd.metrics = metrics
-        rnd.save(update_fields=["metrics"])
+        rnd.holdout_percent = program.holdout_percent
+        rnd.save(update_fields=["metrics", "holdout_percent"])
     logger.info(
         "round %s drafted: %s people, %s groups, %s left out",
         rnd,

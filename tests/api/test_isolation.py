@@ -14,6 +14,8 @@ import pytest
 
 from crosspaths import clock
 from crosspaths.api.api import api as ninja_api
+from crosspaths.collaboration.models import Interaction
+from crosspaths.collaboration.services import collaboration_configure
 from crosspaths.console.models import AuditLog, RoundJob
 from crosspaths.insights.figures import FIGURES
 from crosspaths.notify.models import Message
@@ -68,6 +70,10 @@ def _world(cast) -> dict[str, Any]:
         next_attempt_at=clock.now(),
         last_error="acme-secret-reason",
     )
+    # Both organizations collect interaction counts, so their key's import of rows
+    # naming our people gets as far as the roster ids.
+    for org in (cast.org, cast.other_org):
+        collaboration_configure(organization=org, enabled=True)
     return {
         "endpoint_id": endpoint.pk,
         "message_id": message.pk,
@@ -97,6 +103,15 @@ def _body(world: dict[str, Any]) -> dict[str, Any]:
         "enabled": False,
         "manager_id": world["_manager"],
         "email": "bob@acme.test",
+        "rows": [
+            {
+                "period_start": "2026-11-16",
+                "person_a": "A1",  # Alice's and Bob's roster ids
+                "person_b": "B2",
+                "channel": "chat",
+                "count": 7,
+            }
+        ],
     }
 
 
@@ -112,6 +127,8 @@ def _snapshot(cast) -> dict[str, Any]:
         "audit": AuditLog.objects.filter(organization=org).count(),
         "webhooks": list(Endpoint.objects.filter(organization=org).order_by("pk").values()),
         "deliveries": Delivery.objects.filter(organization=org).count(),
+        "interactions": Interaction.objects.filter(organization=org).count(),
+        "any_interactions": Interaction.objects.filter(person_a__organization=org).count(),
     }
 
 
@@ -121,7 +138,10 @@ def _fields(method: str, path: str) -> set[str]:
     body = schema["paths"][path][method].get("requestBody")
     if not body:
         return set()
-    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    body_schema = body["content"]["application/json"]["schema"]
+    if "$ref" not in body_schema:  # written out in the operation (it also takes CSV)
+        return set(body_schema["properties"])
+    ref = body_schema["$ref"].rsplit("/", 1)[1]
     return set(schema["components"]["schemas"][ref]["properties"])
 
 

@@ -175,3 +175,29 @@ def test_the_form_speaks_german_to_a_german_admin(admin_client, cast):
     assert "Personen aus verschiedenen Abteilungen bevorzugen" in body and "stark" in body
     response = admin_client.post("/console/programs/new/", form_data(cast, group_size="1"))
     assert "Eine Gruppe braucht mindestens zwei Personen." in response.content.decode()
+
+
+def test_a_program_holds_out_a_share_of_pairs_for_measurement(admin_client, cast):
+    body = admin_client.get("/console/programs/new/").content.decode()
+    assert "hold out for measurement (%)" in body.lower()
+    assert "Pairs, not people: everyone still meets someone." in body
+    admin_client.post("/console/programs/new/", form_data(cast, holdout_percent="10"))
+    assert Program.objects.get(name="Onboarding buddies").holdout_percent == 10
+
+
+def test_holding_out_more_than_half_is_refused_and_empty_is_none(admin_client, cast):
+    response = admin_client.post("/console/programs/new/", form_data(cast, holdout_percent="60"))
+    assert response.status_code == 400
+    assert "Hold out at most 50 % of the pairs." in response.content.decode()
+    admin_client.post("/console/programs/new/", form_data(cast, holdout_percent=""))
+    assert Program.objects.get(name="Onboarding buddies").holdout_percent == 0
+
+
+def test_the_hold_out_speaks_german_to_a_german_admin(admin_client, cast):
+    cast.alice.language = "de"
+    cast.alice.save()
+    body = admin_client.get("/console/programs/new/").content.decode()
+    assert "für die messung zurückhalten (%)" in body.lower()
+    assert "Paare, nicht Personen" in body
+    response = admin_client.post("/console/programs/new/", form_data(cast, holdout_percent="60"))
+    assert "Halten Sie höchstens 50 % der Paare zurück." in response.content.decode()

@@ -23,6 +23,7 @@ from .cross_department import cross_department_figure
 from .departments import department_matrix_figure
 from .meetings import meetings_figure
 from .participation import participation_figure
+from .payoff import payoff_figure
 from .ratings import ratings_figure
 from .reach import reach_figure
 from .silos import silo_figure, silo_over_period
@@ -76,10 +77,13 @@ def dashboard(f: Filters) -> tuple[Headline, list[Figure]]:
     if f.organization_wide:
         figures.append(reach_figure(f))
     figures += [department_matrix_figure(f), silo_figure(f), waiting_figure(f)]
+    pays_off = payoff_figure(f)
+    if pays_off is not None:
+        figures.append(pays_off)
     return headline, figures
 
 
-FIGURES: dict[str, Callable[[Filters], Figure]] = {
+FIGURES: dict[str, Callable[[Filters], Figure | None]] = {
     "participation": participation_figure,
     "meetings": meetings_figure,
     "ratings": ratings_figure,
@@ -89,6 +93,7 @@ FIGURES: dict[str, Callable[[Filters], Figure]] = {
     "silos": silo_figure,
     "reach": reach_figure,
     "waiting": waiting_figure,
+    "pays-off": payoff_figure,  # None for filters that are not organization-wide
 }
 
 
@@ -112,6 +117,7 @@ __all__ = [
     "figure",
     "meetings_figure",
     "participation_figure",
+    "payoff_figure",
     "ratings_figure",
     "reach_figure",
     "round_totals",
