@@ -223,3 +223,23 @@ def test_a_demo_round_goes_to_slack_teams_and_email_and_the_clicks_come_back_onc
     # Still nothing sent twice once the clicks were answered.
     assert Counter(p.channel for p in slack.messages()).most_common(1)[0][1] == 1
     assert Counter(p.user_id for p in teams.cards()) == got
+
+    # The check-ins after the slots: whoever answered with a button is not asked again;
+    # everyone else is asked once, on their channel.
+    checkins = Message.objects.filter(match__round=rnd, kind="checkin")
+    due = max(checkins.values_list("next_attempt_at", flat=True)) + timedelta(minutes=1)
+    slack_before, teams_before, mail_before = len(slack.messages()), len(cards), len(to)
+    with time_machine.travel(due, tick=True):
+        messages_deliver(message_ids=list(checkins.values_list("pk", flat=True)))
+        deliver_until_done(list(checkins.values_list("pk", flat=True)))
+    status = dict(checkins.values_list("person_id", "status"))
+    assert status == {pid: "skipped" if pid in answers else "sent" for pid in matched}
+    asked = matched - set(answers)
+    assert asked & on_teams and asked - on_slack - on_teams
+    assert len(slack.messages()) - slack_before == len(asked & on_slack)
+    new_cards = Counter(p.user_id for p in teams.cards()[teams_before:])
+    assert new_cards == Counter(teams_user[pid]["id"] for pid in asked & on_teams)
+    mailed = Counter(
+        rcpt.lower() for _f, rcpts in mailbox.envelopes[mail_before:] for rcpt in rcpts
+    )
+    assert mailed == Counter(p.email.lower() for p in people if p.pk in asked - on_slack - on_teams)
