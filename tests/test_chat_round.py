@@ -125,13 +125,18 @@ def test_a_demo_round_goes_to_slack_teams_and_email_and_the_clicks_come_back_onc
     assert day is not None
     rnd = round_draft(program=coffee, on=day)
     before = Message.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    slack.storm(3, retry_after=5)  # both platforms ask to wait at first: delayed, never doubled
+    teams.storm(3, retry_after=5)
     with django_capture_on_commit_callbacks(execute=True):
         round_publish(round=rnd)
+    assert Message.objects.filter(match__round=rnd, kind="intro", status="queued").exists()
     ids = list(
         Message.objects.filter(pk__gt=before, kind__in=INTRO_KINDS).values_list("pk", flat=True)
     )
     deliver_until_done(ids)
     assert set(Message.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
+    assert sum(1 for _m, code in slack.calls if code == 429) == 3
+    assert sum(1 for _r, code in teams.calls if code == 429) == 3
 
     members = list(MatchMember.objects.filter(round=rnd).select_related("person"))
     matched = {m.person_id for m in members}
