@@ -595,7 +595,11 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(0, attempts - 1), 6 * 3600))
 
 
-def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
+def _skip_reason(
+    message: Message,
+    left_program: set[tuple[int, int]],
+    answered: set[tuple[int, int]] | None = None,
+) -> str:
     person = message.person
     if person is None:
         return _group_skip_reason(message)
@@ -612,6 +616,11 @@ def _skip_reason(message: Message, left_program: set[tuple[int, int]]) -> str:
         program_id = message.match.round.program_id
         if (program_id, person.pk) in left_program:
             return f"{person} left the program after the round was published; not sent."
+    if message.kind == Kind.CHECKIN and (message.match_id, person.pk) in (answered or set()):
+        return (
+            f"{person} already answered (a chat button or a link) before the check-in "
+            "went out; not sent."
+        )
     if message.kind == Kind.NUDGE and message.match and message.match.confirmed_at:
         return "The organizer confirmed the time before the nudge went out; not sent."
     if message.kind == Kind.ANNOUNCEMENT:
@@ -693,6 +702,26 @@ def _left_program(batch: Sequence[Message]) -> set[tuple[int, int]]:
     )
 
 
+def _answered(batch: Sequence[Message]) -> set[tuple[int, int]]:
+    """(match, person) pairs of the batch's check-ins whose reader has answered already,
+    e.g. with the introduction's "We met" button on Slack or Teams: asking them again
+    would be noise. One query, none for a batch without check-ins."""
+    pairs = {
+        (m.match_id, m.person_id)
+        for m in batch
+        if m.kind == Kind.CHECKIN and m.match_id and m.person_id
+    }
+    if not pairs:
+        return set()
+    from crosspaths.meetings.models import CheckIn
+
+    found = CheckIn.objects.filter(
+        member__match_id__in={match for match, _ in pairs},
+        member__person_id__in={pid for _, pid in pairs},
+    ).values_list("member__match_id", "member__person_id")
+    return set(found) & pairs
+
+
 def _claim(ids: Sequence[int], now: datetime) -> set[int]:
     """Move the rows of ``ids`` that are still queued and due to ``sending`` in one
     statement and return the ids this worker now owns. The status condition is the
@@ -762,6 +791,7 @@ class _Delivery:
         self.batch = batch
         self.report = DeliveryReport()
         self.left_program = _left_program(batch)
+        self.answered = _answered(batch)
         self.transports = _Transports()
         self.down: set[str] = set()  # channels found unreachable in this batch
         self.sent: list[int] = []  # sent, not yet marked sent
@@ -788,7 +818,7 @@ class _Delivery:
         """Skip with the reason, send, or put back for later."""
         if message.channel in self.down:  # went down earlier in this sub-batch
             return
-        reason = _skip_reason(message, self.left_program)
+        reason = _skip_reason(message, self.left_program, self.answered)
         if reason:
             _finish(message, Status.SKIPPED, error=reason)
             self.report.skipped += 1

@@ -85,7 +85,7 @@ def test_a_batch_costs_two_reads_and_one_claim_and_one_mark_per_sub_batch(cast, 
     assert len(received(mailbox)) == 12
 
 
-def test_reminders_and_check_ins_add_one_read_for_who_left_the_program(cast, settings):
+def test_reminders_and_check_ins_add_a_read_for_who_left_and_one_for_who_answered(cast, settings):
     settings.MAIL_CLAIM_SIZE = 100
     published_pairs(cast, 3)
     Message.objects.filter(kind__in=["reminder", "checkin"]).update(next_attempt_at=timezone.now())
@@ -95,8 +95,9 @@ def test_reminders_and_check_ins_add_one_read_for_who_left_the_program(cast, set
     with CaptureQueriesContext(connection) as ctx:
         assert messages_deliver(message_ids=later).sent == 12
     sql = statements(ctx.captured_queries)
-    assert len([s for s in sql if s.startswith("SELECT")]) == 3  # + enrollments that left
-    assert len(sql) == 5  # 3 reads, 1 claim, 1 mark
+    # + enrollments that left, + check-ins already answered (none are skipped here)
+    assert len([s for s in sql if s.startswith("SELECT")]) == 4
+    assert len(sql) == 6  # 4 reads, 1 claim, 1 mark
 
 
 def test_rows_not_tried_when_the_worker_is_stopped_go_back_to_the_queue(
