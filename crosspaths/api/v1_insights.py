@@ -272,6 +272,16 @@ def insight_read(
     ``reach``, ``waiting``)."""
     f = _scope(request, program_id, location_id, period)
     fig = figures.figure(slug, f)
-    if fig is None:
-        raise ApiProblem(404, _("No such figure."))
+    if fig is None:  # a figure of its own view only, or with nothing stored yet (pays-off)
+        return {
+            "slug": slug,
+            "title": "",
+            "explanation": "",
+            "summary": str(_("This figure has nothing to show for this view yet.")),
+            "header": [],
+            "rows": [],
+            "hidden": 0,
+            "empty": True,
+            "charts": [],
+        }
     return _figure(fig)

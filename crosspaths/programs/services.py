@@ -13,7 +13,7 @@ import secrets
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -82,11 +82,19 @@ def _earliest_start(program: Program, on: date, org_tz: str) -> datetime:
     return max(search_start(on, org_tz), clock.now() + lead)
 
 
+# The planner looks a day past the window; a round in the calendar's last weeks is
+# drafted without slots instead of overflowing (tests/test_bad_input.py).
+_LAST_PLANNABLE = datetime(9999, 12, 1, tzinfo=UTC)
+
+
 def free_of(members: Iterable[Whereabouts], after: datetime, before: datetime) -> list[Free]:
     """The members as the slot finder sees them, with their location's public holidays
     between ``after`` and ``before`` as days off."""
     first = (after - timedelta(days=1)).date()
-    last = (min(before, after + timedelta(days=60)) + timedelta(days=1)).date()
+    # after + span, never past ``before``: a round on the calendar's last day must not
+    # overflow (tests/test_bad_input.py).
+    last = (after.astimezone(UTC) + min(before - after, timedelta(days=60))).date()
+    last = last if last == date.max else last + timedelta(days=1)
     return [
         Free(m.timezone, m.availability, holidays_between(m.country, m.subdivision, first, last))
         for m in members
@@ -144,7 +152,7 @@ def plan_round_slots(
     org = program.organization
     after = _earliest_start(program, rnd.date, org.timezone)
     before = scheduling.window_end(program, rnd.date)
-    if after >= before:
+    if after >= before or before > _LAST_PLANNABLE:
         return [(None, None)] * len(groups)
     plan = [
         PlanGroup(

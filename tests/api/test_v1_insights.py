@@ -118,3 +118,14 @@ def test_insights_need_the_insights_resource(cast, net):
     _key, raw = api_key_create(organization=cast.org, name="p", resources=["people"])
     assert ApiClient(raw).get(f"/rounds/{net.r1.pk}/checkins").status_code == 403
     assert ApiClient(raw).get("/insights").status_code == 403
+
+
+def test_a_figure_with_nothing_stored_for_this_view_is_empty_not_missing(api, net):
+    # pays-off needs a stored estimate (interaction counts collected and computed); a
+    # known slug without one is an empty figure, an unknown slug is refused.
+    answer = api.get("/insights/pays-off", period="all")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["slug"] == "pays-off" and body["empty"] is True
+    assert body["rows"] == [] and body["charts"] == []
+    assert api.get("/insights/no-such-figure").status_code == 422

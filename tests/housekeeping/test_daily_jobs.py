@@ -23,6 +23,7 @@ def test_every_area_registers_its_job_from_its_own_app():
         "task_results",
         "sign_in_links",
         "delivered_messages",
+        "webhook_deliveries",
         "interactions_retention",
         "payoff_estimates",
         "roster_uploads",
