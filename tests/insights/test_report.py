@@ -82,3 +82,37 @@ def test_the_silo_index_adds_up_the_whole_quarter_not_the_last_round(net):
         if any(v is not None for v in s.values)
     }
     assert last["Finance"] == 0.6
+
+
+def _without_dates(pdf: bytes) -> bytes:
+    """The PDF without what fpdf2 takes from the real clock (creation date, file id)."""
+    import re
+
+    pdf = re.sub(rb"/CreationDate \(D:[^)]*\)", b"", pdf)
+    return re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", pdf)
+
+
+def test_fonts_read_once_give_the_same_pdf_as_fonts_read_per_report(net, monkeypatch):
+    # The report reuses the fonts fpdf2 read once per process; the PDF must be byte for
+    # byte what fpdf2's own add_font makes, for the first report and for later ones.
+    from fpdf import FPDF
+
+    from crosspaths.insights import report
+
+    class PerCall(report._Report):
+        def __init__(self) -> None:
+            FPDF.__init__(self, orientation="P", unit="mm", format="A4")
+            for style, name in report.REPORT_FONTS.items():
+                self.add_font("DejaVu", style, str(report.FONTS / name))
+            self.set_auto_page_break(False)
+            self.set_margins(16, 14, 16)
+
+    f = q1_filters(net)
+    report.clear_font_cache()
+    first, second = quarterly_report_pdf(f), quarterly_report_pdf(f)
+    monkeypatch.setattr(report, "_Report", PerCall)
+    plain = quarterly_report_pdf(f)
+    assert b"/FontFile2" in plain and b"/CreationDate" in plain
+    assert b"/CreationDate" not in _without_dates(plain)
+    assert _without_dates(first) == _without_dates(plain)
+    assert _without_dates(second) == _without_dates(plain)
