@@ -137,17 +137,20 @@ REPORT_FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 
 
 @functools.cache
-def _prepared_fonts() -> dict[str, tuple[TTFFont, bytes]]:
+def _prepared_fonts() -> dict[str, tuple[TTFFont, bytes, tuple[str, ...]]]:
     """The report's fonts as fpdf2 reads them (character widths, glyph ids, font
     descriptor), read once per process: reading them took about 40 ms of every report.
-    Each report still subsets its own copy (see ``_Report``), so its PDF is the same."""
+    Each report still subsets its own copy (see ``_Report``), so its PDF is the same.
+    Also the glyph order: the fonts have no glyph names (post table format 3), so
+    fontTools derives them from the character map, about 5 ms a font each time."""
     holder = FPDF()
     fonts = {}
     for style, name in REPORT_FONTS.items():
         holder.add_font("DejaVu", style, str(FONTS / name))
         font = holder.fonts[f"dejavu{style}"]
         assert isinstance(font, TTFFont) and font.color_font is None
-        fonts[style] = (font, (FONTS / name).read_bytes())
+        order = tuple(font.ttfont.getGlyphOrder())
+        fonts[style] = (font, (FONTS / name).read_bytes(), order)
     return fonts
 
 
@@ -159,13 +162,14 @@ def clear_font_cache() -> None:
 class _Report(FPDF):
     def __init__(self) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        for prepared, data in _prepared_fonts().values():
+        for prepared, data, order in _prepared_fonts().values():
             # What add_font would make, without reading the font again. Writing the PDF
             # subsets the font in place, so each report gets its own (lazily read)
             # fontTools font and its own record of the characters it uses.
             font = copy.copy(prepared)
             font.i = len(self.fonts) + 1
             font.ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, lazy=True)
+            font.ttfont.setGlyphOrder(list(order))
             font.cw = copy.copy(prepared.cw)
             font.missing_glyphs = []
             font.biggest_size_pt = 0
