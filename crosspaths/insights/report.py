@@ -142,7 +142,9 @@ def _prepared_fonts() -> dict[str, tuple[TTFFont, bytes, tuple[str, ...]]]:
     descriptor), read once per process: reading them took about 40 ms of every report.
     Each report still subsets its own copy (see ``_Report``), so its PDF is the same.
     Also the glyph order: the fonts have no glyph names (post table format 3), so
-    fontTools derives them from the character map, about 5 ms a font each time."""
+    fontTools derives them from the character map, about 5 ms a font each time. And the
+    font each report subsets has no OpenType layout tables (GDEF, GPOS, GSUB, MATH):
+    fpdf2 drops them when it subsets, but fontTools reads them all before dropping."""
     holder = FPDF()
     fonts = {}
     for style, name in REPORT_FONTS.items():
@@ -150,8 +152,22 @@ def _prepared_fonts() -> dict[str, tuple[TTFFont, bytes, tuple[str, ...]]]:
         font = holder.fonts[f"dejavu{style}"]
         assert isinstance(font, TTFFont) and font.color_font is None
         order = tuple(font.ttfont.getGlyphOrder())
-        fonts[style] = (font, (FONTS / name).read_bytes(), order)
+        fonts[style] = (font, _without_layout_tables(FONTS / name), order)
     return fonts
+
+
+# Among the tables fpdf2 drops when it subsets a font; a subset without them is the same.
+LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB", "MATH")
+
+
+def _without_layout_tables(path: Path) -> bytes:
+    ttfont = ttLib.TTFont(path, recalcTimestamp=False, lazy=True)
+    for tag in LAYOUT_TABLES:
+        if tag in ttfont:
+            del ttfont[tag]
+    out = BytesIO()
+    ttfont.save(out)
+    return out.getvalue()
 
 
 def clear_font_cache() -> None:
