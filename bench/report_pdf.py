@@ -2,13 +2,17 @@
 (as before) against fonts prepared once per process (as now), side by side.
 
     DEBUG=1 CROSSPATHS_VAR_DIR=/tmp/i17pdf .venv/bin/python bench/report_pdf.py [--repeat 30]
+    git archive main crosspaths | tar -x -C /tmp/old && \
+      DEBUG=1 CROSSPATHS_VAR_DIR=/tmp/i17pdf .venv/bin/python bench/report_pdf.py --code /tmp/old
 
 Uses the demo organization of the database settings point at (``manage.py demo`` is run
 first when there is none: 300 people, weekly rounds). Each mode generates the report of
 the last quarter --repeat times, as an admin sees it (organization-wide), after two
 warm-up generations; figures and drawing both count, as in the request. "per call"
 clears the process's prepared fonts before each generation, which is what every
-request did before. Prints p50/p95 of wall time, the median CPU time of this process,
+request did before. With --code DIR the code is imported from DIR (another checkout)
+instead, to measure an older version as it was (one row: it has no prepared fonts).
+Prints p50/p95 of wall time, the median CPU time of this process,
 the PDF's size and the load average (the machine is shared).
 
 Target (issue 13): p95 < 300 ms for every dashboard view, the PDF included.
@@ -24,7 +28,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosspaths.settings")
 
 
@@ -32,7 +35,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--slug", default="demo")
+    parser.add_argument("--code", type=Path, default=ROOT, help="import crosspaths from here")
     args = parser.parse_args()
+    sys.path.insert(0, str(args.code.resolve()))
 
     import django
 
@@ -65,7 +70,11 @@ def main() -> None:
     translation.activate("en")
 
     rows = []
-    for mode, cold in (("fonts parsed per call (before)", True), ("fonts once (now)", False)):
+    modes = [("fonts parsed per call (before)", True), ("fonts once (now)", False)]
+    if not hasattr(report, "clear_font_cache"):
+        modes = [(f"as in {args.code}", False)]
+    print(f"code: {Path(report.__file__).resolve()}")
+    for mode, cold in modes:
         for _ in range(2):
             report.quarterly_report_pdf(f)
         walls, cpus = [], []

@@ -180,13 +180,15 @@ class _Report(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         for prepared, data, order in _prepared_fonts().values():
             # What add_font would make, without reading the font again. Writing the PDF
-            # subsets the font in place, so each report gets its own (lazily read)
-            # fontTools font and its own record of the characters it uses.
+            # subsets the font in place and numbers its descriptor, so each report gets
+            # its own (lazily read) fontTools font, descriptor and record of the
+            # characters it uses: reports made at the same time share nothing they change.
             font = copy.copy(prepared)
             font.i = len(self.fonts) + 1
             font.ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, lazy=True)
             font.ttfont.setGlyphOrder(list(order))
             font.cw = copy.copy(prepared.cw)
+            font.desc = copy.copy(prepared.desc)  # writing the PDF numbers and names it
             font.missing_glyphs = []
             font.biggest_size_pt = 0
             font._hbfont = None

@@ -116,3 +116,16 @@ def test_fonts_read_once_give_the_same_pdf_as_fonts_read_per_report(net, monkeyp
     assert b"/CreationDate" not in _without_dates(plain)
     assert _without_dates(first) == _without_dates(plain)
     assert _without_dates(second) == _without_dates(plain)
+
+
+def test_reports_share_nothing_that_writing_a_pdf_changes():
+    # Two reports made at the same time (threads of one worker) must not subset the same
+    # fontTools font or number the same font descriptor.
+    from crosspaths.insights import report
+
+    one, two = report._Report(), report._Report()
+    for key in ("dejavu", "dejavuB"):
+        a, b = one.fonts[key], two.fonts[key]
+        for name in ("ttfont", "desc", "subset", "cw", "missing_glyphs"):
+            assert getattr(a, name) is not getattr(b, name), (key, name)
+        assert a.cw == b.cw and a.glyph_ids == b.glyph_ids
