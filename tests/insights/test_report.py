@@ -93,13 +93,16 @@ def _without_dates(pdf: bytes) -> bytes:
 
 
 def test_fonts_read_once_give_the_same_pdf_as_fonts_read_per_report(net, monkeypatch):
-    # The report reuses the fonts fpdf2 read once per process; the PDF must be byte for
-    # byte what fpdf2's own add_font makes, for the first report and for later ones.
+    # The report reuses the fonts fpdf2 read once per process and the font subsets it
+    # made; the PDF must be byte for byte what fpdf2's own add_font makes, for the first
+    # report (nothing kept yet) and for the next one (the kept subsets used).
     from fpdf import FPDF
 
     from crosspaths.insights import report
 
     class PerCall(report._Report):
+        output = FPDF.output  # fpdf2's own, no kept subsets
+
         def __init__(self) -> None:
             FPDF.__init__(self, orientation="P", unit="mm", format="A4")
             for style, name in report.REPORT_FONTS.items():
@@ -109,13 +112,22 @@ def test_fonts_read_once_give_the_same_pdf_as_fonts_read_per_report(net, monkeyp
 
     f = q1_filters(net)
     report.clear_font_cache()
-    first, second = quarterly_report_pdf(f), quarterly_report_pdf(f)
+    first = quarterly_report_pdf(f)
+    assert len(report._subsets) == 2  # regular and bold
+    second = quarterly_report_pdf(f)
     monkeypatch.setattr(report, "_Report", PerCall)
     plain = quarterly_report_pdf(f)
     assert b"/FontFile2" in plain and b"/CreationDate" in plain
     assert b"/CreationDate" not in _without_dates(plain)
     assert _without_dates(first) == _without_dates(plain)
     assert _without_dates(second) == _without_dates(plain)
+    # Other glyphs (the name in the regular font only): a new subset, still the same.
+    net.org.name = "Größe & Söhne – Ωmega"
+    plain = quarterly_report_pdf(f)
+    monkeypatch.undo()
+    other = quarterly_report_pdf(f)
+    assert len(report._subsets) == 3 and other != first
+    assert _without_dates(other) == _without_dates(plain)
 
 
 def test_reports_share_nothing_that_writing_a_pdf_changes():
