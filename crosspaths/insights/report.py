@@ -10,13 +10,19 @@ ships with the app (DejaVu Sans, see fonts/LICENSE): no system fonts, nothing fe
 
 from __future__ import annotations
 
+import copy
+import functools
 import logging
+import threading
 from dataclasses import dataclass, replace
+from io import BytesIO
 from pathlib import Path
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from fontTools import ttLib
 from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
 
 from crosspaths import clock
 
@@ -128,13 +134,104 @@ def _rgb(color: str) -> tuple[int, int, int]:
     return int(color[0:2], 16), int(color[2:4], 16), int(color[4:6], 16)
 
 
+REPORT_FONTS = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+
+
+@functools.cache
+def _prepared_fonts() -> dict[str, tuple[TTFFont, bytes, tuple[str, ...]]]:
+    """The report's fonts as fpdf2 reads them (character widths, glyph ids, font
+    descriptor), read once per process: reading them took about 15 ms of every report.
+    Each report still subsets its own copy (see ``_Report``), so its PDF is the same.
+    Also the glyph order: the fonts have no glyph names (post table format 3), so
+    fontTools derives them from the character map, about 5 ms a font each time. And the
+    font each report subsets has no OpenType layout tables (GDEF, GPOS, GSUB, MATH):
+    fpdf2 drops them when it subsets, but fontTools reads them all before dropping."""
+    holder = FPDF()
+    fonts = {}
+    for style, name in REPORT_FONTS.items():
+        holder.add_font("DejaVu", style, str(FONTS / name))
+        font = holder.fonts[f"dejavu{style}"]
+        assert isinstance(font, TTFFont) and font.color_font is None
+        order = tuple(font.ttfont.getGlyphOrder())
+        fonts[style] = (font, _without_layout_tables(FONTS / name), order)
+    return fonts
+
+
+# Among the tables fpdf2 drops when it subsets a font; a subset without them is the same.
+LAYOUT_TABLES = ("GDEF", "GPOS", "GSUB", "MATH")
+
+
+def _without_layout_tables(path: Path) -> bytes:
+    ttfont = ttLib.TTFont(path, recalcTimestamp=False, lazy=True)
+    for tag in LAYOUT_TABLES:
+        if tag in ttfont:
+            del ttfont[tag]
+    out = BytesIO()
+    ttfont.save(out)
+    return out.getvalue()
+
+
+def clear_font_cache() -> None:
+    """Forget the prepared fonts and the subsets made (the next report reads them)."""
+    _prepared_fonts.cache_clear()
+    with _subsets_lock:
+        _subsets.clear()
+
+
+SUBSET_CACHE = 64
+_subsets: dict[tuple[str, frozenset[str]], bytes] = {}
+_subsets_lock = threading.Lock()
+
+
 class _Report(FPDF):
     def __init__(self) -> None:
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        for prepared, data, order in _prepared_fonts().values():
+            # What add_font would make, without reading the font again. Writing the PDF
+            # subsets the font in place and numbers its descriptor, so each report gets
+            # its own (lazily read) fontTools font, descriptor and record of the
+            # characters it uses: reports made at the same time share nothing they change.
+            font = copy.copy(prepared)
+            font.i = len(self.fonts) + 1
+            font.ttfont = ttLib.TTFont(BytesIO(data), recalcTimestamp=False, lazy=True)
+            font.ttfont.setGlyphOrder(list(order))
+            font.cw = copy.copy(prepared.cw)
+            font.desc = copy.copy(prepared.desc)  # writing the PDF numbers and names it
+            font.missing_glyphs = []
+            font.biggest_size_pt = 0
+            font._hbfont = None
+            font.subset = SubsetMap(font)
+            self.fonts[font.fontkey] = font
         self.set_auto_page_break(False)
         self.set_margins(16, 14, 16)
+
+    def output(self) -> bytes:  # type: ignore[override]
+        """The PDF. Subsetting the fonts (fontTools reads all their glyphs, keeps the
+        ones used, writes them) was about half of a report; the subset of the same
+        glyphs is kept (a few kB each, SUBSET_CACHE of them a process) and the next
+        report with those glyphs subsets that small font instead, which gives the same
+        bytes (tests/insights/test_report.py compares them with fpdf2's own)."""
+        keys = {}
+        for font in self.fonts.values():
+            key = (font.fontkey, frozenset(font.subset.get_all_glyph_names()))
+            keys[font.fontkey] = key
+            with _subsets_lock:
+                cached = _subsets.get(key)
+            if cached is not None:
+                font.ttfont = ttLib.TTFont(BytesIO(cached), recalcTimestamp=False, lazy=True)
+        pdf = bytes(super().output())
+        for font in self.fonts.values():
+            key = keys[font.fontkey]
+            if key in _subsets:
+                continue
+            out = BytesIO()
+            # Now the subset fpdf2 embedded, all its tables read (fpdf2 closed the file).
+            font.ttfont.save(out)
+            with _subsets_lock:
+                _subsets[key] = out.getvalue()
+                while len(_subsets) > SUBSET_CACHE:
+                    del _subsets[next(iter(_subsets))]
+        return pdf
 
     def colour(self, color: str, *, fill: bool = False) -> None:
         if fill:

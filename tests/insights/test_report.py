@@ -82,3 +82,62 @@ def test_the_silo_index_adds_up_the_whole_quarter_not_the_last_round(net):
         if any(v is not None for v in s.values)
     }
     assert last["Finance"] == 0.6
+
+
+def _without_dates(pdf: bytes) -> bytes:
+    """The PDF without what fpdf2 takes from the real clock (creation date, file id)."""
+    import re
+
+    pdf = re.sub(rb"/CreationDate \(D:[^)]*\)", b"", pdf)
+    return re.sub(rb"/ID \[<[0-9A-F]+><[0-9A-F]+>\]", b"", pdf)
+
+
+def test_fonts_read_once_give_the_same_pdf_as_fonts_read_per_report(net, monkeypatch):
+    # The report reuses the fonts fpdf2 read once per process and the font subsets it
+    # made; the PDF must be byte for byte what fpdf2's own add_font makes, for the first
+    # report (nothing kept yet) and for the next one (the kept subsets used).
+    from fpdf import FPDF
+
+    from crosspaths.insights import report
+
+    class PerCall(report._Report):
+        output = FPDF.output  # fpdf2's own, no kept subsets
+
+        def __init__(self) -> None:
+            FPDF.__init__(self, orientation="P", unit="mm", format="A4")
+            for style, name in report.REPORT_FONTS.items():
+                self.add_font("DejaVu", style, str(report.FONTS / name))
+            self.set_auto_page_break(False)
+            self.set_margins(16, 14, 16)
+
+    f = q1_filters(net)
+    report.clear_font_cache()
+    first = quarterly_report_pdf(f)
+    assert len(report._subsets) == 2  # regular and bold
+    second = quarterly_report_pdf(f)
+    monkeypatch.setattr(report, "_Report", PerCall)
+    plain = quarterly_report_pdf(f)
+    assert b"/FontFile2" in plain and b"/CreationDate" in plain
+    assert b"/CreationDate" not in _without_dates(plain)
+    assert _without_dates(first) == _without_dates(plain)
+    assert _without_dates(second) == _without_dates(plain)
+    # Other glyphs (the name in the regular font only): a new subset, still the same.
+    net.org.name = "Größe & Söhne – Ωmega"
+    plain = quarterly_report_pdf(f)
+    monkeypatch.undo()
+    other = quarterly_report_pdf(f)
+    assert len(report._subsets) == 3 and other != first
+    assert _without_dates(other) == _without_dates(plain)
+
+
+def test_reports_share_nothing_that_writing_a_pdf_changes():
+    # Two reports made at the same time (threads of one worker) must not subset the same
+    # fontTools font or number the same font descriptor.
+    from crosspaths.insights import report
+
+    one, two = report._Report(), report._Report()
+    for key in ("dejavu", "dejavuB"):
+        a, b = one.fonts[key], two.fonts[key]
+        for name in ("ttfont", "desc", "subset", "cw", "missing_glyphs"):
+            assert getattr(a, name) is not getattr(b, name), (key, name)
+        assert a.cw == b.cw and a.glyph_ids == b.glyph_ids
