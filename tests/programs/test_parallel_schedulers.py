@@ -31,12 +31,12 @@ def test_two_schedulers_draft_two_organizations_rounds_at_the_same_time(monkeypa
     first: set[str] = set()
     real_input = services.engine_input_for
 
-    def engine_input(program, *, on):
+    def engine_input(program, *, on, **options):
         name = threading.current_thread().name
         if name not in first:
             first.add(name)
             together.wait()
-        return real_input(program, on=on)
+        return real_input(program, on=on, **options)
 
     monkeypatch.setattr(services, "engine_input_for", engine_input)
     reports = {}
