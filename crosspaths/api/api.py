@@ -24,7 +24,7 @@ from .v1_activity import router as v1_activity_router
 from .v1_insights import router as v1_insights_router
 from .v1_people import router as _v1_people_joins_v1  # noqa: F401  (adds to v1's router)
 
-ERROR_STATUSES = {"400", "401", "403", "404", "409", "422", "429"}
+ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "415", "422", "429"}
 
 
 class CrosspathsAPI(NinjaAPI):
