@@ -7,7 +7,6 @@ exactly the answers clicked, and nobody got their introduction twice.
 
 from __future__ import annotations
 
-import socket
 from collections import Counter
 from datetime import timedelta
 
@@ -31,28 +30,16 @@ from crosspaths.programs.services import round_draft, round_publish
 from crosspaths.slack.services import slack_link_people
 from crosspaths.teams import auth, connector
 from crosspaths.teams.services import teams_connect
+from tests.mailbox import free_port
 from tests.slack.conftest import SIGNING_SECRET, click_body, install, slack_post
 from tests.slack.fake_slack import FakeSlack, blocks_error
 from tests.teams.conftest import teams_post
 from tests.teams.fake_teams import FakeTeams, card_errors
 
-PORTS = range(9050, 9100)  # this module's ports
 TEAM = "T0NORTHWIND"
 TENANT = "33333333-3333-4333-8333-333333333333"
 FORM = "application/x-www-form-urlencoded"
 INTRO_KINDS = ("intro", "left_out")
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    return 0
 
 
 @pytest.fixture

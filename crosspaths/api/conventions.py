@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Status
+from ninja import Header, Query, Status
 from ninja.security import HttpBearer
 
 from crosspaths import clock
@@ -22,7 +22,27 @@ from crosspaths.request_numbers import whole_number
 
 from .keys import api_key_authenticate, rate_limit_take
 from .models import ApiKey, IdempotentRequest
-from .problems import ApiProblem
+from .problems import ApiProblem, Problem
+
+# Answers and parameters every /api/v1 router declares alike.
+READ_ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
+WRITE_ERRORS: dict[int, Any] = {400: Problem, **READ_ERRORS, 409: Problem}
+IdempotencyKey = Header(
+    None,
+    alias="Idempotency-Key",
+    max_length=200,
+    description="any unique string; a retry with the same key returns the first answer",
+)
+Cursor = Query(
+    None, pattern=r"^[0-9]{1,18}$", description="next_cursor of the previous page (opaque)"
+)
+Limit = Query(
+    None,
+    ge=1,
+    le=settings.API_MAX_PAGE_SIZE,
+    description=f"items a page (default {settings.API_PAGE_SIZE})",
+)
+
 
 IDEMPOTENCY_KEEP = timedelta(hours=24)
 

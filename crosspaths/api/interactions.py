@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema
+from ninja import Query, Router, Schema
 
 from crosspaths.collaboration.imports import (
     COLUMNS,
@@ -27,7 +27,7 @@ from crosspaths.collaboration.imports import (
 )
 from crosspaths.matching.roster import RosterError, RosterProblem
 
-from .conventions import idempotent, key_of, write
+from .conventions import IdempotencyKey, idempotent, key_of, write
 from .problems import ApiProblem, Problem
 
 router = Router(tags=["v1"])
@@ -37,12 +37,6 @@ SkipUnknown = Query(
     False,
     description="skip rows naming someone not in the roster (guests, bots, leavers) "
     "instead of refusing the request",
-)
-IdempotencyKey = Header(
-    None,
-    alias="Idempotency-Key",
-    max_length=200,
-    description="any unique string; a retry with the same key returns the first answer",
 )
 
 # The request body, for the OpenAPI document (the view reads the body itself, since

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Status
+from ninja import Query, Router, Status
 
 from crosspaths import clock
 from crosspaths.console import preferences
@@ -31,10 +31,21 @@ from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, 
 from crosspaths.programs.services import round_close
 from crosspaths.webhooks.api import router as webhooks_router
 
-from .conventions import idempotent, key_of, page, read, write
+from .conventions import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Cursor,
+    IdempotencyKey,
+    Limit,
+    idempotent,
+    key_of,
+    page,
+    read,
+    write,
+)
 from .interactions import router as interactions_router
 from .keys import key_label
-from .problems import ApiProblem, Problem, django_errors
+from .problems import ApiProblem, django_errors
 from .schemas import (
     DepartmentPage,
     DraftIn,
@@ -65,23 +76,6 @@ router.add_router("", webhooks_router)  # /webhooks...: crosspaths/webhooks/api.
 router.add_router("", interactions_router)  # POST /interactions (collaboration counts)
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
-READ_ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
-WRITE_ERRORS: dict[int, Any] = {400: Problem, **READ_ERRORS, 409: Problem}
-IdempotencyKey = Header(
-    None,
-    alias="Idempotency-Key",
-    max_length=200,
-    description="any unique string; a retry with the same key returns the first answer",
-)
-Cursor = Query(
-    None, pattern=r"^[0-9]{1,18}$", description="next_cursor of the previous page (opaque)"
-)
-Limit = Query(
-    None,
-    ge=1,
-    le=settings.API_MAX_PAGE_SIZE,
-    description=f"items a page (default {settings.API_PAGE_SIZE})",
-)
 UpdatedSince = Query(
     None, description="only people changed at or after this moment (ISO 8601 with offset)"
 )

@@ -19,9 +19,9 @@ from crosspaths.notify.content import left_out_key
 from crosspaths.notify.models import Message
 from crosspaths.programs.models import Round
 
-from .conventions import key_of, page, read
+from .conventions import READ_ERRORS, Cursor, Limit, key_of, page, read
 from .problems import ApiProblem
-from .v1 import ISO_MOMENT, READ_ERRORS, Cursor, Limit, _listing
+from .v1 import ISO_MOMENT, _listing
 
 router = Router(tags=["v1"])
 # Literals, not the TextChoices: OpenAPI names an enum by its class, and Message.Status

@@ -20,9 +20,8 @@ from crosspaths.insights.periods import Period
 from crosspaths.people.models import Location
 from crosspaths.programs.models import Program, Round
 
-from .conventions import key_of, read
+from .conventions import READ_ERRORS, key_of, read
 from .problems import ApiProblem
-from .v1 import READ_ERRORS
 
 router = Router(tags=["v1"])
 FigureSlug = Literal[tuple(figures.FIGURES)]  # type: ignore[valid-type]

@@ -28,11 +28,11 @@ from crosspaths.people.services import person_provision, roster_row
 from crosspaths.programs.enrollments import enrollment_pause_until
 from crosspaths.programs.models import Program
 
-from .conventions import idempotent, key_of, write
+from .conventions import WRITE_ERRORS, IdempotencyKey, idempotent, key_of, write
 from .keys import key_label
 from .problems import ApiProblem
 from .schemas import Bool, EnrollmentOut, In, Int, IsoDate, PauseIn, PersonOut
-from .v1 import WRITE_ERRORS, IdempotencyKey, router
+from .v1 import router
 
 # The roster column a request field fills, and back (for a refusal naming the field).
 COLUMN_OF = {

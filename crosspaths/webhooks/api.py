@@ -8,14 +8,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
-from crosspaths.api.conventions import idempotent, key_of, page, read, write
+from crosspaths.api.conventions import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Cursor,
+    IdempotencyKey,
+    Limit,
+    idempotent,
+    key_of,
+    page,
+    read,
+    write,
+)
 from crosspaths.api.keys import key_label
-from crosspaths.api.problems import Problem
 from crosspaths.api.schemas import In
 from crosspaths.console.services import audit_acting_as
 
@@ -29,26 +38,8 @@ from .endpoints import (
 from .models import EVENT_TYPES, Delivery, Endpoint
 
 router = Router(tags=["webhooks"])
-READ_ERRORS: dict[int, Any] = {401: Problem, 403: Problem, 404: Problem, 422: Problem, 429: Problem}
-WRITE_ERRORS: dict[int, Any] = {400: Problem, **READ_ERRORS, 409: Problem}
 EventType = Literal[tuple(EVENT_TYPES)]  # type: ignore[valid-type]
 EventTypes = list[EventType]
-# The same parameters as the rest of /api/v1 (crosspaths/api/v1.py).
-IdempotencyKey = Header(
-    None,
-    alias="Idempotency-Key",
-    max_length=200,
-    description="any unique string; a retry with the same key returns the first answer",
-)
-Cursor = Query(
-    None, pattern=r"^[0-9]{1,18}$", description="next_cursor of the previous page (opaque)"
-)
-Limit = Query(
-    None,
-    ge=1,
-    le=settings.API_MAX_PAGE_SIZE,
-    description=f"items a page (default {settings.API_PAGE_SIZE})",
-)
 
 
 class EndpointIn(In):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
@@ -25,23 +24,11 @@ from crosspaths.programs.models import Match, MatchMember, Program, Round
 from crosspaths.slack.models import SlackInstallation
 from crosspaths.slack.services import slack_link_people
 from crosspaths.slack.tokens import token_encrypt
+from tests.mailbox import free_port
 
 from .fake_slack import FakeSlack
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-PORTS = range(8140, 8150)  # this lane's ports
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    return 0
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ the app installed and Alice has not; Globex (Dana's) to tenant GLOBEX. Activitie
 from __future__ import annotations
 
 import json
-import socket
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,25 +16,13 @@ import pytest
 from crosspaths import clock
 from crosspaths.teams import auth, connector
 from crosspaths.teams.services import teams_connect
+from tests.mailbox import free_port
 from tests.slack.conftest import trio  # noqa: F401  (the same published trio)
 
 from .fake_teams import FakeTeams
 
 ACME = "11111111-1111-4111-8111-111111111111"
 GLOBEX = "22222222-2222-4222-8222-222222222222"
-PORTS = range(8950, 9000)  # this lane's ports
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    return 0
 
 
 @pytest.fixture
