@@ -51,6 +51,11 @@ class Message(models.Model):
         ANNOUNCEMENT = "announcement", _("Program announcement")
         NUDGE = "nudge", _("Nudge to the organizer")
         TEST = "test", _("Test message")
+        # Written here once for the format lanes (one migration instead of four):
+        ASK = "ask", _("Request for an outside perspective")
+        FOLLOW_UP = "follow_up", _("Follow-up question")
+        JOURNEY = "journey", _("Onboarding journey")
+        MENTORING = "mentoring", _("Mentoring")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -28,6 +28,7 @@ class Program(models.Model):
         LOTTERY = "lottery", _("Lottery")
         OUTSIDE_PERSPECTIVE = "outside_perspective", _("Outside perspective")
         EVENT = "event", _("Event mixer")
+        TEAM_BRIDGE = "team_bridge", _("Team bridge")
 
     IN_PERSON_FORMATS = frozenset({Format.LUNCH, Format.WALK, Format.EVENT})
 
