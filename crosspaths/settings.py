@@ -244,6 +244,9 @@ MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "100"))
 # A worker claims (and marks sent) this many messages of its batch at a time: at most
 # this many are "in doubt" (failed by the sweep, never resent) if it dies mid-batch.
 MAIL_CLAIM_SIZE = int(os.environ.get("MAIL_CLAIM_SIZE", "25"))
+# Bulk writes of at least this many rows refresh PostgreSQL's planner statistics of the
+# tables they filled (crosspaths/dbstats.py).
+ANALYZE_AFTER_ROWS = int(os.environ.get("ANALYZE_AFTER_ROWS", "1000"))
 MAIL_DISPATCH_LEASE_SECONDS = int(os.environ.get("MAIL_DISPATCH_LEASE_SECONDS", "900"))
 MAIL_SEND_LEASE_SECONDS = int(os.environ.get("MAIL_SEND_LEASE_SECONDS", "300"))
 MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))

@@ -37,6 +37,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from crosspaths import clock
+from crosspaths.dbstats import analyze_after_commit
 from crosspaths.people.models import Person
 from crosspaths.people.services import people_mark_bounced
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Round
@@ -210,6 +211,7 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
             rows.extend(_later_messages(match, pid, now, moment, channels[pid]))
     rows.extend(_left_out_rows(round, now, lease))
     Message.objects.bulk_create(rows, batch_size=2000)
+    analyze_after_commit(Message, rows=len(rows))
     intro_ids = [m.pk for m in rows if m.kind in (Kind.INTRO, Kind.LEFT_OUT)]
     transaction.on_commit(lambda: _enqueue(intro_ids))
     return len(rows)

@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from crosspaths import clock
+from crosspaths.dbstats import analyze_after_commit
 from crosspaths.demo import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
@@ -210,6 +211,7 @@ def load(
             latest = round_draft(program=program, on=last)
             if not program.requires_review:
                 round_publish(round=latest)
+    analyze_after_commit(Person, Team, Enrollment, Match, MatchMember, CheckIn, rows=len(people))
     return org
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crosspaths import clock
+from crosspaths.dbstats import analyze_after_commit
 from crosspaths.matching.roster import RosterError, RosterProblem, RosterRow, parse_roster
 
 from .models import Department, Location, Organization, Person, Team
@@ -394,6 +395,7 @@ def roster_apply(
         Person.objects.filter(pk__in=[p.pk for p in plan.deactivated]).update(
             active=False, deactivated_at=now, updated_at=now
         )
+    analyze_after_commit(Person, rows=len(changes) + len(plan.deactivated))
     return plan.summary
 
 

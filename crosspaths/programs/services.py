@@ -23,6 +23,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
+from crosspaths.dbstats import analyze_after_commit
 from crosspaths.matching import explain_group, hard_rule_problems, match
 from crosspaths.matching.explain import organizer_order
 from crosspaths.matching.types import PastGroup, Reason, Rules, Weights
@@ -277,6 +278,7 @@ def round_draft(*, program: Program, on: date) -> Round:
             ],
             batch_size=2000,
         )
+        analyze_after_commit(Match, MatchMember, LeftOut, rows=len(matches) + len(result.left_out))
         metrics = {k: v for k, v in result.metrics.items() if k != "left_out"}
         metrics["left_out"] = len(result.left_out)
         metrics["seconds"] = {
