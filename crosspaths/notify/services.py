@@ -26,6 +26,7 @@ conversation, one row per group; reminders and check-ins go to each person.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -92,48 +93,36 @@ def reminder_at(start: datetime, now: datetime) -> datetime | None:
     return None
 
 
-def _later_messages(
+def _later_specs(
     match: Match, person_id: int, now: datetime, round_moment: datetime, channel: str = EMAIL
-) -> list[Message]:
+) -> list[dict[str, object]]:
     """The reminder (a day before the slot, or a few hours before it when the round went
     out late; none when even that is within the hour) and the check-in (an hour after
     the slot; a week after the round when there is no slot), to the person on their
-    channel. A moved slot (``sequence`` > 0) has its own reminder: the one for the old
-    time may have gone out already."""
-    org_id = match.organization_id
+    channel, as the fields of their outbox rows. A moved slot (``sequence`` > 0) has its
+    own reminder: the one for the old time may have gone out already."""
+    base = {"organization_id": match.organization_id, "channel": channel}
+    base |= {"person_id": person_id, "match_id": match.pk}
     out = []
     if match.suggested_start:
         remind = reminder_at(match.suggested_start, now)
         if remind is not None:
             suffix = f":s{match.sequence}" if match.sequence else ""
-            out.append(
-                Message(
-                    organization_id=org_id,
-                    kind=Kind.REMINDER,
-                    channel=channel,
-                    person_id=person_id,
-                    match=match,
-                    dedupe_key=outbox_key(
-                        Kind.REMINDER, match.pk, person_id, channel=channel, suffix=suffix
-                    ),
-                    next_attempt_at=remind,
-                )
-            )
+            key = outbox_key(Kind.REMINDER, match.pk, person_id, channel=channel, suffix=suffix)
+            out.append(base | {"kind": Kind.REMINDER, "dedupe_key": key, "next_attempt_at": remind})
         checkin = (match.suggested_end or match.suggested_start) + timedelta(hours=1)
     else:
         checkin = max(now, round_moment) + timedelta(days=7)
-    out.append(
-        Message(
-            organization_id=org_id,
-            kind=Kind.CHECKIN,
-            channel=channel,
-            person_id=person_id,
-            match=match,
-            dedupe_key=outbox_key(Kind.CHECKIN, match.pk, person_id, channel=channel),
-            next_attempt_at=checkin,
-        )
-    )
+    key = outbox_key(Kind.CHECKIN, match.pk, person_id, channel=channel)
+    out.append(base | {"kind": Kind.CHECKIN, "dedupe_key": key, "next_attempt_at": checkin})
     return out
+
+
+def _later_messages(
+    match: Match, person_id: int, now: datetime, round_moment: datetime, channel: str = EMAIL
+) -> list[Message]:
+    """``_later_specs`` as unsaved rows."""
+    return [Message(**spec) for spec in _later_specs(match, person_id, now, round_moment, channel)]
 
 
 def _round_moment(rnd: Round) -> datetime:
@@ -145,42 +134,78 @@ def _round_moment(rnd: Round) -> datetime:
         return clock.now()
 
 
-def _group_rows(
+def _group_specs(
     kind: str, match: Match, members: Sequence[int], channels: dict[int, str], **fields: object
-) -> list[Message]:
-    """The rows that tell a group something at once: one per member on e-mail, one per
-    chat channel for the members on it (that chat's group conversation)."""
+) -> list[dict[str, object]]:
+    """The rows that tell a group something at once, as their fields: one per member on
+    e-mail, one per chat channel for the members on it (that chat's group conversation)."""
     suffix = str(fields.pop("suffix", ""))
-    rows: list[Message] = []
+    base = {"organization_id": match.organization_id, "kind": kind, "match_id": match.pk}
+    base |= fields
+    rows: list[dict[str, object]] = []
     on_chat: dict[str, list[int]] = {}
     for pid in members:
         channel = channels.get(pid, EMAIL)
         if channel != EMAIL:
             on_chat.setdefault(channel, []).append(pid)
             continue
-        rows.append(
-            Message(
-                organization_id=match.organization_id,
-                kind=kind,
-                person_id=pid,
-                match=match,
-                dedupe_key=outbox_key(kind, match.pk, pid, suffix=suffix),
-                **fields,
-            )
-        )
+        key = outbox_key(kind, match.pk, pid, suffix=suffix)
+        rows.append(base | {"channel": EMAIL, "person_id": pid, "dedupe_key": key})
     for channel, pids in on_chat.items():
-        rows.append(
-            Message(
-                organization_id=match.organization_id,
-                kind=kind,
-                channel=channel,
-                group_members=pids,
-                match=match,
-                dedupe_key=outbox_key(kind, match.pk, GROUP, channel=channel, suffix=suffix),
-                **fields,
-            )
-        )
+        key = outbox_key(kind, match.pk, GROUP, channel=channel, suffix=suffix)
+        rows.append(base | {"channel": channel, "group_members": pids, "dedupe_key": key})
     return rows
+
+
+def _group_rows(
+    kind: str, match: Match, members: Sequence[int], channels: dict[int, str], **fields: object
+) -> list[Message]:
+    """``_group_specs`` as unsaved rows."""
+    return [Message(**spec) for spec in _group_specs(kind, match, members, channels, **fields)]
+
+
+# The columns a fresh outbox row fills; the rest keep their defaults (see _copy_rows).
+_COPY_COLUMNS = (
+    "organization_id", "kind", "channel", "person_id", "group_members", "conversation",
+    "match_id", "dedupe_key", "status", "attempts", "next_attempt_at", "lease_until",
+    "last_error", "sent_at", "created_at",
+)  # fmt: skip
+_WRITE_CHUNK = 20_000
+
+
+def _write_specs(specs: list[dict[str, object]]) -> None:
+    """Insert fresh outbox rows given as their fields. On PostgreSQL with ``COPY``: a
+    round of 100,000 people owes about 300,000 rows, and the ORM's bulk insert spent
+    most of a publication compiling and adapting them (bench/pipeline.py); elsewhere
+    with ``bulk_create``. Inside the caller's transaction either way."""
+    if connection.vendor != "postgresql":
+        Message.objects.bulk_create([Message(**spec) for spec in specs], batch_size=2000)
+        return
+    created = clock.now()
+    table = connection.ops.quote_name(Message._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COPY_COLUMNS)
+    statement = f"COPY {table} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for spec in specs:
+            copy.write_row(
+                (
+                    spec["organization_id"],
+                    spec["kind"],
+                    spec.get("channel", EMAIL),
+                    spec.get("person_id"),
+                    json.dumps(spec.get("group_members", [])),
+                    "",
+                    spec.get("match_id"),
+                    spec["dedupe_key"],
+                    Status.QUEUED,
+                    0,
+                    spec["next_attempt_at"],
+                    spec.get("lease_until"),
+                    "",
+                    None,
+                    created,
+                )
+            )
 
 
 def outbox_write_round(*, round: Round, now: datetime) -> int:
@@ -191,7 +216,8 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
     that transaction commits. Returns the number of rows written."""
     lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
     moment = _round_moment(round)
-    matches = {m.pk: m for m in Match.objects.filter(round=round).select_related("round__program")}
+    fields = ("id", "organization_id", "suggested_start", "suggested_end", "sequence")
+    matches = {m.pk: m for m in Match.objects.filter(round=round).only(*fields)}
     members: dict[int, list[int]] = {}
     for match_id, person_id in MatchMember.objects.filter(round=round).values_list(
         "match_id", "person_id"
@@ -201,20 +227,32 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
         organization_id=round.organization_id,
         person_ids=[pid for pids in members.values() for pid in pids],
     )
-    rows: list[Message] = []
+    specs: list[dict[str, object]] = []
+    written = 0
     for match_id, pids in members.items():
         match = matches[match_id]
-        rows.extend(
-            _group_rows(Kind.INTRO, match, pids, channels, next_attempt_at=now, lease_until=lease)
+        specs += _group_specs(
+            Kind.INTRO, match, pids, channels, next_attempt_at=now, lease_until=lease
         )
         for pid in pids:
-            rows.extend(_later_messages(match, pid, now, moment, channels[pid]))
-    rows.extend(_left_out_rows(round, now, lease))
-    Message.objects.bulk_create(rows, batch_size=2000)
-    analyze_after_commit(Message, rows=len(rows))
-    intro_ids = [m.pk for m in rows if m.kind in (Kind.INTRO, Kind.LEFT_OUT)]
+            specs += _later_specs(match, pid, now, moment, channels[pid])
+        if len(specs) >= _WRITE_CHUNK:  # bounded memory at any size
+            _write_specs(specs)
+            written, specs = written + len(specs), []
+    left_out = _left_out_specs(round, now, lease)
+    _write_specs(specs + left_out)
+    written += len(specs) + len(left_out)
+    analyze_after_commit(Message, rows=written)
+    intro_ids = list(
+        Message.objects.filter(match__round=round, kind=Kind.INTRO)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(left_out), 2000):
+        keys = [spec["dedupe_key"] for spec in left_out[start : start + 2000]]
+        intro_ids += Message.objects.filter(dedupe_key__in=keys).values_list("pk", flat=True)
     transaction.on_commit(lambda: _enqueue(intro_ids))
-    return len(rows)
+    return written
 
 
 def outbox_write_announcements(
@@ -360,21 +398,21 @@ def outbox_write_left_alone(
     return _send_now([row])
 
 
-def _left_out_rows(round: Round, now: datetime, lease: datetime) -> list[Message]:
+def _left_out_specs(round: Round, now: datetime, lease: datetime) -> list[dict[str, object]]:
     """A notice to everyone the round left out (why, and when their next round is),
-    on their channel, sent with the introductions."""
+    on their channel, sent with the introductions; as the fields of their rows."""
     people = list(LeftOut.objects.filter(round=round).values_list("person_id", flat=True))
     channels = channels_for_people(organization_id=round.organization_id, person_ids=people)
     return [
-        Message(
-            organization_id=round.organization_id,
-            kind=Kind.LEFT_OUT,
-            channel=channels.get(pid, EMAIL),
-            person_id=pid,
-            dedupe_key=left_out_key(round.pk, pid, channels.get(pid, EMAIL)),
-            next_attempt_at=now,
-            lease_until=lease,
-        )
+        {
+            "organization_id": round.organization_id,
+            "kind": Kind.LEFT_OUT,
+            "channel": channels.get(pid, EMAIL),
+            "person_id": pid,
+            "dedupe_key": left_out_key(round.pk, pid, channels.get(pid, EMAIL)),
+            "next_attempt_at": now,
+            "lease_until": lease,
+        }
         for pid in people
     ]
 
