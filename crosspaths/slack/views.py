@@ -77,8 +77,9 @@ def commands(request: HttpRequest) -> HttpResponse:
 
 @signed_by_slack
 def events(request: HttpRequest) -> HttpResponse:
-    """url_verification (when the app's Request URL is saved in Slack) and the events
-    that say the app was removed from a workspace."""
+    """url_verification (when the app's Request URL is saved in Slack), the events
+    that say the app was removed from a workspace, and app_home_opened (the app's tab,
+    published for the person who opened it)."""
     try:
         body = json.loads(request.body)
     except ValueError:
@@ -93,6 +94,14 @@ def events(request: HttpRequest) -> HttpResponse:
         "tokens_revoked",
     ):
         slack_uninstalled(team_id=str(body.get("team_id") or ""))
+    if (
+        body.get("type") == "event_callback"
+        and event.get("type") == "app_home_opened"
+        and event.get("tab", "home") == "home"
+    ):
+        inbound.app_home_opened(
+            team_id=str(body.get("team_id") or ""), user_id=str(event.get("user") or "")
+        )
     return HttpResponse(status=200)
 
 
