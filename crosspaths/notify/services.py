@@ -974,3 +974,18 @@ def outbox_write_test(*, person: Person, channel: str) -> int:
     with transaction.atomic():
         _send_now([row])
     return row.pk
+
+
+def outbox_test_latest(*, person: Person, channel: str) -> Message | None:
+    """The person's newest test message on ``channel``: the console shows whether it
+    went out, is waiting (and why) or failed (and why)."""
+    return (
+        Message.objects.filter(
+            organization_id=person.organization_id,
+            person=person,
+            kind=Kind.TEST,
+            channel=channel,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
