@@ -35,7 +35,7 @@ from crosspaths.programs.models import MatchMember
 from crosspaths.request_numbers import whole_number
 
 from . import connector
-from .models import TeamsInstallation
+from .models import TeamsInstallation, TeamsUser
 from .services import installation_of, teams_link, teams_unlink
 
 logger = logging.getLogger(__name__)
@@ -168,7 +168,7 @@ def click(
             match_id=whole_number(str(data.get("match") or ""), digits=18) or -1,
             person=person,
         )
-        .select_related("match__round__program", "match__organizer")
+        .select_related("match__round__program", "match__organizer", "person")
         .first()
     )
     with translation.override(person.effective_language):
@@ -185,7 +185,35 @@ def click(
             return _("Thanks! We noted that you met (%(program)s).") % {"program": program}
         if verb == "checkin_missed":
             return _("Thanks for telling us. Maybe next round!")
-        return _("You skip this round. Thanks for telling us.")
+    tell_others_skip(installation, member)
+    with translation.override(person.effective_language):
+        return _("You skip this round; we told the others.")
+
+
+def tell_others_skip(installation: TeamsInstallation, member: MatchMember) -> int:
+    """As on Slack, where the group's conversation is told "*name* skips this round":
+    Teams has no group chat of the bot's, so each other member with the app is told in
+    their one-to-one chat (in the organization's language, as a group message is).
+    Best effort: the answer is recorded whether or not Teams shows this."""
+    person = member.person
+    with translation.override(installation.organization.language):
+        text = escape(_("%(name)s skips this round.") % {"name": person.name or person.email})
+    others = TeamsUser.objects.filter(
+        organization_id=installation.organization_id,
+        person_id__in=member.match.members.exclude(person_id=person.pk).values("person_id"),
+    ).exclude(conversation_id="")
+    told = 0
+    for user in others:
+        try:
+            connector.send_activity(
+                service_url=user.service_url,
+                conversation_id=user.conversation_id,
+                activity={"type": "message", "text": text},
+            )
+            told += 1
+        except Exception as error:
+            logger.info("could not tell %s about a skip: %s", user.user_id, error)
+    return told
 
 
 assert set(ANSWERS) == set(CHECKIN_VERBS)
