@@ -183,6 +183,22 @@ def their_slack_click(w: World) -> dict[str, Any]:
     return {"payload": json.dumps(payload)}
 
 
+def their_slack_home_click(w: World) -> dict[str, Any]:
+    """A "Join" in their person's App Home tab naming their program."""
+    import json
+
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0GLOBEX"},
+        "user": {"id": "UZEBULON"},
+        "view": {"id": "V1", "type": "home"},
+        "actions": [
+            {"action_id": f"home_join:{w.their_program.pk}", "value": str(w.their_program.pk)}
+        ],
+    }
+    return {"payload": json.dumps(payload)}
+
+
 THEIR_TENANT = "22222222-2222-4222-8222-222222222222"
 
 
@@ -663,7 +679,10 @@ REGISTRY: dict[str, Case] = {
     # act on our organization only; their workspace stays connected.
     "slack:interactions": Case(
         methods=("post",),
-        own=[(lambda w: {}, lambda w: their_slack_click(w))],
+        own=[
+            (lambda w: {}, lambda w: their_slack_click(w)),
+            (lambda w: {}, lambda w: their_slack_home_click(w)),
+        ],
     ),
     "slack:commands": Case(
         methods=("post",),
@@ -675,6 +694,7 @@ REGISTRY: dict[str, Case] = {
     "slack:connect": Case(methods=("post",)),
     "slack:link": Case(methods=("post",)),
     "slack:disconnect": Case(methods=("post",)),
+    "slack:test_message": Case(methods=("post",)),
     # Microsoft Teams (crosspaths.teams): the bot's endpoint takes no session; without
     # the Bot Framework's JWT every role gets 401 (tests/teams/test_auth.py and
     # test_inbound.py drive it signed, one tenant naming another organization's match

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
+from crosspaths.notify.content import when
 from crosspaths.notify.services import (
     outbox_skip_for,
     outbox_write_group_change,
@@ -97,6 +98,20 @@ def match_free_slots(*, match: Match, count: int = 4) -> list[tuple[datetime, da
     )
     current = match.suggested_start
     return [s for s in slots if s[0] != current]
+
+
+def match_slot_choices(*, match: Match) -> list[tuple[str, str]]:
+    """The free times as (ISO start, label in the organizer's zone and the active
+    language): what the chat buttons offer the organizer to move the meeting to. Empty
+    when the round is over or its schedule is broken (the button opens the match page)."""
+    if match.organizer is None or match.round.status != Round.Status.PUBLISHED:
+        return []
+    try:
+        slots = match_free_slots(match=match)
+    except Exception:  # a bad schedule: the button opens the match page instead
+        return []
+    zone = match.organizer.effective_timezone
+    return [(start.isoformat(), f"{when(start, zone)} ({zone})") for start, _end in slots]
 
 
 @transaction.atomic

@@ -714,15 +714,26 @@ def announcement_content(message: Message, language: str) -> MessageContent:
     ]
     if program.description:
         paragraphs.append(program.description)
-    paragraphs.append(
-        _(
-            "Its next round is on %(date)s: you will get an e-mail saying whom you meet, "
-            "why, and a suggested time."
+    if message.channel != Message.Channel.EMAIL:  # the chat it arrives in
+        paragraphs.append(
+            _(
+                "Its next round is on %(date)s: you will get a message here saying whom you "
+                "meet, why, and a suggested time."
+            )
+            % {"date": formats.date_format(upcoming, "DATE_FORMAT")}
+            if upcoming
+            else _("You will get a message here saying whom you meet, why, and a suggested time.")
         )
-        % {"date": formats.date_format(upcoming, "DATE_FORMAT")}
-        if upcoming
-        else _("You will get an e-mail saying whom you meet, why, and a suggested time.")
-    )
+    else:
+        paragraphs.append(
+            _(
+                "Its next round is on %(date)s: you will get an e-mail saying whom you meet, "
+                "why, and a suggested time."
+            )
+            % {"date": formats.date_format(upcoming, "DATE_FORMAT")}
+            if upcoming
+            else _("You will get an e-mail saying whom you meet, why, and a suggested time.")
+        )
     paragraphs.append(
         _(
             "Not for you? One click on “Leave the program” takes you out; you can join "

@@ -258,17 +258,19 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
 def outbox_write_announcements(
     *, program_id: int, organization_id: int, person_ids: Sequence[int], now: datetime
 ) -> int:
-    """An announcement e-mail to each of ``person_ids``, newly enrolled in the program by
-    HR (or automatically as a new hire): what it is, its next round, a one-click way
-    out. By e-mail, the one channel every person has. One row per program and person
-    ever (the key), so enrolling twice never announces twice. Call inside the
-    enrolling transaction; delivery is handed to workers when it commits."""
+    """An announcement to each of ``person_ids``, newly enrolled in the program by HR
+    (or automatically as a new hire): what it is, its next round, a one-click way out.
+    On the person's channel (Slack, Teams) when they have one there, else by e-mail.
+    One row per program and person ever, whatever the channel (the key has no channel
+    suffix), so enrolling twice never announces twice. Call inside the enrolling
+    transaction; delivery is handed to workers when it commits."""
     lease = now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
+    channels = channels_for_people(organization_id=organization_id, person_ids=person_ids)
     rows = [
         Message(
             organization_id=organization_id,
             kind=Kind.ANNOUNCEMENT,
-            channel=EMAIL,
+            channel=channels.get(pid, EMAIL),
             person_id=pid,
             dedupe_key=announcement_key(program_id, pid),
             next_attempt_at=now,
@@ -1014,3 +1016,18 @@ def outbox_write_test(*, person: Person, channel: str) -> int:
     with transaction.atomic():
         _send_now([row])
     return row.pk
+
+
+def outbox_test_latest(*, person: Person, channel: str) -> Message | None:
+    """The person's newest test message on ``channel``: the console shows whether it
+    went out, is waiting (and why) or failed (and why)."""
+    return (
+        Message.objects.filter(
+            organization_id=person.organization_id,
+            person=person,
+            kind=Kind.TEST,
+            channel=channel,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )

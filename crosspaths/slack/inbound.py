@@ -12,26 +12,24 @@ people, a match among that organization's matches. A click records a check-in th
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from slack_sdk.signature import Clock, SignatureVerifier
 
 from crosspaths import clock
 from crosspaths.meetings.services import checkin_record
-from crosspaths.notify.channels.slack import escape
-from crosspaths.people.models import Person
-from crosspaths.programs.enrollments import enrollments_of, paused_until, person_pause
-from crosspaths.programs.models import MatchMember, Round
+from crosspaths.notify.channels.slack import PROPOSE_ACTION, escape
+from crosspaths.notify.chat_commands import chat_command, chat_propose
+from crosspaths.programs.models import MatchMember
 from crosspaths.request_numbers import whole_number
 
 from .client import web_client
+from .home import group_conversation, home_action, home_publish
 from .models import SlackInstallation
 from .services import slack_person
 from .tokens import token_decrypt
@@ -77,16 +75,21 @@ class Reply:
 
 
 def checkin_click(*, installation: SlackInstallation, user_id: str, action: dict) -> Reply | None:
-    """A check-in button: the clicking person's answer for the match named by the
-    button, if they are a member of it in this workspace's organization. None when the
+    """A check-in button, or a time picked from "Propose another time": the clicking
+    person's answer for the match named by the element, if they are a member of it in
+    this workspace's organization (moving the time: its organizer). None when the
     action is not ours (a link button: Slack reports those clicks too)."""
-    action_id = str(action.get("action_id") or "")
-    if action_id not in ANSWERS:
+    action_id = str(action.get("action_id") or "").partition(":")[0]  # the tab adds ":<match>"
+    if action_id not in ANSWERS and action_id != PROPOSE_ACTION:
         return None
     person = slack_person(installation=installation, user_id=user_id)
     if person is None:
         return Reply(_not_linked())
-    value = str(action.get("value") or "")
+    value, start = str(action.get("value") or ""), ""
+    if action_id == PROPOSE_ACTION:  # a time picked from the menu: "<match> <ISO start>"
+        value, _sep, start = str(
+            (action.get("selected_option") or {}).get("value") or ""
+        ).partition(" ")
     member = (
         MatchMember.objects.filter(
             organization_id=installation.organization_id,
@@ -100,6 +103,8 @@ def checkin_click(*, installation: SlackInstallation, user_id: str, action: dict
         if member is None:
             return Reply(_("This introduction is not yours to answer."))
         try:
+            if action_id == PROPOSE_ACTION:
+                return Reply(chat_propose(member=member, start=start))
             checkin_record(member=member, met=ANSWERS[action_id])
         except ValidationError as error:
             return Reply(" ".join(error.messages))
@@ -123,13 +128,18 @@ def _not_linked() -> str:
 
 def interaction(*, payload: dict) -> None:
     """A block_actions payload: record the answer, then tell the person (ephemeral)
-    and, for a skip, the group. Other payload types are acknowledged and ignored."""
+    and, for a skip, the group. A click in the app's tab (a view, no channel) is
+    answered by publishing the tab again. Other payload types are acknowledged and
+    ignored."""
     if payload.get("type") != "block_actions":
         return
     installation = installation_of(str((payload.get("team") or {}).get("id") or ""))
     if installation is None:
         return
     user_id = str((payload.get("user") or {}).get("id") or "")
+    if (payload.get("view") or {}).get("type") == "home":
+        home_click(installation=installation, user_id=user_id, actions=payload.get("actions"))
+        return
     channel = str((payload.get("channel") or {}).get("id") or "")
     for action in payload.get("actions") or []:
         reply = checkin_click(installation=installation, user_id=user_id, action=action)
@@ -137,11 +147,53 @@ def interaction(*, payload: dict) -> None:
             _tell(installation, channel, user_id, reply)
 
 
+def home_click(*, installation: SlackInstallation, user_id: str, actions: Any) -> None:
+    """Elements of the app's tab: a program's join/pause/resume, a pause of everything,
+    a check-in of a current match; the tab is then published again, saying what
+    happened (a skip is also told in the group's conversation, as from the message)."""
+    person = slack_person(installation=installation, user_id=user_id)
+    if person is None or not isinstance(actions, list):
+        return
+    notes: list[str] = []
+    for action in actions:
+        if not isinstance(action, dict):
+            continue
+        with translation.override(person.effective_language):
+            note = home_action(person=person, action=action)
+        if note is None:
+            reply = checkin_click(installation=installation, user_id=user_id, action=action)
+            if reply is None:
+                continue
+            note = reply.to_person
+            if reply.to_group:
+                match_id = whole_number(str(action.get("value") or "")) or -1
+                channel = group_conversation(
+                    organization_id=installation.organization_id, match_id=match_id
+                )
+                if channel:
+                    _tell(installation, channel, user_id, Reply("", reply.to_group))
+        notes.append(note)
+    home_publish(installation=installation, user_id=user_id, person=person, note=" ".join(notes))
+
+
+def app_home_opened(*, team_id: str, user_id: str) -> bool:
+    """Someone opened the app's tab: publish it for them, if they are a person of the
+    workspace's organization (anyone else sees Slack's empty tab)."""
+    installation = installation_of(team_id)
+    if installation is None or not user_id:
+        return False
+    person = slack_person(installation=installation, user_id=user_id)
+    if person is None:
+        return False
+    return home_publish(installation=installation, user_id=user_id, person=person)
+
+
 def _tell(installation: SlackInstallation, channel: str, user_id: str, reply: Reply) -> None:
     """Best effort: the answer is recorded whether or not Slack shows the reply."""
     try:
         client = web_client(token_decrypt(installation.bot_token_encrypted))
-        client.chat_postEphemeral(channel=channel, user=user_id, text=escape(reply.to_person))
+        if reply.to_person:
+            client.chat_postEphemeral(channel=channel, user=user_id, text=escape(reply.to_person))
         if reply.to_group:
             client.chat_postMessage(channel=channel, text=escape(reply.to_group))
     except Exception as error:
@@ -150,18 +202,10 @@ def _tell(installation: SlackInstallation, channel: str, user_id: str, reply: Re
 
 # --- /crosspaths ----------------------------------------------------------------------
 
-PAUSE = re.compile(r"^pause\s+(?:until\s+)?(\d{4}-\d{2}-\d{2})$", re.IGNORECASE)
-
-
-def _help() -> str:
-    return _(
-        "Try `/crosspaths status`, `/crosspaths pause until 2026-12-31` or `/crosspaths resume`."
-    )
-
 
 def command(*, team_id: str, user_id: str, text: str) -> str:
     """``/crosspaths pause until YYYY-MM-DD | resume | status``: the answer, in the
-    person's language, shown only to them."""
+    person's language, shown only to them (the parser is shared with Teams)."""
     installation = installation_of(team_id)
     if installation is None:
         return _("Crosspaths is not connected to this Slack workspace.")
@@ -169,69 +213,4 @@ def command(*, team_id: str, user_id: str, text: str) -> str:
     if person is None:
         return _not_linked()
     with translation.override(person.effective_language):
-        return _command(person, " ".join(text.split()))
-
-
-def _command(person: Person, text: str) -> str:
-    words = text.lower()
-    if words == "resume":
-        person_pause(person=person, until=None)
-        return _("Welcome back: you are in the next rounds again.")
-    if words.startswith("pause"):
-        found = PAUSE.match(text)
-        try:
-            until = date.fromisoformat(found.group(1)) if found else None
-        except ValueError:
-            until = None
-        if until is None:
-            return _(
-                "Write the date as YYYY-MM-DD, for example `/crosspaths pause until %(day)s`."
-            ) % {"day": (clock.today() + timedelta(days=14)).isoformat()}
-        try:
-            person_pause(person=person, until=until)
-        except ValidationError as error:
-            return " ".join(error.messages)
-        return _("Paused until %(date)s. Enjoy the break!") % {
-            "date": formats.date_format(until, "DATE_FORMAT")
-        }
-    if words in ("", "status", "help"):
-        return _status(person) if words == "status" else _help()
-    return _help()
-
-
-def _status(person: Person) -> str:
-    today = clock.today()
-    enrollments = enrollments_of(person=person)
-    current = [e for e in enrollments.values() if e.left_at is None]
-    lines = []
-    if not current:
-        lines.append(_("You are not in any program yet."))
-    else:
-        names = ", ".join(sorted(e.program.name for e in current))
-        lines.append(_("Your programs: %(names)s.") % {"names": names})
-        until = paused_until(enrollments=current, today=today)
-        if until:
-            lines.append(
-                _("Paused until %(date)s.") % {"date": formats.date_format(until, "DATE_FORMAT")}
-            )
-    latest = (
-        MatchMember.objects.filter(
-            organization_id=person.organization_id,
-            person=person,
-            round__status=Round.Status.PUBLISHED,
-        )
-        .select_related("match__round__program")
-        .order_by("-round__date")
-        .first()
-    )
-    if latest is not None:
-        others = [
-            m.person.name or m.person.email
-            for m in latest.match.members.select_related("person").order_by("pk")
-            if m.person_id != person.pk
-        ]
-        lines.append(
-            _("Current match (%(program)s): %(names)s.")
-            % {"program": latest.match.round.program.name, "names": ", ".join(others)}
-        )
-    return "\n".join(lines)
+        return chat_command(person=person, text=text, prefix="/crosspaths ")

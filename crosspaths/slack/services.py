@@ -26,6 +26,7 @@ from crosspaths import clock
 from crosspaths.console.services import audit_record
 from crosspaths.notify.models import Channel, ChatAccount
 from crosspaths.notify.selection import organization_channels, organization_set_channels
+from crosspaths.notify.services import outbox_write_test
 from crosspaths.people.models import Organization, Person
 
 from .client import web_client
@@ -314,3 +315,24 @@ def slack_reach(*, organization: Organization) -> dict[str, int]:
         organization=organization, user_id="", person__active=True
     ).count()
     return {"linked": linked, "missing": missing, "unchecked": active.count() - linked - missing}
+
+
+def slack_send_test(*, person: Person) -> int:
+    """Queue a test message to the person on Slack (a direct message from the bot,
+    delivered by the outbox like any other). Refused when they cannot be reached
+    there."""
+    if not SlackInstallation.objects.filter(organization_id=person.organization_id).exists():
+        raise ValidationError(_("Slack is not connected."), code="not_connected")
+    reachable = ChatAccount.objects.filter(
+        organization_id=person.organization_id, person=person, channel=SLACK
+    ).exists()
+    if not reachable:
+        raise ValidationError(
+            _(
+                "You are not reachable on Slack yet: nobody in the workspace has the address "
+                "%(email)s. Look everybody up again once you have it, then try again."
+            )
+            % {"email": person.email},
+            code="not_linked",
+        )
+    return outbox_write_test(person=person, channel=SLACK)

@@ -33,6 +33,7 @@ from django.utils import translation
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from crosspaths.meetings.organizing import match_slot_choices
 from crosspaths.notify.channels.slack import render, with_checkin_buttons
 from crosspaths.notify.content import MessageContent, message_language
 from crosspaths.notify.models import Channel, ChatAccount, Message
@@ -120,7 +121,13 @@ class SlackTransport:
         body = render(content)
         if message.person_id is None and message.kind == Message.Kind.INTRO and message.match_id:
             with translation.override(message_language(message)):
-                body = with_checkin_buttons(body, message.match_id)
+                assert message.match is not None
+                body = with_checkin_buttons(
+                    body,
+                    message.match_id,
+                    slots=match_slot_choices(match=message.match),
+                    match_url=content.match.url if content.match else "",
+                )
         return body
 
     def send(self, message: Message, content: MessageContent) -> None:

@@ -13,5 +13,6 @@ urlpatterns = [
     path("console/slack/", views.settings_page, name="settings"),
     path("console/slack/connect/", views.connect, name="connect"),
     path("console/slack/link/", views.link, name="link"),
+    path("console/slack/test/", views.test_message, name="test_message"),
     path("console/slack/disconnect/", views.disconnect, name="disconnect"),
 ]

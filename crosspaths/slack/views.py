@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from crosspaths.notify.channels.slack import escape
+from crosspaths.notify.services import outbox_test_latest
 from crosspaths.people.permissions import can_manage_provisioning, person_required
 
 from . import inbound
@@ -32,6 +33,7 @@ from .services import (
     slack_disconnect,
     slack_install,
     slack_reach,
+    slack_send_test,
     slack_state_take,
     slack_uninstalled,
 )
@@ -77,8 +79,9 @@ def commands(request: HttpRequest) -> HttpResponse:
 
 @signed_by_slack
 def events(request: HttpRequest) -> HttpResponse:
-    """url_verification (when the app's Request URL is saved in Slack) and the events
-    that say the app was removed from a workspace."""
+    """url_verification (when the app's Request URL is saved in Slack), the events
+    that say the app was removed from a workspace, and app_home_opened (the app's tab,
+    published for the person who opened it)."""
     try:
         body = json.loads(request.body)
     except ValueError:
@@ -93,6 +96,14 @@ def events(request: HttpRequest) -> HttpResponse:
         "tokens_revoked",
     ):
         slack_uninstalled(team_id=str(body.get("team_id") or ""))
+    if (
+        body.get("type") == "event_callback"
+        and event.get("type") == "app_home_opened"
+        and event.get("tab", "home") == "home"
+    ):
+        inbound.app_home_opened(
+            team_id=str(body.get("team_id") or ""), user_id=str(event.get("user") or "")
+        )
     return HttpResponse(status=200)
 
 
@@ -127,6 +138,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "configured": slack_configured(),
         "reach": slack_reach(organization=organization) if installation else None,
         "redirect_uri": _redirect_uri(request),
+        "test_message": outbox_test_latest(person=request.person, channel="slack"),  # type: ignore[attr-defined]
     }
     return render(request, "slack/settings.html", context)
 
@@ -187,6 +199,19 @@ def link(request: HttpRequest) -> HttpResponse:
     if SlackInstallation.objects.filter(organization=organization).exists():
         link_people.enqueue(organization_id=organization.pk, refresh=True)
         messages.success(request, _("Everybody is being looked up in Slack again."))
+    return redirect("slack:settings")
+
+
+@slack_admin
+@require_POST
+def test_message(request: HttpRequest) -> HttpResponse:
+    """Send yourself a test message on Slack; the page then shows how it went."""
+    try:
+        slack_send_test(person=request.person)  # type: ignore[attr-defined]
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("A test message is on its way to you in Slack."))
     return redirect("slack:settings")
 
 

@@ -14,26 +14,28 @@ match page's service).
   the HTTP response with a message for the clicker.
 * ``message`` with a ``value`` (an ``Action.Submit`` from an older client): the same,
   answered with a reply in the conversation.
+* ``message`` with text in the personal chat: a command ("pause until 2027-01-15",
+  "resume", "status", or German), parsed and answered by ``notify.chat_commands``, the
+  code behind Slack's /crosspaths.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from crosspaths.meetings.organizing import match_propose
 from crosspaths.meetings.services import checkin_record
-from crosspaths.notify.channels.teams import CHECKIN_VERBS, PROPOSE_VERB
+from crosspaths.notify.channels.teams import CHECKIN_VERBS, PROPOSE_VERB, escape
+from crosspaths.notify.chat_commands import chat_command, chat_propose
 from crosspaths.programs.models import MatchMember
 from crosspaths.request_numbers import whole_number
 
 from . import connector
-from .models import TeamsInstallation
+from .models import TeamsInstallation, TeamsUser
 from .services import installation_of, teams_link, teams_unlink
 
 logger = logging.getLogger(__name__)
@@ -114,7 +116,27 @@ def activity_handle(activity: dict[str, Any]) -> dict[str, Any] | None:
         text = click(installation, activity, str(data.get("crosspaths") or ""), data)
         if text is not None:
             _reply(activity, text)
+    elif kind == "message" and personal and isinstance(activity.get("text"), str):
+        _reply(activity, typed(installation, activity))
     return None
+
+
+def typed(installation: TeamsInstallation, activity: dict[str, Any]) -> str:
+    """A message written to the bot in the one-to-one chat: "pause until 2027-01-15",
+    "resume", "status" (or German), answered as Slack's /crosspaths answers (the
+    same parser and services)."""
+    person = _link_sender(installation, activity)
+    if person is None:
+        return escape(_not_linked())
+    with translation.override(person.effective_language):
+        return escape(chat_command(person=person, text=str(activity["text"])))
+
+
+def _not_linked() -> str:
+    return _(
+        "Your Teams account is not linked to Crosspaths: your Teams e-mail address must be "
+        "the one your organization knows."
+    )
 
 
 def _reply(activity: dict[str, Any], text: str) -> None:
@@ -139,17 +161,14 @@ def click(
         return None
     person = _link_sender(installation, activity)
     if person is None:
-        return _(
-            "Your Teams account is not linked to Crosspaths: your Teams e-mail address must be "
-            "the one your organization knows."
-        )
+        return _not_linked()
     member = (
         MatchMember.objects.filter(
             organization_id=installation.organization_id,
             match_id=whole_number(str(data.get("match") or ""), digits=18) or -1,
             person=person,
         )
-        .select_related("match__round__program", "match__organizer")
+        .select_related("match__round__program", "match__organizer", "person")
         .first()
     )
     with translation.override(person.effective_language):
@@ -157,7 +176,7 @@ def click(
             return _("This introduction is not yours to answer.")
         try:
             if verb == PROPOSE_VERB:
-                return _propose(member, person, str(data.get("start") or ""))
+                return chat_propose(member=member, start=str(data.get("start") or ""))
             checkin_record(member=member, met=ANSWERS[verb])
         except ValidationError as error:
             return " ".join(error.messages)
@@ -166,18 +185,35 @@ def click(
             return _("Thanks! We noted that you met (%(program)s).") % {"program": program}
         if verb == "checkin_missed":
             return _("Thanks for telling us. Maybe next round!")
-        return _("You skip this round. Thanks for telling us.")
+    tell_others_skip(installation, member)
+    with translation.override(person.effective_language):
+        return _("You skip this round; we told the others.")
 
 
-def _propose(member: MatchMember, person: Any, start: str) -> str:
-    try:
-        moment = datetime.fromisoformat(start)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ValidationError(_("Choose a time."))
-    match_propose(match=member.match, person=person, start=moment)
-    return _("Done: everybody gets the new time with an updated invitation.")
+def tell_others_skip(installation: TeamsInstallation, member: MatchMember) -> int:
+    """As on Slack, where the group's conversation is told "*name* skips this round":
+    Teams has no group chat of the bot's, so each other member with the app is told in
+    their one-to-one chat (in the organization's language, as a group message is).
+    Best effort: the answer is recorded whether or not Teams shows this."""
+    person = member.person
+    with translation.override(installation.organization.language):
+        text = escape(_("%(name)s skips this round.") % {"name": person.name or person.email})
+    others = TeamsUser.objects.filter(
+        organization_id=installation.organization_id,
+        person_id__in=member.match.members.exclude(person_id=person.pk).values("person_id"),
+    ).exclude(conversation_id="")
+    told = 0
+    for user in others:
+        try:
+            connector.send_activity(
+                service_url=user.service_url,
+                conversation_id=user.conversation_id,
+                activity={"type": "message", "text": text},
+            )
+            told += 1
+        except Exception as error:
+            logger.info("could not tell %s about a skip: %s", user.user_id, error)
+    return told
 
 
 assert set(ANSWERS) == set(CHECKIN_VERBS)

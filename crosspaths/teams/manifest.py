@@ -77,6 +77,8 @@ def manifest(*, organization: Organization, base_url: str = "") -> dict[str, Any
                 "scopes": ["personal"],
                 "supportsFiles": False,
                 "isNotificationOnly": False,
+                # What Teams suggests when someone types to the bot (notify/chat_commands.py).
+                "commandLists": [{"scopes": ["personal"], "commands": list(BOT_COMMANDS)}],
             }
         ],
         "permissions": ["identity", "messageTeamMembers"],
@@ -86,6 +88,13 @@ def manifest(*, organization: Organization, base_url: str = "") -> dict[str, Any
             "resource": f"api://{host}/{settings.TEAMS_APP_ID}",
         },
     }
+
+
+BOT_COMMANDS = (
+    {"title": "status", "description": "Your programs, your pause and your current match"},
+    {"title": "pause until YYYY-MM-DD", "description": "No rounds for you until that day"},
+    {"title": "resume", "description": "Take part in the next rounds again"},
+)
 
 
 def _png(image: Image.Image) -> bytes:

@@ -30,8 +30,9 @@ import requests
 from django.db import transaction
 from django.utils import translation
 
+from crosspaths.meetings.organizing import match_slot_choices
 from crosspaths.notify.channels.teams import checkin_actions, render, with_checkin_actions
-from crosspaths.notify.content import MessageContent, message_language, when
+from crosspaths.notify.content import MessageContent, message_language
 from crosspaths.notify.models import Channel, Message
 
 from . import connector
@@ -63,19 +64,8 @@ def reached(message: Message) -> list[int]:
 
 
 def _free_slots(message: Message) -> list[tuple[str, str]]:
-    """A few times the organizer may move the meeting to, in their zone and the card's
-    language (the same list the match page offers)."""
-    from crosspaths.meetings.organizing import match_free_slots
-
-    match = message.match
-    if match is None or match.organizer is None or match.round.status != "published":
-        return []
-    try:
-        slots = match_free_slots(match=match)
-    except Exception:  # a bad schedule: the button opens the match page instead
-        return []
-    zone = match.organizer.effective_timezone
-    return [(start.isoformat(), f"{when(start, zone)} ({zone})") for start, _end in slots]
+    """A few times the organizer may move the meeting to (the match page's list)."""
+    return match_slot_choices(match=message.match) if message.match is not None else []
 
 
 class TeamsTransport:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from crosspaths.notify.services import outbox_test_latest
 from crosspaths.people.permissions import can_manage_provisioning, person_required
 
 from . import inbound
@@ -86,6 +87,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "configured": teams_configured(),
         "reach": teams_reach(organization=organization) if installation else None,
         "endpoint": request.build_absolute_uri("/teams/messages"),
+        "test_message": outbox_test_latest(person=request.person, channel="teams"),  # type: ignore[attr-defined]
     }
     return render(request, "teams/settings.html", context)
 

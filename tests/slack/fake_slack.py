@@ -14,6 +14,11 @@ Used by the tests (``tests/slack/conftest.py``) and by ``bench/slack.py``. Point
   on the block and every element (the SDK's limits: header 150, section text 3,000, 10 fields of 2,000, 25 action
   elements, 10 context elements, button text 75, url 3,000, ...), unique ``action_id``s per message, text of
   at most 40,000 characters (``invalid_blocks``/``msg_too_long`` otherwise);
+* views.publish (the App Home tab): ``user_id`` of a user of the workspace and a
+  ``view`` (JSON) of type ``home`` that ``slack_sdk.models.views.View`` accepts (1-100
+  blocks, no submit/close, private_metadata of at most 3,000 characters), its blocks
+  checked as chat.postMessage's; the last view published per user is kept
+  (``homes``);
 * rate limits per workspace and method in a sliding minute (``TIERS``), answered with
   HTTP 429, ``{"ok": false, "error": "ratelimited"}`` and ``Retry-After`` (seconds until
   the oldest call leaves the window); ``storm(n, retry_after)`` answers the next n calls
@@ -40,6 +45,7 @@ from urllib.parse import parse_qs, urlparse
 
 from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 # Calls per minute per workspace (Slack's tiers: Tier 2 20+, Tier 3 50+, Tier 4 100+;
 # chat.postMessage is "special": about one message per second per channel, with bursts,
@@ -50,6 +56,7 @@ TIERS: dict[str, int] = {
     "conversations.open": 50,
     "users.lookupByEmail": 50,
     "users.info": 100,
+    "views.publish": 100,
     "auth.revoke": 50,
     "oauth.v2.access": 100,
 }
@@ -92,6 +99,7 @@ class FakeSlack:
         self.conversations: dict[tuple[str, frozenset[str]], str] = {}
         self.channels: dict[str, str] = {}  # channel id -> team id
         self.posted: list[Posted] = []
+        self.homes: dict[tuple[str, str], dict[str, Any]] = {}  # (team, user) -> view
         self.calls: list[tuple[str, int]] = []  # (method, HTTP status)
         self.windows: dict[tuple[str, str], deque[float]] = defaultdict(deque)
         self.storm_left = 0
@@ -325,6 +333,43 @@ class FakeSlack:
         self.posted.append(Posted(team.id, "chat.postEphemeral", args["channel"], args))
         return {"ok": True, "message_ts": f"{next(self._ids)}.000200"}, {}
 
+    def api_views_publish(self, team: Team, token: str, args: dict) -> tuple[dict, dict]:
+        user_id, view = str(args.get("user_id") or ""), args.get("view")
+        if not user_id or view is None:
+            return {"ok": False, "error": "invalid_arguments"}, {}
+        if user_id not in team.users:
+            return {"ok": False, "error": "user_not_found"}, {}
+        error = view_error(view)
+        if isinstance(view, str) and not error:
+            view = json.loads(view)
+        if error:
+            return {"ok": False, "error": error}, {}
+        self.homes[(team.id, user_id)] = view
+        self.posted.append(Posted(team.id, "views.publish", user_id, args))
+        return {"ok": True, "view": {"id": f"V{next(self._ids):08d}", **view}}, {}
+
+
+def view_error(view: Any) -> str:
+    """Slack's error code for a home view it would refuse, or ""."""
+    if isinstance(view, str):  # form-encoded calls send the view as JSON text
+        try:
+            view = json.loads(view)
+        except ValueError:
+            return "invalid_arguments"
+    if not isinstance(view, dict) or view.get("type") != "home":
+        return "invalid_arguments"
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or not 1 <= len(blocks) <= 100:
+        return "invalid_arguments"
+    problem = _blocks_problem(blocks, limit=100)
+    if problem:
+        return problem
+    try:
+        View(**view).to_dict()  # type, title, submit/close, metadata and block count
+    except (SlackObjectFormationError, TypeError, ValueError):
+        return "invalid_arguments"
+    return ""
+
 
 def blocks_error(args: dict[str, Any]) -> str:
     """Slack's error code for a message it would refuse, or ""."""
@@ -340,7 +385,11 @@ def blocks_error(args: dict[str, Any]) -> str:
         return "msg_too_long"
     if blocks is None:
         return ""
-    if not isinstance(blocks, list) or len(blocks) > 50:
+    return _blocks_problem(blocks, limit=50)
+
+
+def _blocks_problem(blocks: Any, *, limit: int) -> str:
+    if not isinstance(blocks, list) or len(blocks) > limit:
         return "invalid_blocks"
     action_ids: list[str] = []
     for raw in blocks:

@@ -6,7 +6,8 @@ reaches its own organization."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -177,7 +178,7 @@ def test_the_command_answers_in_the_persons_language_and_explains_mistakes(enrol
     cast.bob.save()
     assert command("T0ACME", ws.bob, "pause until 2026-12-24").startswith("Pausiert bis")
     assert "JJJJ-MM-TT" in command("T0ACME", ws.bob, "pause until christmas")
-    assert "2026-12-31" in command("T0ACME", ws.chidi, "")
+    assert "`/crosspaths status`" in command("T0ACME", ws.chidi, "")
     past = command("T0ACME", ws.chidi, "pause until 2020-01-01")
     assert "today or a later date" in past
     assert Enrollment.objects.get(person=cast.chidi).paused_until is None
@@ -222,3 +223,59 @@ def test_events_answer_url_verification_and_forget_an_uninstalled_workspace(work
     assert list(SlackInstallation.objects.values_list("team_id", flat=True)) == ["T0ACME"]
     assert not ChatAccount.objects.filter(organization=cast.other_org).exists()
     assert ChatAccount.objects.filter(organization=cast.org).count() == 2
+
+
+def _propose_menu(fake):
+    (posted,) = fake.messages()
+    (actions,) = [b for b in posted.body["blocks"] if b.get("block_id") == "crosspaths_checkin"]
+    return next(e for e in actions["elements"] if e["action_id"].startswith("propose"))
+
+
+def test_the_actions_are_the_teams_cards_actions(delivered, fake):
+    """Slack's introduction offers what the Teams card offers: we met, it did not
+    happen, propose another time, skip this round."""
+    (posted,) = fake.messages()
+    (actions,) = [b for b in posted.body["blocks"] if b.get("block_id") == "crosspaths_checkin"]
+    labels = [(e.get("text") or e.get("placeholder"))["text"] for e in actions["elements"]]
+    assert labels == ["We met", "It did not happen", "Propose another time", "Skip this round"]
+
+
+def test_propose_another_time_moves_the_meeting_for_the_organizer_only(
+    delivered, workspaces, trio, fake, cast
+):
+    menu = _propose_menu(fake)
+    if menu["action_id"] == "propose_open":
+        pytest.skip("no free slot in this round's window")
+    option = menu["options"][0]
+    start = option["value"].split(" ", 1)[1]
+    pick = {"type": "static_select", "action_id": "propose", "selected_option": option}
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0ACME"},
+        "channel": {"id": delivered},
+        "actions": [pick],
+    }
+
+    def choose(user):
+        body = urlencode({"payload": json.dumps({**payload, "user": {"id": user}})}).encode()
+        assert slack_post(Client(), "/slack/interactions", body, FORM).status_code == 200
+        return fake.messages("chat.postEphemeral")[-1].body["text"]
+
+    assert "organizer" in choose(workspaces.bob)
+    trio.refresh_from_db()
+    assert trio.suggested_start.isoformat() != start
+    assert "everybody gets the new time" in choose(workspaces.chidi)  # Chidi organizes
+    trio.refresh_from_db()
+    assert trio.suggested_start == datetime.fromisoformat(start)
+    assert Message.objects.filter(kind="reschedule", match=trio).exists()
+    # Dana's workspace naming Acme's match moves nothing
+    body = urlencode(
+        {
+            "payload": json.dumps(
+                {**payload, "team": {"id": "T0GLOBEX"}, "user": {"id": workspaces.dana}}
+            )
+        }
+    ).encode()
+    slack_post(Client(), "/slack/interactions", body, FORM)
+    trio.refresh_from_db()
+    assert trio.suggested_start == datetime.fromisoformat(start)

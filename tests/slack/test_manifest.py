@@ -27,3 +27,11 @@ def test_the_manifest_points_at_the_apps_urls():
     }
     names = ("slack:commands", "slack:oauth_callback", "slack:events", "slack:interactions")
     assert paths == {reverse(name) for name in names}
+
+
+def test_the_manifest_shows_the_home_tab_and_sends_its_event():
+    manifest = json.loads(MANIFEST.read_text())
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is True
+    events = manifest["settings"]["event_subscriptions"]["bot_events"]
+    assert set(events) == {"app_home_opened", "app_uninstalled", "tokens_revoked"}

@@ -140,6 +140,10 @@ def check_manifest(manifest: dict, app_id: str) -> None:
     assert re.fullmatch(r"#[0-9A-Fa-f]{6}", manifest["accentColor"])
     (bot,) = manifest["bots"]
     assert bot["botId"] == app_id and bot["scopes"] == ["personal"]
+    (commands,) = bot["commandLists"]  # the schema: at most 10 commands, title 32, text 128
+    assert commands["scopes"] == ["personal"] and 1 <= len(commands["commands"]) <= 10
+    assert all(len(c["title"]) <= 32 and len(c["description"]) <= 128 for c in commands["commands"])
+    assert [c["title"].split()[0] for c in commands["commands"]] == ["status", "pause", "resume"]
     assert manifest["webApplicationInfo"]["id"] == app_id
     assert all("://" not in d for d in manifest["validDomains"])
 

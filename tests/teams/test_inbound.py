@@ -109,3 +109,15 @@ def test_propose_another_time_moves_the_meeting_for_the_organizer_only(
     assert trio.suggested_start.isoformat() == start or trio.suggested_start.astimezone(
         __import__("zoneinfo").ZoneInfo("UTC")
     ) == __import__("datetime").datetime.fromisoformat(start)
+
+
+def test_a_skip_tells_the_others_in_their_chats_as_slack_tells_the_group(
+    client, fake, delivered, tenants, trio, cast
+):
+    before = len(fake.posted)
+    answer = press(client, fake, ACME, tenants.bob, "checkin_skip", {"match": trio.pk})
+    assert answer["value"] == "You skip this round; we told the others."
+    told = [p for p in fake.posted[before:] if not p.activity.get("attachments")]
+    assert [(p.user_id, p.activity["text"]) for p in told] == [
+        (tenants.chidi["id"], "Bob Brandt skips this round.")
+    ]  # Alice has no app: nothing; Bob himself: only the answer

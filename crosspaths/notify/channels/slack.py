@@ -12,6 +12,7 @@ refused by Slack. The transport (HTTP to Slack) comes with the Slack app.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -101,36 +102,80 @@ def render(content: MessageContent) -> dict[str, Any]:
 
 
 # Buttons that call back into the Slack app (not links): the group's introduction
-# carries them, and a click records the clicking member's check-in.
+# carries them, and a click records the clicking member's check-in. "Propose another
+# time" is a menu of free times (the organizer picks one: the meeting moves) or, with
+# none, a link to the match page; the same four actions as the Teams card.
 CHECKIN_ACTIONS = ("checkin_met", "checkin_missed", "checkin_skip")
+PROPOSE_ACTION = "propose"
+MAX_OPTION_TEXT = 75
 
 
-def checkin_buttons(match_id: int) -> dict[str, Any]:
-    """ "We met", "It did not happen" and "Skip this round" for a group conversation,
-    in the active language. The value is only the match's id: who clicked is told by
-    Slack (a signed request), and the app checks that they are in that match."""
-    labels = (_("We met"), _("It did not happen"), _("Skip this round"))
-    styles = ("primary", "", "")
-    elements = []
-    for action_id, label, style in zip(CHECKIN_ACTIONS, labels, styles, strict=True):
-        button: dict[str, Any] = {
-            "type": "button",
-            "action_id": action_id,
-            "text": {"type": "plain_text", "text": cut(label, MAX_BUTTON_TEXT)},
-            "value": str(match_id),
-        }
-        if style:
-            button["style"] = style
-        elements.append(button)
+def checkin_buttons(
+    match_id: int, *, slots: Sequence[tuple[str, str]] = (), match_url: str = ""
+) -> dict[str, Any]:
+    """ "We met", "It did not happen", "Propose another time" and "Skip this round" for
+    a group conversation, in the active language. A button's value is only the match's
+    id (a time's value adds the ISO start): who clicked is told by Slack (a signed
+    request), and the app checks that they are in that match."""
+    elements = [
+        _checkin_button("checkin_met", _("We met"), match_id, "primary"),
+        _checkin_button("checkin_missed", _("It did not happen"), match_id),
+    ]
+    if slots:
+        elements.append(
+            {
+                "type": "static_select",
+                "action_id": PROPOSE_ACTION,
+                "placeholder": {
+                    "type": "plain_text",
+                    "text": cut(_("Propose another time"), MAX_OPTION_TEXT),
+                },
+                "options": [
+                    {
+                        "text": {"type": "plain_text", "text": cut(label, MAX_OPTION_TEXT)},
+                        "value": f"{match_id} {start}",
+                    }
+                    for start, label in slots[:100]
+                ],
+            }
+        )
+    elif match_url:
+        elements.append(
+            {
+                "type": "button",
+                "action_id": "propose_open",
+                "text": {"type": "plain_text", "text": cut(_("Propose another time"), 75)},
+                "url": cut(match_url, MAX_URL),
+            }
+        )
+    elements.append(_checkin_button("checkin_skip", _("Skip this round"), match_id))
     return {"type": "actions", "block_id": "crosspaths_checkin", "elements": elements}
 
 
-def with_checkin_buttons(payload: dict[str, Any], match_id: int) -> dict[str, Any]:
+def _checkin_button(action_id: str, label: str, match_id: int, style: str = "") -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": cut(label, MAX_BUTTON_TEXT)},
+        "value": str(match_id),
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def with_checkin_buttons(
+    payload: dict[str, Any],
+    match_id: int,
+    *,
+    slots: Sequence[tuple[str, str]] = (),
+    match_url: str = "",
+) -> dict[str, Any]:
     """The rendered message with the check-in buttons after its own actions (the
     footer stays last), still within Slack's 50 blocks."""
     blocks = list(payload["blocks"])
     at = len(blocks) - 1 if blocks and blocks[-1]["type"] == "context" else len(blocks)
-    blocks.insert(at, checkin_buttons(match_id))
+    blocks.insert(at, checkin_buttons(match_id, slots=slots, match_url=match_url))
     if len(blocks) > MAX_BLOCKS:
         blocks = blocks[: at - (len(blocks) - MAX_BLOCKS)] + blocks[at:]
     return {**payload, "blocks": blocks}
