@@ -18,8 +18,7 @@ from crosspaths.notify.content import (
 from crosspaths.notify.models import Message
 from crosspaths.programs.reasons import join_words
 
-from .models import Cycle
-from .services import add_months, nudge_month
+from .services import add_months, cycle_of, nudge_month
 
 
 def nudge_content(message: Message, language: str) -> MessageContent:
@@ -28,7 +27,7 @@ def nudge_content(message: Message, language: str) -> MessageContent:
     match, reader = message.match, message.person
     assert match is not None and reader is not None
     month = nudge_month(message)
-    cycle = Cycle.objects.select_related("program").get(round_id=match.round_id)
+    cycle = cycle_of(match)
     others = [m.person for m in members_of(match) if m.person_id != reader.pk]
     names = join_words([display_name(p) for p in others])
     url = settings.SITE_URL + reverse("mentoring:mine", args=[cycle.program_id])

@@ -101,8 +101,12 @@ class MentoringRole(models.Model):
 
 
 class Cycle(models.Model):
-    """One mentoring cycle: its round holds the pairs (one match each) and the mentees
-    who got no mentor (``LeftOut``); it ends after ``ends_on``."""
+    """One mentoring cycle: its rounds hold the pairs (one match each) and the mentees
+    who got no mentor (``LeftOut``, in the first round); it ends after ``ends_on``.
+
+    A person is in one match per round (a database constraint the whole product relies
+    on), so a mentor with three mentees needs three rounds: round ``seat`` k holds every
+    mentor's k-th mentee, dated k days after the start (one round per program and date)."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Running")
@@ -110,7 +114,6 @@ class Cycle(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
-    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="mentoring_cycle")
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     months = models.PositiveSmallIntegerField(_("months"))
@@ -133,6 +136,27 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.program}: {self.starts_on} to {self.ends_on}"
+
+
+class CycleRound(models.Model):
+    """One of a cycle's rounds (see ``Cycle``)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="cycle_rounds")
+    round = models.OneToOneField(
+        Round, on_delete=models.CASCADE, related_name="mentoring_cycle_round"
+    )
+    seat = models.PositiveSmallIntegerField(_("seat"))
+
+    class Meta:
+        verbose_name = _("round of a mentoring cycle")
+        verbose_name_plural = _("rounds of mentoring cycles")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "seat"], name="mentoring_seat_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} seat {self.seat}: round {self.round_id}"
 
 
 class NudgeAnswer(models.Model):

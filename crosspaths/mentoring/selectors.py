@@ -41,7 +41,6 @@ class PairRow:
 def current_cycle(program: Program) -> Cycle | None:
     return (
         Cycle.objects.filter(organization=program.organization, program=program)
-        .select_related("round")
         .order_by("-starts_on", "-pk")
         .first()
     )
@@ -50,7 +49,9 @@ def current_cycle(program: Program) -> Cycle | None:
 def cycle_pairs(cycle: Cycle) -> list[PairRow]:
     """The cycle's pairs, mentor and mentee named (the mentee organizes)."""
     matches = (
-        Match.objects.filter(organization=cycle.organization, round=cycle.round)
+        Match.objects.filter(
+            organization=cycle.organization, round__mentoring_cycle_round__cycle=cycle
+        )
         .select_related("organizer")
         .prefetch_related("members__person__department")
         .order_by("pk")
@@ -71,7 +72,9 @@ def cycle_pairs(cycle: Cycle) -> list[PairRow]:
 
 
 def cycle_unplaced(cycle: Cycle, gap_min: int, gap_max: int) -> list[tuple[Person, str]]:
-    rows = LeftOut.objects.filter(organization=cycle.organization, round=cycle.round)
+    rows = LeftOut.objects.filter(
+        organization=cycle.organization, round__mentoring_cycle_round__cycle=cycle
+    )
     return [
         (r.person, unplaced_text(r.code, gap_min, gap_max))
         for r in rows.select_related("person").order_by("person__name")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import calendar
 import logging
-from collections.abc import Iterable
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -39,8 +39,8 @@ from crosspaths.programs.services import (
     video_link,
 )
 
-from .assign import Assignment, GapRule, Mentor, mentor_assign
-from .models import Cycle, MentoringRole, MentoringSettings, NudgeAnswer
+from .assign import Assignment, GapRule, Mentor, Pair, Unplaced, mentor_assign
+from .models import Cycle, CycleRound, MentoringRole, MentoringSettings, NudgeAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def _past_pairs(program: Program) -> list[tuple[str, str]]:
     rows = MatchMember.objects.filter(
         organization_id=program.organization_id,
         round__program=program,
-        round__mentoring_cycle__isnull=False,
+        round__mentoring_cycle_round__isnull=False,
     ).values_list("match_id", "person_id")
     for match_id, person_id in rows:
         members.setdefault(match_id, []).append(str(person_id))
@@ -186,11 +186,25 @@ def _reasons(pair: Any, departments: dict[str, str]) -> list[dict[str, Any]]:
     return out
 
 
+def _seats(result: Assignment) -> list[list[Pair]]:
+    """The pairs by seat: seat k holds every mentor's k-th mentee (see ``Cycle``)."""
+    seats: list[list[Pair]] = []
+    taken: dict[str, int] = {}
+    for pair in result.pairs:
+        k = taken.get(pair.mentor_id, 0)
+        taken[pair.mentor_id] = k + 1
+        while len(seats) <= k:
+            seats.append([])
+        seats[k].append(pair)
+    return seats or [[]]
+
+
 def cycle_start(*, program: Program, actor: Person | None, on: date | None = None) -> Cycle:
-    """Start a cycle: pair mentees with mentors, store the pairs as the matches of a
-    round on ``on`` with the unplaced mentees and why, and publish it (introductions,
-    calendar invitations and video links go out as for any round). One transaction;
-    a second start while a cycle runs is refused by a constraint, not by a check."""
+    """Start a cycle: pair mentees with mentors, store the pairs as the matches of the
+    cycle's rounds (one per seat, from ``on``) with the unplaced mentees and why, and
+    publish them (introductions, calendar invitations and video links go out as for any
+    round). One transaction; a second start while a cycle runs is refused by a
+    constraint, not by a check."""
     _refuse_unless_mentoring(program)
     org = program.organization
     on = on or clock.today()
@@ -202,18 +216,24 @@ def cycle_start(*, program: Program, actor: Person | None, on: date | None = Non
             % {"program": program.name},
             code="nobody",
         )
+    seats = _seats(result)
     with transaction.atomic():
         try:
             with transaction.atomic():
-                rnd = Round.objects.create(organization=org, program=program, date=on)
                 cycle = Cycle.objects.create(
                     organization=org,
                     program=program,
-                    round=rnd,
                     starts_on=on,
                     ends_on=add_months(on, settings.cycle_months),
                     months=settings.cycle_months,
                 )
+                rounds = []
+                for k in range(len(seats)):
+                    rnd = Round.objects.create(
+                        organization=org, program=program, date=on + timedelta(days=k)
+                    )
+                    CycleRound.objects.create(organization=org, cycle=cycle, round=rnd, seat=k)
+                    rounds.append(rnd)
         except IntegrityError:
             raise ValidationError(
                 _(
@@ -223,7 +243,8 @@ def cycle_start(*, program: Program, actor: Person | None, on: date | None = Non
                 % {"program": program.name, "date": on.isoformat()},
                 code="cycle_exists",
             ) from None
-        _store_pairs(program, rnd, result)
+        for k, (rnd, pairs) in enumerate(zip(rounds, seats, strict=True)):
+            _store_pairs(program, rnd, pairs, result.unplaced if k == 0 else [])
         audit_record(
             organization=org,
             actor=actor,
@@ -234,14 +255,17 @@ def cycle_start(*, program: Program, actor: Person | None, on: date | None = Non
             target=program,
             details={"pairs": len(result.pairs), "unplaced": len(result.unplaced)},
         )
-        round_publish(round=rnd)
+        for rnd in rounds:
+            round_publish(round=rnd)
     logger.info("mentoring cycle %s started: %s pairs", cycle.pk, len(result.pairs))
     return cycle
 
 
-def _store_pairs(program: Program, rnd: Round, result: Assignment) -> None:
+def _store_pairs(
+    program: Program, rnd: Round, pairs: Sequence[Pair], unplaced: Sequence[Unplaced]
+) -> None:
     org = program.organization
-    ids = {int(p.mentor_id) for p in result.pairs} | {int(p.mentee_id) for p in result.pairs}
+    ids = {int(p.mentor_id) for p in pairs} | {int(p.mentee_id) for p in pairs}
     departments = {
         str(pk): name or ""
         for pk, name in Person.objects.filter(organization=org, pk__in=ids).values_list(
@@ -249,7 +273,7 @@ def _store_pairs(program: Program, rnd: Round, result: Assignment) -> None:
         )
     }
     # The mentee organizes: they bring the questions, so they set up the meetings.
-    groups = [[int(p.mentee_id), int(p.mentor_id)] for p in result.pairs]
+    groups = [[int(p.mentee_id), int(p.mentor_id)] for p in pairs]
     where = people_whereabouts(org.pk, ids)
     slots = plan_round_slots(program=program, rnd=rnd, groups=groups, where=where)
     matches = [
@@ -263,7 +287,7 @@ def _store_pairs(program: Program, rnd: Round, result: Assignment) -> None:
             reasons=_reasons(pair, departments),
             score=round(pair.score, 4),
         )
-        for pair, group, (start, end) in zip(result.pairs, groups, slots, strict=True)
+        for pair, group, (start, end) in zip(pairs, groups, slots, strict=True)
     ]
     Match.objects.bulk_create(matches)
     MatchMember.objects.bulk_create(
@@ -282,16 +306,21 @@ def _store_pairs(program: Program, rnd: Round, result: Assignment) -> None:
                 code=u.code,
                 reason=u.text[:500],
             )
-            for u in result.unplaced
+            for u in unplaced
         ]
     )
     rnd.metrics = {
-        "people": len(ids) + len(result.unplaced),
-        "groups": len(result.pairs),
-        "left_out": len(result.unplaced),
-        "mentors": len({p.mentor_id for p in result.pairs}),
+        "people": len(ids) + len(unplaced),
+        "groups": len(pairs),
+        "left_out": len(unplaced),
+        "mentors": len({p.mentor_id for p in pairs}),
     }
     rnd.save(update_fields=["metrics"])
+
+
+def cycle_of(match: Match) -> Cycle:
+    """The cycle a pair belongs to."""
+    return Cycle.objects.select_related("program").get(cycle_rounds__round_id=match.round_id)
 
 
 # --- the cycle's course (a daily job) ---------------------------------------------------
@@ -316,9 +345,9 @@ def nudges_write(*, cycle: Cycle, today: date, now: datetime) -> int:
     if not due:
         return 0
     pairs = list(
-        Match.objects.filter(round=cycle.round, organizer__isnull=False).values_list(
-            "id", "organizer_id"
-        )
+        Match.objects.filter(
+            round__mentoring_cycle_round__cycle=cycle, organizer__isnull=False
+        ).values_list("id", "organizer_id")
     )
     wanted = {nudge_key(m, k): (m, p, k) for m, p in pairs for k in due}
     have = set(
@@ -350,8 +379,9 @@ def cycle_end(*, cycle: Cycle, now: datetime | None = None) -> bool:
             status=Cycle.Status.ENDED, ended_at=now
         )
         if won:
-            rnd = Round.objects.get(pk=cycle.round_id)
-            if rnd.status == Round.Status.PUBLISHED:
+            for rnd in Round.objects.filter(
+                mentoring_cycle_round__cycle=cycle, status=Round.Status.PUBLISHED
+            ):
                 round_close(round=rnd)
     cycle.refresh_from_db()
     return bool(won)
@@ -364,7 +394,7 @@ def cycles_run_due(*, now: datetime | None = None) -> int:
     now = now or clock.now()
     done = 0
     for cycle in Cycle.objects.filter(status=Cycle.Status.ACTIVE).select_related(
-        "program__organization", "round"
+        "program__organization"
     ):
         today = now.astimezone(scheduling.zone_of(cycle.program)).date()
         with transaction.atomic():
@@ -378,7 +408,7 @@ def nudge_answer(
     *, match: Match, month: int, met: bool, now: datetime | None = None
 ) -> NudgeAnswer:
     """Record (or change) a pair's answer for a cycle month."""
-    cycle = Cycle.objects.get(round_id=match.round_id)
+    cycle = cycle_of(match)
     if not 1 <= month <= cycle.months:
         raise ValidationError(_("This cycle has no month %(month)s.") % {"month": month})
     row, _created = NudgeAnswer.objects.update_or_create(

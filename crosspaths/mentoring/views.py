@@ -206,7 +206,7 @@ def console_start(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("The cycle started: %(pairs)s pairs; introductions are on their way.")
-            % {"pairs": cycle.round.matches.count()},
+            % {"pairs": Match.objects.filter(round__mentoring_cycle_round__cycle=cycle).count()},
         )
     return redirect("mentoring_console:program", pk=program.pk)
 

@@ -18,7 +18,7 @@ from crosspaths.mentoring.services import (
     nudge_answer,
 )
 from crosspaths.notify.models import Message
-from crosspaths.programs.models import LeftOut, MatchMember, Program, Round
+from crosspaths.programs.models import LeftOut, Match, MatchMember, Program, Round
 from crosspaths.programs.services import rounds_run_due
 from tests.cast import make_person
 
@@ -38,9 +38,18 @@ def program(cast):
     return p
 
 
-def _pairs(rnd: Round) -> set[tuple[int, ...]]:
+def _rounds(cycle: Cycle) -> list[Round]:
+    return list(Round.objects.filter(mentoring_cycle_round__cycle=cycle).order_by("date"))
+
+
+def _matches(cycle: Cycle):  # type: ignore[no-untyped-def]
+    return Match.objects.filter(round__mentoring_cycle_round__cycle=cycle)
+
+
+def _pairs(cycle: Cycle) -> set[tuple[int, ...]]:
     members: dict[int, list[int]] = {}
-    for m, p in MatchMember.objects.filter(round=rnd).values_list("match_id", "person_id"):
+    rows = MatchMember.objects.filter(round__mentoring_cycle_round__cycle=cycle)
+    for m, p in rows.values_list("match_id", "person_id"):
         members.setdefault(m, []).append(p)
     return {tuple(sorted(v)) for v in members.values()}
 
@@ -56,10 +65,10 @@ def test_a_mentee_gets_a_mentor_outside_their_reporting_line(cast, program):
     mentoring_join(person=cast.chidi, program=program, role="mentor", capacity=1)
     mentoring_join(person=cast.bob, program=program, role="mentee")
     cycle = cycle_start(program=program, actor=cast.alice)
-    assert cycle.round.status == Round.Status.PUBLISHED
+    assert all(r.status == Round.Status.PUBLISHED for r in _rounds(cycle))
     assert cycle.ends_on == date(2027, 2, 26)
-    assert _pairs(cycle.round) == {tuple(sorted((cast.bob.pk, cast.chidi.pk)))}
-    match = cycle.round.matches.get()
+    assert _pairs(cycle) == {tuple(sorted((cast.bob.pk, cast.chidi.pk)))}
+    match = _matches(cycle).get()
     assert match.organizer_id == cast.bob.pk  # the mentee organizes
     assert {"code": "shared_interests", "text": "something to talk about: chess",
             "params": {"interests": ["chess"]}} in match.reasons  # fmt: skip
@@ -74,7 +83,7 @@ def test_a_mentee_who_cannot_be_placed_is_told_why(cast, program):
     mentoring_join(person=cast.alice, program=program, role="mentor")
     mentoring_join(person=cast.bob, program=program, role="mentee")
     cycle = cycle_start(program=program, actor=cast.alice)
-    left = LeftOut.objects.get(round=cycle.round)
+    left = LeftOut.objects.get(round__mentoring_cycle_round__cycle=cycle)
     assert (left.person_id, left.code) == (cast.bob.pk, "reporting_line")
 
 
@@ -118,7 +127,7 @@ def test_nudges_come_once_a_month_once_per_pair_and_the_cycle_ends(cast, program
     (first,) = nudges
     assert (first.person_id, first.dedupe_key) == (
         cast.bob.pk,
-        f"mentoring:match{cycle.round.matches.get().pk}:month1",
+        f"mentoring:match{_matches(cycle).get().pk}:month1",
     )
     # A scheduler that was down for two months catches up, still one per month.
     assert cycles_run_due(now=datetime(2027, 2, 1, 9, tzinfo=UTC)) == 1
@@ -126,7 +135,7 @@ def test_nudges_come_once_a_month_once_per_pair_and_the_cycle_ends(cast, program
     assert sorted(nudges.values_list("dedupe_key", flat=True))[-1].endswith("month3")
     cycle.refresh_from_db()
     assert cycle.status == Cycle.Status.ENDED
-    assert Round.objects.get(pk=cycle.round_id).status == Round.Status.CLOSED
+    assert all(r.status == Round.Status.CLOSED for r in _rounds(cycle))
     assert cycles_run_due(now=datetime(2027, 3, 30, 9, tzinfo=UTC)) == 0
     assert nudges.all().count() == 3
 
@@ -140,8 +149,8 @@ def test_the_next_cycle_does_not_repeat_a_pair(cast, program):
     first = cycle_start(program=program, actor=cast.alice)
     cycles_run_due(now=datetime(2027, 2, 26, 9, tzinfo=UTC))
     second = cycle_start(program=program, actor=cast.alice, on=date(2027, 3, 1))
-    (a,) = _pairs(first.round)
-    (b,) = _pairs(second.round)
+    (a,) = _pairs(first)
+    (b,) = _pairs(second)
     assert a != b and cast.bob.pk in a and cast.bob.pk in b
 
 
@@ -149,7 +158,7 @@ def test_a_pair_answers_each_month_once(cast, program):
     mentoring_join(person=cast.chidi, program=program, role="mentor")
     mentoring_join(person=cast.bob, program=program, role="mentee")
     cycle = cycle_start(program=program, actor=cast.alice)
-    match = cycle.round.matches.get()
+    match = _matches(cycle).get()
     nudge_answer(match=match, month=1, met=False)
     row = nudge_answer(match=match, month=1, met=True)
     assert row.met and cycle.answers.count() == 1
@@ -163,7 +172,25 @@ def test_people_without_a_role_take_no_part(cast, program):
     enrollment_join(person=cast.alice, program=program)
     mentoring_join(person=cast.bob, program=program, role="mentee")
     cycle = cycle_start(program=program, actor=cast.alice)
-    assert list(LeftOut.objects.filter(round=cycle.round).values_list("code", flat=True)) == [
-        "no_mentors"
-    ]
+    assert list(
+        LeftOut.objects.filter(round__mentoring_cycle_round__cycle=cycle).values_list(
+            "code", flat=True
+        )
+    ) == ["no_mentors"]
     assert not MentoringRole.objects.filter(person=cast.alice).exists()
+
+
+def test_a_mentor_with_two_mentees_meets_them_in_two_rounds_of_the_cycle(cast, program):
+    dora = make_person(cast.org, "dora@acme.test", "Dora", level=4, languages=["de"])
+    mentoring_join(person=cast.alice, program=program, role="mentor", capacity=2)
+    mentoring_join(person=cast.chidi, program=program, role="mentee")
+    mentoring_join(person=dora, program=program, role="mentee")
+    cycle = cycle_start(program=program, actor=cast.alice)
+    rounds = _rounds(cycle)
+    assert [r.date for r in rounds] == [START, START + timedelta(days=1)]
+    assert _pairs(cycle) == {
+        tuple(sorted((cast.alice.pk, cast.chidi.pk))),
+        tuple(sorted((cast.alice.pk, dora.pk))),
+    }
+    assert [r.matches.count() for r in rounds] == [1, 1]
+    assert Message.objects.filter(kind=Message.Kind.INTRO, person=cast.alice).count() == 2
