@@ -36,6 +36,7 @@ class PairRow:
     mentor: Person
     mentee: Person
     answers: dict[int, bool] = field(default_factory=dict)
+    current: bool | None = None  # the answer for the cycle's current month
 
 
 def current_cycle(program: Program) -> Cycle | None:

@@ -65,6 +65,8 @@ def mine(request: HttpRequest, pk: int, join_form: JoinForm | None = None) -> Ht
             ),
             "",
         )
+    for row in mine_rows:
+        row.current = row.answers.get(selectors.current_month(cycle, today)) if cycle else None
     form = join_form or JoinForm(
         initial={
             "role": role.role if role else MentoringRole.Role.MENTEE,
@@ -203,10 +205,13 @@ def console_start(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
+        pairs = Match.objects.filter(round__mentoring_cycle_round__cycle=cycle).count()
         messages.success(
             request,
-            _("The cycle started: %(pairs)s pairs; introductions are on their way.")
-            % {"pairs": Match.objects.filter(round__mentoring_cycle_round__cycle=cycle).count()},
+            _(
+                "The cycle started with %(pairs)s mentor-mentee pairs; introductions are on their way."
+            )
+            % {"pairs": pairs},
         )
     return redirect("mentoring_console:program", pk=program.pk)
 
