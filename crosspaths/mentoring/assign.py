@@ -136,7 +136,7 @@ def mentor_assign(
         mentors, mentees, managers=managers, gap=gap, history=history, blocked=blocked,
         past_pairs=past_pairs, rules=rules, on=on,
     )  # fmt: skip
-    score, shared = score_table(
+    score = score_table(
         mentors, mentees, history=history, rules=rules, weights=weights, on=on,
         interest_weight=interest_weight,
     )  # fmt: skip
@@ -153,9 +153,8 @@ def mentor_assign(
         if ok[r, s]:
             m = int(seat_mentor[s])
             placed.add(r)
-            pairs.append(
-                Pair(mentors[m].person.id, mentees[r].id, float(score[r, m]), shared[r][m])
-            )
+            shared = tuple(sorted(mentees[r].interests & mentors[m].person.interests))
+            pairs.append(Pair(mentors[m].person.id, mentees[r].id, float(score[r, m]), shared))
     unplaced = [_unplaced(mentees[r], why[r], gap) for r in range(len(mentees)) if r not in placed]
     return Assignment(sorted(pairs, key=lambda p: (p.mentor_id, p.mentee_id)), unplaced)
 
@@ -195,14 +194,23 @@ def pair_table(
     diff = c.level[j] - c.level[i]
     level = level_known & (diff >= gap.gap_min) & (diff <= gap.gap_max)
     above = chains({**managers, **{p.id: p.manager_id for p in people}})
-    line = np.array(
-        [[in_reporting_line(e.id, m.person.id, above) for m in mentors] for e in mentees],
-        dtype=bool,
-    ).reshape(len(mentees), nm)
-    before = {frozenset(p) for p in past_pairs}
-    repeat = np.array(
-        [[frozenset((e.id, m.person.id)) in before for m in mentors] for e in mentees], dtype=bool
-    ).reshape(len(mentees), nm)
+    line = np.zeros(level.shape, dtype=bool)
+    column = {m.person.id: k for k, m in enumerate(mentors)}
+    row = {e.id: k for k, e in enumerate(mentees)}
+    for r, e in enumerate(mentees):  # a mentor above the mentee
+        for boss in above.get(e.id, ()):
+            if boss in column:
+                line[r, column[boss]] = True
+    for k, m in enumerate(mentors):  # a mentee above the mentor
+        for boss in above.get(m.person.id, ()):
+            if boss in row:
+                line[row[boss], k] = True
+    repeat = np.zeros(level.shape, dtype=bool)
+    for a, b in past_pairs:
+        if a in row and b in column:
+            repeat[row[a], column[b]] = True
+        if b in row and a in column:
+            repeat[row[b], column[a]] = True
     direct = (c.manager[i] == j) | (c.manager[j] == i)
     forbidden = contains(c.forbidden, pair_keys(np.broadcast_to(i, direct.shape),
                                                  np.broadcast_to(j, direct.shape), c.n))  # fmt: skip
@@ -241,8 +249,8 @@ def score_table(
     weights: Weights,
     on: date,
     interest_weight: float,
-) -> tuple[npt.NDArray[np.float64], list[list[tuple[str, ...]]]]:
-    """(mentees x mentors) what a pair is worth, and their shared interests. The level
+) -> npt.NDArray[np.float64]:
+    """(mentees x mentors) what a pair is worth. The level
     preference is off (the gap is a hard rule here) and shared interests count one by
     one instead of "any"."""
     people = [m.person for m in mentors] + list(mentees)
@@ -254,9 +262,12 @@ def score_table(
     score = pair_scores(
         c, np.broadcast_to(i, (len(mentees), nm)), np.broadcast_to(j, (len(mentees), nm))
     )
-    shared = [[tuple(sorted(e.interests & m.person.interests)) for m in mentors] for e in mentees]
-    overlap = np.array([[len(s) for s in row] for row in shared], dtype=np.float64)
-    return np.asarray(score + interest_weight * overlap.reshape(score.shape)), shared
+    topics = {t: k for k, t in enumerate(sorted({t for p in people for t in p.interests}))}
+    has = np.zeros((len(people), max(1, len(topics))), dtype=np.float64)
+    for k, p in enumerate(people):
+        has[k, [topics[t] for t in p.interests]] = 1.0
+    overlap = has[nm:] @ has[:nm].T  # shared interests of each mentee and mentor
+    return np.asarray(score + interest_weight * overlap)
 
 
 def _unplaced(mentee: Person, code: str, gap: GapRule) -> Unplaced:
