@@ -8,7 +8,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from crosspaths.people.models import Person
-from crosspaths.programs.models import LeftOut, Match, Program
+from crosspaths.programs.models import Enrollment, LeftOut, Match, Program
 
 from .models import Cycle, MentoringRole, NudgeAnswer
 from .services import add_months
@@ -93,10 +93,14 @@ def current_month(cycle: Cycle, today: date) -> int:
 
 
 def roles_count(program: Program) -> dict[str, int]:
+    """People in the program as mentors, as mentees, and enrolled without a role (they
+    take no part in a cycle until they choose one)."""
+    enrolled = Enrollment.objects.filter(
+        organization=program.organization, program=program, left_at__isnull=True
+    ).values("person_id")
     rows = MentoringRole.objects.filter(
-        organization=program.organization,
-        program=program,
-        person__enrollments__program=program,
-        person__enrollments__left_at__isnull=True,
+        organization=program.organization, program=program, person_id__in=enrolled
     )
-    return {role: rows.filter(role=role).count() for role in MentoringRole.Role.values}
+    out = {role: rows.filter(role=role).count() for role in MentoringRole.Role.values}
+    out["none"] = enrolled.count() - sum(out.values())
+    return out

@@ -78,3 +78,15 @@ def test_a_made_up_role_is_refused_with_the_field(cast, program):
 def test_another_format_has_no_mentoring_page(cast):
     coffee = Program.objects.create(organization=cast.org, name="Coffee", format="virtual_coffee")
     assert client_for(cast.bob).get(f"/mentoring/{coffee.pk}/").status_code == 404
+
+
+def test_the_console_counts_people_enrolled_without_a_role(cast, program):
+    from crosspaths.programs.enrollments import enrollment_join
+
+    enrollment_join(person=cast.bob, program=program)
+    text = client_for(cast.alice).get(f"/console/mentoring/{program.pk}/").content.decode()
+    assert "1 person is enrolled without choosing mentor or mentee" in text
+    assert (
+        "Preview a round"
+        not in client_for(cast.alice).get(f"/console/programs/{program.pk}/").content.decode()
+    )
