@@ -74,3 +74,15 @@ def test_too_few_answers_hide_only_the_meeting_share(cast, cycle):
     fig = figure("mentoring", _filters(cast, 6))  # 6 people, but only 4 answered
     assert fig is not None
     assert fig.rows[0][1:3] == [4, 75.0] and fig.rows[0][7] is None
+
+
+def test_the_insights_page_shows_the_figure_with_its_numbers(cast, cycle, client):
+    cast.org.min_cell_size = 5
+    cast.org.save()
+    client.force_login(cast.alice.user)
+    page = client.get("/insights/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Mentees placed (%)" in text and "75%" in text
+    csv = client.get("/insights/mentoring.csv").content.decode()
+    assert "Cycle starting" in csv and "2026-11-26,4,75.0,2,1.5,2,3,66.7" in csv
