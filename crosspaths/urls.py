@@ -12,6 +12,7 @@ from django.urls import include, path
 from crosspaths.api.api import api
 from crosspaths.api.metrics import metrics
 from crosspaths.intranet.urls import console_urlpatterns as intranet_console_urls
+from crosspaths.mentoring.urls import console_urlpatterns as mentoring_console_urls
 from crosspaths.sso.urls import protocol_urlpatterns
 
 urlpatterns = [
@@ -21,6 +22,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("crosspaths.sso.urls")),  # /console/sso/ and /login/company/
     path("console/events/", include("crosspaths.events.urls")),
+    path("console/mentoring/", include(mentoring_console_urls)),
+    path("mentoring/", include("crosspaths.mentoring.urls")),
     path("console/", include("crosspaths.console.urls")),
     path("console/provisioning/", include("crosspaths.scim.console_urls")),
     path("", include("crosspaths.slack.urls")),  # /slack/ (Slack's calls), /console/slack/

@@ -988,6 +988,7 @@ def snapshot(w: World) -> dict[str, Any]:
     """Everything of the other organization a request could change."""
     org = w.cast.other_org
     return {
+        "mentoring": _their_mentoring_rows(w),  # first: it makes their mentoring program
         "people": list(
             Person.objects.filter(organization=org)
             .order_by("pk")
@@ -1132,3 +1133,66 @@ def _their_interactions(org: Any) -> list[Any]:
         list(Interaction.objects.filter(organization=org).order_by("pk").values()),
         list(CollaborationSettings.objects.filter(organization=org).values("enabled")),
     ]
+
+
+# Mentoring (crosspaths.mentoring): their mentoring program is a 404 to everyone of ours,
+# and our program's answer form refuses their match.
+def their_mentoring(w: World) -> Program:
+    """A mentoring program of the other organization with its settings (made on demand)."""
+    from crosspaths.mentoring.models import MentoringSettings
+
+    program, _ = Program.objects.get_or_create(
+        organization=w.cast.other_org, name="Globex mentoring", format="mentoring"
+    )
+    MentoringSettings.objects.get_or_create(organization=w.cast.other_org, program=program)
+    return program
+
+
+def our_mentoring(w: World) -> Program:
+    program, _ = Program.objects.get_or_create(
+        organization=w.cast.org, name="Acme mentoring", format="mentoring"
+    )
+    return program
+
+
+def _their_mentoring_rows(w: World) -> list[Any]:
+    from crosspaths.mentoring.models import Cycle, MentoringRole, MentoringSettings, NudgeAnswer
+
+    their_mentoring(w)
+    org = w.cast.other_org
+    return [
+        list(model.objects.filter(organization=org).order_by("pk").values())
+        for model in (MentoringSettings, MentoringRole, Cycle, NudgeAnswer)
+    ]
+
+
+def _their_mentoring_pk(w: World) -> dict[str, Any]:
+    return {"pk": their_mentoring(w).pk}
+
+
+REGISTRY.update(
+    {
+        "mentoring:mine": Case(kwargs=_their_mentoring_pk),
+        "mentoring:join": Case(
+            kwargs=_their_mentoring_pk, methods=("post",), data=lambda w: {"role": "mentee"}
+        ),
+        "mentoring:answer": Case(
+            kwargs=lambda w: {"pk": their_mentoring(w).pk, "match_pk": w.their_match.pk},
+            methods=("post",),
+            data=lambda w: {"month": 1, "met": "1"},
+            own=[
+                (
+                    lambda w: {"pk": our_mentoring(w).pk, "match_pk": w.their_match.pk},
+                    lambda w: {"month": 1, "met": "1"},
+                )
+            ],
+        ),
+        "mentoring_console:program": Case(
+            kwargs=_their_mentoring_pk,
+            methods=("get", "post"),
+            data=lambda w: {"gap_min": 0, "gap_max": 9, "capacity_default": 3, "cycle_months": 1},
+        ),
+        "mentoring_console:start": Case(kwargs=_their_mentoring_pk, methods=("post",)),
+        "mentoring_console:end": Case(kwargs=_their_mentoring_pk, methods=("post",)),
+    }
+)

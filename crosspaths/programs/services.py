@@ -849,8 +849,13 @@ def rounds_run_due(*, now: datetime | None = None) -> DueReport:
     unique constraint decides who drafts, the conditional update who publishes."""
     now = now or clock.now()
     report = DueReport()
+    # Mentoring runs in cycles its own app starts and ends (crosspaths/mentoring), not
+    # in weekly rounds.
     programs = list(
-        Program.objects.filter(active=True).select_related("organization").order_by("pk")
+        Program.objects.filter(active=True)
+        .exclude(format=Program.Format.MENTORING)
+        .select_related("organization")
+        .order_by("pk")
     )
     due: list[tuple[Program, date]] = []
     for program in programs:
@@ -894,9 +899,10 @@ def rounds_close_due(*, now: datetime | None = None) -> list[Round]:
     """Close published rounds whose time is over (one cadence period after they ran)."""
     now = now or clock.now()
     closed = []
-    for rnd in Round.objects.filter(status=Round.Status.PUBLISHED).select_related(
-        "program__organization"
-    ):
+    rounds = Round.objects.filter(status=Round.Status.PUBLISHED).exclude(
+        program__format=Program.Format.MENTORING  # a cycle's round closes when the cycle ends
+    )
+    for rnd in rounds.select_related("program__organization"):
         try:
             closes = scheduling.close_at(rnd.program, rnd.date)
         except scheduling.BadSchedule:

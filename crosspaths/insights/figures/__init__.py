@@ -22,6 +22,7 @@ from .connections import connections_figure
 from .cross_department import cross_department_figure
 from .departments import department_matrix_figure
 from .meetings import meetings_figure
+from .mentoring import mentoring_figure
 from .participation import participation_figure
 from .payoff import payoff_figure
 from .ratings import ratings_figure
@@ -77,6 +78,10 @@ def dashboard(f: Filters) -> tuple[Headline, list[Figure]]:
     if f.organization_wide:
         figures.append(reach_figure(f))
     figures += [department_matrix_figure(f), silo_figure(f), waiting_figure(f)]
+    if f.program is None or f.program.format == "mentoring":
+        mentoring = mentoring_figure(f)
+        if not mentoring.empty:
+            figures.append(mentoring)
     pays_off = payoff_figure(f)
     if pays_off is not None:
         figures.append(pays_off)
@@ -93,7 +98,8 @@ FIGURES: dict[str, Callable[[Filters], Figure | None]] = {
     "silos": silo_figure,
     "reach": reach_figure,
     "waiting": waiting_figure,
-    "pays-off": payoff_figure,  # None for filters that are not organization-wide
+    "pays-off": payoff_figure,
+    "mentoring": mentoring_figure,  # None for filters that are not organization-wide
 }
 
 
@@ -116,6 +122,7 @@ __all__ = [
     "department_matrix_figure",
     "figure",
     "meetings_figure",
+    "mentoring_figure",
     "participation_figure",
     "payoff_figure",
     "ratings_figure",

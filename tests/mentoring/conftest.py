@@ -1,0 +1,3 @@
+"""The browser tests share the web tests' onboarded cast."""
+
+from tests.web.conftest import onboarded  # noqa: F401
