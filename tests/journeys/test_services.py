@@ -1,0 +1,155 @@
+"""The daily journey step: who starts a journey, whom they meet each week, and that
+running it twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import time_machine
+
+from crosspaths.console.models import AuditLog
+from crosspaths.journeys.models import Journey, JourneyStep
+from crosspaths.journeys.services import journeys_run, welcome_key
+from crosspaths.matching import hard_rule_problems
+from crosspaths.notify.models import Message
+from crosspaths.people.models import BlockedPair
+from crosspaths.programs.engine_input import engine_people, organization_history
+from crosspaths.programs.models import MatchMember, Round
+
+from .conftest import DAY_ONE, make_person
+
+
+def run_on(moment):
+    with time_machine.travel(moment, tick=False):
+        return journeys_run(now=moment)
+
+
+def run_weeks(weeks: int) -> None:
+    for week in range(weeks):
+        run_on(DAY_ONE + timedelta(weeks=week))
+
+
+def test_a_new_hire_in_the_onboarding_program_starts_a_journey_with_a_welcome(world):
+    run_on(DAY_ONE)
+    journey = Journey.objects.get(person=world.nina)
+    assert journey.started_on == date(2026, 11, 26)
+    assert Message.objects.get(dedupe_key=welcome_key(journey.pk)).kind == "journey"
+    entry = AuditLog.objects.get(action=AuditLog.Action.JOURNEY_START)
+    assert "Nina Neumann" in entry.summary
+
+
+def test_running_the_step_twice_the_same_day_changes_nothing(world):
+    first = run_on(DAY_ONE)
+    counts = (Journey.objects.count(), JourneyStep.objects.count(), Message.objects.count())
+    assert first == 2  # the journey and its buddy step
+    assert run_on(DAY_ONE + timedelta(hours=3)) == 0
+    assert (Journey.objects.count(), JourneyStep.objects.count(), Message.objects.count()) == counts
+
+
+def test_the_buddy_is_tenured_from_another_department_and_the_same_location(world):
+    run_on(DAY_ONE)
+    step = JourneyStep.objects.get(journey__person=world.nina, number=1)
+    buddy = step.colleague
+    assert step.kind == "buddy"
+    assert buddy.department_id != world.nina.department_id
+    assert buddy.location_id == world.nina.location_id  # Munich
+    assert buddy.start_date <= date(2026, 11, 26) - timedelta(days=365)
+    assert buddy != world.cast.alice  # her manager, and from her department anyway
+
+
+def test_no_one_tenured_enough_means_no_buddy_and_a_reason(world):
+    world.plan.buddy_min_tenure_days = 3650
+    world.plan.save()
+    run_on(DAY_ONE)
+    step = JourneyStep.objects.get(journey__person=world.nina, number=1)
+    assert step.colleague is None and step.match is None
+    assert "long enough" in step.missed
+    assert not Round.objects.filter(program=world.plan.steps_program).exists()
+
+
+def test_each_week_introduces_a_department_not_met_before(world):
+    run_weeks(world.plan.steps)
+    steps = list(JourneyStep.objects.filter(journey__person=world.nina).order_by("number"))
+    assert [s.number for s in steps] == list(range(1, 8))
+    departments = [s.department for s in steps]
+    assert len(set(departments)) == 7  # six departments and Engineering
+    assert "People" not in departments
+    run_on(DAY_ONE + timedelta(weeks=7))
+    assert Journey.objects.get(person=world.nina).completed_on == date(2027, 1, 14)
+
+
+def test_every_step_is_a_published_round_with_introductions(world):
+    run_weeks(2)
+    rounds = Round.objects.filter(program=world.plan.steps_program).order_by("date")
+    assert [r.status for r in rounds] == ["published", "published"]
+    for step in JourneyStep.objects.filter(journey__person=world.nina):
+        members = set(
+            MatchMember.objects.filter(match=step.match).values_list("person_id", flat=True)
+        )
+        assert members == {world.nina.pk, step.colleague_id}
+        intros = Message.objects.filter(match=step.match, kind="intro")
+        assert set(intros.values_list("person_id", flat=True)) == members
+        assert Message.objects.filter(match=step.match, kind="checkin").count() == 2
+
+
+def test_a_blocked_colleague_and_recent_partners_are_never_chosen(world):
+    run_on(DAY_ONE)
+    buddy = JourneyStep.objects.get(number=1).colleague
+    # A second new hire blocked the first one's buddy: never introduced to them.
+    omar = make_person(
+        world.cast.org,
+        "omar@acme.test",
+        "Omar Ost",
+        department=world.cast.people_dept,
+        location=world.cast.munich,
+        languages=["en"],
+        start_date=date(2026, 11, 30),
+    )
+    from .conftest import enroll
+
+    enroll(world.onboarding, omar)
+    BlockedPair.objects.create(organization=world.cast.org, person=omar, other=buddy)
+    run_weeks(4)
+    met = JourneyStep.objects.filter(journey__person=omar).values_list("colleague", flat=True)
+    assert buddy.pk not in met
+    nina_met = list(
+        JourneyStep.objects.filter(journey__person=world.nina).values_list("colleague", flat=True)
+    )
+    assert len(nina_met) == len(set(nina_met))  # nobody twice (cooldown)
+
+
+def test_two_new_hires_the_same_week_meet_different_colleagues(world):
+    for i in range(3):
+        p = make_person(
+            world.cast.org,
+            f"new{i}@acme.test",
+            f"New Hire{i}",
+            department=world.cast.people_dept,
+            location=world.cast.munich,
+            languages=["en"],
+            start_date=date(2026, 11, 24),
+        )
+        from .conftest import enroll
+
+        enroll(world.onboarding, p)
+    run_weeks(3)
+    for number in (1, 2, 3):
+        week = list(
+            JourneyStep.objects.filter(number=number, colleague__isnull=False).values_list(
+                "colleague", flat=True
+            )
+        )
+        assert len(week) == 4 and len(set(week)) == 4  # the weekly cap: one each
+
+
+def test_every_meeting_keeps_every_hard_rule(world):
+    world.cast.chidi.languages = ["fr"]  # shares no language with Nina
+    world.cast.chidi.save()
+    run_weeks(world.plan.steps)
+    org = world.cast.org
+    for step in JourneyStep.objects.filter(colleague__isnull=False).select_related("match__round"):
+        people = engine_people(org.pk, [step.journey.person_id, step.colleague_id])
+        on = step.match.round.date
+        history = [g for g in organization_history(org.pk, on=on, cooldown_weeks=12) if g.date < on]
+        assert hard_rule_problems(list(people.values()), history=history, on=on) == []
+        assert step.colleague_id != world.cast.chidi.pk
