@@ -21,6 +21,7 @@ from .base import Figure, Filters, fmt, pct_text
 from .connections import connections_figure
 from .cross_department import cross_department_figure
 from .departments import department_matrix_figure
+from .journeys import has_journeys, journeys_figure
 from .meetings import meetings_figure
 from .participation import participation_figure
 from .payoff import payoff_figure
@@ -77,6 +78,8 @@ def dashboard(f: Filters) -> tuple[Headline, list[Figure]]:
     if f.organization_wide:
         figures.append(reach_figure(f))
     figures += [department_matrix_figure(f), silo_figure(f), waiting_figure(f)]
+    if has_journeys(f):
+        figures.append(journeys_figure(f))
     pays_off = payoff_figure(f)
     if pays_off is not None:
         figures.append(pays_off)
@@ -93,6 +96,7 @@ FIGURES: dict[str, Callable[[Filters], Figure | None]] = {
     "silos": silo_figure,
     "reach": reach_figure,
     "waiting": waiting_figure,
+    "journeys": journeys_figure,
     "pays-off": payoff_figure,  # None for filters that are not organization-wide
 }
 
@@ -115,6 +119,7 @@ __all__ = [
     "dashboard",
     "department_matrix_figure",
     "figure",
+    "journeys_figure",
     "meetings_figure",
     "participation_figure",
     "payoff_figure",
