@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crosspaths.people.models import Person
 from crosspaths.programs.models import MatchMember
@@ -65,11 +66,15 @@ class JourneyView:
                 "week": self.steps[-1].number,
                 "total": self.total,
             }
-        return _("%(head)s: met %(people)s colleagues from %(departments)s departments.") % {
-            "head": head,
-            "people": len(self.met),
-            "departments": len(self.departments),
+        met = ngettext("met %(people)s colleague", "met %(people)s colleagues", len(self.met)) % {
+            "people": len(self.met)
         }
+        reached = ngettext(
+            "from %(departments)s department",
+            "from %(departments)s departments",
+            len(self.departments),
+        ) % {"departments": len(self.departments)}
+        return _("%(head)s: %(met)s %(reached)s.") % {"head": head, "met": met, "reached": reached}
 
     @property
     def next_text(self) -> str:
