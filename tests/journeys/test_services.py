@@ -153,3 +153,70 @@ def test_every_meeting_keeps_every_hard_rule(world):
         history = [g for g in organization_history(org.pk, on=on, cooldown_weeks=12) if g.date < on]
         assert hard_rule_problems(list(people.values()), history=history, on=on) == []
         assert step.colleague_id != world.cast.chidi.pk
+
+
+def test_the_step_is_a_daily_job_after_new_hires_are_enrolled():
+    from crosspaths.housekeeping.registry import daily_jobs
+
+    names = list(daily_jobs())
+    assert daily_jobs()["onboarding_journeys"] is journeys_run
+    assert names.index("new_hires_enroll") < names.index("onboarding_journeys")
+
+
+def test_a_plan_belongs_to_an_onboarding_program_only(world):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from crosspaths.journeys.services import journey_plan_set
+
+    with pytest.raises(ValidationError, match="Virtual coffee is a Virtual coffee program"):
+        journey_plan_set(program=world.coffee, actor=world.cast.alice, weeks=3)
+
+
+def test_the_steps_program_is_never_run_by_the_scheduler(world):
+    from crosspaths.programs.services import rounds_run_due
+
+    steps = world.plan.steps_program
+    assert steps.active is False and steps.format == "onboarding"
+    with time_machine.travel(DAY_ONE, tick=False):
+        report = rounds_run_due(now=DAY_ONE)
+    assert all(r.program_id != steps.pk for r in report.drafted)
+
+
+def test_hr_sees_progress_and_the_new_hire_her_journey(world, client):
+    run_weeks(2)
+    client.force_login(world.cast.alice.user)
+    page = client.get("/console/journeys/").content.decode()
+    assert "Nina Neumann" in page
+    assert "Week 2 of 7: met 2 colleagues from 2 departments." in page
+    assert "Introduction 2: a colleague from another department" in page
+    client.force_login(world.nina.user)
+    mine = client.get("/journey/").content.decode()
+    assert "Your onboarding journey" in mine
+    step = JourneyStep.objects.get(journey__person=world.nina, number=2)
+    assert step.colleague.name in mine
+    # Bob is no admin or program manager: the console refuses him.
+    client.force_login(world.cast.bob.user)
+    assert client.get("/console/journeys/").status_code == 403
+
+
+def test_the_console_pages_journeys_25_at_a_time(world, client):
+    for i in range(30):
+        p = make_person(
+            world.cast.org,
+            f"hire{i}@acme.test",
+            f"Hire {i:02d}",
+            login=False,
+            department=world.cast.engineering,
+            start_date=date(2026, 11, 25),
+        )
+        from .conftest import enroll
+
+        enroll(world.onboarding, p)
+    run_on(DAY_ONE)
+    assert Journey.objects.count() == 31
+    client.force_login(world.cast.alice.user)
+    first = client.get("/console/journeys/").content.decode()
+    second = client.get("/console/journeys/?page=2").content.decode()
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert first.count("<tr>") - 1 == 25
