@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -13,6 +14,10 @@ from crosspaths.people.models import Person
 from crosspaths.programs.models import MatchMember
 
 from .models import Journey, JourneyPlan, JourneyStep
+
+
+def _day(day: date) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ class JourneyView:
     def progress_text(self) -> str:
         """ "Week 3 of 7: met 2 colleagues from 2 departments." in plain words."""
         if self.journey.completed_on:
-            head = _("Completed on %(date)s") % {"date": self.journey.completed_on.isoformat()}
+            head = _("Completed on %(date)s") % {"date": _day(self.journey.completed_on)}
         elif not self.steps:
             head = _("Starting")
         else:
@@ -83,10 +88,10 @@ class JourneyView:
         week = self.steps[-1].number + 1 if self.steps else 1
         on = self.journey.started_on + timedelta(weeks=week - 1)
         if week == 1:
-            return _("The buddy, in the week of %(date)s.") % {"date": on.isoformat()}
+            return _("The buddy, in the week of %(date)s.") % {"date": _day(on)}
         return _(
             "Introduction %(n)s: a colleague from another department, in the week of %(date)s."
-        ) % {"n": week - 1, "date": on.isoformat()}
+        ) % {"n": week - 1, "date": _day(on)}
 
 
 def _steps_prefetch() -> Prefetch:

@@ -75,6 +75,12 @@ def journey_plan_set(
             % {"program": program.name, "format": program.get_format_display()},
             code="not_onboarding",
         )
+    if JourneyPlan.objects.filter(steps_program=program).exists():
+        raise ValidationError(
+            _("%(program)s carries the meetings of onboarding journeys; it has no journeys itself.")
+            % {"program": program.name},
+            code="steps_program",
+        )
     with transaction.atomic():
         plan, _created = JourneyPlan.objects.select_for_update().get_or_create(
             program=program, defaults={"organization_id": program.organization_id}

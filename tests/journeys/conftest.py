@@ -26,7 +26,7 @@ class World:
     cast: Cast
     onboarding: Program
     coffee: Program
-    plan: JourneyPlan
+    plan: JourneyPlan | None
     nina: Person
     colleagues: list[Person]
     berlin: Location
@@ -39,7 +39,7 @@ def enroll(program: Program, *people: Person) -> None:
         )
 
 
-def make_world(cast: Cast, *, weeks: int = 6) -> World:
+def make_world(cast: Cast, *, weeks: int = 6, journeys_on: bool = True) -> World:
     org = cast.org
     berlin = Location.objects.create(organization=org, name="Berlin", timezone="Europe/Berlin")
     coffee = Program.objects.create(
@@ -80,7 +80,9 @@ def make_world(cast: Cast, *, weeks: int = 6) -> World:
         start_date=date(2026, 11, 23),
     )
     enroll(onboarding, nina)
-    plan = journey_plan_set(program=onboarding, actor=cast.alice, weeks=weeks)
+    plan = (
+        journey_plan_set(program=onboarding, actor=cast.alice, weeks=weeks) if journeys_on else None
+    )
     return World(cast, onboarding, coffee, plan, nina, colleagues, berlin)
 
 
