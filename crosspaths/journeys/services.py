@@ -25,6 +25,7 @@ from crosspaths import clock
 from crosspaths.console.models import AuditLog
 from crosspaths.console.services import audit_record
 from crosspaths.matching import explain_group
+from crosspaths.matching.types import PastGroup, Rules, Weights
 from crosspaths.matching.types import Person as EnginePerson
 from crosspaths.notify.models import Message
 from crosspaths.notify.services import outbox_dispatch
@@ -318,6 +319,12 @@ def steps_take(*, plan: JourneyPlan, today: date, now: datetime) -> list[int]:
     colleagues = _colleagues(plan, today)
     hires = engine_people(org.pk, [j.person_id for j, _w in due])
     history = organization_history(org.pk, on=today, cooldown_weeks=rules.cooldown_weeks)
+    # The checker and the reasons need only the new hire's own past groups (a pair's
+    # history is in them); indexed once instead of scanning the organization's per step.
+    groups_of: dict[str, list[PastGroup]] = {}
+    for group in history:
+        for member in group.members:
+            groups_of.setdefault(member, []).append(group)
     blocked = organization_blocked(org.pk)
     loads = _loads(plan, today)
     rnd = Round.objects.create(organization=org, program=steps_program, date=today)
@@ -337,7 +344,7 @@ def steps_take(*, plan: JourneyPlan, today: date, now: datetime) -> list[int]:
             cap=plan.weekly_cap,
             on=today,
             min_tenure_days=plan.buddy_min_tenure_days,
-            history=history,
+            history=groups_of.get(new_hire.id, []),
             blocked=blocked,
             rules=rules,
         )
@@ -357,8 +364,9 @@ def steps_take(*, plan: JourneyPlan, today: date, now: datetime) -> list[int]:
             loads.add(c)
             pairs.append((step, new_hire, c))
             busy.update((c.id, new_hire.id))
+            groups_of.setdefault(new_hire.id, []).append(PastGroup(today, (new_hire.id, c.id)))
         steps.append(step)
-    _store_meetings(rnd, steps_program, pairs, rules=rules, weights=weights, history=history)
+    _store_meetings(rnd, steps_program, pairs, rules=rules, weights=weights, groups_of=groups_of)
     JourneyStep.objects.bulk_create(steps)
     if pairs:
         round_publish(round=rnd)
@@ -374,40 +382,50 @@ def _store_meetings(
     rnd: Round,
     program: Program,
     pairs: list[tuple[JourneyStep, EnginePerson, EnginePerson]],
-    **explain: object,
+    *,
+    rules: Rules,
+    weights: Weights,
+    groups_of: dict[str, list[PastGroup]],
 ) -> None:
     """One match per step (the colleague organizes: they know the place), with the
-    engine's reasons, a slot and a video link."""
+    engine's reasons, a slot and a video link; written in two bulk inserts."""
     if not pairs:
         return
     org = program.organization
     groups = [[int(c.id), int(n.id)] for _s, n, c in pairs]
     where = people_whereabouts(org.pk, {pid for g in groups for pid in g})
     slots = plan_round_slots(program=program, rnd=rnd, groups=groups, where=where)
-    for (step, new_hire, colleague), (start, end) in zip(pairs, slots, strict=True):
+    matches = []
+    for (_step, new_hire, colleague), (start, end) in zip(pairs, slots, strict=True):
         score, reasons = explain_group(
             [new_hire, colleague],
-            history=explain["history"],  # type: ignore[arg-type]
-            rules=explain["rules"],  # type: ignore[arg-type]
-            weights=explain["weights"],  # type: ignore[arg-type]
+            history=[g for g in groups_of.get(new_hire.id, []) if g.date < rnd.date],
+            rules=rules,
+            weights=weights,
             on=rnd.date,
         )
-        match = Match.objects.create(
-            organization=org,
-            round=rnd,
-            organizer_id=int(colleague.id),
-            suggested_start=start,
-            suggested_end=end,
-            video_link=video_link(org.video_link_template),
-            reasons=[{"code": r.code, "text": r.text, "params": r.params} for r in reasons],
-            score=round(score, 4),
+        matches.append(
+            Match(
+                organization=org,
+                round=rnd,
+                organizer_id=int(colleague.id),
+                suggested_start=start,
+                suggested_end=end,
+                video_link=video_link(org.video_link_template),
+                reasons=[{"code": r.code, "text": r.text, "params": r.params} for r in reasons],
+                score=round(score, 4),
+            )
         )
-        MatchMember.objects.bulk_create(
-            [
-                MatchMember(organization=org, match=match, round=rnd, person_id=int(pid))
-                for pid in (colleague.id, new_hire.id)
-            ]
-        )
+    Match.objects.bulk_create(matches, batch_size=1000)
+    MatchMember.objects.bulk_create(
+        [
+            MatchMember(organization=org, match=match, round=rnd, person_id=int(pid))
+            for match, (_s, new_hire, colleague) in zip(matches, pairs, strict=True)
+            for pid in (colleague.id, new_hire.id)
+        ],
+        batch_size=2000,
+    )
+    for match, (step, _n, _c) in zip(matches, pairs, strict=True):
         step.match = match
     rnd.metrics = {"people": 2 * len(pairs), "groups": len(pairs), "left_out": 0, "journeys": True}
     rnd.save(update_fields=["metrics"])
