@@ -10,7 +10,7 @@ a rule the weekly rounds keep.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -68,42 +68,36 @@ def candidates_in_order(
     cap: int,
     on: date,
     min_tenure_days: int,
-) -> list[Person]:
+) -> Iterator[Person]:
     """The colleagues a step may take, best first.
 
     Both kinds: someone else, from a department that is not the new hire's, under the
     weekly cap. Buddy: at the company at least ``min_tenure_days``; the same location
     first, then the fewest recent journey meetings. Introduction: a department the
     journey has not visited; the departments that had the fewest journey meetings
-    first (spread over the organization), then the least busy colleague."""
-    out = []
+    first (spread over the organization), then the least busy colleague. Equal ones in
+    a per-pair random order.
+
+    Lazy: colleagues are grouped by the preference that decides (a few groups), and
+    only the groups the caller reaches are put in their random order, so a step at
+    10,000 people hashes one group instead of everyone."""
+    tiers: dict[tuple[int, int], list[Person]] = {}
     for c in colleagues:
         if c.id == new_hire.id or not c.department or c.department == new_hire.department:
             continue
         if loads.this_week.get(c.id, 0) >= cap:
             continue
-        if kind == BUDDY and not tenured(c, on=on, min_days=min_tenure_days):
-            continue
-        if kind == INTRO and c.department in visited:
-            continue
-        out.append(c)
-    if kind == BUDDY:
-        out.sort(
-            key=lambda c: (
-                bool(new_hire.location) and c.location != new_hire.location,
-                loads.recent.get(c.id, 0),
-                _tiebreak(new_hire.id, c.id),
-            )
-        )
-    else:
-        out.sort(
-            key=lambda c: (
-                loads.departments.get(c.department, 0),
-                loads.recent.get(c.id, 0),
-                _tiebreak(new_hire.id, c.id),
-            )
-        )
-    return out
+        if kind == BUDDY:
+            if not tenured(c, on=on, min_days=min_tenure_days):
+                continue
+            first = int(bool(new_hire.location) and c.location != new_hire.location)
+        else:
+            if c.department in visited:
+                continue
+            first = loads.departments.get(c.department, 0)
+        tiers.setdefault((first, loads.recent.get(c.id, 0)), []).append(c)
+    for key in sorted(tiers):
+        yield from sorted(tiers[key], key=lambda c: _tiebreak(new_hire.id, c.id))
 
 
 def choose_colleague(
@@ -132,13 +126,13 @@ def choose_colleague(
         on=on,
         min_tenure_days=min_tenure_days,
     )
-    if not ordered:
-        return Choice(None, NOBODY_ELIGIBLE)
     mine = [g for g in history if new_hire.id in g.members]
     blocked_mine = [pair for pair in blocked if new_hire.id in pair]
+    anyone = False
     for c in ordered:
+        anyone = True
         if not hard_rule_problems(
             [new_hire, c], history=mine, blocked=blocked_mine, rules=rules, on=on
         ):
             return Choice(c)
-    return Choice(None, EVERYONE_BREAKS_A_RULE)
+    return Choice(None, EVERYONE_BREAKS_A_RULE if anyone else NOBODY_ELIGIBLE)

@@ -302,6 +302,12 @@ def steps_take(*, plan: JourneyPlan, today: date, now: datetime) -> list[int]:
         .prefetch_related("steps")
         .order_by("started_on", "pk")
     )
+    # A new hire who left the onboarding program or paused it gets no step meanwhile.
+    taking_part = set(
+        Enrollment.objects.filter(program=plan.program, left_at__isnull=True)
+        .filter(Q(paused_until__isnull=True) | Q(paused_until__lt=today))
+        .values_list("person_id", flat=True)
+    )
     due: list[tuple[Journey, int]] = []
     for journey in journeys:
         week = _due_week(journey, today, plan)
@@ -309,7 +315,11 @@ def steps_take(*, plan: JourneyPlan, today: date, now: datetime) -> list[int]:
             Journey.objects.filter(pk=journey.pk, completed_on__isnull=True).update(
                 completed_on=today
             )
-        elif journey.person.active and week not in {s.number for s in journey.steps.all()}:
+        elif (
+            journey.person.active
+            and journey.person_id in taking_part
+            and week not in {s.number for s in journey.steps.all()}
+        ):
             due.append((journey, week))
     if not due or Round.objects.filter(program=steps_program, date=today).exists():
         return []

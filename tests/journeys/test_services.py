@@ -220,3 +220,16 @@ def test_the_console_pages_journeys_25_at_a_time(world, client):
     second = client.get("/console/journeys/?page=2").content.decode()
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
     assert first.count("<tr>") - 1 == 25
+
+
+def test_a_new_hire_who_left_the_program_gets_no_more_steps(world):
+    from crosspaths.programs.models import Enrollment
+
+    run_on(DAY_ONE)
+    Enrollment.objects.filter(program=world.onboarding, person=world.nina).update(
+        left_at=DAY_ONE + timedelta(days=1)
+    )
+    run_weeks(3)
+    assert list(
+        JourneyStep.objects.filter(journey__person=world.nina).values_list("number", flat=True)
+    ) == [1]
