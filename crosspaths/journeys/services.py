@@ -159,8 +159,10 @@ def plan_run(*, plan_id: int, now: datetime, report: RunReport | None = None) ->
     """One plan's day, in one transaction, holding the plan's row."""
     report = report or RunReport()
     with transaction.atomic():
+        # Only the plan's row is locked (PostgreSQL refuses FOR UPDATE on the nullable
+        # side of the join to the steps program).
         plan = (
-            JourneyPlan.objects.select_for_update()
+            JourneyPlan.objects.select_for_update(of=("self",))
             .select_related("program__organization", "steps_program__organization")
             .filter(pk=plan_id, active=True)
             .first()
@@ -168,8 +170,10 @@ def plan_run(*, plan_id: int, now: datetime, report: RunReport | None = None) ->
         if plan is None or plan.steps_program is None:
             return report
         today = now.astimezone(ZoneInfo(plan.program.organization.timezone)).date()
-        report.started += journeys_start(plan=plan, today=today, now=now)
-        report.steps += steps_take(plan=plan, today=today, now=now)
+        started = journeys_start(plan=plan, today=today, now=now)
+        steps = steps_take(plan=plan, today=today, now=now)
+    report.started += started
+    report.steps += steps
     return report
 
 
