@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "crosspaths.slack",
     "crosspaths.intranet",
     "crosspaths.teams",
+    "crosspaths.journeys",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ urlpatterns = [
     path("meet/", include("crosspaths.meetings.urls")),
     path("mail/", include("crosspaths.notify.public_urls")),  # one-click unsubscribe
     path("", include("crosspaths.privacy.urls")),
+    path("", include("crosspaths.journeys.urls")),  # /console/journeys/, /journey/
     path("", include("crosspaths.web.urls")),
     *protocol_urlpatterns,
 ]

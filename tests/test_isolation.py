@@ -773,6 +773,15 @@ REGISTRY: dict[str, Case] = {
     "collaboration:about": Case(),
     "collaboration:opt_out": Case(methods=("post",), data=lambda w: {"choice": "out"}),
     "collaboration:settings": Case(methods=("post",), data=lambda w: {"confirm": "off"}),
+    # Onboarding journeys (crosspaths.journeys): the console lists our plans' journeys
+    # only; their program's journey settings are a 404; the new hire sees their own.
+    "journeys:console": Case(),
+    "journeys:plan_save": Case(
+        kwargs=their,
+        methods=("post",),
+        data=lambda w: {f"p{w.their_program.pk}-weeks": "3", f"p{w.their_program.pk}-active": "on"},
+    ),
+    "journeys:mine": Case(),
 }
 
 

@@ -30,6 +30,7 @@ def test_every_area_registers_its_job_from_its_own_app():
         "new_hires_enroll",
         "mentoring_cycles",
         "checkin_comments",
+        "onboarding_journeys",
     ]
 
 

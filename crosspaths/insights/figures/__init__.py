@@ -21,6 +21,7 @@ from .base import Figure, Filters, fmt, pct_text
 from .connections import connections_figure
 from .cross_department import cross_department_figure
 from .departments import department_matrix_figure
+from .journeys import has_journeys, journeys_figure
 from .meetings import meetings_figure
 from .mentoring import mentoring_figure
 from .participation import participation_figure
@@ -82,6 +83,8 @@ def dashboard(f: Filters) -> tuple[Headline, list[Figure]]:
         mentoring = mentoring_figure(f)
         if not mentoring.empty:
             figures.append(mentoring)
+    if has_journeys(f):
+        figures.append(journeys_figure(f))
     pays_off = payoff_figure(f)
     if pays_off is not None:
         figures.append(pays_off)
@@ -98,8 +101,9 @@ FIGURES: dict[str, Callable[[Filters], Figure | None]] = {
     "silos": silo_figure,
     "reach": reach_figure,
     "waiting": waiting_figure,
-    "pays-off": payoff_figure,
-    "mentoring": mentoring_figure,  # None for filters that are not organization-wide
+    "pays-off": payoff_figure,  # None for filters that are not organization-wide
+    "mentoring": mentoring_figure,
+    "journeys": journeys_figure,
 }
 
 
@@ -121,6 +125,7 @@ __all__ = [
     "dashboard",
     "department_matrix_figure",
     "figure",
+    "journeys_figure",
     "meetings_figure",
     "mentoring_figure",
     "participation_figure",
