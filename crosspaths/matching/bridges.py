@@ -240,3 +240,28 @@ def bridge_match(
         "met_after": met_before + new,
     }
     return Result(groups=groups, left_out=left, metrics=metrics, timings={})
+
+
+def out_of_reach(
+    people: Sequence[Person],
+    *,
+    sides: Mapping[str, str],
+    rules: Rules = Rules(),  # noqa: B008
+    on: date,
+) -> list[LeftOut]:
+    """Members whom working hours or languages alone keep from everyone on the other
+    side(s): the bridge reports them instead of matching them, before any round."""
+    rules = Rules(**{**rules.__dict__, "size": 2, "mode": "virtual"})
+    c = build_cohort(people, rules=rules, weights=Weights(), on=on)
+    side = [sides.get(p.id, "") for p in people]
+    out = []
+    for k in range(c.n):
+        if not side[k]:
+            continue
+        others = np.asarray(
+            [x for x in range(c.n) if side[x] and side[x] != side[k]], dtype=np.int64
+        )
+        code = _why_alone(c, k, others)
+        if code not in ("no_valid_partner", "alone"):
+            out.append(LeftOut(people[k].id, code, LEFT_TEXT[code]))
+    return out

@@ -33,6 +33,7 @@ from crosspaths.people.days_off import holidays_between
 from crosspaths.webhooks import events as webhook_events
 
 from . import scheduling
+from .drafters import drafter_for
 from .engine_input import (
     Whereabouts,
     engine_input_for,
@@ -222,15 +223,19 @@ def round_draft(*, program: Program, on: date) -> Round:
         started = time.perf_counter()
         data = engine_input_for(program, on=on, holdout_seed=rnd.pk)
         read = time.perf_counter()
-        result = match(
-            data.people,
-            history=data.history,
-            blocked=data.blocked,
-            rules=data.rules,
-            weights=data.weights,
-            on=on,
-            seed=program.pk,
-        )
+        custom = drafter_for(program)
+        if custom is not None:  # e.g. a team bridge: pairs across teams only
+            result = custom(program=program, data=data, on=on)
+        else:
+            result = match(
+                data.people,
+                history=data.history,
+                blocked=data.blocked,
+                rules=data.rules,
+                weights=data.weights,
+                on=on,
+                seed=program.pk,
+            )
         matched = time.perf_counter()
         virtual = program.mode == "virtual"
         matches: list[Match] = []

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .base import Figure, Filters, fmt, pct_text
+from .bridges import bridges_figure
 from .connections import connections_figure
 from .cross_department import cross_department_figure
 from .departments import department_matrix_figure
@@ -80,6 +81,9 @@ def dashboard(f: Filters) -> tuple[Headline, list[Figure]]:
     pays_off = payoff_figure(f)
     if pays_off is not None:
         figures.append(pays_off)
+    bridged = bridges_figure(f)
+    if bridged is not None:
+        figures.append(bridged)
     return headline, figures
 
 
@@ -94,6 +98,7 @@ FIGURES: dict[str, Callable[[Filters], Figure | None]] = {
     "reach": reach_figure,
     "waiting": waiting_figure,
     "pays-off": payoff_figure,  # None for filters that are not organization-wide
+    "bridges": bridges_figure,  # None when no team bridge is in view
 }
 
 
@@ -110,6 +115,7 @@ __all__ = [
     "Figure",
     "Filters",
     "Headline",
+    "bridges_figure",
     "connections_figure",
     "cross_department_figure",
     "dashboard",

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BridgesConfig(AppConfig):
+    name = "crosspaths.bridges"
+    verbose_name = _("Team bridges")
+
+    def ready(self) -> None:
+        # The programs app drafts a round of a team-bridge program with this app's
+        # pairing; it cannot import us (a lower layer), so we register with it.
+        from crosspaths.programs.drafters import register
+
+        from .drafting import bridge_round_result
+
+        register("team_bridge", bridge_round_result)
