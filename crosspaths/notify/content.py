@@ -108,6 +108,9 @@ class MessageContent:
     reply_to: tuple[str, ...] = ()
     # One-click unsubscribe from the program (RFC 8058) for a message to one person.
     unsubscribe_url: str = ""
+    # Format notes also among ``paragraphs`` (e.g. a team bridge and the partner's
+    # working hours in the reader's zone), for channels whose templates place them.
+    notes: tuple[str, ...] = ()
 
 
 # --- small helpers (shared with the calendar and the e-mail templates) ---------------
@@ -390,12 +393,14 @@ def intro_content(message: Message, language: str) -> MessageContent:
         opening = _("this round of %(program)s you meet each other.") % {"program": d.program}
     facts, actions = _video(d)
     actions.append(Action("open_match", _("See your match on Crosspaths"), d.url))
+    notes = tuple(_bridge_paragraphs(match, reader))
     return MessageContent(
+        notes=notes,
         kind=message.kind,
         language=language,
         title=title,
         greeting=_greeting(match, reader),
-        paragraphs=(opening, *_bridge_paragraphs(match, reader), *_match_paragraphs(d)),
+        paragraphs=(opening, *notes, *_match_paragraphs(d)),
         reasons_heading=_("Why we matched you:") if d.reasons else "",
         reasons=d.reasons,
         facts=(*_slot_facts(match, d, group=reader is None), *facts),
