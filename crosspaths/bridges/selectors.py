@@ -87,9 +87,11 @@ def _count(record: dict[frozenset[str], PairRecord], a: int, b: int) -> int:
 
 
 def bridge_coverage(bridge: Bridge, *, on: date) -> Coverage:
-    """Coverage of the bridge on ``on``, counted over its current members."""
+    """Coverage of the bridge, counted over its current members: a pair counts once a
+    published round introduced them (a round dated later than ``on`` included; the
+    round's check-ins say whether they then met). ``on`` dates the working hours."""
     members = bridge_members(bridge)
-    record = bridge_record(bridge_history(bridge.program, before=on + timedelta(days=1)))
+    record = bridge_record(bridge_history(bridge.program, before=date.max))
     teams = sorted(t.name for t in bridge.teams.all())
     by_team: dict[str, list[int]] = {t: [] for t in teams}
     for pk, team in members.items():
@@ -141,7 +143,8 @@ class MyBridge:
 
 
 def bridges_of(person: Person, *, on: date) -> list[MyBridge]:
-    """The bridges ``person`` takes part in (enrolled, not left, in one of its teams)."""
+    """The bridges ``person`` takes part in (enrolled, not left, in one of its teams),
+    with how many colleagues on the other side published rounds introduced them to."""
     if person.team_id is None:
         return []
     found = bridges_for(person.organization_id).filter(
@@ -156,7 +159,7 @@ def bridges_of(person: Person, *, on: date) -> list[MyBridge]:
         if mine is None:
             continue
         others = [pk for pk, team in members.items() if team != mine]
-        record = bridge_record(bridge_history(bridge.program, before=on + timedelta(days=1)))
+        record = bridge_record(bridge_history(bridge.program, before=date.max))
         out.append(
             MyBridge(
                 bridge=bridge,

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from crosspaths import clock
 from crosspaths.console.audiences import program_today
@@ -26,7 +27,7 @@ from crosspaths.people.permissions import (
     program_for_manager,
 )
 from crosspaths.programs.models import Round
-from crosspaths.programs.reasons import left_out_text
+from crosspaths.programs.reasons import join_words, left_out_text
 
 from . import selectors, services
 from .forms import BridgeForm, BridgeTeamsForm
@@ -100,11 +101,19 @@ def bridge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = bridge.program
     today = program_today(program)
     latest = program.rounds.order_by("-date").first()
+    coverage = selectors.bridge_coverage(bridge, on=today)
     context = _context(
         request,
         bridge=bridge,
         program=program,
-        coverage=selectors.bridge_coverage(bridge, on=today),
+        coverage=coverage,
+        teams_text=join_words(
+            [
+                ngettext("%(team)s (%(people)s person)", "%(team)s (%(people)s people)", n)
+                % {"team": team, "people": n}
+                for team, n in coverage.members.items()
+            ]
+        ),
         latest=latest,
         left_out=[
             (x.person, left_out_text(x.code, x.reason))
