@@ -5,29 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0007_location_country'),
-        ('programs', '0008_format_lanes'),
+        ("people", "0007_location_country"),
+        ("programs", "0008_format_lanes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Bridge',
+            name="Bridge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.person')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.organization')),
-                ('program', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='bridge', to='programs.program')),
-                ('teams', models.ManyToManyField(related_name='bridges', to='people.team', verbose_name='teams')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.organization",
+                    ),
+                ),
+                (
+                    "program",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bridge",
+                        to="programs.program",
+                    ),
+                ),
+                (
+                    "teams",
+                    models.ManyToManyField(
+                        related_name="bridges", to="people.team", verbose_name="teams"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'team bridge',
-                'verbose_name_plural': 'team bridges',
-                'ordering': ['program__name'],
+                "verbose_name": "team bridge",
+                "verbose_name_plural": "team bridges",
+                "ordering": ["program__name"],
             },
         ),
     ]
