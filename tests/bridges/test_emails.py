@@ -75,3 +75,30 @@ def test_the_introduction_names_the_bridge_and_the_partners_hours_in_my_zone(cas
         "Sam Tan (Support) works 09:00-17:00 in Asia/Singapore, which is 2 a.m.-10 a.m. in "
         "your time zone (Europe/Berlin)."
     ) in _text(to_berliner).replace("\n", " ")
+
+
+def test_whoever_sits_out_reads_why_in_their_language(cast, teams, mailbox):
+    platform, support, berlin, _singapore = teams
+    for person in berlin:
+        person.language = "de"
+        person.save()
+    bridge = bridge_create(
+        actor=cast.alice,
+        organization=cast.org,
+        name="Berlin meets Singapore",
+        teams=[platform, support],
+        starts_on=MONDAY,
+    )
+    with time_machine.travel(datetime(2026, 11, 30, 8, tzinfo=UTC)):
+        rnd = round_draft(program=bridge.program, on=MONDAY)
+        round_publish(round=rnd)
+        notices = list(
+            Message.objects.filter(kind=Message.Kind.LEFT_OUT).values_list("pk", flat=True)
+        )
+        assert messages_deliver(message_ids=notices).sent == 2
+    (kiri,) = mailbox.to("kiri@acme.test")
+    assert "no colleague's working hours overlap yours enough" in _text(kiri).replace("\n", " ")
+    [sat_out] = [p for p in berlin if mailbox.to(p.email)]
+    text = _text(mailbox.to(sat_out.email)[0]).replace("\n", " ")
+    assert "das andere Team hatte in dieser Runde weniger Personen" in text
+    assert "nächste Runde sind Sie zuerst dran" in text

@@ -16,8 +16,8 @@ from crosspaths.matching import hard_rule_problems
 from crosspaths.notify.models import Message
 from crosspaths.people.models import Team
 from crosspaths.programs.engine_input import engine_people, program_rules
-from crosspaths.programs.models import Enrollment, LeftOut, MatchMember, Program
-from crosspaths.programs.services import round_draft, round_publish
+from crosspaths.programs.models import Enrollment, LeftOut, MatchMember, Program, Round
+from crosspaths.programs.services import round_draft, round_publish, rounds_run_due
 
 MONDAY = date(2026, 11, 30)
 
@@ -155,3 +155,18 @@ def test_changing_the_teams_enrolls_new_members_and_records_it(cast, teams):
     assert Enrollment.objects.filter(program=bridge.program, person=cast.chidi).exists()
     entry = AuditLog.objects.get(action=AuditLog.Action.BRIDGE_UPDATE)
     assert "Platform, Support, Web" in entry.summary
+
+
+def test_the_scheduler_runs_a_bridge_round_on_its_day_like_any_program(cast, teams):
+    bridge = _bridge(cast, teams)
+    # Monday 30 Nov, 09:00 in Berlin (the organization's zone) is 08:00 UTC.
+    at = datetime(2026, 11, 30, 8, 1, tzinfo=UTC)
+    with time_machine.travel(at):
+        report = rounds_run_due(now=at)
+        again = rounds_run_due(now=at)
+    [rnd] = Round.objects.filter(program=bridge.program)
+    assert report.published == [rnd] and again.drafted == []
+    assert rnd.date == MONDAY and rnd.status == Round.Status.PUBLISHED
+    assert len(_pairs(rnd)) == 2
+    assert Message.objects.filter(kind=Message.Kind.INTRO).count() == 4
+    assert Message.objects.filter(kind=Message.Kind.LEFT_OUT).count() == 2
