@@ -6,15 +6,43 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from crosspaths.people.models import Organization, Team
+from crosspaths.people.models import Organization, Person, Team
 from crosspaths.programs.models import Program
+
+ZONES_SHOWN = 3
 
 
 class TeamChoice(forms.ModelMultipleChoiceField):
+    """Teams labelled with their department, size and time zones ("Platform
+    (Engineering) · 8 people · Asia/Singapore, Europe/Berlin"): the zones are what
+    decides who can meet whom."""
+
+    about: dict[int, tuple[int, list[str]]] = {}
+
     def label_from_instance(self, obj: Team) -> str:  # type: ignore[override]
         dept = obj.department.name if obj.department_id and obj.department else ""
-        return f"{obj.name} ({dept})" if dept else obj.name
+        label = f"{obj.name} ({dept})" if dept else obj.name
+        count, zones = self.about.get(obj.pk, (0, []))
+        people = ngettext("%(count)s person", "%(count)s people", count) % {"count": count}
+        shown = ", ".join(zones[:ZONES_SHOWN])
+        if len(zones) > ZONES_SHOWN:
+            shown += f" +{len(zones) - ZONES_SHOWN}"
+        return " · ".join(x for x in (label, people, shown) if x)
+
+
+def team_facts(organization: Organization) -> dict[int, tuple[int, list[str]]]:
+    """Per team of the organization: active members and their time zones (one query)."""
+    rows = Person.objects.filter(
+        organization=organization, active=True, team__isnull=False
+    ).values_list("team_id", "timezone", "location__timezone")
+    counts: dict[int, int] = {}
+    zones: dict[int, set[str]] = {}
+    for team_id, tz, loc_tz in rows:
+        counts[team_id] = counts.get(team_id, 0) + 1
+        zones.setdefault(team_id, set()).add(tz or loc_tz or organization.timezone)
+    return {pk: (n, sorted(zones[pk])) for pk, n in counts.items()}
 
 
 class BridgeTeamsForm(forms.Form):

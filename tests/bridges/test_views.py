@@ -29,7 +29,11 @@ def test_an_admin_builds_a_bridge_from_the_form(client, cast, teams):
     _login(client, cast.alice)
     page = client.get("/console/bridges/new/")
     assert page.status_code == 200
-    assert "Which teams should meet each other?" in page.content.decode()
+    body = page.content.decode()
+    assert "Which teams should meet each other?" in body
+    # Each team with its size and time zones: what decides who can meet whom.
+    assert "Platform · 3 people · Europe/Berlin" in body
+    assert "Support · 3 people · Asia/Singapore, Pacific/Auckland" in body
     answer = client.post(
         "/console/bridges/new/",
         {
