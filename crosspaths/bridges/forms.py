@@ -62,6 +62,7 @@ class BridgeTeamsForm(forms.Form):
         field = self.fields["teams"]
         assert isinstance(field, TeamChoice)
         field.queryset = Team.objects.filter(organization=organization).select_related("department")
+        field.about = team_facts(organization)
 
     def clean_teams(self) -> list[Team]:
         teams = list(self.cleaned_data["teams"])
