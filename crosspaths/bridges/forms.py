@@ -91,7 +91,7 @@ class BridgeForm(BridgeTeamsForm):
     )
     starts_on = forms.DateField(
         label=_("First round on or after"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     field_order = ["name", "teams", "cadence", "weekday", "starts_on"]

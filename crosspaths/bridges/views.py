@@ -123,7 +123,9 @@ def bridge_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else []
             )
         ],
-        draft_form=RoundDraftForm(initial={"on": today}),
+        draft_form=RoundDraftForm(
+            initial={"on": today.isoformat()}
+        ),  # an <input type=date> reads ISO in every language
         published=Round.Status.PUBLISHED,
     )
     return render(request, "bridges/detail.html", context)

@@ -98,3 +98,49 @@ def test_an_admin_builds_a_bridge_and_its_members_meet_across_it(
     )
     expect(page.get_by_role("cell", name="2 / 9")).to_be_visible()
     check(page, "coverage")
+
+
+def test_in_german_a_member_sees_the_bridge_and_the_console_its_coverage(
+    page: Page, live_server, settings, cast, teams
+):
+    from datetime import UTC, date, datetime
+
+    import time_machine
+
+    from crosspaths.bridges.services import bridge_create
+    from crosspaths.programs.services import round_draft, round_publish
+
+    settings.SITE_URL = live_server.url
+    Person.objects.filter(organization=cast.org).update(onboarded_at=timezone.now(), language="de")
+    platform, support, _berlin, singapore = teams
+    bridge = bridge_create(
+        actor=cast.alice,
+        organization=cast.org,
+        name="Berlin trifft Singapur",
+        teams=[platform, support],
+        starts_on=date(2026, 11, 26),
+    )
+    with time_machine.travel(datetime(2026, 11, 30, 8, tzinfo=UTC), tick=False):
+        round_publish(round=round_draft(program=bridge.program, on=date(2026, 11, 30)))
+    page.set_viewport_size({"width": 390, "height": 844})
+    siti = Person.objects.get(pk=singapore[1].pk)
+    sign_in(page.context, live_server.url, siti.user)
+    page.goto(live_server.url + "/")
+    expect(page.locator("section.bridge")).to_contain_text(
+        "Sie (Support) treffen Kolleginnen und Kollegen aus Platform"
+    )
+    expect(page.get_by_test_id("bridge-progress")).to_contain_text("Sie haben 1 von 3 getroffen.")
+    expect(
+        page.get_by_text("Sie treffen sich über die Team-Brücke zwischen Platform und Support.")
+    ).to_be_visible()
+    check(page, "de-member-home-phone")
+    page.context.clear_cookies()
+    sign_in(page.context, live_server.url, Person.objects.get(pk=cast.alice.pk).user)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/console/bridges/{bridge.pk}/")
+    expect(page.get_by_test_id("coverage")).to_have_text(
+        "22 % der teamübergreifenden Paare haben sich getroffen (2 von 9)."
+    )
+    expect(page.get_by_test_id("unreachable")).to_contain_text("Kiri Ngata (Support)")
+    expect(page.get_by_label("Datum der Runde")).to_have_value("2026-11-26")
+    check(page, "de-coverage")
