@@ -11,6 +11,6 @@ class BridgesConfig(AppConfig):
         # pairing; it cannot import us (a lower layer), so we register with it.
         from crosspaths.programs.drafters import register
 
-        from .drafting import bridge_round_result
+        from .drafting import bridge_group_problems, bridge_round_result
 
-        register("team_bridge", bridge_round_result)
+        register("team_bridge", bridge_round_result, check=bridge_group_problems)

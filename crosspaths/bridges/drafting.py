@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from crosspaths.matching.bridges import bridge_match
 from crosspaths.matching.types import PastGroup, Result
 from crosspaths.people.models import Person
 from crosspaths.programs.engine_input import COUNTED_STATUSES, EngineInput
 from crosspaths.programs.models import MatchMember, Program
+from crosspaths.programs.reasons import join_words
 
 from .models import Bridge
 
@@ -55,3 +58,27 @@ def bridge_round_result(*, program: Program, data: EngineInput, on: date) -> Res
         on=on,
         seed=program.pk,
     )
+
+
+def bridge_group_problems(*, program: Program, person_ids: list[int]) -> list[tuple[str, str]]:
+    """A bridge's own rule for a hand-edited group or a stand-in: never two people of
+    the same bridged team in one group (registered with ``programs.drafters``)."""
+    sides = bridge_sides(program, person_ids)
+    by_team: dict[str, list[int]] = {}
+    for pk in person_ids:
+        if str(pk) in sides:
+            by_team.setdefault(sides[str(pk)], []).append(pk)
+    names = dict(
+        Person.objects.filter(
+            organization_id=program.organization_id, pk__in=person_ids
+        ).values_list("pk", "name")
+    )
+    return [
+        (
+            "same_team",
+            _("%(people)s are both in %(team)s; a team bridge pairs people of different teams")
+            % {"people": join_words([names.get(pk) or str(pk) for pk in ids]), "team": team},
+        )
+        for team, ids in sorted(by_team.items())
+        if len(ids) >= 2
+    ]

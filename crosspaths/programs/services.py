@@ -33,7 +33,7 @@ from crosspaths.people.days_off import holidays_between
 from crosspaths.webhooks import events as webhook_events
 
 from . import scheduling
-from .drafters import drafter_for
+from .drafters import drafter_for, format_problems
 from .engine_input import (
     Whereabouts,
     engine_input_for,
@@ -623,6 +623,8 @@ def _check_and_apply(
                 problem=True,
             )
             errors.append(ValidationError(text, code=problem.code))
+        for code, text in format_problems(program, group):
+            errors.append(ValidationError(text, code=code))
     if errors:
         raise ValidationError(errors)
 
@@ -745,7 +747,7 @@ def group_rule_problems(*, round: Round, person_ids: Sequence[int]) -> list[str]
             rules=rules,
             on=round.date,
         )
-    ]
+    ] + [code for code, _text in format_problems(round.program, person_ids)]
 
 
 def _refresh_counts(rnd: Round) -> None:

@@ -16,8 +16,14 @@ from crosspaths.matching import hard_rule_problems
 from crosspaths.notify.models import Message
 from crosspaths.people.models import Team
 from crosspaths.programs.engine_input import engine_people, program_rules
-from crosspaths.programs.models import Enrollment, LeftOut, MatchMember, Program, Round
-from crosspaths.programs.services import round_draft, round_publish, rounds_run_due
+from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
+from crosspaths.programs.services import (
+    group_rule_problems,
+    round_draft,
+    round_publish,
+    round_swap_members,
+    rounds_run_due,
+)
 
 MONDAY = date(2026, 11, 30)
 
@@ -170,3 +176,22 @@ def test_the_scheduler_runs_a_bridge_round_on_its_day_like_any_program(cast, tea
     assert len(_pairs(rnd)) == 2
     assert Message.objects.filter(kind=Message.Kind.INTRO).count() == 4
     assert Message.objects.filter(kind=Message.Kind.LEFT_OUT).count() == 2
+
+
+def test_a_hand_edit_that_pairs_two_of_one_team_is_refused_with_their_names(cast, teams):
+    bridge = _bridge(cast, teams)
+    _p, _s, berlin, singapore = teams
+    with time_machine.travel(datetime(2026, 11, 30, 7, tzinfo=UTC)):
+        rnd = round_draft(program=bridge.program, on=MONDAY)
+    a, b = Match.objects.filter(round=rnd).order_by("pk")
+    [a_support] = a.members.filter(person__in=singapore).values_list("person_id", flat=True)
+    [b_platform] = b.members.filter(person__in=berlin).values_list("person_id", flat=True)
+    # Swapping a's Singaporean with b's Berliner leaves two Berliners in a and two
+    # Singaporeans in b.
+    with pytest.raises(ValidationError) as refused:
+        round_swap_members(round=rnd, a=a_support, b=b_platform)
+    texts = " ".join(refused.value.messages)
+    assert "are both in Platform; a team bridge pairs people of different teams" in texts
+    assert "are both in Support" in texts
+    assert group_rule_problems(round=rnd, person_ids=[berlin[0].pk, berlin[1].pk]) == ["same_team"]
+    assert group_rule_problems(round=rnd, person_ids=[berlin[0].pk, singapore[0].pk]) == []
