@@ -8,11 +8,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import time_machine
 
+from crosspaths.api.keys import api_key_create
 from crosspaths.bridges.services import bridge_create
 from crosspaths.insights.figures import FIGURES, Filters, bridges_figure, dashboard
 from crosspaths.insights.periods import Period
 from crosspaths.programs.models import Program
 from crosspaths.programs.services import round_draft, round_publish
+from tests.api.conftest import ApiClient
 
 MONDAY = date(2026, 11, 30)
 
@@ -73,3 +75,15 @@ def test_a_program_manager_without_a_bridge_program_chosen_sees_no_bridge_figure
     assert bridges_figure(_filters(cast, wide=False)) is None
     coffee = Program.objects.create(organization=cast.org, name="Coffee", format="virtual_coffee")
     assert bridges_figure(_filters(cast, program=coffee, wide=False)) is None
+
+
+def test_the_api_serves_the_bridges_figure_by_its_slug(cast, teams):
+    _bridge_with_rounds(cast, teams, 1)
+    cast.org.min_cell_size = 5
+    cast.org.save()
+    _key, raw = api_key_create(organization=cast.org, name="Dashboards", scope="read")
+    answer = ApiClient(raw).get("/insights/bridges", period="2026-q4")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["slug"] == "bridges"
+    assert body["rows"] == [["Berlin meets Singapore", 6, 9, 2, 22.2, 2]]
