@@ -15,6 +15,7 @@ from crosspaths.insights.periods import Period
 from crosspaths.programs.models import Program
 from crosspaths.programs.services import round_draft, round_publish
 from tests.api.conftest import ApiClient
+from tests.cast import PASSWORD
 
 MONDAY = date(2026, 11, 30)
 
@@ -87,3 +88,17 @@ def test_the_api_serves_the_bridges_figure_by_its_slug(cast, teams):
     body = answer.json()
     assert body["slug"] == "bridges"
     assert body["rows"] == [["Berlin meets Singapore", 6, 9, 2, 22.2, 2]]
+
+
+def test_the_dashboard_shows_the_bridges_figure_with_its_numbers(client, cast, teams):
+    _bridge_with_rounds(cast, teams, 1)
+    cast.org.min_cell_size = 5
+    cast.org.save()
+    assert client.login(username=cast.alice.user.username, password=PASSWORD)
+    with time_machine.travel(datetime(2026, 12, 2, 9, tzinfo=UTC)):  # after the round
+        page = client.get("/insights/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert '<h2 id="bridges-title">Team bridges</h2>' in body
+    assert "Berlin meets Singapore: 2 of 9 cross-team pairs met (22%)" in body
+    assert "<td>Berlin meets Singapore</td><td>6</td><td>9</td><td>2</td><td>22.2</td>" in body
