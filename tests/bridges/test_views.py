@@ -91,3 +91,14 @@ def test_a_participant_never_sees_the_console_pages(client, cast, teams):
     for url in ("/console/bridges/", "/console/bridges/new/", f"/console/bridges/{bridge.pk}/"):
         assert client.get(url).status_code == 403, url
     assert Program.objects.filter(format="team_bridge").count() == 1
+
+
+def test_the_bridges_program_page_links_to_the_bridge(client, cast, teams):
+    bridge = _bridge(cast, teams)
+    _login(client, cast.alice)
+    page = client.get(f"/console/programs/{bridge.program.pk}/").content.decode()
+    assert f'href="/console/bridges/{bridge.pk}/"' in page
+    coffee = Program.objects.create(organization=cast.org, name="Coffee", format="virtual_coffee")
+    assert "/console/bridges/" not in client.get(
+        f"/console/programs/{coffee.pk}/"
+    ).content.decode().replace('href="/console/bridges/"', "")
