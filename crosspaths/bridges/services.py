@@ -4,7 +4,7 @@ and told), change its teams. One transaction each, recorded in the audit log."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -120,3 +120,14 @@ def bridge_teams_set(*, actor: Person, bridge: Bridge, teams: Sequence[Team]) ->
                 details={"teams": [before, after], "enrolled": len(fresh)},
             )
     return bridge
+
+
+def bridges_enroll_new_members(*, now: datetime | None = None) -> int:
+    """The daily step: enroll (and tell) people who joined a bridged team since the
+    bridge was built, for every active bridge. Someone who left a bridge keeps their
+    enrollment as it is and is not enrolled again. Safe to run twice (returns 0)."""
+    enrolled = 0
+    for bridge in Bridge.objects.filter(program__active=True).select_related("program"):
+        with transaction.atomic():
+            enrolled += len(_enroll_members(bridge))
+    return enrolled

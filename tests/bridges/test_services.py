@@ -10,12 +10,17 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from crosspaths.bridges.selectors import bridge_coverage, bridge_progress, bridges_of
-from crosspaths.bridges.services import bridge_create, bridge_teams_set
+from crosspaths.bridges.services import (
+    bridge_create,
+    bridge_teams_set,
+    bridges_enroll_new_members,
+)
 from crosspaths.console.models import AuditLog
 from crosspaths.matching import hard_rule_problems
 from crosspaths.notify.models import Message
 from crosspaths.people.models import Team
 from crosspaths.programs.engine_input import engine_people, program_rules
+from crosspaths.programs.enrollments import enrollment_leave
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
 from crosspaths.programs.services import (
     group_rule_problems,
@@ -195,3 +200,16 @@ def test_a_hand_edit_that_pairs_two_of_one_team_is_refused_with_their_names(cast
     assert "are both in Support" in texts
     assert group_rule_problems(round=rnd, person_ids=[berlin[0].pk, berlin[1].pk]) == ["same_team"]
     assert group_rule_problems(round=rnd, person_ids=[berlin[0].pk, singapore[0].pk]) == []
+
+
+def test_the_daily_step_enrolls_who_joined_a_bridged_team_but_not_who_left(cast, teams):
+    platform, _support, berlin, _s = teams
+    bridge = _bridge(cast, teams)
+    enrollment_leave(person=berlin[0], program=bridge.program)
+    cast.chidi.team = platform
+    cast.chidi.save()
+    assert bridges_enroll_new_members(now=datetime(2026, 11, 27, 3, tzinfo=UTC)) == 1
+    assert bridges_enroll_new_members(now=datetime(2026, 11, 27, 3, tzinfo=UTC)) == 0
+    assert Enrollment.objects.get(program=bridge.program, person=cast.chidi).left_at is None
+    assert Enrollment.objects.get(program=bridge.program, person=berlin[0]).left_at is not None
+    assert Message.objects.filter(kind=Message.Kind.ANNOUNCEMENT, person=cast.chidi).count() == 1

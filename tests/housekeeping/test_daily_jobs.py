@@ -28,6 +28,7 @@ def test_every_area_registers_its_job_from_its_own_app():
         "payoff_estimates",
         "roster_uploads",
         "new_hires_enroll",
+        "bridge_members",
         "checkin_comments",
     ]
 
