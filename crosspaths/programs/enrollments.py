@@ -27,8 +27,15 @@ MAX_PAUSE = timedelta(days=366)
 def program_is_open_to(*, program: Program, person: Person, on: date) -> bool:
     """Whether the program's audience includes the person: department, location, level
     range and "started within N days" (the onboarding formats). An empty audience is
-    everyone in the organization."""
+    everyone in the organization; a team bridge is open only to people it enrolled."""
     if program.organization_id != person.organization_id or not program.active:
+        return False
+    if (
+        program.format == Program.Format.TEAM_BRIDGE
+        and not program.enrollments.filter(person=person).exists()
+    ):
+        # A team bridge is for its teams' members, whom building the bridge (or the
+        # daily step) enrolls (crosspaths.bridges); one who left may come back.
         return False
     audience = program.audience or {}
     departments = audience.get("departments") or []

@@ -20,7 +20,7 @@ from crosspaths.matching import hard_rule_problems
 from crosspaths.notify.models import Message
 from crosspaths.people.models import Team
 from crosspaths.programs.engine_input import engine_people, program_rules
-from crosspaths.programs.enrollments import enrollment_leave
+from crosspaths.programs.enrollments import enrollment_join, enrollment_leave, programs_open_to
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
 from crosspaths.programs.services import (
     group_rule_problems,
@@ -213,3 +213,14 @@ def test_the_daily_step_enrolls_who_joined_a_bridged_team_but_not_who_left(cast,
     assert Enrollment.objects.get(program=bridge.program, person=cast.chidi).left_at is None
     assert Enrollment.objects.get(program=bridge.program, person=berlin[0]).left_at is not None
     assert Message.objects.filter(kind=Message.Kind.ANNOUNCEMENT, person=cast.chidi).count() == 1
+
+
+def test_only_the_bridges_own_people_may_join_it_and_who_left_may_come_back(cast, teams):
+    bridge = _bridge(cast, teams)
+    _p, _s, berlin, _singapore = teams
+    assert bridge.program not in programs_open_to(person=cast.chidi, on=MONDAY)
+    with pytest.raises(ValidationError, match="is not open to you"):
+        enrollment_join(person=cast.chidi, program=bridge.program, on=MONDAY)
+    enrollment_leave(person=berlin[0], program=bridge.program)
+    assert bridge.program in programs_open_to(person=berlin[0], on=MONDAY)
+    assert enrollment_join(person=berlin[0], program=bridge.program, on=MONDAY).left_at is None
