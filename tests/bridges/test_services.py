@@ -15,12 +15,18 @@ from crosspaths.bridges.services import (
     bridge_teams_set,
     bridges_enroll_new_members,
 )
+from crosspaths.console.forms import AudienceForm
 from crosspaths.console.models import AuditLog
 from crosspaths.matching import hard_rule_problems
 from crosspaths.notify.models import Message
 from crosspaths.people.models import Team
 from crosspaths.programs.engine_input import engine_people, program_rules
-from crosspaths.programs.enrollments import enrollment_join, enrollment_leave, programs_open_to
+from crosspaths.programs.enrollments import (
+    audience_plan,
+    enrollment_join,
+    enrollment_leave,
+    programs_open_to,
+)
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
 from crosspaths.programs.services import (
     group_rule_problems,
@@ -224,3 +230,14 @@ def test_only_the_bridges_own_people_may_join_it_and_who_left_may_come_back(cast
     enrollment_leave(person=berlin[0], program=bridge.program)
     assert bridge.program in programs_open_to(person=berlin[0], on=MONDAY)
     assert enrollment_join(person=berlin[0], program=bridge.program, on=MONDAY).left_at is None
+
+
+def test_enrolling_an_audience_into_a_bridge_adds_nobody_outside_its_teams(
+    cast, teams, django_assert_max_num_queries
+):
+    bridge = _bridge(cast, teams)
+    audience = AudienceForm({}, organization=cast.org)
+    assert audience.is_valid(), audience.errors
+    with django_assert_max_num_queries(6):
+        plan = audience_plan(program=bridge.program, audience=audience.audience(), on=MONDAY)
+    assert plan.new == [] and plan.already == 6 and plan.outside == 3
