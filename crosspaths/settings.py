@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "crosspaths.console",
     "crosspaths.events",
     "crosspaths.mentoring",
+    "crosspaths.bridges",
     "crosspaths.privacy",
     "crosspaths.web",
     "crosspaths.api",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("console/events/", include("crosspaths.events.urls")),
     path("console/mentoring/", include(mentoring_console_urls)),
     path("mentoring/", include("crosspaths.mentoring.urls")),
+    path("console/bridges/", include("crosspaths.bridges.urls")),
     path("console/", include("crosspaths.console.urls")),
     path("console/provisioning/", include("crosspaths.scim.console_urls")),
     path("", include("crosspaths.slack.urls")),  # /slack/ (Slack's calls), /console/slack/

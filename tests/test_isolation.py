@@ -283,6 +283,40 @@ def their_event_form(w: World) -> dict[str, Any]:
     }
 
 
+def their_bridge(w: World) -> dict[str, Any]:
+    """A team bridge of the other organization (made on demand, and by ``snapshot``
+    before it reads anything, so making it never shows up as a change)."""
+    from crosspaths.bridges.models import Bridge
+    from crosspaths.people.models import Team
+
+    org = w.cast.other_org
+    bridge = Bridge.objects.filter(organization=org).first()
+    if bridge is None:
+        east = Team.objects.get_or_create(organization=org, name="Globex East")[0]
+        west = Team.objects.get_or_create(organization=org, name="Globex West")[0]
+        program = Program.objects.create(
+            organization=org, name="Globex bridge", format=Program.Format.TEAM_BRIDGE
+        )
+        bridge = Bridge.objects.create(organization=org, program=program)
+        bridge.teams.set([east, west])
+    return {"pk": bridge.pk}
+
+
+def their_bridge_form(w: World) -> dict[str, Any]:
+    """A bridge form naming the other organization's teams."""
+    their_bridge(w)
+    from crosspaths.people.models import Team
+
+    teams = Team.objects.filter(organization=w.cast.other_org).values_list("pk", flat=True)
+    return {
+        "name": "Sneaky bridge",
+        "teams": [str(pk) for pk in teams],
+        "cadence": "weekly",
+        "weekday": "0",
+        "starts_on": "2026-12-14",
+    }
+
+
 def their_filters(w: World) -> dict[str, Any]:
     """Insights filters naming the other organization's program and location."""
     return {"program": w.their_program.pk, "location": w.their_location.pk, "period": "all"}
@@ -633,6 +667,12 @@ REGISTRY: dict[str, Case] = {
     "events:seat": Case(kwargs=their_event, methods=("post",), data=lambda w: {"again": "1"}),
     "events:pdf": Case(kwargs=their_event),
     "events:cards_csv": Case(kwargs=their_event),
+    # Team bridges (crosspaths.bridges): their bridge is a 404; forms naming their teams
+    # are refused by the form (the teams are not among the choices).
+    "bridges:list": Case(),
+    "bridges:new": Case(methods=("get",), own=[(lambda w: {}, their_bridge_form)]),
+    "bridges:detail": Case(kwargs=their_bridge),
+    "bridges:teams": Case(kwargs=their_bridge, methods=("get", "post"), data=their_bridge_form),
     # Single sign-on (crosspaths.sso): the console page, its domains and the trial; the
     # company sign-in; allauth's protocol endpoints for their identity provider, which
     # answer a request without our own flow's state with the refusal page (400) or 404.
@@ -996,6 +1036,7 @@ def their_collaboration(other: Any, zeb: Person, dana: Person, dept: Department)
 def snapshot(w: World) -> dict[str, Any]:
     """Everything of the other organization a request could change."""
     org = w.cast.other_org
+    their_bridge(w)
     return {
         "mentoring": _their_mentoring_rows(w),  # first: it makes their mentoring program
         "people": list(
@@ -1042,7 +1083,17 @@ def snapshot(w: World) -> dict[str, Any]:
         "seats": list(Seat.objects.filter(organization=org).order_by("pk").values()),
         "embed": list(EmbedSettings.objects.filter(organization=org).values()),
         "webhooks": _their_webhooks(w),
+        "bridges": _their_bridges(org),
     }
+
+
+def _their_bridges(org: Any) -> list[Any]:
+    from crosspaths.bridges.models import Bridge
+
+    return [
+        (b.pk, b.program_id, sorted(b.teams.values_list("pk", flat=True)))
+        for b in Bridge.objects.filter(organization=org).order_by("pk")
+    ]
 
 
 def _their_webhooks(w: World) -> list[Any]:

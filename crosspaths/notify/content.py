@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,11 +27,12 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from crosspaths.matching.types import Rules
 from crosspaths.meetings.calendar import Method, match_calendar
 from crosspaths.meetings.tokens import checkin_token
 from crosspaths.people.models import Person
 from crosspaths.programs import scheduling
-from crosspaths.programs.models import LeftOut, Match, MatchMember
+from crosspaths.programs.models import LeftOut, Match, MatchMember, Program
 from crosspaths.programs.reasons import join_words, left_out_text_for_you, reason_text
 
 from .models import Message
@@ -107,6 +108,9 @@ class MessageContent:
     reply_to: tuple[str, ...] = ()
     # One-click unsubscribe from the program (RFC 8058) for a message to one person.
     unsubscribe_url: str = ""
+    # Format notes also among ``paragraphs`` (e.g. a team bridge and the partner's
+    # working hours in the reader's zone), for channels whose templates place them.
+    notes: tuple[str, ...] = ()
 
 
 # --- small helpers (shared with the calendar and the e-mail templates) ---------------
@@ -313,6 +317,62 @@ def _greeting(match: Match, reader: Person | None) -> str:
     return _("Hello %(name)s,") % {"name": name}
 
 
+def _working_hours_in(person: Person, zone: str, day: date) -> str:
+    """``person``'s working hours (the engine's 09:00-17:00 in their own zone) on
+    ``day`` as clock times in ``zone``, e.g. "15:00-23:00"."""
+    rules = Rules()
+    try:
+        theirs, mine = ZoneInfo(person.effective_timezone), ZoneInfo(zone)
+    except (ValueError, KeyError):
+        return ""
+    start = datetime.combine(day, time(0), tzinfo=theirs) + timedelta(
+        minutes=rules.work_start_minute
+    )
+    end = datetime.combine(day, time(0), tzinfo=theirs) + timedelta(minutes=rules.work_end_minute)
+    return "{}-{}".format(
+        formats.time_format(start.astimezone(mine), "TIME_FORMAT"),
+        formats.time_format(end.astimezone(mine), "TIME_FORMAT"),
+    )
+
+
+def _bridge_paragraphs(match: Match, reader: Person | None) -> list[str]:
+    """A team bridge's introduction says so, and gives each partner's team and working
+    hours in the reader's own time zone (the two may be continents apart)."""
+    program = match.round.program
+    if program.format != Program.Format.TEAM_BRIDGE or reader is None:
+        return []
+    zone = reader.effective_timezone
+    day = match.round.date
+    out = [
+        _(
+            "%(program)s is a team bridge: each round you meet someone of another team, "
+            "until you have met everyone there."
+        )
+        % {"program": program.name}
+    ]
+    for member in members_of(match):
+        other = member.person
+        if other.pk == reader.pk:
+            continue
+        hours = _working_hours_in(other, zone, day)
+        team = other.team.name if other.team_id and other.team else ""
+        if hours:
+            out.append(
+                _(
+                    "%(name)s (%(team)s) works 09:00-17:00 in %(their_zone)s, which is "
+                    "%(hours)s in your time zone (%(zone)s)."
+                )
+                % {
+                    "name": display_name(other),
+                    "team": team or _("no team"),
+                    "their_zone": other.effective_timezone,
+                    "hours": hours,
+                    "zone": zone,
+                }
+            )
+    return out
+
+
 def intro_content(message: Message, language: str) -> MessageContent:
     """Who you meet and why, a starter, the organizer, the slot (or why there is none),
     the video link or place, and the calendar invitation."""
@@ -333,12 +393,14 @@ def intro_content(message: Message, language: str) -> MessageContent:
         opening = _("this round of %(program)s you meet each other.") % {"program": d.program}
     facts, actions = _video(d)
     actions.append(Action("open_match", _("See your match on Crosspaths"), d.url))
+    notes = tuple(_bridge_paragraphs(match, reader))
     return MessageContent(
+        notes=notes,
         kind=message.kind,
         language=language,
         title=title,
         greeting=_greeting(match, reader),
-        paragraphs=(opening, *_match_paragraphs(d)),
+        paragraphs=(opening, *notes, *_match_paragraphs(d)),
         reasons_heading=_("Why we matched you:") if d.reasons else "",
         reasons=d.reasons,
         facts=(*_slot_facts(match, d, group=reader is None), *facts),

@@ -27,8 +27,15 @@ MAX_PAUSE = timedelta(days=366)
 def program_is_open_to(*, program: Program, person: Person, on: date) -> bool:
     """Whether the program's audience includes the person: department, location, level
     range and "started within N days" (the onboarding formats). An empty audience is
-    everyone in the organization."""
+    everyone in the organization; a team bridge is open only to people it enrolled."""
     if program.organization_id != person.organization_id or not program.active:
+        return False
+    if (
+        program.format == Program.Format.TEAM_BRIDGE
+        and not program.enrollments.filter(person=person).exists()
+    ):
+        # A team bridge is for its teams' members, whom building the bridge (or the
+        # daily step) enrolls (crosspaths.bridges); one who left may come back.
         return False
     audience = program.audience or {}
     departments = audience.get("departments") or []
@@ -266,11 +273,14 @@ def audience_plan(*, program: Program, audience: AudienceFilter, on: date) -> Au
     # Only what the audience check and the preview's names need (at 100,000 people
     # the whole rows cost seconds).
     fields = ("organization_id", "department_id", "location_id", "level", "start_date")
+    # A team bridge's teams decide who is in it (crosspaths.bridges): nobody outside them
+    # is enrolled by an audience, and nobody costs a query to find that out.
+    bridge = program.format == Program.Format.TEAM_BRIDGE
     for person in people.only(*fields, "name", "email").order_by("name", "email"):
         if person.pk in states:
             left += states[person.pk] is not None
             already += states[person.pk] is None
-        elif not program_is_open_to(program=program, person=person, on=on):
+        elif bridge or not program_is_open_to(program=program, person=person, on=on):
             outside += 1
         else:
             new.append(person)

@@ -67,6 +67,8 @@ def reason_text(
                     "%(new)s joined recently and meets %(hosts)s, who have been here over a year",
                     len(p["tenured"]),
                 ) % {"new": join_words(p["new_hires"]), "hosts": join_words(p["tenured"])}
+            case "team_bridge":
+                return _("on the bridge between %(list)s") % {"list": join_words(p["teams"])}
             case "waited":
                 return _("%(people)s waited since an earlier round and went first") % {
                     "people": join_words(p["people"])
@@ -119,6 +121,11 @@ LEFT_OUT = {
     "removed_by_admin": lambda: _("taken out of the round by an admin"),
     "withdrew": lambda: _("said on the match page they cannot make it this round"),
     "partner_withdrew": lambda: _("their partner cannot make it, and nobody else was free"),
+    # Team bridges (crosspaths.matching.bridges):
+    "other_side_full": lambda: _(
+        "the other team had fewer people this round; they go first next round"
+    ),
+    "not_in_bridge": lambda: _("not in one of the bridge's teams"),
 }
 
 
@@ -152,6 +159,11 @@ LEFT_OUT_YOU = {
     "partner_withdrew": lambda: _(
         "your partner cannot make it this round, and nobody else was free to join you"
     ),
+    "other_side_full": lambda: _(
+        "the other team had fewer people this round, so someone had to sit out; you go first "
+        "next round"
+    ),
+    "not_in_bridge": lambda: _("you are no longer in one of the bridge's teams"),
 }
 
 

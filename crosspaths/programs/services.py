@@ -34,6 +34,7 @@ from crosspaths.people.days_off import holidays_between
 from crosspaths.webhooks import events as webhook_events
 
 from . import scheduling
+from .drafters import drafter_for, format_problems
 from .engine_input import (
     Whereabouts,
     engine_input_for,
@@ -223,15 +224,19 @@ def round_draft(*, program: Program, on: date) -> Round:
         started = time.perf_counter()
         data = engine_input_for(program, on=on, holdout_seed=rnd.pk)
         read = time.perf_counter()
-        result = match(
-            data.people,
-            history=data.history,
-            blocked=data.blocked,
-            rules=data.rules,
-            weights=data.weights,
-            on=on,
-            seed=program.pk,
-        )
+        custom = drafter_for(program)
+        if custom is not None:  # e.g. a team bridge: pairs across teams only
+            result = custom(program=program, data=data, on=on)
+        else:
+            result = match(
+                data.people,
+                history=data.history,
+                blocked=data.blocked,
+                rules=data.rules,
+                weights=data.weights,
+                on=on,
+                seed=program.pk,
+            )
         matched = time.perf_counter()
         virtual = program.mode == "virtual"
         matches: list[Match] = []
@@ -620,6 +625,8 @@ def _check_and_apply(
                 problem=True,
             )
             errors.append(ValidationError(text, code=problem.code))
+        for code, text in format_problems(program, group):
+            errors.append(ValidationError(text, code=code))
     if errors:
         raise ValidationError(errors)
 
@@ -742,7 +749,7 @@ def group_rule_problems(*, round: Round, person_ids: Sequence[int]) -> list[str]
             rules=rules,
             on=round.date,
         )
-    ]
+    ] + [code for code, _text in format_problems(round.program, person_ids)]
 
 
 def _refresh_counts(rnd: Round) -> None:

@@ -35,6 +35,10 @@ def _text(code: str, params: dict[str, Any]) -> str | None:
         }
     if code == "different_teams":
         return _("You are in different teams: %(teams)s.") % {"teams": join_words(params["teams"])}
+    if code == "team_bridge":
+        return _("You meet across the team bridge between %(teams)s.") % {
+            "teams": join_words(params["teams"])
+        }
     if code == "close_levels":
         return _("Your levels are close to each other.")
     if code == "shared_interests":

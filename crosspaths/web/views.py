@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
+from crosspaths.bridges.selectors import bridges_of
 from crosspaths.events.selectors import seatings_for
 from crosspaths.meetings.calendar import match_calendar
 from crosspaths.meetings.services import checkin_record
@@ -44,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "programs_now": home_programs(person=person, enrollments=enrollments),
             "encounters": encounters_for(person=person),
             "seatings": seatings_for(person=person),
+            "bridges": bridges_of(person, on=today),
             "in_programs": [e for e in enrollments.values() if e.left_at is None],
             "paused_until": paused_until(enrollments=enrollments.values(), today=today),
         },

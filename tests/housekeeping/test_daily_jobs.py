@@ -29,6 +29,7 @@ def test_every_area_registers_its_job_from_its_own_app():
         "roster_uploads",
         "new_hires_enroll",
         "mentoring_cycles",
+        "bridge_members",
         "checkin_comments",
         "onboarding_journeys",
     ]

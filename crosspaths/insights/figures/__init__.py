@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .base import Figure, Filters, fmt, pct_text
+from .bridges import bridges_figure
 from .connections import connections_figure
 from .cross_department import cross_department_figure
 from .departments import department_matrix_figure
@@ -88,6 +89,9 @@ def dashboard(f: Filters) -> tuple[Headline, list[Figure]]:
     pays_off = payoff_figure(f)
     if pays_off is not None:
         figures.append(pays_off)
+    bridged = bridges_figure(f)
+    if bridged is not None:
+        figures.append(bridged)
     return headline, figures
 
 
@@ -104,6 +108,7 @@ FIGURES: dict[str, Callable[[Filters], Figure | None]] = {
     "pays-off": payoff_figure,  # None for filters that are not organization-wide
     "mentoring": mentoring_figure,
     "journeys": journeys_figure,
+    "bridges": bridges_figure,  # None when no team bridge is in view
 }
 
 
@@ -120,6 +125,7 @@ __all__ = [
     "Figure",
     "Filters",
     "Headline",
+    "bridges_figure",
     "connections_figure",
     "cross_department_figure",
     "dashboard",
