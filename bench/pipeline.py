@@ -202,6 +202,7 @@ def run_phase(phase: str, args: argparse.Namespace, env: dict[str, str]) -> dict
     if args.profile == phase:
         print(done.stderr, file=sys.stderr)
     line = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")][-1]
+    print(f"{phase}: {line[len('RESULT ') :]}", flush=True)  # kept if a later phase fails
     return json.loads(line[len("RESULT ") :])
 
 
