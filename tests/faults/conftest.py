@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import ROOT, PrivatePostgres, PrivateRedis, Sink, pg_bin
+from .harness import ROOT, PrivatePostgres, PrivateRedis, Sink, missing, pg_bin
 
 ENABLED = os.environ.get("CROSSPATHS_FAULT_TESTS") == "1"
 
@@ -26,9 +26,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(scope="session")
 def private_postgres():
-    missing = [b for b in ("initdb", "pg_ctl") if not pg_bin(b)]
-    if missing:
-        pytest.skip(f"needs PostgreSQL's {', '.join(missing)} (apt-get install postgresql)")
+    absent = [b for b in ("initdb", "pg_ctl") if not pg_bin(b)]
+    if absent:
+        missing(f"needs PostgreSQL's {', '.join(absent)} (apt-get install postgresql)")
     base = Path(tempfile.mkdtemp(prefix="crosspaths-faults-pg-"))
     cluster = PrivatePostgres(base).init()
     # Migrated once; each test's database is a copy (CREATE DATABASE ... TEMPLATE).
@@ -57,7 +57,7 @@ def private_postgres():
 @pytest.fixture(scope="session")
 def private_redis():
     if not shutil.which("redis-server"):
-        pytest.skip("needs redis-server (apt-get install redis-server)")
+        missing("needs redis-server (apt-get install redis-server)")
     base = Path(tempfile.mkdtemp(prefix="crosspaths-faults-redis-"))
     server = PrivateRedis(base).start()
     try:

@@ -46,6 +46,15 @@ def pg_bin(name: str) -> str | None:
     return None
 
 
+def missing(reason: str) -> None:
+    """Skip for want of a program; in CI (CROSSPATHS_REQUIRE_SERVICES=1) fail instead."""
+    import pytest
+
+    if os.environ.get("CROSSPATHS_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"{reason} (CROSSPATHS_REQUIRE_SERVICES=1)", pytrace=False)
+    pytest.skip(reason)
+
+
 def wait_until(condition, timeout: float, what: str, step: float = 0.1) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

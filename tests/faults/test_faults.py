@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .harness import ROOT, Outbox, Processes, Sink, wait_until
+from .harness import ROOT, Outbox, Processes, Sink, missing, wait_until
 
 pytestmark = [pytest.mark.faults, pytest.mark.real_clock, pytest.mark.slow]
 
@@ -177,7 +178,6 @@ def test_postgres_restarted_in_the_middle_of_delivery(scenario, sink, private_po
     )
 
 
-@pytest.mark.redis
 def test_redis_stopped_while_rq_workers_run(scenario, sink, private_redis):
     sink.delay = 0.05
     s = scenario(redis=private_redis, TASKS_BACKEND="rq")
@@ -252,10 +252,9 @@ def test_smtp_server_timing_out(scenario, sink):
     assert sink.received == 10 and max(sink.keys.values()) == 1
 
 
-@pytest.mark.skipif(
-    not os.path.exists("/usr/bin/faketime"), reason="needs faketime (apt-get install faketime)"
-)
 def test_a_worker_clock_ten_minutes_off(scenario, sink):
+    if not shutil.which("faketime"):
+        missing("needs faketime (apt-get install faketime; .ci/run does)")
     sink.delay = 0.05
     # The production leases (15 min to be claimed, 5 min to send): the skew is measured
     # against them.
