@@ -781,13 +781,19 @@ def _claim(ids: Sequence[int], now: datetime) -> set[int]:
     inner, params = rows.values("pk").query.sql_with_params()
     q = connection.ops.quote_name
     lease = connection.ops.adapt_datetimefield_value(now + _seconds("MAIL_SEND_LEASE_SECONDS"))
+    # The send lease never ends before the dispatch lease the row already has: that one
+    # was set by the scheduler's clock (or the publisher's), which is also the clock
+    # ``outbox_recover`` reads. A worker whose clock is minutes behind would otherwise
+    # write a lease that has already ended, and the sweep would mark the messages it is
+    # sending "in doubt" (fault tests, docs/operations.md).
     sql = (
         f"UPDATE {q(Message._meta.db_table)} SET {q('status')} = %s, "
-        f"{q('attempts')} = {q('attempts')} + 1, {q('lease_until')} = %s "
+        f"{q('attempts')} = {q('attempts')} + 1, {q('lease_until')} = CASE WHEN "
+        f"{q('lease_until')} > %s THEN {q('lease_until')} ELSE %s END "
         f"WHERE {q('id')} IN ({inner}) RETURNING {q('id')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [Status.SENDING.value, lease, *params])
+        cursor.execute(sql, [Status.SENDING.value, lease, lease, *params])
         return {pk for (pk,) in cursor.fetchall()}
 
 

@@ -831,6 +831,8 @@ class DueReport:
     drafted: list[Round] = field(default_factory=list)
     published: list[Round] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # Drafts left by an earlier pass that stopped before publishing, published now.
+    resumed: list[Round] = field(default_factory=list)
 
 
 def _draft_unless_taken(program: Program, day: date) -> Round | None:
@@ -876,14 +878,19 @@ def rounds_run_due(*, now: datetime | None = None) -> DueReport:
             due.append((program, day))
     if not due:
         return report
-    existing = set(
-        Round.objects.filter(
+    existing = {
+        (program_id, day): (pk, status)
+        for program_id, day, pk, status in Round.objects.filter(
             program_id__in=[p.pk for p, _ in due], date__in={d for _, d in due}
-        ).values_list("program_id", "date")
-    )
+        ).values_list("program_id", "date", "pk", "status")
+    }
     for program, day in due:
         if (program.pk, day) in existing:
-            continue  # a shortcut only; the unique constraint is the guard
+            # A shortcut only; the unique constraint is the guard.
+            pk, status = existing[program.pk, day]
+            if status == Round.Status.DRAFT and not program.requires_review:
+                _publish_left_draft(report, pk)
+            continue
         try:
             rnd = _draft_unless_taken(program, day)
         except RoundExists:
@@ -900,6 +907,19 @@ def rounds_run_due(*, now: datetime | None = None) -> DueReport:
             with contextlib.suppress(ValidationError):
                 report.published.append(round_publish(round=rnd))
     return report
+
+
+def _publish_left_draft(report: DueReport, round_id: int) -> None:
+    """A due round of a program that publishes by itself, still a draft: the scheduler
+    that drafted it stopped before publishing (killed, or the database went away in
+    the publishing transaction, which then rolled back), or an admin previewed the date
+    earlier. Publishing it now is what that scheduler would have done; the conditional
+    update keeps it to one publication however many schedulers see it."""
+    rnd = Round.objects.select_related("program__organization").get(pk=round_id)
+    # ValidationError: someone published it first, or its window is over.
+    with contextlib.suppress(ValidationError):
+        report.published.append(round_publish(round=rnd))
+        report.resumed.append(rnd)
 
 
 def rounds_close_due(*, now: datetime | None = None) -> list[Round]:

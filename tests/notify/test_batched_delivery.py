@@ -213,3 +213,40 @@ def test_two_workers_on_the_same_batches_send_every_message_exactly_once(
     assert set(Message.objects.filter(pk__in=intros).values_list("status", flat=True)) == {"sent"}
     counts = received(mailbox)
     assert len(counts) == 60 and set(counts.values()) == {1}
+
+
+def test_a_worker_whose_clock_is_behind_keeps_the_dispatch_lease_so_the_sweep_waits(
+    cast, settings, mailbox
+):
+    """Regression (fault tests, docs/operations.md): a worker 10 minutes behind the
+    scheduler wrote a send lease that had already ended by the scheduler's clock, and
+    the sweep marked the messages it was sending "in doubt". The claim keeps the later
+    of the dispatch lease and its own."""
+    from django.db import transaction
+
+    intros = published_pairs(cast, 1)
+    dispatched = Message.objects.get(pk=intros[0]).lease_until
+    now = timezone.now()
+    assert dispatched > now  # the lease the publisher gave it for a worker to claim it
+    behind = now - timedelta(minutes=10) + timedelta(seconds=1)
+    Message.objects.filter(pk__in=intros).update(next_attempt_at=behind - timedelta(minutes=5))
+    with transaction.atomic():
+        assert services._claim(intros, behind) == set(intros)
+    leases = set(Message.objects.filter(pk__in=intros).values_list("lease_until", flat=True))
+    assert leases == {dispatched}  # not behind + MAIL_SEND_LEASE_SECONDS, already over
+    assert outbox_recover(now=now + timedelta(seconds=settings.MAIL_SEND_LEASE_SECONDS)) == 0
+    assert outbox_recover(now=dispatched + timedelta(seconds=1)) == 2  # a dead worker's
+
+
+def test_without_a_later_dispatch_lease_the_claim_sets_its_own(cast, settings):
+    intros = published_pairs(cast, 1)
+    Message.objects.filter(pk__in=intros).update(lease_until=None)
+    now = timezone.now()
+    from django.db import transaction
+
+    with transaction.atomic():
+        services._claim(intros, now)
+    expected = now + timedelta(seconds=settings.MAIL_SEND_LEASE_SECONDS)
+    assert set(Message.objects.filter(pk__in=intros).values_list("lease_until", flat=True)) == {
+        expected
+    }

@@ -102,3 +102,42 @@ def test_due_reminders_are_handed_to_workers_and_rounds_close_on_time(
 def test_a_moment_without_an_offset_is_refused():
     with pytest.raises(CommandError, match="offset"):
         call_command("crosspaths_scheduler", "--once", "--now", "2026-11-30T09:00")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_left_by_a_killed_scheduler_is_published_by_the_next_pass(
+    program, mailoutbox, monkeypatch
+):
+    """Regression (fault tests, docs/operations.md): a scheduler SIGKILLed after its
+    draft committed and before publishing, or whose publishing transaction the database
+    rolled back, left the round a draft for good: the next pass saw the round and moved
+    on. Now the next pass publishes it, once."""
+    from crosspaths.programs import services
+
+    def killed(*, round):
+        raise SystemExit("killed between draft and publish")
+
+    monkeypatch.setattr(services, "round_publish", killed)
+    with pytest.raises(SystemExit):
+        run("--now", MONDAY_NINE_BERLIN)
+    monkeypatch.undo()
+    rnd = Round.objects.get()
+    assert rnd.status == "draft" and not Message.objects.exists()
+
+    out, _ = run("--now", "2026-11-30T09:00:05+01:00")
+    rnd.refresh_from_db()
+    assert rnd.status == "published"
+    assert f"round {rnd.pk} Virtual coffee · 2026-11-30: published (a draft left" in out
+    assert Round.objects.count() == 1
+    assert Message.objects.filter(kind="intro", status="sent").count() == 8
+    assert len(mailoutbox) == 8
+    out, _ = run("--now", "2026-11-30T09:00:10+01:00")  # a third pass: nothing more
+    assert "round" not in out and len(mailoutbox) == 8
+
+
+def test_a_draft_of_a_program_that_wants_review_stays_a_draft_on_later_passes(program):
+    program.requires_review = True
+    program.save()
+    run("--now", MONDAY_NINE_BERLIN)
+    run("--now", "2026-11-30T09:00:05+01:00")
+    assert Round.objects.get().status == "draft"

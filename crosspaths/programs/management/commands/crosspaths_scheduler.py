@@ -92,6 +92,8 @@ class Command(BaseCommand):
         for rnd in due.drafted:
             state = "published" if rnd in due.published else "draft, waiting for review"
             self.stdout.write(f"round {rnd.pk} {rnd}: {state}")
+        for rnd in due.resumed:
+            self.stdout.write(f"round {rnd.pk} {rnd}: published (a draft left by an earlier pass)")
         for problem in due.skipped:
             self.stderr.write(f"skipped program {problem}")
         nudged = outbox_write_nudges(now=now)
