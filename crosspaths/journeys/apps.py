@@ -10,9 +10,11 @@ class JourneysConfig(AppConfig):
         from crosspaths.housekeeping.registry import register_daily_job
         from crosspaths.notify.content import BUILDERS
         from crosspaths.notify.models import Message
+        from crosspaths.programs.drafters import refuse_drafts
 
         from .content import journey_content
-        from .services import journeys_run
+        from .services import journeys_run, steps_only
 
         register_daily_job("onboarding_journeys", journeys_run)
+        refuse_drafts(steps_only)
         BUILDERS[Message.Kind.JOURNEY] = journey_content

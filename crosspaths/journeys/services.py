@@ -443,3 +443,14 @@ def _store_meetings(
         step.match = match
     rnd.metrics = {"people": 2 * len(pairs), "groups": len(pairs), "left_out": 0, "journeys": True}
     rnd.save(update_fields=["metrics"])
+
+
+def steps_only(program: Program) -> str | None:
+    """A journey plan's companion program gets its rounds from the daily journey
+    step, one colleague per new hire; the engine would pair everyone in it."""
+    if not JourneyPlan.objects.filter(steps_program=program).exists():
+        return None
+    return _(
+        "%(program)s holds the meetings of onboarding journeys; the daily journey step "
+        "writes its rounds."
+    ) % {"program": program.name}

@@ -10,9 +10,11 @@ class MentoringConfig(AppConfig):
         from crosspaths.housekeeping.registry import register_daily_job
         from crosspaths.notify.content import BUILDERS
         from crosspaths.notify.models import Message
+        from crosspaths.programs.drafters import refuse_drafts
 
         from .emails import nudge_content
-        from .services import cycles_run_due
+        from .services import cycles_only, cycles_run_due
 
         register_daily_job("mentoring_cycles", cycles_run_due)
+        refuse_drafts(cycles_only)
         BUILDERS[Message.Kind.MENTORING] = nudge_content

@@ -429,3 +429,14 @@ def roles_of(*, program: Program, person_ids: Iterable[int]) -> dict[int, Mentor
         r.person_id: r
         for r in MentoringRole.objects.filter(program=program, person_id__in=list(person_ids))
     }
+
+
+def cycles_only(program: Program) -> str | None:
+    """A mentoring program's rounds are its cycles' (``cycle_start``): the engine's
+    weekly pairing would ignore roles, level gaps and capacity."""
+    if program.format != Program.Format.MENTORING:
+        return None
+    return _(
+        "%(program)s is a mentoring program: its pairs come from a mentoring cycle. "
+        "Start one on the program's mentoring page."
+    ) % {"program": program.name}

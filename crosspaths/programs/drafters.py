@@ -20,8 +20,11 @@ Drafter = Callable[..., "Result"]  # (*, program, data: EngineInput, on: date) -
 # (*, program, person_ids) -> [(code, sentence)]: the format's own hard rules for a group,
 # checked on hand edits and stand-ins besides ``hard_rule_problems``.
 GroupCheck = Callable[..., list[tuple[str, str]]]
+# (program) -> a sentence saying why no round may be drafted for it, or None.
+Refusal = Callable[["Program"], "str | None"]
 _DRAFTERS: dict[str, Drafter] = {}
 _CHECKS: dict[str, GroupCheck] = {}
+_REFUSALS: list[Refusal] = []
 
 
 def register(format: str, drafter: Drafter, *, check: GroupCheck | None = None) -> None:
@@ -30,6 +33,23 @@ def register(format: str, drafter: Drafter, *, check: GroupCheck | None = None) 
     _DRAFTERS[format] = drafter
     if check is not None:
         _CHECKS[format] = check
+
+
+def refuse_drafts(refusal: Refusal) -> None:
+    """Refuse rounds drafted by the engine for the programs ``refusal`` names: formats
+    whose rounds their own app writes (mentoring cycles, journey steps), so neither the
+    console, the API nor the scheduler pairs them like a weekly coffee. Idempotent."""
+    if refusal not in _REFUSALS:
+        _REFUSALS.append(refusal)
+
+
+def draft_refused(program: Program) -> str | None:
+    """Why no round may be drafted for ``program``, or None."""
+    for refusal in _REFUSALS:
+        why = refusal(program)
+        if why:
+            return why
+    return None
 
 
 def drafter_for(program: Program) -> Drafter | None:

@@ -34,7 +34,7 @@ from crosspaths.people.days_off import holidays_between
 from crosspaths.webhooks import events as webhook_events
 
 from . import scheduling
-from .drafters import drafter_for, format_problems
+from .drafters import draft_refused, drafter_for, format_problems
 from .engine_input import (
     Whereabouts,
     engine_input_for,
@@ -178,7 +178,11 @@ def plan_round_slots(
 
 def _refuse_draft_for_a_past_date(program: Program, on: date) -> None:
     """A round whose window is over could never be published, so it is not drafted
-    either (a late round, still inside its window, is fine: publishing re-plans it)."""
+    either (a late round, still inside its window, is fine: publishing re-plans it).
+    Nor is one of a program whose rounds its own app writes (drafters.refuse_drafts)."""
+    why = draft_refused(program)
+    if why:
+        raise ValidationError(why, code="format_runs_elsewhere")
     try:
         ends = scheduling.window_end(program, on)
     except scheduling.BadSchedule as e:

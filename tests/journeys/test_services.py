@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 
 from crosspaths.console.models import AuditLog
 from crosspaths.journeys.models import Journey, JourneyStep
@@ -181,6 +183,17 @@ def test_the_steps_program_is_never_run_by_the_scheduler(world):
     with time_machine.travel(DAY_ONE, tick=False):
         report = rounds_run_due(now=DAY_ONE)
     assert all(r.program_id != steps.pk for r in report.drafted)
+
+
+def test_no_engine_round_can_be_drafted_for_the_steps_program(world):
+    from crosspaths.programs.services import round_draft
+
+    steps = world.plan.steps_program
+    with time_machine.travel(DAY_ONE, tick=False):
+        with pytest.raises(ValidationError, match="the daily journey step writes its rounds"):
+            round_draft(program=steps, on=DAY_ONE.date())
+        round_draft(program=world.onboarding, on=DAY_ONE.date())  # its onboarding program may
+    assert not Round.objects.filter(program=steps).exists()
 
 
 def test_hr_sees_progress_and_the_new_hire_her_journey(world, client):

@@ -115,6 +115,18 @@ def test_the_weekly_scheduler_leaves_mentoring_programs_alone(cast, program):
     assert not Round.objects.filter(program=program).exists()
 
 
+def test_a_weekly_round_of_a_mentoring_program_is_refused_by_console_and_api_alike(cast, program):
+    from crosspaths.programs.services import round_date_check, round_draft
+
+    mentoring_join(person=cast.chidi, program=program, role="mentor")
+    mentoring_join(person=cast.bob, program=program, role="mentee")
+    for attempt in (round_date_check, round_draft):
+        with pytest.raises(ValidationError, match="its pairs come from a mentoring cycle") as e:
+            attempt(program=program, on=date(2026, 11, 30))
+        assert e.value.code == "format_runs_elsewhere"
+    assert not Round.objects.filter(program=program).exists()
+
+
 def test_nudges_come_once_a_month_once_per_pair_and_the_cycle_ends(cast, program):
     mentoring_join(person=cast.chidi, program=program, role="mentor")
     mentoring_join(person=cast.bob, program=program, role="mentee")
