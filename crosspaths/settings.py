@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "crosspaths.insights",
     "crosspaths.console",
     "crosspaths.events",
+    "crosspaths.perspective",
     "crosspaths.privacy",
     "crosspaths.web",
     "crosspaths.api",

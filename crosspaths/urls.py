@@ -21,6 +21,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("crosspaths.sso.urls")),  # /console/sso/ and /login/company/
     path("console/events/", include("crosspaths.events.urls")),
+    path("", include("crosspaths.perspective.urls")),  # /perspective/, /console/perspective/
     path("console/", include("crosspaths.console.urls")),
     path("console/provisioning/", include("crosspaths.scim.console_urls")),
     path("", include("crosspaths.slack.urls")),  # /slack/ (Slack's calls), /console/slack/

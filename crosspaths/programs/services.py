@@ -848,7 +848,12 @@ def rounds_run_due(*, now: datetime | None = None) -> DueReport:
     now = now or clock.now()
     report = DueReport()
     programs = list(
-        Program.objects.filter(active=True).select_related("organization").order_by("pk")
+        Program.objects.filter(active=True)
+        # Outside-perspective sessions are set up on request (crosspaths/perspective),
+        # never drafted by the calendar.
+        .exclude(format=Program.Format.OUTSIDE_PERSPECTIVE)
+        .select_related("organization")
+        .order_by("pk")
     )
     due: list[tuple[Program, date]] = []
     for program in programs:
