@@ -24,6 +24,7 @@ from .departments import department_matrix_figure
 from .meetings import meetings_figure
 from .participation import participation_figure
 from .payoff import payoff_figure
+from .perspective import perspective_figure
 from .ratings import ratings_figure
 from .reach import reach_figure
 from .silos import silo_figure, silo_over_period
@@ -80,6 +81,9 @@ def dashboard(f: Filters) -> tuple[Headline, list[Figure]]:
     pays_off = payoff_figure(f)
     if pays_off is not None:
         figures.append(pays_off)
+    perspective = perspective_figure(f)
+    if perspective is not None and not perspective.empty:  # only where people use it
+        figures.append(perspective)
     return headline, figures
 
 
@@ -94,6 +98,7 @@ FIGURES: dict[str, Callable[[Filters], Figure | None]] = {
     "reach": reach_figure,
     "waiting": waiting_figure,
     "pays-off": payoff_figure,  # None for filters that are not organization-wide
+    "perspective": perspective_figure,  # None for a program of another format
 }
 
 
@@ -118,6 +123,7 @@ __all__ = [
     "meetings_figure",
     "participation_figure",
     "payoff_figure",
+    "perspective_figure",
     "ratings_figure",
     "reach_figure",
     "round_totals",
