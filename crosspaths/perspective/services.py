@@ -385,11 +385,10 @@ def ask_answer(*, ask: Ask, accept: bool) -> Ask:
             if ask.status == wanted:
                 return ask
             raise AlreadyAnswered(_answered_text(ask), code=ask.status)
-        if accept:
-            accepted = request.asks.filter(status=Ask.Status.ACCEPTED).count()
-            if accepted >= request.people_wanted:
-                session_setup(request=request, now=now)
-        else:
+        accepted = request.asks.filter(status=Ask.Status.ACCEPTED).count()
+        if accepted >= request.people_wanted:
+            session_setup(request=request, now=now)
+        else:  # a no leaves a place to fill; a yes may have been the last one waiting
             _ask_more(request, now)
     return ask
 

@@ -248,3 +248,13 @@ def test_two_sessions_of_one_person_on_one_day_go_into_different_rounds(givers):
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.match.round_id != second.match.round_id
+
+
+def test_a_yes_from_the_only_colleague_there_is_sets_up_the_session(givers):
+    request = ask_bob(givers, people_wanted=3, tags=["design"])  # two fit: Eve and Gina
+    assert request.asks.count() == 2
+    for ask in request.asks.all():
+        ask_answer(ask=ask, accept=True)
+    request.refresh_from_db()
+    assert request.status == "scheduled"
+    assert request.match.members.count() == 3
