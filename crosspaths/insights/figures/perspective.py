@@ -10,6 +10,7 @@ smallest group of different people asked, and never per person."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from statistics import median
 
 from django.db.models import Q
@@ -20,15 +21,31 @@ from crosspaths.perspective.models import Ask, PerspectiveRequest
 from crosspaths.programs.models import MatchMember, Program
 
 from ..charts import BLUE, Chart, Series
+from ..periods import parse_quarter
 from .base import Figure, Filters, fmt, pct, pct_text
+
+# The rolling periods' lengths (``insights.forms.ROLLING``, which imports this package).
+_ROLLING_DAYS = {"3m": 91, "12m": 364}
+
+
+def _since(f: Filters) -> date | None:
+    """Where the period starts for requests. The dashboard's rolling periods start no
+    earlier than the first round figures (no empty months on its charts); requests
+    have no chart over time and may predate any round, so they count from the
+    period's own start ("all": from the beginning)."""
+    if parse_quarter(f.period.key) is not None:
+        return f.period.start
+    days = _ROLLING_DAYS.get(f.period.key)
+    return None if days is None else f.today - timedelta(days=days)
 
 
 def _requests(f: Filters):  # type: ignore[no-untyped-def]
     rows = PerspectiveRequest.objects.filter(
-        organization=f.organization,
-        created_at__date__gte=f.period.start,
-        created_at__date__lte=f.period.end,
+        organization=f.organization, created_at__date__lte=f.period.end
     )
+    since = _since(f)
+    if since is not None:
+        rows = rows.filter(created_at__date__gte=since)
     if f.location is not None:
         rows = rows.filter(requester__location=f.location)
     return rows
@@ -79,8 +96,9 @@ def perspective_figure(f: Filters) -> Figure | None:
     )
     if shown:
         fig.summary = _(
-            "%(requests)s requests, %(sessions)s sessions; %(yes)s of answered asks were a "
-            "yes; %(days)s days from request to session (median); %(helped)s said it helped."
+            "Requests: %(requests)s; sessions set up: %(sessions)s; asks answered with yes: "
+            "%(yes)s; days from request to session (median): %(days)s; requesters who said "
+            "it helped: %(helped)s."
         ) % {
             "requests": fmt(len(requests)),
             "sessions": fmt(sessions),
