@@ -70,6 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "waiting": [a for a in to_me if a.status == Ask.Status.ASKED],
             "answered": [a for a in to_me if a.status != Ask.Status.ASKED],
             "giver_form": _giver_form(person),
+            "zone": person.effective_timezone,
         },
     )
 
@@ -129,6 +130,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": counts,
             "accepted": [a for a in asks if a.status == Ask.Status.ACCEPTED],
             "members": members,
+            "zone": req.requester.effective_timezone,
             "session_over": bool(
                 req.match and req.match.suggested_end and req.match.suggested_end <= clock.now()
             ),
