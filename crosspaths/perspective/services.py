@@ -184,7 +184,8 @@ def candidates_for(
         .exclude(pk__in=BlockedPair.objects.filter(person=requester).values("other_id"))
         .exclude(pk__in=BlockedPair.objects.filter(other=requester).values("person_id"))
         .exclude(department__isnull=True)
-        .select_related("giver", "department", "location")
+        .select_related("giver")
+        .only("pk", "name", "email", "interests", "giver__monthly_cap")
     )
     if requester.department_id:
         people = people.exclude(department_id=requester.department_id)
