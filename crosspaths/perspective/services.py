@@ -47,7 +47,8 @@ from crosspaths.programs.engine_input import (
     program_rules,
 )
 from crosspaths.programs.models import Match, MatchMember, Program, Round
-from crosspaths.programs.services import free_of, video_link
+from crosspaths.programs.services import free_of, match_event_data, video_link
+from crosspaths.webhooks import events as webhook_events
 
 from .models import MAX_PEOPLE, Ask, Giver, PerspectiveRequest, PerspectiveSettings
 
@@ -232,13 +233,21 @@ def _keeping_the_rules(
     )
     blocked = organization_blocked(request.organization_id, person_ids=ids)
     group = [engine[request.requester_id], *(engine[i] for i in taken)]
-    for c in pool:
-        if limit is not None and len(chosen) >= limit:
-            break
-        trial = [*group, engine[c.person.pk]]
-        if not hard_rule_problems(trial, history=history, blocked=blocked, rules=rules, on=on):
-            group = trial
-            chosen.append(c)
+    # Two passes: first one colleague per department not in the group yet (a session
+    # bridges more departments), then anyone, in the ranking's order.
+    departments = {p.department for p in group}
+    for spread in (True, False):
+        for c in pool:
+            if limit is not None and len(chosen) >= limit:
+                return chosen
+            person = engine[c.person.pk]
+            if c in chosen or (spread and person.department in departments):
+                continue
+            trial = [*group, person]
+            if not hard_rule_problems(trial, history=history, blocked=blocked, rules=rules, on=on):
+                group = trial
+                chosen.append(c)
+                departments.add(person.department)
     return chosen
 
 
@@ -580,6 +589,11 @@ def session_setup(*, request: PerspectiveRequest, now: datetime) -> Match:
     )
     for pid in ids:
         outbox_write_joined(match=match, person_id=pid, now=now)
+    webhook_events.emit(  # integrations see every group, rounds' and sessions' alike
+        organization_id=org.pk,
+        type="match.created",
+        data=match_event_data(match, program.pk, ids),
+    )
     ends = match.suggested_end or (now + timedelta(days=7))
     Message.objects.bulk_create(
         [

@@ -258,3 +258,34 @@ def test_a_yes_from_the_only_colleague_there_is_sets_up_the_session(givers):
     request.refresh_from_db()
     assert request.status == "scheduled"
     assert request.match.members.count() == 3
+
+
+def test_a_session_spreads_over_departments_before_taking_two_of_one(givers):
+    # Eve and Gina (Sales) are asked least; Chidi (Engineering) comes in for the second
+    # place so the session bridges three departments.
+    giver_save(person=givers.cast.chidi, active=True, monthly_cap=5)
+    old = ask_bob(givers, people_wanted=1, topic="earlier", tags=["chess"])
+    Ask.objects.filter(request=old).update(person=givers.cast.chidi, status="declined")
+    old.status = "cancelled"
+    old.save()
+    request = ask_bob(givers, people_wanted=2)
+    departments = {a.person.department.name for a in request.asks.all()}
+    assert departments == {"Sales", "Engineering"}
+
+
+def test_a_session_is_announced_to_webhooks_as_a_match(givers):
+    from crosspaths.webhooks.models import Delivery, Endpoint
+    from crosspaths.webhooks.secrets import secret_encrypt, secret_new
+
+    Endpoint.objects.create(
+        organization=givers.cast.org,
+        url="https://hooks.example.test/in",
+        event_types=["match.created"],
+        secret_encrypted=secret_encrypt(secret_new()),
+        secret_prefix="whsec_x",
+    )
+    request = ask_bob(givers, people_wanted=1)
+    ask_answer(ask=request.asks.get(), accept=True)
+    (delivery,) = Delivery.objects.filter(event_type="match.created")
+    request.refresh_from_db()
+    assert delivery.payload["data"]["match_id"] == request.match_id
