@@ -177,7 +177,17 @@ def ask_answer(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("perspective:index")
     try:
         services.ask_answer(ask=ask, accept=ANSWERS[answer])
-        messages.success(request, _thanks(ANSWERS[answer]))
+        scheduled = PerspectiveRequest.objects.filter(
+            pk=ask.request_id, status=PerspectiveRequest.Status.SCHEDULED
+        ).exists()
+        messages.success(
+            request,
+            _(
+                "Thank you! The session is set up: the invitation with the time and the video link is on its way."
+            )
+            if ANSWERS[answer] and scheduled
+            else _thanks(ANSWERS[answer]),
+        )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     return redirect("perspective:index")

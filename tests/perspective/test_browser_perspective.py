@@ -1,5 +1,6 @@
 """Outside perspective end to end in a real Chromium: Bob asks for early feedback; Eve
-says yes from the link in her e-mail without signing in, Gina on her Crosspaths page;
+says yes from the link in her e-mail without signing in, Gina on her Crosspaths page
+(in German);
 the session is set up (introductions with the invitation and a video link reach the
 SMTP server); after it Bob answers "did it help?" from his e-mail; the admin sees the
 figure in insights and the console page. Every page is checked with axe-core and
@@ -90,15 +91,18 @@ def test_request_accept_session_feedback(
     check(eve_page, "perspective-ask-link-yes")
     eve_page.context.close()
 
-    # Gina answers on her Crosspaths page.
+    # Gina, who reads German, answers on her Crosspaths page.
+    givers.gina.language = "de"
+    givers.gina.save()
     gina_context = browser.new_context()
     sign_in(gina_context, live_server.url, givers.gina.user)
     gina = gina_context.new_page()
     gina.goto(f"{live_server.url}/perspective/")
-    expect(gina.get_by_text("Bob Brandt would like your outside perspective")).to_be_visible()
-    check(gina, "perspective-index-asked")
-    gina.get_by_role("button", name="Yes, I'll give my view").click()
-    expect(gina.get_by_text("Thank you! Once enough colleagues said yes")).to_be_visible()
+    expect(gina.get_by_text("Bob Brandt wünscht sich Ihren Blick von außen")).to_be_visible()
+    check(gina, "perspective-index-asked-de")
+    gina.get_by_role("button", name="Ja, ich gebe meine Sicht").click()
+    expect(gina.get_by_text("Danke! Der Termin steht")).to_be_visible()
+    check(gina, "perspective-index-answered-de")
     gina_context.close()
 
     # The session: everyone gets the introduction with the invitation and video link.
