@@ -323,6 +323,10 @@ def _ask_more(request: PerspectiveRequest, now: datetime) -> int:
     counts = Counter(request.asks.values_list("status", flat=True))
     accepted, waiting = counts[Ask.Status.ACCEPTED], counts[Ask.Status.ASKED]
     need = request.people_wanted - accepted - waiting
+    # From the "by when" day on nobody new is asked: there is no time left to meet.
+    local_today = now.astimezone(ZoneInfo(request.organization.timezone)).date()
+    if local_today >= request.needed_by:
+        need = 0
     chosen = candidates_for(request=request, now=now, limit=need) if need > 0 else []
     expires = _expiry(request, now)
     asks = [

@@ -289,3 +289,15 @@ def test_a_session_is_announced_to_webhooks_as_a_match(givers):
     (delivery,) = Delivery.objects.filter(event_type="match.created")
     request.refresh_from_db()
     assert delivery.payload["data"]["match_id"] == request.match_id
+
+
+def test_from_the_by_when_day_on_nobody_new_is_asked(givers, time_machine):
+    request = ask_bob(givers, people_wanted=1, needed_by=date(2026, 11, 28))
+    (first,) = request.asks.all()
+    # The ask expires at the start of the day (Berlin); the scheduler's pass then finds
+    # nobody to ask any more, and the request ends unfilled.
+    time_machine.move_to(first.expires_at + timedelta(minutes=1))
+    assert asks_expire_due(now=clock.now()) == 1
+    request.refresh_from_db()
+    assert request.asks.count() == 1
+    assert request.status == "unfilled"
