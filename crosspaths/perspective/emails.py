@@ -22,12 +22,17 @@ from .tokens import ask_token, follow_up_token
 
 
 def _id_in(message: Message) -> int | None:
-    """The ask's (or request's) id in the row's key ``<kind>:perspective<id>``."""
+    """The ask's (or request's) id in the row's key ``<kind>:perspective<id>`` (or
+    ``follow_up:unfilled<id>``, the notice that nobody could take a request)."""
     head = message.dedupe_key.split("@", 1)[0]
     try:
-        return int(head.split(":", 1)[1].removeprefix("perspective"))
+        return int(head.split(":", 1)[1].removeprefix("perspective").removeprefix("unfilled"))
     except (IndexError, ValueError):
         return None
+
+
+def _is_unfilled_notice(message: Message) -> bool:
+    return message.dedupe_key.startswith(f"{Message.Kind.FOLLOW_UP.value}:unfilled")
 
 
 def _ask(message: Message) -> Ask | None:
@@ -63,6 +68,10 @@ def skip_reason(message: Message) -> str:
             return f"The ask is {ask.status} already; not sent."
         return ""
     request = _request(message)
+    if _is_unfilled_notice(message):
+        if request is None or request.status != PerspectiveRequest.Status.UNFILLED:
+            return "The request is no longer unfilled; not sent."
+        return ""
     if request is None or request.status != PerspectiveRequest.Status.SCHEDULED:
         return "The request has no session (deleted or changed); not sent."
     if request.helped is not None:
@@ -147,8 +156,36 @@ def ask_content(message: Message, language: str) -> MessageContent:
     )
 
 
+def unfilled_content(message: Message, language: str) -> MessageContent:
+    """Nobody could take the request: say so kindly, and how to try again."""
+    request = _request(message)
+    assert request is not None and message.person is not None, "skipped before building"
+    return MessageContent(
+        kind=message.kind,
+        language=language,
+        title=_("Nobody could take your request this time"),
+        greeting=_("Hello %(name)s,") % {"name": first_name(message.person)},
+        paragraphs=(
+            _(
+                "we asked every colleague who fits “%(topic)s”, but nobody could take it "
+                "before %(date)s."
+            )
+            % {
+                "topic": request.topic,
+                "date": formats.date_format(request.needed_by, "DATE_FORMAT"),
+            },
+            _("Try again with broader interests, more time, or fewer people."),
+        ),
+        actions=(Action("again", _("Ask again"), _url("perspective:new"), "primary"),),
+        footer=_("You get this because you asked for an outside perspective on Crosspaths."),
+        first_name=first_name(message.person),
+    )
+
+
 def follow_up_content(message: Message, language: str) -> MessageContent:
     """After the session: did the outside perspective help? Two one-click answers."""
+    if _is_unfilled_notice(message):
+        return unfilled_content(message, language)
     request = _request(message)
     assert request is not None and message.person is not None, "skipped before building"
     token = follow_up_token(request.pk)

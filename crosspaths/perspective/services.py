@@ -367,7 +367,31 @@ def _ask_more(request: PerspectiveRequest, now: datetime) -> int:
                 status=PerspectiveRequest.Status.UNFILLED
             )
             request.status = PerspectiveRequest.Status.UNFILLED
+            _tell_unfilled(request, now)
     return len(asks)
+
+
+def _tell_unfilled(request: PerspectiveRequest, now: datetime) -> None:
+    """The requester hears that nobody could take it (one e-mail per request)."""
+    Message.objects.bulk_create(
+        [
+            Message(
+                organization_id=request.organization_id,
+                kind=Kind.FOLLOW_UP,
+                channel=Message.Channel.EMAIL,
+                person_id=request.requester_id,
+                dedupe_key=f"{Kind.FOLLOW_UP.value}:unfilled{request.pk}",
+                next_attempt_at=now,
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    ids = list(
+        Message.objects.filter(
+            dedupe_key=f"{Kind.FOLLOW_UP.value}:unfilled{request.pk}", status="queued"
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: _enqueue(ids))
 
 
 def ask_key(ask_id: int) -> str:

@@ -141,3 +141,23 @@ def test_a_forged_or_foreign_link_gets_the_friendly_invalid_page(request_to_chid
     assert response.status_code == 400
     ask.refresh_from_db()
     assert ask.status == Ask.Status.ASKED
+
+
+def test_the_requester_hears_when_nobody_could_take_it(givers, mailbox):
+    request = request_create(
+        requester=givers.cast.bob,
+        topic="Brand colours",
+        tags=["design"],
+        people_wanted=1,
+        needed_by=date(2026, 12, 11),
+    )
+    for _ in range(2):  # Eve and Gina, the only ones who fit, say no
+        ask_answer(ask=request.asks.get(status="asked"), accept=False)
+    request.refresh_from_db()
+    assert request.status == "unfilled"
+    assert deliver("follow_up").sent == 1
+    (mail,) = mailbox.to("bob@acme.test")
+    assert mail["Subject"] == "Nobody could take your request this time"
+    text = text_of(mail)
+    assert "we asked every colleague who fits “Brand colours”" in text
+    assert "Ask again: http://127.0.0.1:8000/perspective/new/" in text

@@ -301,3 +301,18 @@ def test_from_the_by_when_day_on_nobody_new_is_asked(givers, time_machine):
     request.refresh_from_db()
     assert request.asks.count() == 1
     assert request.status == "unfilled"
+
+
+def test_the_scheduler_pass_expires_asks(givers):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    request = ask_bob(givers, people_wanted=1)
+    (first,) = request.asks.all()
+    out = StringIO()
+    later = (first.expires_at + timedelta(minutes=1)).isoformat()
+    call_command("crosspaths_scheduler", "--once", "--now", later, stdout=out)
+    first.refresh_from_db()
+    assert first.status == "expired"
+    assert "perspective_asks: 1" in out.getvalue()
