@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
@@ -85,12 +86,15 @@ def perspective_program(organization: Organization) -> Program:
             program = Program.objects.filter(pk=row.program_id).first()
             if program is not None:
                 return program
+        with translation.override(organization.language):  # not the clicker's language
+            name = _("Outside perspective")
+            description = _(
+                "Colleagues from other fields give early feedback on a topic, on request."
+            )
         program = Program.objects.create(
             organization=organization,
-            name=str(_("Outside perspective")),
-            description=str(
-                _("Colleagues from other fields give early feedback on a topic, on request.")
-            ),
+            name=name,
+            description=description,
             format=Program.Format.OUTSIDE_PERSPECTIVE,
             cadence=Program.Cadence.ONCE,
             group_size=MAX_PEOPLE + 1,

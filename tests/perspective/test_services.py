@@ -316,3 +316,12 @@ def test_the_scheduler_pass_expires_asks(givers):
     first.refresh_from_db()
     assert first.status == "expired"
     assert "perspective_asks: 1" in out.getvalue()
+
+
+def test_the_on_demand_program_is_named_in_the_organizations_language(givers):
+    from django.utils import translation
+
+    with translation.override("de"):  # a German reader's click sets it up
+        program = perspective_program(givers.cast.org)
+    assert program.name == "Outside perspective"  # Acme's language is English
+    assert not program.active
