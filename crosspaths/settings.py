@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "crosspaths.events",
     "crosspaths.mentoring",
     "crosspaths.bridges",
+    "crosspaths.perspective",
     "crosspaths.privacy",
     "crosspaths.web",
     "crosspaths.api",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("console/mentoring/", include(mentoring_console_urls)),
     path("mentoring/", include("crosspaths.mentoring.urls")),
     path("console/bridges/", include("crosspaths.bridges.urls")),
+    path("", include("crosspaths.perspective.urls")),  # /perspective/, /console/perspective/
     path("console/", include("crosspaths.console.urls")),
     path("console/provisioning/", include("crosspaths.scim.console_urls")),
     path("", include("crosspaths.slack.urls")),  # /slack/ (Slack's calls), /console/slack/

@@ -37,6 +37,7 @@ from crosspaths.intranet.models import EmbedSettings
 from crosspaths.meetings.models import CheckIn
 from crosspaths.notify.models import ChatAccount
 from crosspaths.people.models import BlockedPair, Department, Location, Person
+from crosspaths.perspective.models import Ask, PerspectiveRequest
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
 from crosspaths.slack.models import SlackInstallation
 from crosspaths.slack.tokens import token_encrypt
@@ -146,6 +147,8 @@ class World:
     our_match: Match
     our_member: MatchMember
     their_event: Event
+    their_request: PerspectiveRequest
+    their_ask: Ask
 
 
 @dataclass
@@ -267,6 +270,16 @@ def their(w: World) -> dict[str, Any]:
 
 def their_event(w: World) -> dict[str, Any]:
     return {"pk": w.their_event.pk}
+
+
+def their_request(w: World) -> dict[str, Any]:
+    return {"pk": w.their_request.pk}
+
+
+def their_perspective_form(w: World) -> dict[str, Any]:
+    """A request naming nothing of theirs but typed in our organization: must not reach
+    their givers (the form carries no ids; the service reads our roster only)."""
+    return {"topic": "Sneaky", "people_wanted": "1", "needed_by": "2026-12-10"}
 
 
 def their_event_form(w: World) -> dict[str, Any]:
@@ -660,6 +673,36 @@ REGISTRY: dict[str, Case] = {
     "console:audit_export": Case(own=[(lambda w: {}, lambda w: {"actor": w.cast.dana.pk})]),
     # Events (crosspaths.events): admins only; their event is a 404, forms that name
     # their program, department or location are refused by the form.
+    # Outside perspective (crosspaths/perspective): their request and ask by id, and
+    # one-click links for them signed with another key (a genuine link is a bearer
+    # token, as the check-in links are).
+    "perspective:index": Case(),
+    "perspective:new": Case(methods=("get", "post"), own=[(lambda w: {}, their_perspective_form)]),
+    "perspective:giving": Case(
+        methods=("post",), own=[(lambda w: {}, lambda w: {"active": "on", "monthly_cap": "3"})]
+    ),
+    "perspective:request": Case(kwargs=their_request),
+    "perspective:cancel": Case(kwargs=their_request, methods=("post",)),
+    "perspective:helped": Case(
+        kwargs=their_request, methods=("post",), data=lambda w: {"helped": "yes"}
+    ),
+    "perspective:answer": Case(
+        kwargs=lambda w: {"pk": w.their_ask.pk}, methods=("post",), data=lambda w: {"answer": "yes"}
+    ),
+    "perspective:ask_link": Case(
+        kwargs=lambda w: {"token": forged_token(w.their_ask.pk), "answer": "yes"},
+        methods=("get", "post"),
+        denied=(400, 403, 404, 410),
+    ),
+    "perspective:follow_up": Case(
+        kwargs=lambda w: {"token": forged_token(w.their_request.pk), "answer": "yes"},
+        methods=("get", "post"),
+        denied=(400, 403, 404, 410),
+    ),
+    "perspective:console": Case(
+        methods=("get", "post"),
+        own=[(lambda w: {}, lambda w: {"default_monthly_cap": "3", "answer_hours": "24"})],
+    ),
     "events:list": Case(),
     "events:new": Case(methods=("get",), own=[(lambda w: {}, their_event_form)]),
     "events:detail": Case(kwargs=their_event),
@@ -972,7 +1015,24 @@ def build_world() -> World:
     )
     for p in (zeb, cast.dana):
         Seat.objects.create(organization=other, event=event, person=p, rotation=1, table=1)
+    their_req = PerspectiveRequest.objects.create(
+        organization=other,
+        requester=cast.dana,
+        topic="quasar-secret-reason",
+        needed_by=date(2026, 12, 10),
+        status="scheduled",
+        match=match,
+    )
+    their_ask = Ask.objects.create(
+        organization=other,
+        request=their_req,
+        person=zeb,
+        asked_at=timezone.now(),
+        expires_at=timezone.now(),
+    )
     return World(
+        their_request=their_req,
+        their_ask=their_ask,
         cast=cast,
         their_program=program,
         their_round=rnd,
@@ -1080,6 +1140,10 @@ def snapshot(w: World) -> dict[str, Any]:
             .values_list("person_id", "external_id")
         ),
         "events": list(Event.objects.filter(organization=org).order_by("pk").values()),
+        "perspective": list(
+            PerspectiveRequest.objects.filter(organization=org).order_by("pk").values()
+        ),
+        "asks": list(Ask.objects.filter(organization=org).order_by("pk").values()),
         "seats": list(Seat.objects.filter(organization=org).order_by("pk").values()),
         "embed": list(EmbedSettings.objects.filter(organization=org).values()),
         "webhooks": _their_webhooks(w),

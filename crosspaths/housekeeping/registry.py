@@ -28,3 +28,24 @@ def register_daily_job(name: str, job: DailyJob) -> None:
 def daily_jobs() -> dict[str, DailyJob]:
     """Every registered job by name, in registration order (the apps' order)."""
     return dict(_JOBS)
+
+
+# Steps the scheduler runs on every pass (not daily): ``step(*, now) -> int`` returns
+# how many things it did. Same rules as the daily jobs: safe to run twice and on
+# several machines at once.
+PassStep = Callable[..., int]
+
+_PASS_STEPS: dict[str, PassStep] = {}
+
+
+def register_pass_step(name: str, step: PassStep) -> None:
+    """Add ``step`` under ``name``; another step under a name in use is an error."""
+    current = _PASS_STEPS.get(name)
+    if current is not None and current is not step:
+        raise ImproperlyConfigured(f"two scheduler steps are called {name!r}")
+    _PASS_STEPS[name] = step
+
+
+def pass_steps() -> dict[str, PassStep]:
+    """Every registered pass step by name, in registration order."""
+    return dict(_PASS_STEPS)

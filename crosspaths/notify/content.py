@@ -391,6 +391,10 @@ def intro_content(message: Message, language: str) -> MessageContent:
     else:
         title = _("%(program)s: %(names)s") % {"program": d.program, "names": d.other_names}
         opening = _("this round of %(program)s you meet each other.") % {"program": d.program}
+    if match.round.program.format == "outside_perspective":  # on request, not a round
+        opening = _("you meet %(names)s for an outside perspective.") % {
+            "names": d.other_names if reader else _("each other")
+        }
     facts, actions = _video(d)
     actions.append(Action("open_match", _("See your match on Crosspaths"), d.url))
     notes = tuple(_bridge_paragraphs(match, reader))

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -637,6 +637,12 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(0, attempts - 1), 6 * 3600))
 
 
+# Kinds written by apps above this one (the outside-perspective ask and follow-up)
+# register why a row of theirs is no longer to be sent: ``check(message) -> reason``,
+# "" to send. Filled in the apps' ``ready()``.
+SKIP_CHECKS: dict[str, Callable[[Message], str]] = {}
+
+
 def _skip_reason(
     message: Message,
     left_program: set[tuple[int, int]],
@@ -669,7 +675,8 @@ def _skip_reason(
         return _announcement_skip_reason(message, person)
     if message.kind == Kind.LEFT_OUT and left_out_row(message) is None:
         return f"{person} was placed in a group after all; the left-out notice is not sent."
-    return ""
+    check = SKIP_CHECKS.get(message.kind)
+    return check(message) if check is not None else ""
 
 
 def _announcement_skip_reason(message: Message, person: Person) -> str:

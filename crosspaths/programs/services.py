@@ -867,6 +867,9 @@ def rounds_run_due(*, now: datetime | None = None) -> DueReport:
     programs = list(
         Program.objects.filter(active=True)
         .exclude(format=Program.Format.MENTORING)
+        # Outside-perspective sessions are set up on request (crosspaths/perspective),
+        # never drafted by the calendar.
+        .exclude(format=Program.Format.OUTSIDE_PERSPECTIVE)
         .select_related("organization")
         .order_by("pk")
     )

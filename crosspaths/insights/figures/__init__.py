@@ -27,6 +27,7 @@ from .meetings import meetings_figure
 from .mentoring import mentoring_figure
 from .participation import participation_figure
 from .payoff import payoff_figure
+from .perspective import perspective_figure
 from .ratings import ratings_figure
 from .reach import reach_figure
 from .silos import silo_figure, silo_over_period
@@ -92,6 +93,9 @@ def dashboard(f: Filters) -> tuple[Headline, list[Figure]]:
     bridged = bridges_figure(f)
     if bridged is not None:
         figures.append(bridged)
+    perspective = perspective_figure(f)
+    if perspective is not None and not perspective.empty:  # only where people use it
+        figures.append(perspective)
     return headline, figures
 
 
@@ -109,6 +113,7 @@ FIGURES: dict[str, Callable[[Filters], Figure | None]] = {
     "mentoring": mentoring_figure,
     "journeys": journeys_figure,
     "bridges": bridges_figure,  # None when no team bridge is in view
+    "perspective": perspective_figure,  # None for a program of another format
 }
 
 
@@ -136,6 +141,7 @@ __all__ = [
     "mentoring_figure",
     "participation_figure",
     "payoff_figure",
+    "perspective_figure",
     "ratings_figure",
     "reach_figure",
     "round_totals",

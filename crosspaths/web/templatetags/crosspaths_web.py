@@ -25,6 +25,7 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         (reverse("home"), _("Home")),
         (reverse("programs"), _("My programs")),
         (reverse("preferences"), _("My preferences")),
+        (reverse("perspective:index"), _("Outside perspective")),
     ]
     if is_manager(person):
         entries += [

@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 
 from crosspaths import clock
 from crosspaths.housekeeping.heartbeats import SCHEDULER, heartbeat_beat
+from crosspaths.housekeeping.registry import pass_steps
 from crosspaths.housekeeping.services import housekeeping_run_due
 from crosspaths.insights.services import insights_nightly_due
 from crosspaths.notify.services import outbox_sweep, outbox_write_nudges
@@ -111,6 +112,10 @@ class Command(BaseCommand):
             )
         if dispatched:
             self.stdout.write(f"{dispatched} webhook deliveries handed to workers")
+        for name, step in pass_steps().items():  # e.g. expired outside-perspective asks
+            done = step(now=now)
+            if done:
+                self.stdout.write(f"{name}: {done}")
         for rnd in rounds_close_due(now=now):
             self.stdout.write(f"round {rnd.pk} {rnd}: closed")
         if insights_nightly_due(now=now):
