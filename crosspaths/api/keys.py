@@ -8,8 +8,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
@@ -94,9 +93,10 @@ def api_key_revoke(*, key: ApiKey, actor: Person | None) -> bool:
 
 def api_key_authenticate(*, raw: str) -> ApiKey | None:
     """The live key a request presents, with its organization; None when unknown or
-    revoked. The key alone decides the organization a request acts in."""
+    revoked. The key alone decides the organization a request acts in. Its creator
+    (the actor of a write) is loaded when a write asks for it, not on every read."""
     return secret_live(
-        ApiKey.objects.select_related("organization", "created_by"),
+        ApiKey.objects.select_related("organization"),
         raw=raw,
         prefix=KEY_PREFIX,
         hash_field="key_hash",
@@ -109,23 +109,42 @@ class RateLimited(Exception):
         self.limit, self.reset = limit, reset
 
 
+def _rate_count(key: ApiKey, start: datetime, limit: int) -> int | None:
+    """Count one request in the key's window starting at ``start`` unless it is full:
+    the window's new count, or None when there is no such window or it is full. One
+    statement (``UPDATE … RETURNING``, PostgreSQL and SQLite ≥ 3.35), so the count
+    read is the one this request wrote, whatever other processes do meanwhile."""
+    table = connection.ops.quote_name(RateWindow._meta.db_table)
+    count = connection.ops.quote_name("count")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {count} = {count} + 1 "
+            f"WHERE api_key_id = %s AND starts_at = %s AND {count} < %s RETURNING {count}",
+            [key.pk, connection.ops.adapt_datetimefield_value(start), limit],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
 def rate_limit_take(*, key: ApiKey, now: datetime | None = None) -> tuple[int, int, int]:
     """Count one request of ``key`` in the current minute; (limit, remaining, seconds
     until the window resets). Raises RateLimited when the minute's budget is spent.
-    The count is a conditional UPDATE, so any number of processes share one budget."""
+    The count is a conditional UPDATE in the database, so any number of processes and
+    machines share one budget; it returns the count it wrote (one query a request)."""
     now = now or clock.now()
     limit = settings.API_RATE_LIMIT_PER_MINUTE
     start = now.replace(second=0, microsecond=0)
     reset = 60 - now.second
-    windows = RateWindow.objects.filter(api_key=key, starts_at=start)
-    if not windows.filter(count__lt=limit).update(count=F("count") + 1):
+    used = _rate_count(key, start, limit)
+    if used is None:
         try:
             with transaction.atomic():
                 RateWindow.objects.create(api_key=key, starts_at=start, count=1)
+            used = 1
             # A new minute: forget the key's older windows on the way.
             RateWindow.objects.filter(api_key=key, starts_at__lt=start).delete()
         except IntegrityError:  # the window exists: it is full, or another request made it
-            if not windows.filter(count__lt=limit).update(count=F("count") + 1):
+            used = _rate_count(key, start, limit)
+            if used is None:
                 raise RateLimited(limit, reset) from None
-    used = windows.values_list("count", flat=True).first() or limit
     return limit, max(limit - used, 0), reset
