@@ -457,7 +457,13 @@ def job_read(request: HttpRequest, job_id: int) -> Any:
 
 
 def _matches(request: HttpRequest) -> Any:
-    members = MatchMember.objects.select_related("person").order_by("pk")
+    # Only what a member's entry shows: a whole Person row (JSON fields and all) per
+    # member was most of a match page's time.
+    members = (
+        MatchMember.objects.select_related("person")
+        .only("match_id", "person_id", "person__name", "person__email")
+        .order_by("pk")
+    )
     return Match.objects.filter(organization=_org(request)).prefetch_related(
         Prefetch("members", queryset=members)
     )
