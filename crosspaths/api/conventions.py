@@ -20,7 +20,7 @@ from ninja.security import HttpBearer
 from crosspaths import clock
 from crosspaths.request_numbers import whole_number
 
-from .keys import api_key_authenticate, rate_limit_take
+from .keys import api_key_authenticate_and_count
 from .models import ApiKey, IdempotentRequest
 from .problems import ApiProblem, Problem
 
@@ -57,10 +57,10 @@ class KeyAuth(HttpBearer):
         self.resource, self.write = resource, write
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
-        key = api_key_authenticate(raw=token.strip())
-        if key is None:
+        found = api_key_authenticate_and_count(raw=token.strip())
+        if found is None:
             return None
-        request.rate_limit = rate_limit_take(key=key)  # type: ignore[attr-defined]
+        key, request.rate_limit = found  # type: ignore[attr-defined]
         if not key.allows(self.resource, write=self.write):
             refusal = (
                 _("This key may not change %(resource)s.")
