@@ -20,7 +20,7 @@ from ninja.security import HttpBearer
 from crosspaths import clock
 from crosspaths.request_numbers import whole_number
 
-from .keys import api_key_authenticate, rate_limit_take
+from .keys import api_key_authenticate_and_count
 from .models import ApiKey, IdempotentRequest
 from .problems import ApiProblem, Problem
 
@@ -57,10 +57,10 @@ class KeyAuth(HttpBearer):
         self.resource, self.write = resource, write
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiKey | None:
-        key = api_key_authenticate(raw=token.strip())
-        if key is None:
+        found = api_key_authenticate_and_count(raw=token.strip())
+        if found is None:
             return None
-        request.rate_limit = rate_limit_take(key=key)  # type: ignore[attr-defined]
+        key, request.rate_limit = found  # type: ignore[attr-defined]
         if not key.allows(self.resource, write=self.write):
             refusal = (
                 _("This key may not change %(resource)s.")
@@ -103,7 +103,8 @@ def page(
     queryset: QuerySet[Any], *, cursor: str | None, limit: int | None
 ) -> tuple[list[Any], str | None]:
     """One page in id order after ``cursor``, and the cursor of the next page (None on
-    the last). Stable under inserts and changes: an id never moves."""
+    the last). Stable under inserts and changes: an id never moves. ``queryset`` may be
+    of objects or of ``values()`` dicts holding ``id``."""
     size = settings.API_PAGE_SIZE if limit is None else limit
     if not 1 <= size <= settings.API_MAX_PAGE_SIZE:
         raise ApiProblem(
@@ -115,7 +116,8 @@ def page(
         queryset = queryset.filter(pk__gt=_decode(cursor))
     rows = list(queryset.order_by("pk")[: size + 1])
     if len(rows) > size:
-        return rows[:size], _encode(rows[size - 1].pk)
+        last = rows[size - 1]
+        return rows[:size], _encode(last["id"] if isinstance(last, dict) else last.pk)
     return rows, None
 
 

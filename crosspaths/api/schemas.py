@@ -127,6 +127,9 @@ class ProgramOut(Schema):
     starts_on: date
     group_size: int
     cooldown_weeks: int
+    holdout_percent: int = Field(
+        description="share of each round's possible pairs kept apart for measurement, 0 to 50"
+    )
     requires_review: bool
     active: bool
     audience: dict[str, Any]
@@ -151,6 +154,7 @@ class ProgramOut(Schema):
             starts_on=program.starts_on,
             group_size=program.group_size,
             cooldown_weeks=program.cooldown_weeks,
+            holdout_percent=program.holdout_percent,
             requires_review=program.requires_review,
             active=program.active,
             audience=program.audience or {},
@@ -178,6 +182,12 @@ class ProgramChange(In):
     starts_on: IsoDate | None = None
     group_size: Int | None = Field(None, ge=2, le=12)
     cooldown_weeks: Int | None = Field(None, ge=0, le=520)
+    holdout_percent: Int | None = Field(
+        None,
+        ge=0,
+        le=50,
+        description="hold out this share (%) of each round's possible pairs for measurement",
+    )
     requires_review: Bool | None = None
     active: Bool | None = None
     audience: Audience | None = None

@@ -30,7 +30,9 @@ class CurrentPersonMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = request.session
-        memberships = list(memberships_of(user=request.user))
+        # Signed out (every API-key request): no memberships, and no query built for none.
+        user = request.user
+        memberships = list(memberships_of(user=user)) if user.is_authenticated else []
         person = person_for_user(
             memberships=memberships,
             organization_id=session.get(SESSION_ORGANIZATION_KEY),

@@ -20,6 +20,7 @@ from crosspaths.api.keys import (
 )
 from crosspaths.api.models import ApiKey, RateWindow
 from crosspaths.console.models import AuditLog
+from crosspaths.people.models import Department
 
 from ..cast import PASSWORD
 from .conftest import ApiClient
@@ -152,3 +153,85 @@ def test_only_admins_see_the_api_keys_page(client, cast, who):
     assert client.get("/console/api-keys/").status_code == 403
     assert client.post("/console/api-keys/new/", {"name": "x"}).status_code == 403
     assert not ApiKey.objects.exists()
+
+
+def _spend(raw: str, now, tries: int, answers) -> None:  # type: ignore[no-untyped-def]
+    """In a child process: try ``tries`` requests of one key; report how many counted."""
+    from crosspaths.api.keys import api_key_authenticate_and_count
+
+    counted = limited = 0
+    for _ in range(tries):
+        try:
+            counted += api_key_authenticate_and_count(raw=raw, now=now) is not None
+        except RateLimited:
+            limited += 1
+    answers.put((counted, limited))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_processes_share_one_budget_a_minute(settings):
+    """Four processes (as four gunicorn workers) spend one key's budget at once, its
+    window's first request included: exactly the limit is let through."""
+    import multiprocessing
+
+    from django.db import connections
+
+    from crosspaths.people.models import Organization
+
+    settings.API_RATE_LIMIT_PER_MINUTE = 50
+    org = Organization.objects.create(name="Acme", slug="acme", timezone="Europe/Berlin")
+    key, raw = api_key_create(organization=org, name="x")
+    now = clock.now().replace(second=5)
+    connections.close_all()  # each child opens its own connection
+    fork = multiprocessing.get_context("fork")
+    answers = fork.Queue()
+    children = [fork.Process(target=_spend, args=(raw, now, 20, answers)) for _ in range(4)]
+    for child in children:
+        child.start()
+    results = [answers.get(timeout=120) for _ in children]
+    for child in children:
+        child.join(60)
+    assert sum(c for c, _l in results) == 50
+    assert sum(limited for _c, limited in results) == 30
+    assert RateWindow.objects.get(api_key=key).count == 50
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_read_checks_the_key_and_counts_in_one_statement(cast, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.API_RATE_LIMIT_PER_MINUTE = 3
+    _key, raw = api_key_create(organization=cast.org, name="x", scope="read")
+    client = ApiClient(raw)
+    first = client.get("/departments")  # the minute's first request makes its window
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/departments")
+    assert [first.status_code, second.status_code] == [200, 200]
+    assert len(queries.captured_queries) == 2  # the key and its count, then the page
+    assert "RETURNING" in queries.captured_queries[0]["sql"]
+    assert [first["RateLimit-Remaining"], second["RateLimit-Remaining"]] == ["2", "1"]
+    # The key's scope still decides (a read key cannot write; the attempt counts).
+    assert client.post("/programs", {"name": "x", "format": "lunch"}).status_code == 403
+    refused = client.get("/departments")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) <= 60
+    assert refused["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_revoked_key_is_refused_on_its_next_request(cast):
+    key, raw = api_key_create(organization=cast.org, name="x", scope="read")
+    client = ApiClient(raw)
+    assert client.get("/departments").status_code == 200
+    assert client.get("/departments").status_code == 200  # the one-statement way
+    api_key_revoke(key=key, actor=cast.alice)
+    assert client.get("/departments").status_code == 401
+    # Another organization's key, on the same path, reads its own organization only.
+    _other, other_raw = api_key_create(organization=cast.other_org, name="y", scope="read")
+    other = ApiClient(other_raw)
+    other.get("/departments")
+    ids = {d["id"] for d in other.get("/departments").json()["items"]}
+    assert ids == set(
+        Department.objects.filter(organization=cast.other_org).values_list("pk", flat=True)
+    )

@@ -208,3 +208,36 @@ def test_closing_a_draft_is_a_conflict(api, cast):
     draft = Round.objects.create(organization=cast.org, program=program, date=ON)
     answer = api.post(f"/rounds/{draft.pk}/close")
     assert answer.status_code == 409 and answer["Content-Type"] == "application/problem+json"
+
+
+def test_the_measurement_hold_out_is_read_and_written_within_0_to_50(api, reader, cast):
+    created = api.post("/programs", {**PROGRAM, "holdout_percent": 20})
+    assert created.status_code == 201, created.content
+    program_id = created.json()["id"]
+    assert created.json()["holdout_percent"] == 20
+    assert Program.objects.get(pk=program_id).holdout_percent == 20
+    assert reader.get(f"/programs/{program_id}").json()["holdout_percent"] == 20
+    listed = reader.get("/programs").json()["items"]
+    assert [p["holdout_percent"] for p in listed] == [20]
+    changed = api.patch(f"/programs/{program_id}", {"holdout_percent": 0})
+    assert changed.status_code == 200 and changed.json()["holdout_percent"] == 0
+    assert api.patch(f"/programs/{program_id}", {"name": "Coffee"}).json()["holdout_percent"] == 0
+    for wrong in (51, -1, "10", 12.5, True):
+        refused = api.patch(f"/programs/{program_id}", {"holdout_percent": wrong})
+        assert refused.status_code == 422, (wrong, refused.content)
+        assert refused["Content-Type"].startswith("application/problem+json")
+        assert [e["field"] for e in refused.json()["errors"]] == ["holdout_percent"]
+    assert Program.objects.get(pk=program_id).holdout_percent == 0
+    changes = [
+        e.details["changes"]
+        for e in AuditLog.objects.filter(action="program.update", organization=cast.org)
+    ]
+    assert [c["holdout_percent"] for c in changes if "holdout_percent" in c] == [[20, 0]]
+
+
+def test_the_openapi_document_declares_the_hold_out(client, db):
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert schemas["ProgramOut"]["properties"]["holdout_percent"]["type"] == "integer"
+    assert "holdout_percent" in schemas["ProgramOut"]["required"]
+    written = schemas["ProgramChange"]["properties"]["holdout_percent"]["anyOf"][0]
+    assert (written["minimum"], written["maximum"]) == (0, 50)
