@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 
 from crosspaths import clock
+from crosspaths.bulk import copy_rows
 from crosspaths.dbstats import analyze_after_commit
 from crosspaths.people.models import Person
 from crosspaths.people.services import people_mark_bounced
@@ -182,30 +183,30 @@ def _write_specs(specs: list[dict[str, object]]) -> None:
         Message.objects.bulk_create([Message(**spec) for spec in specs], batch_size=2000)
         return
     created = clock.now()
-    table = connection.ops.quote_name(Message._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in _COPY_COLUMNS)
-    statement = f"COPY {table} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for spec in specs:
-            copy.write_row(
-                (
-                    spec["organization_id"],
-                    spec["kind"],
-                    spec.get("channel", EMAIL),
-                    spec.get("person_id"),
-                    json.dumps(spec.get("group_members", [])),
-                    "",
-                    spec.get("match_id"),
-                    spec["dedupe_key"],
-                    Status.QUEUED,
-                    0,
-                    spec["next_attempt_at"],
-                    spec.get("lease_until"),
-                    "",
-                    None,
-                    created,
-                )
+    copy_rows(
+        Message,
+        _COPY_COLUMNS,
+        (
+            (
+                spec["organization_id"],
+                spec["kind"],
+                spec.get("channel", EMAIL),
+                spec.get("person_id"),
+                json.dumps(spec.get("group_members", [])),
+                "",
+                spec.get("match_id"),
+                spec["dedupe_key"],
+                Status.QUEUED,
+                0,
+                spec["next_attempt_at"],
+                spec.get("lease_until"),
+                "",
+                None,
+                created,
             )
+            for spec in specs
+        ),
+    )
 
 
 def outbox_write_round(*, round: Round, now: datetime) -> int:

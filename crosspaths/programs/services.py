@@ -23,6 +23,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
+from crosspaths.bulk import insert_objects
 from crosspaths.dbstats import analyze_after_commit
 from crosspaths.matching import explain_group, hard_rule_problems, match
 from crosspaths.matching.explain import organizer_order
@@ -265,16 +266,18 @@ def round_draft(*, program: Program, on: date) -> Round:
                     score=round(group.score, 4),
                 )
             )
-        Match.objects.bulk_create(matches, batch_size=1000)
-        MatchMember.objects.bulk_create(
+        insert_objects(Match, matches, batch_size=1000)
+        insert_objects(
+            MatchMember,
             [
                 MatchMember(organization=org, match=m, round=rnd, person_id=int(pid))
                 for m, group in zip(matches, result.groups, strict=True)
                 for pid in group.members
             ],
-            batch_size=2000,
+            ids=False,
         )
-        LeftOut.objects.bulk_create(
+        insert_objects(
+            LeftOut,
             [
                 LeftOut(
                     organization=org,
@@ -285,7 +288,7 @@ def round_draft(*, program: Program, on: date) -> Round:
                 )
                 for x in result.left_out
             ],
-            batch_size=2000,
+            ids=False,
         )
         analyze_after_commit(Match, MatchMember, LeftOut, rows=len(matches) + len(result.left_out))
         metrics = {k: v for k, v in result.metrics.items() if k != "left_out"}
