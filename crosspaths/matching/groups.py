@@ -103,7 +103,7 @@ class _Block:
 
     people: IntArray  # global indexes, length B
     value: FloatArray  # (B+1, B+1) pair value, PENALTY-reduced where a pair rule breaks
-    speaks: IntArray  # (B+1, L) 1 where the person speaks language l (all when unknown)
+    speaks: IntArray  # (B+1, L) int16, 1 where the person speaks language l (all when unknown)
     start: IntArray  # (B+1,) working window in UTC minutes
     end: IntArray
     rules: Rules
@@ -119,8 +119,10 @@ def _block_arrays(c: Cohort, idx: IntArray) -> _Block:
     value = np.zeros((b + 1, b + 1), dtype=np.float64)
     value[:b, :b] = np.where(valid, score, score - PENALTY)
     np.fill_diagonal(value, 0.0)
-    table = speaks(c, idx)
-    table = np.concatenate([table, np.zeros((1, table.shape[1]), dtype=np.int64)])
+    # int16 (a count of at most a group's size): the swap search gathers and adds these
+    # for every candidate swap, and narrow integers move a quarter of the bytes.
+    table = speaks(c, idx).astype(np.int16)
+    table = np.concatenate([table, np.zeros((1, table.shape[1]), dtype=np.int16)])
     start = np.concatenate([c.start_utc[idx], [-FAR]])
     end = np.concatenate([c.end_utc[idx], [FAR]])
     return _Block(idx, value, table, start, end, c.rules, c.mode == "virtual")
@@ -161,7 +163,8 @@ class _State:
         real = t != self.dummy
         self.sizes = real.sum(axis=1)
         sp = self.blk.speaks[t]  # (G, S, L)
-        self.ex_count = sp.sum(axis=1)[:, None, :] - sp  # language counts without the slot
+        # language counts without the slot
+        self.ex_count = sp.sum(axis=1, dtype=np.int16)[:, None, :] - sp
         self.ex_size = self.sizes[:, None] - real  # group size without the slot
         self.ex_start = _exclusive(self.blk.start[t], np.maximum, -FAR)
         self.ex_end = _exclusive(self.blk.end[t], np.minimum, FAR)
