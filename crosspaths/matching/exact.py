@@ -19,7 +19,8 @@ from .rules import block_pair_ok, groups_ok, table_of
 
 EXACT_MAX_PEOPLE = 30  # a class of at most this many people is solved exactly
 MAX_CANDIDATES = 40_000  # more candidate groups than this: leave the search's answer
-TIME_LIMIT = 20.0  # seconds for one programme (measured worst: 6.6 s for a whole round)
+TIME_LIMIT = 20.0  # seconds for the count programme (it proves its optimum in well under 1 s)
+SCORE_NODES = 500  # branch-and-bound nodes for the score programme; then its best so far
 
 
 def candidate_groups(c: Cohort, members: IntArray, lo: int, hi: int) -> list[list[int]] | None:
@@ -73,22 +74,34 @@ def exact_groups(c: Cohort, members: IntArray) -> list[list[int]] | None:
 
     scores, _ = group_scores(c, cands)
     lengths = np.asarray([len(g) for g in cands], dtype=np.float64)
-    # One more person placed always outweighs any difference in score.
-    big = float(np.maximum(scores, 0).max()) * (members.size // 2 + 1) + 1.0
     pos = {int(p): k for k, p in enumerate(members.tolist())}
     rows = [pos[m] for g in cands for m in g]
     cols = [k for k, g in enumerate(cands) for _ in g]
     incidence = csc_array((np.ones(len(rows)), (rows, cols)), shape=(members.size, len(cands)))
-    res = milp(
-        -(big * lengths + scores),
-        integrality=np.ones(len(cands)),
-        bounds=Bounds(0, 1),
-        constraints=LinearConstraint(incidence, 0, 1),
-        options={"time_limit": TIME_LIMIT, "mip_rel_gap": 0.0},
-    )
+    packing = LinearConstraint(incidence, 0, 1)
+    common = {"integrality": np.ones(len(cands)), "bounds": Bounds(0, 1)}
+    # First the most people placed, on its own: a pure count has few distinct values,
+    # so HiGHS proves it quickly even where a score objective with many near-ties runs
+    # into the time limit (then nobody would be placed by this step at all).
+    res = milp(-lengths, constraints=packing, options={"time_limit": TIME_LIMIT}, **common)
     if res.status != 0 or res.x is None:
         return None
-    return [cands[k] for k in np.flatnonzero(res.x > 0.5).tolist()]
+    best = np.flatnonzero(res.x > 0.5).tolist()
+    most = round(float(lengths[best].sum()))
+    # Then the best score among packings placing that many. A node limit (not a clock:
+    # the answer must not depend on the machine's load) keeps the best packing found so
+    # far, which still places ``most``.
+    res = milp(
+        -scores,
+        constraints=[packing, LinearConstraint(lengths[None, :], most - 0.5, np.inf)],
+        options={"node_limit": SCORE_NODES, "time_limit": TIME_LIMIT, "mip_rel_gap": 0.0},
+        **common,
+    )
+    if res.x is not None and res.status in (0, 1):
+        chosen = np.flatnonzero(res.x > 0.5).tolist()
+        if round(float(lengths[chosen].sum())) >= most:
+            best = chosen
+    return [cands[k] for k in best]
 
 
 def improve_small_classes(c: Cohort, groups: list[list[int]]) -> list[list[int]]:
