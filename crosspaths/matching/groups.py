@@ -160,21 +160,30 @@ class _State:
         self.dummy = blk.people.size
         self.refresh()
 
-    def refresh(self) -> None:
-        t = self.table
+    def refresh(self, rows: IntArray | None = None) -> None:
+        """Recompute the per-slot sums, of every group or (``rows``) of the groups a
+        round changed: each group's sums depend on its own members only."""
+        if rows is None:
+            for name, value in zip(self._SUMS, self._sums(self.table), strict=True):
+                setattr(self, name, value)
+            return
+        for name, value in zip(self._SUMS, self._sums(self.table[rows]), strict=True):
+            getattr(self, name)[rows] = value
+
+    _SUMS = ("inner", "sizes", "ex_count", "ex_size", "ex_start", "ex_end", "cost")
+
+    def _sums(self, t: IntArray) -> tuple[np.ndarray, ...]:
         v = self.blk.value
-        self.inner = v[t[:, :, None], t[:, None, :]].sum(axis=2)  # (G, S)
+        inner = v[t[:, :, None], t[:, None, :]].sum(axis=2)  # (G, S)
         real = t != self.dummy
-        self.sizes = real.sum(axis=1)
+        sizes = real.sum(axis=1)
         sp = self.blk.speaks[t]  # (G, S, L)
-        # language counts without the slot
-        self.ex_count = sp.sum(axis=1, dtype=np.int16)[:, None, :] - sp
-        self.ex_size = self.sizes[:, None] - real  # group size without the slot
-        self.ex_start = _exclusive(self.blk.start[t], np.maximum, -FAR)
-        self.ex_end = _exclusive(self.blk.end[t], np.minimum, FAR)
-        self.cost = self._cost(
-            self.ex_count[:, 0], self.ex_size[:, 0], self.ex_start[:, 0], self.ex_end[:, 0], t[:, 0]
-        )
+        ex_count = sp.sum(axis=1, dtype=np.int16)[:, None, :] - sp  # counts without the slot
+        ex_size = sizes[:, None] - real  # group size without the slot
+        ex_start = _exclusive(self.blk.start[t], np.maximum, -FAR)
+        ex_end = _exclusive(self.blk.end[t], np.minimum, FAR)
+        cost = self._cost(ex_count[:, 0], ex_size[:, 0], ex_start[:, 0], ex_end[:, 0], t[:, 0])
+        return inner, sizes, ex_count, ex_size, ex_start, ex_end, cost
 
     def _cost(
         self,
@@ -256,7 +265,7 @@ class _State:
         for k in take.tolist():
             self.swap(int(g1[k]), int(best[k] // s), int(g2[k]), int(best[k] % s))
         if take.size:
-            self.refresh()
+            self.refresh(np.concatenate([g1[take], g2[take]]))
         return int(take.size)
 
     def best_slot_for(self, g: int, a: int) -> tuple[float, int, int]:
