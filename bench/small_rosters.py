@@ -3,10 +3,10 @@
     python bench/small_rosters.py                  # this checkout
     python bench/small_rosters.py --compare main   # main's engine and this one, one table
 
-The 300 random 6-30-person rosters of the earlier measurement (hypothesis seed
-12345, ``tests/matching/helpers.rosters``: languages, time zones, managers, history
-and blocked pairs that stress every hard rule), groups of 3 or 4, virtual or in
-person. Each checkout's engine runs in its own process on the same rosters; the
+300 random 6-30-person rosters drawn like ``tests/matching/helpers.rosters`` (the
+hypothesis strategy of the earlier measurement: languages, time zones, managers,
+history and blocked pairs that stress every hard rule), from ``random.Random(12345)``
+so each run has the same ones; groups of 3 or 4, virtual or in person. Each checkout's engine runs in its own process on the same rosters; the
 judging happens here, with the independent checker ``hard_rule_problems``:
 
 - left out: people in no group;
@@ -45,33 +45,53 @@ pickle.dump(out, open(sys.argv[2], "wb"))
 """
 
 
-def make_cases(count: int) -> list[tuple]:
-    """The rosters, in hypothesis' deterministic order for seed 12345."""
-    from hypothesis import HealthCheck, Phase, given, seed, settings
-    from hypothesis import strategies as st
+def make_cases(count: int, seed: int = 12345) -> list[tuple]:
+    """The rosters: the same distributions as ``tests/matching/helpers.rosters`` (the
+    hypothesis strategy of the earlier measurement), drawn with ``random.Random(seed)``
+    so every run gets the same ones (hypothesis' own draws changed from run to run)."""
+    import random
+    from datetime import timedelta
 
-    from tests.matching.helpers import rosters
+    from crosspaths.matching import PastGroup, Person
+    from tests.matching.helpers import ON, PLACES
 
+    rnd = random.Random(seed)
+    langs = [{"en"}, {"en"}, {"en", "de"}, {"de"}, {"ja"}, {"en", "ja"}, set()]
     cases: list[tuple] = []
-
-    @seed(12345)
-    @settings(
-        max_examples=count,
-        deadline=None,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(
-        rosters(min_size=6, max_size=30),
-        st.sampled_from([3, 4]),
-        st.sampled_from(["virtual", "in-person"]),
-    )
-    def collect(roster, size, mode):  # type: ignore[no-untyped-def]
-        people, history, blocked = roster
-        cases.append((people, history, blocked, size, mode))
-
-    collect()
+    for _ in range(count):
+        n = rnd.randint(6, 30)
+        people = []
+        for k in range(n):
+            loc, tz = rnd.choice(PLACES)
+            manager = f"p{rnd.randint(0, k - 1)}" if k and rnd.random() < 0.5 else ""
+            people.append(
+                Person(
+                    id=f"p{k}",
+                    name=f"P{k}",
+                    department=rnd.choice(["A", "A", "B", "C", ""]),
+                    team=rnd.choice(["t1", "t2", ""]),
+                    location=loc,
+                    timezone=rnd.choice([tz, tz, tz, ""]),
+                    languages=frozenset(rnd.choice(langs)),
+                    manager_id=manager,
+                    level=rnd.choice([None, 1, 3, 5]),
+                    start_date=ON - timedelta(days=rnd.randint(0, 3000)),
+                    interests=frozenset(rnd.sample(["chess", "tea", "running"], rnd.randint(0, 3))),
+                    waited_rounds=rnd.randint(0, 2),
+                )
+            )
+        ids = [p.id for p in people]
+        history = [
+            PastGroup(
+                date=ON - timedelta(weeks=rnd.randint(1, 30)),
+                members=tuple(rnd.sample(ids, rnd.randint(2, 4))),
+            )
+            for _ in range(rnd.randint(0, n))
+        ]
+        blocked = [tuple(rnd.sample(ids, 2)) for _ in range(rnd.randint(0, 3))]
+        cases.append(
+            (people, history, blocked, rnd.choice([3, 4]), rnd.choice(["virtual", "in-person"]))
+        )
     return cases
 
 
