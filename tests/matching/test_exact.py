@@ -101,9 +101,9 @@ def most_placeable(
 
 # The measurement of 2025-11 (docs/matching.md): hypothesis seed 12345, 300 rosters of
 # 6-30 people, groups of 3-4, both modes; then 120 of 416 left-out people had a group.
-# Two runs of these rosters through bench/small_rosters.py's judge (5,339 and 5,349
-# people: hypothesis' draws differ between runs) found 0 people short of the optimum,
-# with main's engine and this one. The roster once placing 23 of 24 here was most likely the
+# Two runs of 300 rosters drawn this way (hypothesis seed 12345, yet the draws differed:
+# 5,339 and 5,349 people) through bench/small_rosters.py's judge found 0 people short
+# of the optimum, with main's engine and this one. The roster once placing 23 of 24 here was most likely the
 # exact step's 20 s time limit under load (one score-and-count programme, not proven in
 # time, so no answer at all); the count is now proven on its own first (exact.py).
 @pytest.mark.slow
