@@ -19,8 +19,8 @@ from .rules import block_pair_ok, groups_ok, table_of
 
 EXACT_MAX_PEOPLE = 30  # a class of at most this many people is solved exactly
 MAX_CANDIDATES = 40_000  # more candidate groups than this: leave the search's answer
-TIME_LIMIT = 20.0  # seconds for the count programme (it proves its optimum in well under 1 s)
-SCORE_NODES = 500  # branch-and-bound nodes for the score programme; then its best so far
+TIME_LIMIT = 20.0  # seconds for one programme (measured worst: 6.6 s for a whole round)
+NODES = 2000  # branch-and-bound nodes for the people-then-score programme
 
 
 def candidate_groups(c: Cohort, members: IntArray, lo: int, hi: int) -> list[list[int]] | None:
@@ -80,27 +80,27 @@ def exact_groups(c: Cohort, members: IntArray) -> list[list[int]] | None:
     incidence = csc_array((np.ones(len(rows)), (rows, cols)), shape=(members.size, len(cands)))
     packing = LinearConstraint(incidence, 0, 1)
     common = {"integrality": np.ones(len(cands)), "bounds": Bounds(0, 1)}
-    # First the most people placed, on its own: a pure count has few distinct values,
-    # so HiGHS proves it quickly even where a score objective with many near-ties runs
-    # into the time limit (then nobody would be placed by this step at all).
-    res = milp(-lengths, constraints=packing, options={"time_limit": TIME_LIMIT}, **common)
-    if res.status != 0 or res.x is None:
-        return None
-    best = np.flatnonzero(res.x > 0.5).tolist()
-    most = round(float(lengths[best].sum()))
-    # Then the best score among packings placing that many. A node limit (not a clock:
-    # the answer must not depend on the machine's load) keeps the best packing found so
-    # far, which still places ``most``.
+    # One programme for both: one more person placed outweighs any difference in score.
+    # A node limit (not only a clock) ends it, so the answer does not depend on load.
+    big = float(np.maximum(scores, 0).max()) * (members.size // 2 + 1) + 1.0
     res = milp(
-        -scores,
-        constraints=[packing, LinearConstraint(lengths[None, :], most - 0.5, np.inf)],
-        options={"node_limit": SCORE_NODES, "time_limit": TIME_LIMIT, "mip_rel_gap": 0.0},
+        -(big * lengths + scores),
+        constraints=packing,
+        options={"node_limit": NODES, "time_limit": TIME_LIMIT, "mip_rel_gap": 0.0},
         **common,
     )
-    if res.x is not None and res.status in (0, 1):
-        chosen = np.flatnonzero(res.x > 0.5).tolist()
-        if round(float(lengths[chosen].sum())) >= most:
-            best = chosen
+    if res.status == 0 and res.x is not None:
+        return [cands[k] for k in np.flatnonzero(res.x > 0.5).tolist()]
+    # Not proven: the most people placed from a count-only programme, which has few
+    # distinct values and is proven quickly; the first programme's best packing is kept
+    # when it places as many (it scores better).
+    found = None if res.x is None else np.flatnonzero(res.x > 0.5).tolist()
+    count = milp(-lengths, constraints=packing, options={"time_limit": TIME_LIMIT}, **common)
+    if count.status != 0 or count.x is None:
+        return None if found is None else [cands[k] for k in found]
+    best = np.flatnonzero(count.x > 0.5).tolist()
+    if found is not None and lengths[found].sum() >= lengths[best].sum():
+        best = found
     return [cands[k] for k in best]
 
 
