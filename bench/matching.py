@@ -2,6 +2,8 @@
 
     python bench/matching.py            # the full table (a few minutes on 2 cores)
     python bench/matching.py --quick    # small rosters only (well under a minute)
+    python bench/matching.py --scale --compare main   # 100,000 people: main's CLI and
+                                        # this checkout's, alternating, one table
 
 Prints ONE table. Crosspaths runs as the real CLI in a subprocess (read CSVs ->
 write CSV), so its time and peak memory are end to end; the baselines' times are
@@ -44,6 +46,7 @@ from crosspaths.matching.rules import dense_block, pair_ok
 from crosspaths.matching.types import Mode, PastGroup, Person, Rules, Weights
 
 ON = date(2025, 11, 24)
+ROOT = Path(__file__).resolve().parent.parent
 
 # Runs the CLI as a child and reports the largest resident set of it and its workers.
 _MEASURE = """
@@ -178,7 +181,7 @@ def exact_pairs(c: Cohort) -> list[list[int]]:
 
 
 def run_cli(
-    c: Cohort, folder: Path, case: Case, repeat: int
+    c: Cohort, folder: Path, case: Case, repeat: int, code: Path = ROOT
 ) -> tuple[list[list[int]], float, float, list[float], float]:
     """Run the CLI ``repeat`` times: the groups, the fastest wall time (the machine is
     shared, so the minimum is the least disturbed run), the peak memory, all times, and
@@ -191,14 +194,14 @@ def run_cli(
         "--mode", case.mode, "--date", ON.isoformat(), "-o", str(out),
         "--report", str(folder / "report.json"),
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(code)}
     walls: list[float] = []
     cpus: list[float] = []
     peak = 0.0
     for _ in range(repeat):
         proc = subprocess.run(
             [sys.executable, "-c", _MEASURE, *cmd],
-            capture_output=True, text=True, check=True, env=env,
+            capture_output=True, text=True, check=True, env=env, cwd=str(code),
         )  # fmt: skip
         code, wall, rss, cpu = proc.stdout.split()
         if code != "0":
@@ -213,7 +216,9 @@ def run_cli(
     return list(groups.values()), min(walls), peak, walls, min(cpus)
 
 
-def run_case(case: Case, shuffles: int, repeat: int) -> list[Row]:
+def run_case(
+    case: Case, shuffles: int, repeat: int, codes: list[tuple[str, Path]], baselines: bool = True
+) -> list[Row]:
     people: list[Person] = make_roster(case.n, seed=case.n + case.skewed, skewed=case.skewed, on=ON)
     history: list[PastGroup] = make_history(
         people, rounds=case.rounds, on=ON, seed=case.n, size=case.size
@@ -232,31 +237,45 @@ def run_case(case: Case, shuffles: int, repeat: int) -> list[Row]:
             Row(case.label, "exact (rustworkx, all valid pairs)", case.n, sec, None, *ev, None)
         )
     rng = np.random.default_rng(1)
-    t = time.perf_counter()
-    groups = random_grouping(c, rng)
-    rows.append(Row(case.label, "random grouping", case.n, time.perf_counter() - t, None,
-                    *evaluate(c, groups), None))  # fmt: skip
-    t = time.perf_counter()
-    groups = best_of_shuffles(c, rng, shuffles)
-    rows.append(Row(case.label, f"best of {shuffles:,} shuffles", case.n,
-                    time.perf_counter() - t, None, *evaluate(c, groups), None))  # fmt: skip
+    if baselines:
+        t = time.perf_counter()
+        groups = random_grouping(c, rng)
+        rows.append(Row(case.label, "random grouping", case.n, time.perf_counter() - t, None,
+                        *evaluate(c, groups), None))  # fmt: skip
+        t = time.perf_counter()
+        groups = best_of_shuffles(c, rng, shuffles)
+        rows.append(Row(case.label, f"best of {shuffles:,} shuffles", case.n,
+                        time.perf_counter() - t, None, *evaluate(c, groups), None))  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         write_roster_csv(folder / "roster.csv", people)
         write_history_csv(folder / "history.csv", history)
-        groups, wall, mb, walls, cpu = run_cli(c, folder, case, repeat)
-    print(f"  [{case.label}, n={case.n:,}] CLI wall times: "
-          f"{', '.join(f'{w:.2f}' for w in walls)} s; load {os.getloadavg()[0]:.2f}",
-          file=sys.stderr)  # fmt: skip
-    rows.append(Row(case.label, "Crosspaths (CLI end to end)", case.n, wall, mb,
-                    *evaluate(c, groups), None, cpu))  # fmt: skip
-    checked = independent_violations(people, history, rules, groups)
-    print(f"  [{case.label}, n={case.n:,}] hard_rule_problems (independent of the kernel): "
-          f"{checked} rule-breaking groups", file=sys.stderr)  # fmt: skip
-    if checked != rows[-1].violations:
-        raise SystemExit(
-            f"the kernel counted {rows[-1].violations} violations, the checker {checked}"
-        )
+        # Each checkout's CLI in turn, ``repeat`` times (alternating, so both see the
+        # same spread of machine load).
+        runs: dict[str, list[tuple[list[list[int]], float, float, list[float], float]]] = {}
+        for _ in range(repeat):
+            for label, code in codes:
+                runs.setdefault(label, []).append(run_cli(c, folder, case, 1, code))
+    for label, _ in codes:
+        done = runs[label]
+        groups = done[-1][0]
+        wall = min(r[1] for r in done)
+        mb = max(r[2] for r in done)
+        cpu = min(r[4] for r in done)
+        walls = [r[1] for r in done]
+        name = "Crosspaths (CLI end to end)" + (f" {label}" if len(codes) > 1 else "")
+        print(f"  [{case.label}, n={case.n:,}] {name} wall times: "
+              f"{', '.join(f'{w:.2f}' for w in walls)} s; CPU "
+              f"{', '.join(f'{r[4]:.2f}' for r in done)} s; load {os.getloadavg()[0]:.2f}",
+              file=sys.stderr)  # fmt: skip
+        rows.append(Row(case.label, name, case.n, wall, mb, *evaluate(c, groups), None, cpu))
+        checked = independent_violations(people, history, rules, groups)
+        print(f"  [{case.label}, n={case.n:,}] {name} hard_rule_problems (independent of the "
+              f"kernel): {checked} rule-breaking groups", file=sys.stderr)  # fmt: skip
+        if checked != rows[-1].violations:
+            raise SystemExit(
+                f"the kernel counted {rows[-1].violations} violations, the checker {checked}"
+            )
     for r in rows:
         r.exact = exact_value
     if case.skewed:
@@ -265,6 +284,15 @@ def run_case(case: Case, shuffles: int, repeat: int) -> list[Row]:
         print(f"  [{case.label}] largest department {big} of {c.n}: unavoidable same-department "
               f"pairs >= {floor}", file=sys.stderr)  # fmt: skip
     return rows
+
+
+def checkout(ref: str, into: Path) -> Path:
+    """``ref`` of this repository exported into ``into`` (git archive: no work tree touched)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
 
 
 def _fmt(rows: list[Row]) -> str:
@@ -295,8 +323,24 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="CLI runs per case; the table shows the fastest"
     )
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="also run this git ref's CLI (exported with git archive), side by side",
+    )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="only the 100,000-person cases (and pairs at 2,000 against the exact optimum)",
+    )
     args = parser.parse_args()
-    if args.quick:
+    if args.scale:
+        cases = [
+            Case("pairs, virtual", 2000, exact=True),
+            Case("pairs, virtual", 100_000),
+            Case("groups of 4, in person", 100_000, size=4, mode="in-person"),
+        ]
+    elif args.quick:
         cases = [
             Case("pairs, virtual", 1000, exact=True),
             Case("pairs, skewed 60 %", 1000, skewed=True, exact=True),
@@ -312,9 +356,13 @@ def main() -> None:
             Case("groups of 4, in person", 10_000, size=4, mode="in-person"),
         ]
     rows: list[Row] = []
-    for case in cases:
-        print(f"running {case.label}, n={case.n:,} ...", file=sys.stderr)
-        rows.extend(run_case(case, args.shuffles, args.repeat))
+    with tempfile.TemporaryDirectory() as tmp:
+        codes = [("this checkout", ROOT)]
+        if args.compare:
+            codes.insert(0, (args.compare, checkout(args.compare, Path(tmp))))
+        for case in cases:
+            print(f"running {case.label}, n={case.n:,} ...", file=sys.stderr)
+            rows.extend(run_case(case, args.shuffles, args.repeat, codes, not args.scale))
     print(f"cpus available: {len(os.sched_getaffinity(0))}, load average: "
           f"{', '.join(f'{x:.2f}' for x in os.getloadavg())}", file=sys.stderr)  # fmt: skip
     print(_fmt(rows))

@@ -20,6 +20,7 @@ from .rules import block_pair_ok, groups_ok, table_of
 EXACT_MAX_PEOPLE = 30  # a class of at most this many people is solved exactly
 MAX_CANDIDATES = 40_000  # more candidate groups than this: leave the search's answer
 TIME_LIMIT = 20.0  # seconds for one programme (measured worst: 6.6 s for a whole round)
+NODES = 2000  # branch-and-bound nodes for the people-then-score programme
 
 
 def candidate_groups(c: Cohort, members: IntArray, lo: int, hi: int) -> list[list[int]] | None:
@@ -73,22 +74,34 @@ def exact_groups(c: Cohort, members: IntArray) -> list[list[int]] | None:
 
     scores, _ = group_scores(c, cands)
     lengths = np.asarray([len(g) for g in cands], dtype=np.float64)
-    # One more person placed always outweighs any difference in score.
-    big = float(np.maximum(scores, 0).max()) * (members.size // 2 + 1) + 1.0
     pos = {int(p): k for k, p in enumerate(members.tolist())}
     rows = [pos[m] for g in cands for m in g]
     cols = [k for k, g in enumerate(cands) for _ in g]
     incidence = csc_array((np.ones(len(rows)), (rows, cols)), shape=(members.size, len(cands)))
+    packing = LinearConstraint(incidence, 0, 1)
+    common = {"integrality": np.ones(len(cands)), "bounds": Bounds(0, 1)}
+    # One programme for both: one more person placed outweighs any difference in score.
+    # A node limit (not only a clock) ends it, so the answer does not depend on load.
+    big = float(np.maximum(scores, 0).max()) * (members.size // 2 + 1) + 1.0
     res = milp(
         -(big * lengths + scores),
-        integrality=np.ones(len(cands)),
-        bounds=Bounds(0, 1),
-        constraints=LinearConstraint(incidence, 0, 1),
-        options={"time_limit": TIME_LIMIT, "mip_rel_gap": 0.0},
+        constraints=packing,
+        options={"node_limit": NODES, "time_limit": TIME_LIMIT, "mip_rel_gap": 0.0},
+        **common,
     )
-    if res.status != 0 or res.x is None:
-        return None
-    return [cands[k] for k in np.flatnonzero(res.x > 0.5).tolist()]
+    if res.status == 0 and res.x is not None:
+        return [cands[k] for k in np.flatnonzero(res.x > 0.5).tolist()]
+    # Not proven: the most people placed from a count-only programme, which has few
+    # distinct values and is proven quickly; the first programme's best packing is kept
+    # when it places as many (it scores better).
+    found = None if res.x is None else np.flatnonzero(res.x > 0.5).tolist()
+    count = milp(-lengths, constraints=packing, options={"time_limit": TIME_LIMIT}, **common)
+    if count.status != 0 or count.x is None:
+        return None if found is None else [cands[k] for k in found]
+    best = np.flatnonzero(count.x > 0.5).tolist()
+    if found is not None and lengths[found].sum() >= lengths[best].sum():
+        best = found
+    return [cands[k] for k in best]
 
 
 def improve_small_classes(c: Cohort, groups: list[list[int]]) -> list[list[int]]:

@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +62,10 @@ def read_history(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list
     width = max(di, gi, pi) + 1
     all_rows = list(reader)
     rows = [r for r in all_rows if len(r) >= width]
-    dates_col = [r[di].strip() for r in rows]
-    labels = [r[gi].strip() for r in rows]
-    ids = [r[pi].strip() for r in rows]
+    # map/itemgetter instead of comprehensions: a million rows at 100,000 people
+    dates_col = list(map(str.strip, map(itemgetter(di), rows)))
+    labels = list(map(str.strip, map(itemgetter(gi), rows)))
+    ids = list(map(str.strip, map(itemgetter(pi), rows)))
     dates: dict[str, date] = {}
     clean = True
     for ds in set(dates_col):

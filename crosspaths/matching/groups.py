@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .features import Cohort, FloatArray, IntArray
+from .features import Cohort, FloatArray, IntArray, split_keys_by_block
 from .pairs import worker_init, workers_available
 from .rules import (
     FAR,
@@ -103,24 +103,30 @@ class _Block:
 
     people: IntArray  # global indexes, length B
     value: FloatArray  # (B+1, B+1) pair value, PENALTY-reduced where a pair rule breaks
-    speaks: IntArray  # (B+1, L) 1 where the person speaks language l (all when unknown)
+    speaks: IntArray  # (B+1, L) int16, 1 where the person speaks language l (all when unknown)
     start: IntArray  # (B+1,) working window in UTC minutes
     end: IntArray
     rules: Rules
     virtual: bool
 
 
-def _block_arrays(c: Cohort, idx: IntArray) -> _Block:
+def _block_arrays(
+    c: Cohort, idx: IntArray, met: IntArray | None = None, forbidden: IntArray | None = None
+) -> _Block:
+    """A block's arrays; ``met``/``forbidden``: the block's own keys (see
+    ``split_keys_by_block``), else every key of the cohort is looked at."""
     # Pairwise language and time checks are necessary for the group rules (and, with
     # working windows of equal length, the pairwise time check is exact), so they go
     # into the pair values too: that grades "how broken" a group is pair by pair.
-    score, valid = dense_block(c, idx)
+    score, valid = dense_block(c, idx, met_keys=met, forbidden_keys=forbidden)
     b = idx.size
     value = np.zeros((b + 1, b + 1), dtype=np.float64)
     value[:b, :b] = np.where(valid, score, score - PENALTY)
     np.fill_diagonal(value, 0.0)
-    table = speaks(c, idx)
-    table = np.concatenate([table, np.zeros((1, table.shape[1]), dtype=np.int64)])
+    # int16 (a count of at most a group's size): the swap search gathers and adds these
+    # for every candidate swap, and narrow integers move a quarter of the bytes.
+    table = speaks(c, idx).astype(np.int16)
+    table = np.concatenate([table, np.zeros((1, table.shape[1]), dtype=np.int16)])
     start = np.concatenate([c.start_utc[idx], [-FAR]])
     end = np.concatenate([c.end_utc[idx], [FAR]])
     return _Block(idx, value, table, start, end, c.rules, c.mode == "virtual")
@@ -154,20 +160,30 @@ class _State:
         self.dummy = blk.people.size
         self.refresh()
 
-    def refresh(self) -> None:
-        t = self.table
+    def refresh(self, rows: IntArray | None = None) -> None:
+        """Recompute the per-slot sums, of every group or (``rows``) of the groups a
+        round changed: each group's sums depend on its own members only."""
+        if rows is None:
+            for name, value in zip(self._SUMS, self._sums(self.table), strict=True):
+                setattr(self, name, value)
+            return
+        for name, value in zip(self._SUMS, self._sums(self.table[rows]), strict=True):
+            getattr(self, name)[rows] = value
+
+    _SUMS = ("inner", "sizes", "ex_count", "ex_size", "ex_start", "ex_end", "cost")
+
+    def _sums(self, t: IntArray) -> tuple[np.ndarray, ...]:
         v = self.blk.value
-        self.inner = v[t[:, :, None], t[:, None, :]].sum(axis=2)  # (G, S)
+        inner = v[t[:, :, None], t[:, None, :]].sum(axis=2)  # (G, S)
         real = t != self.dummy
-        self.sizes = real.sum(axis=1)
+        sizes = real.sum(axis=1)
         sp = self.blk.speaks[t]  # (G, S, L)
-        self.ex_count = sp.sum(axis=1)[:, None, :] - sp  # language counts without the slot
-        self.ex_size = self.sizes[:, None] - real  # group size without the slot
-        self.ex_start = _exclusive(self.blk.start[t], np.maximum, -FAR)
-        self.ex_end = _exclusive(self.blk.end[t], np.minimum, FAR)
-        self.cost = self._cost(
-            self.ex_count[:, 0], self.ex_size[:, 0], self.ex_start[:, 0], self.ex_end[:, 0], t[:, 0]
-        )
+        ex_count = sp.sum(axis=1, dtype=np.int16)[:, None, :] - sp  # counts without the slot
+        ex_size = sizes[:, None] - real  # group size without the slot
+        ex_start = _exclusive(self.blk.start[t], np.maximum, -FAR)
+        ex_end = _exclusive(self.blk.end[t], np.minimum, FAR)
+        cost = self._cost(ex_count[:, 0], ex_size[:, 0], ex_start[:, 0], ex_end[:, 0], t[:, 0])
+        return inner, sizes, ex_count, ex_size, ex_start, ex_end, cost
 
     def _cost(
         self,
@@ -249,7 +265,7 @@ class _State:
         for k in take.tolist():
             self.swap(int(g1[k]), int(best[k] // s), int(g2[k]), int(best[k] % s))
         if take.size:
-            self.refresh()
+            self.refresh(np.concatenate([g1[take], g2[take]]))
         return int(take.size)
 
     def best_slot_for(self, g: int, a: int) -> tuple[float, int, int]:
@@ -384,10 +400,11 @@ _FORK_STATE: dict[str, object] = {}
 
 def _solve_task(k: int) -> list[list[int]]:
     st = _FORK_STATE
-    c, tasks, s = st["c"], st["tasks"], st["s"]
+    c, tasks, s, keys = st["c"], st["tasks"], st["s"], st["keys"]
     idx, sizes, seed = tasks[k]  # type: ignore[index]
     rng = np.random.default_rng(seed)
-    return _solve_block(_block_arrays(c, idx), sizes, rng, s)  # type: ignore[arg-type]
+    blk = _block_arrays(c, idx, keys.met[k], keys.forbidden[k])  # type: ignore[arg-type,attr-defined]
+    return _solve_block(blk, sizes, rng, s)  # type: ignore[arg-type]
 
 
 def match_groups(
@@ -428,11 +445,17 @@ def match_groups(
             idx = perm[start : start + sum(part)]
             start += sum(part)
             tasks.append((idx, part, int(rng.integers(0, 2**62))))
+    # Each block reads only the history and blocked keys inside it (a million keys
+    # at 100,000 people, split once instead of scanned by every block).
+    block_of = np.full(c.n, -1, dtype=np.int64)
+    for k, (idx, _, _) in enumerate(tasks):
+        block_of[idx] = k
+    keys = split_keys_by_block(c, block_of, len(tasks))
     workers = workers_available(s.workers)
     out: list[list[int]] = []
     big = sum(idx.size for idx, _, _ in tasks) >= 4 * s.block_size
     if workers > 1 and len(tasks) >= 2 and big and "fork" in mp.get_all_start_methods():
-        _FORK_STATE.update(c=c, tasks=tasks, s=s)
+        _FORK_STATE.update(c=c, tasks=tasks, s=s, keys=keys)
         try:
             with mp.get_context("fork").Pool(
                 min(workers, len(tasks)), initializer=worker_init
@@ -442,7 +465,8 @@ def match_groups(
         finally:
             _FORK_STATE.clear()
     else:
-        for idx, part, seed in tasks:
-            out.extend(_solve_block(_block_arrays(c, idx), part, np.random.default_rng(seed), s))
+        for k, (idx, part, seed) in enumerate(tasks):
+            blk = _block_arrays(c, idx, keys.met[k], keys.forbidden[k])
+            out.extend(_solve_block(blk, part, np.random.default_rng(seed), s))
     t["groups_search"] = time.perf_counter() - t0
     return out

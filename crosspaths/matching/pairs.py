@@ -46,7 +46,7 @@ SCALE = 100  # rustworkx wants integer weights: scores are kept to 1/100
 class PairSettings:
     """Knobs of the pair solver; the defaults are the measured sweet spot (docs/matching.md)."""
 
-    block_size: int = 500
+    block_size: int = 300
     top_k: int = 32
     random_partners: int = 8
     repair_partners: int = 48

@@ -200,7 +200,8 @@ def iter_csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, s
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
-            cells = (unescape_formula(v.strip()) for v in values)
+            # Only a cell starting with an apostrophe can be an escaped formula.
+            cells = [v if v[:1] != "'" else unescape_formula(v) for v in map(str.strip, values)]
             yield reader.line_num, dict(zip(header, cells, strict=False))
 
     return header, rows()

@@ -101,15 +101,15 @@ def most_placeable(
 
 # The measurement of 2025-11 (docs/matching.md): hypothesis seed 12345, 300 rosters of
 # 6-30 people, groups of 3-4, both modes; then 120 of 416 left-out people had a group.
+# Two runs of 300 rosters drawn this way (hypothesis seed 12345, yet the draws differed:
+# 5,339 and 5,349 people) through bench/small_rosters.py's judge found 0 people short
+# of the optimum, with main's engine and this one. The roster once placing 23 of 24 here was most likely the
+# exact step's 20 s time limit under load (one score-and-count programme, not proven in
+# time, so no answer at all); the count is now proven on its own first (exact.py).
 @pytest.mark.slow
 @pytest.mark.skipif(
     os.environ.get("CROSSPATHS_EXHAUSTIVE") != "1",
     reason="a 7-minute measurement, not part of the default run: CROSSPATHS_EXHAUSTIVE=1",
-)
-@pytest.mark.xfail(
-    reason="known gap (issue 16, point 9): on at least one of the 300 rosters (shrunk: 24 "
-    "people, virtual, groups of 3) the engine places 23 where 24 fit; not yet explained",
-    strict=False,
 )
 @seed(12345)
 @settings(
@@ -134,6 +134,32 @@ def test_small_tight_rosters_leave_out_only_people_no_arrangement_could_place(ro
         # no arrangement of groups of size-1..size+1 places more (the engine may also
         # use a pair where a location has too few people for more).
         assert result.metrics["placed"] >= most_placeable(people, history, blocked, rules)
+
+
+@seed(20261201)
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(
+    rosters(min_size=6, max_size=10),
+    st.sampled_from([3, 4]),
+    st.sampled_from(["virtual", "in-person"]),
+)
+def test_tiny_rosters_place_as_many_as_brute_force_finds(roster, size, mode):  # type: ignore[no-untyped-def]
+    # The exact step against brute force (every valid group by the independent checker,
+    # then the largest packing): on rosters this small every class is solved exactly,
+    # so nobody is left out whom some arrangement would place.
+    people, history, blocked = roster
+    rules = Rules(size=size, mode=mode)
+    result = match(people, history=history, blocked=blocked, rules=rules, on=ON)
+    # (>=: where a location has too few people for size-1, the engine still makes a pair)
+    assert result.metrics["placed"] >= most_placeable(people, history, blocked, rules)
+    for g in result.groups:
+        members = [p for p in people if p.id in g.members]
+        assert not hard_rule_problems(members, history=history, blocked=blocked, rules=rules, on=ON)
 
 
 def test_it_places_as_many_as_any_arrangement_where_the_search_alone_left_one_out():
