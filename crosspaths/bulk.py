@@ -71,6 +71,30 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Insert ``rows`` (tuples of the values of ``columns``, attribute names such as
+    ``person_id``) without building model objects: ``COPY`` on PostgreSQL,
+    ``bulk_create`` elsewhere. The database numbers them; for rows whose ids are not
+    needed (a round's members). Every other field must have a database-free default."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
+        )
+        return
+    by_name = {f.attname: f for f in _stored_fields(model)}
+    columns_db = [by_name[name].column for name in columns]
+    rest = [f for f in by_name.values() if f.attname not in columns and not f.primary_key]
+    if any(not f.has_default() and not f.null for f in rest):
+        missing = [f.name for f in rest if not f.has_default() and not f.null]
+        raise TypeError(f"{model.__name__}: no value for {', '.join(missing)}")
+    defaults = tuple(f.get_default() for f in rest)
+    copy_rows(
+        model,
+        [*columns_db, *(f.column for f in rest)],
+        (tuple(row) + defaults for row in rows),
+    )
+
+
 def insert_objects(
     model: type[models.Model], objs: list[Any], *, ids: bool = True, batch_size: int = 2000
 ) -> None:

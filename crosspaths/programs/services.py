@@ -23,7 +23,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
-from crosspaths.bulk import insert_objects
+from crosspaths.bulk import insert_objects, insert_rows
 from crosspaths.dbstats import analyze_after_commit
 from crosspaths.matching import explain_group, hard_rule_problems, match
 from crosspaths.matching.explain import organizer_order
@@ -255,8 +255,8 @@ def round_draft(*, program: Program, on: date) -> Round:
             where = [data.whereabouts[m] for m in group.members]
             matches.append(
                 Match(
-                    organization=org,
-                    round=rnd,
+                    organization_id=org.pk,
+                    round_id=rnd.pk,
                     organizer_id=int(group.members[0]),
                     location_id=None if virtual else where[0].location_id,
                     suggested_start=start,
@@ -267,28 +267,19 @@ def round_draft(*, program: Program, on: date) -> Round:
                 )
             )
         insert_objects(Match, matches, batch_size=1000)
-        insert_objects(
+        insert_rows(
             MatchMember,
-            [
-                MatchMember(organization=org, match=m, round=rnd, person_id=int(pid))
+            ("organization_id", "match_id", "round_id", "person_id"),
+            (
+                (org.pk, m.pk, rnd.pk, int(pid))
                 for m, group in zip(matches, result.groups, strict=True)
                 for pid in group.members
-            ],
-            ids=False,
+            ),
         )
-        insert_objects(
+        insert_rows(
             LeftOut,
-            [
-                LeftOut(
-                    organization=org,
-                    round=rnd,
-                    person_id=int(x.person_id),
-                    code=x.code,
-                    reason=x.text[:500],
-                )
-                for x in result.left_out
-            ],
-            ids=False,
+            ("organization_id", "round_id", "person_id", "code", "reason"),
+            ((org.pk, rnd.pk, int(x.person_id), x.code, x.text[:500]) for x in result.left_out),
         )
         analyze_after_commit(Match, MatchMember, LeftOut, rows=len(matches) + len(result.left_out))
         metrics = {k: v for k, v in result.metrics.items() if k != "left_out"}

@@ -70,3 +70,28 @@ def test_a_field_copy_would_store_differently_is_refused():
 
     with pytest.raises(TypeError, match=r"Priced\.price"):
         _stored_fields(Priced)
+
+
+@pytest.mark.parametrize("database", [pytest.param("pg", marks=pytest.mark.postgres), "any"])
+def test_rows_without_objects_are_written_and_missing_values_refused(cast, database):
+    from crosspaths.bulk import insert_rows
+    from crosspaths.programs.models import LeftOut
+
+    program = coffee(cast.org)
+    rnd = Round.objects.create(organization=cast.org, program=program, date=date(2026, 11, 30))
+    people = crowd(cast.org, 2)
+    insert_rows(
+        LeftOut,
+        ("organization_id", "round_id", "person_id", "code", "reason"),
+        [
+            (cast.org.pk, rnd.pk, p.pk, "no_partner", f"Nobody \u00fcbrig for {p.pk}")
+            for p in people
+        ],
+    )
+    assert sorted(LeftOut.objects.filter(round=rnd).values_list("person_id", "code", "reason")) == [
+        (p.pk, "no_partner", f"Nobody \u00fcbrig for {p.pk}")
+        for p in sorted(people, key=lambda p: p.pk)
+    ]
+    if database == "pg":
+        with pytest.raises(TypeError, match="no value for .*created_at"):
+            insert_rows(Match, ("organization_id", "round_id"), [(cast.org.pk, rnd.pk)])
