@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from .features import Cohort, FloatArray, IntArray, split_keys_by_block
 from .pairs import worker_init, workers_available
@@ -103,7 +104,9 @@ class _Block:
 
     people: IntArray  # global indexes, length B
     value: FloatArray  # (B+1, B+1) pair value, PENALTY-reduced where a pair rule breaks
-    speaks: IntArray  # (B+1, L) int16, 1 where the person speaks language l (all when unknown)
+    speaks: npt.NDArray[
+        np.int16
+    ]  # (B+1, L), 1 where the person speaks language l (all when unknown)
     start: IntArray  # (B+1,) working window in UTC minutes
     end: IntArray
     rules: Rules
@@ -154,6 +157,15 @@ class _State:
     valid grouping.
     """
 
+    # The per-slot sums (see _SUMS), set by refresh().
+    inner: FloatArray
+    sizes: IntArray
+    ex_count: npt.NDArray[np.int16]
+    ex_size: IntArray
+    ex_start: IntArray
+    ex_end: IntArray
+    cost: FloatArray
+
     def __init__(self, blk: _Block, table: IntArray):
         self.blk = blk
         self.table = table  # (G, S) local indexes, dummy = B
@@ -187,7 +199,7 @@ class _State:
 
     def _cost(
         self,
-        ex_count: IntArray,
+        ex_count: npt.NDArray[np.int16],
         ex_size: IntArray,
         ex_start: IntArray,
         ex_end: IntArray,
