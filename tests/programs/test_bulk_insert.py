@@ -93,5 +93,5 @@ def test_rows_without_objects_are_written_and_missing_values_refused(cast, datab
         for p in sorted(people, key=lambda p: p.pk)
     ]
     if database == "pg":
-        with pytest.raises(TypeError, match="no value for .*created_at"):
+        with pytest.raises(TypeError, match=r"no value for .*created_at"):
             insert_rows(Match, ("organization_id", "round_id"), [(cast.org.pk, rnd.pk)])
