@@ -6,7 +6,8 @@ on PostgreSQL, participants and admins mixed, users stepped up until saturation.
 
 1. Loads the demo organization (``manage.py demo --people N``: two past rounds per
    program, the latest coffee round published, insights counted) into DATABASE_URL, or
-   with ``--reuse`` keeps the one already there (loading 100,000 people takes minutes).
+   with ``--reuse`` keeps the one already there (100,000 people: about 70 s on a quiet
+   machine, minutes on a busy one).
 2. Gives ``--participants`` members of the published round a login (their e-mail, as
    the sign-in link would) and makes a session for each and for the demo's admins, with
    Django's session store and the SECRET_KEY gunicorn then gets.
@@ -14,7 +15,8 @@ on PostgreSQL, participants and admins mixed, users stepped up until saturation.
    workers) with docs/operations.md's production environment on loopback: DEBUG=0,
    SECRET_KEY, ALLOWED_HOSTS=127.0.0.1, DB_CONN_MAX_AGE=60, behind a "proxy" (locust
    sends X-Forwarded-Proto: https).
-4. Runs ``locust --headless`` (bench/locustfile.py) once per step of users, each bounded
+4. After an unreported warm-up (``--warmup`` seconds), runs ``locust --headless``
+   (bench/locustfile.py) once per step of users, each bounded
    by ``--seconds``, and reads locust's CSV statistics and each group's response times.
 5. Prints one table: users, requests per second, p50/p95 of participant pages and of
    admin pages, errors, and the CPU of locust (the load generator shares the cores), of
