@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 
 from .exact import improve_small_classes
-from .explain import group_reasons, left_out_reasons, organizer_order
+from .explain import group_reasons, left_out_reasons, organizer_orders
 from .features import build_cohort
 from .groups import GroupSettings, hopeless, match_groups
 from .leftovers import drop_rule_breakers, place_leftovers
@@ -103,7 +103,10 @@ def _match(
     groups, dropped = drop_rule_breakers(c, groups)
     # Whoever the search could not place may still fit a group with room to spare, or
     # a new group: placing people comes before group sizes.
-    unplaced = sorted(set(range(c.n)) - {m for g in groups for m in g})
+    in_group = np.zeros(c.n, dtype=bool)
+    for g in groups:
+        in_group[g] = True
+    unplaced = np.flatnonzero(~in_group).tolist()
     groups = place_leftovers(c, groups, unplaced)
     if rules.size >= 3:
         # Small classes with someone still out: the exact search (see exact.py).
@@ -113,10 +116,9 @@ def _match(
     placed = np.zeros(c.n, dtype=bool)
     for g in groups:
         placed[g] = True
-    position = {p.id: k for k, p in enumerate(people)}
-    ordered = [organizer_order([people[x] for x in g], position) for g in groups]
-    ordered.sort(key=lambda g: position[g[0].id])
-    index_groups = [[c.index[p.id] for p in g] for g in ordered]
+    # cohort index == roster position (build_cohort numbers people in order)
+    index_groups = organizer_orders(groups, people)
+    ordered = [[people[x] for x in g] for g in index_groups]
     scores, first = group_scores(c, index_groups)
     result_groups = [
         Group(

@@ -36,6 +36,42 @@ def organizer_order(members: Sequence[Person], position: dict[str, int]) -> list
     return [first, *rest]
 
 
+def organizer_orders(groups: Sequence[Sequence[int]], people: Sequence[Person]) -> list[list[int]]:
+    """``organizer_order`` for every group of roster indexes at once, the groups then
+    sorted by their organizer's roster position (the order of OUT.csv).
+
+    The same order as calling ``organizer_order`` per group, as arrays: one rank per
+    person (start date, longest wait, roster order) and, per group size, the member
+    of least rank first and the rest in roster order. At 100,000 people the per-group
+    version with ``Person`` keys took about a second.
+    """
+    n = len(people)
+    start = np.fromiter(
+        (p.start_date.toordinal() if p.start_date else 10**7 for p in people),
+        dtype=np.int64,
+        count=n,
+    )
+    waited = np.fromiter((p.waited_rounds for p in people), dtype=np.int64, count=n)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.lexsort((np.arange(n), -waited, start))] = np.arange(n)
+    out: list[tuple[int, list[int]]] = []
+    by_size: dict[int, list[Sequence[int]]] = {}
+    for g in groups:
+        by_size.setdefault(len(g), []).append(g)
+    for size, same in by_size.items():
+        table = np.sort(np.array(same, dtype=np.int64).reshape(len(same), size), axis=1)
+        first = np.argmin(rank[table], axis=1)
+        rows = np.arange(len(same))
+        head = table[rows, first]
+        keep = np.ones(table.shape, dtype=bool)
+        keep[rows, first] = False
+        rest = table[keep].reshape(len(same), size - 1)
+        ordered = np.column_stack((head, rest)).tolist()
+        out.extend(zip(head.tolist(), ordered, strict=True))
+    out.sort(key=lambda pair: pair[0])
+    return [g for _, g in out]
+
+
 def group_reasons(
     members: Sequence[Person],
     *,

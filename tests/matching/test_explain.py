@@ -85,3 +85,34 @@ def test_it_explains_and_scores_a_hand_made_group():
     assert "first_meeting" in codes and "different_departments" in codes
     # 10 departments + 5 never met + 2 teams? (no teams) + 1 interest + 1 new hire.
     assert score == 10 + 5 + 1 + 1
+
+
+def test_organizer_orders_match_organizer_order_per_group():
+    """The array version orders every group as the per-group one does (start date,
+    then longest wait, then roster order first; the rest in roster order), and sorts
+    the groups by their organizer's roster position."""
+    import random
+
+    from crosspaths.matching.explain import organizer_order, organizer_orders
+
+    rnd = random.Random(7)
+    people = [
+        person(
+            f"p{k:02d}",
+            start_date=rnd.choice([None, date(2020, 1, 1), date(2021, 6, 1), date(2024, 3, 1)]),
+            waited_rounds=rnd.choice([0, 0, 1, 2]),
+        )
+        for k in range(40)
+    ]
+    order = list(range(40))
+    rnd.shuffle(order)
+    groups = [
+        order[k : k + s]
+        for k, s in zip(range(0, 40, 4), [2, 3, 4, 4, 3, 2, 4, 3, 4, 4], strict=True)
+    ]
+    groups = [g for g in groups if g]
+    position = {p.id: k for k, p in enumerate(people)}
+    expected = [organizer_order([people[x] for x in g], position) for g in groups]
+    expected.sort(key=lambda g: position[g[0].id])
+    assert [[people[x] for x in g] for g in organizer_orders(groups, people)] == expected
+    assert organizer_orders([], people) == []

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from crosspaths.matching import Group, Reason, Result
-from crosspaths.matching.files import groups_csv, read_blocked, read_history, write_outputs
+from crosspaths.matching.files import (
+    _plain_columns,
+    groups_csv,
+    read_blocked,
+    read_history,
+    write_outputs,
+)
 from crosspaths.matching.roster import RosterError
 
 KNOWN = {"a", "b", "c", "d"}
@@ -82,3 +88,45 @@ def test_it_writes_the_report_as_json_with_each_groups_reasons(tmp_path: Path):
         "reasons": [{"code": "first_meeting", "text": "meeting for the first time", "params": {}}],
     }  # fmt: skip
     assert not list(tmp_path.glob(".*"))  # no temporary files left behind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # csv.writer's own output: no quotes, \r\n line ends (the fast split)
+        "date,group,person_id\r\n2025-11-03,g1,a\r\n2025-11-03,g1,b\r\n2025-11-10,g2,c\r\n",
+        # columns in another order, no final newline (the fast split)
+        "person_id,group,date\na,g1,2025-11-03\nb,g1,2025-11-03\nc,g2,2025-11-10",
+        # quoted cells, padded cells and a blank line (csv.reader, as before)
+        'date,group,person_id\n2025-11-03,"g1",a\n2025-11-03, g1 ,b\n\n2025-11-10,g2,c\n',
+        # an extra column the reader ignores (the fast split)
+        "date,group,person_id,note\n2025-11-03,g1,a,x\n2025-11-03,g1,b,y\n2025-11-10,g2,c,z\n",
+    ],
+)
+def test_the_fast_and_the_csv_history_paths_read_the_same_groups(tmp_path: Path, text: str):
+    f = tmp_path / "h.csv"
+    f.write_bytes(text.encode())
+    groups = read_history(f, KNOWN)
+    assert sorted((g.date, g.members) for g in groups) == [
+        (date(2025, 11, 3), ("a", "b")),
+        (date(2025, 11, 10), ("c",)),
+    ]
+
+
+def test_plain_columns_falls_back_on_anything_csv_needs_to_parse():
+    wanted = ("date", "group", "person_id")
+    assert _plain_columns("date,group,person_id\r\nd,g,a\r\n", wanted) == [["d"], ["g"], ["a"]]
+    assert _plain_columns('date,group,person_id\nd,"g",a\n', wanted) is None  # quotes
+    assert _plain_columns("date,group,person_id\nd,g,a\n\nd,g,b\n", wanted) is None  # blank
+    # ragged rows whose comma counts add up to the header's
+    assert _plain_columns("date,group,person_id\nd,g\nd,g,a,x\n", wanted) is None
+    assert _plain_columns("date,group,person_id\nd, g,a\n", wanted) is None  # padding
+    assert _plain_columns("date,person_id\nd,a\n", wanted) is None  # a column missing
+
+
+def test_a_ragged_history_row_is_still_named(tmp_path: Path):
+    f = tmp_path / "h.csv"
+    f.write_text("date,group,person_id\n2025-11-03,g1\n2025-11-03,g1,a,x\n")
+    with pytest.raises(RosterError) as e:
+        read_history(f, KNOWN)
+    assert [str(p) for p in e.value.problems] == [f"{f}, row 2: too few columns"]
