@@ -547,13 +547,25 @@ def _channels_of_match(match: Match, members: Sequence[int]) -> dict[int, str]:
 
 def _enqueue(ids: Sequence[int]) -> None:
     """One delivery task per batch of ids. If enqueueing fails (the broker is down),
-    the rows keep their lease and the next sweep after it ends tries again."""
+    the rows keep their lease and the next sweep after it ends tries again.
+
+    On a queue that orders by priority (the database queue) batch k of a hand-out goes
+    at priority -k (down to the lowest, -100): a round published while another round's
+    batches are still waiting has its first batches delivered next instead of after
+    that whole round, and rounds published together go out interleaved, batch by batch
+    (bench/many_orgs.py). RQ has no priorities and stays first in, first out."""
+    from django_tasks.base import TASK_MIN_PRIORITY
+
     from .tasks import deliver_messages
 
     size = max(1, settings.MAIL_BATCH_SIZE)
+    ranked = deliver_messages.get_backend().supports_priority
     try:
-        for start in range(0, len(ids), size):
-            deliver_messages.enqueue(message_ids=list(ids[start : start + size]))
+        for k, start in enumerate(range(0, len(ids), size)):
+            task = deliver_messages
+            if ranked and k:
+                task = deliver_messages.using(priority=max(TASK_MIN_PRIORITY, -k))
+            task.enqueue(message_ids=list(ids[start : start + size]))
     except Exception:
         logger.exception("could not enqueue delivery of %s messages; the sweep retries", len(ids))
 
