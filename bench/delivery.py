@@ -4,6 +4,7 @@
     .venv/bin/python bench/delivery.py --postgres postgres://postgres@127.0.0.1:5432
     .venv/bin/python bench/delivery.py --postgres URL --backend rq   # RQ on REDIS_URL
     .venv/bin/python bench/delivery.py --people 2000 --workers 1,2,4
+    .venv/bin/python bench/delivery.py --postgres URL --compare main   # main vs this tree
 
 Creates a throw-away database (a temporary SQLite file, or a fresh PostgreSQL database
 that is dropped afterwards), loads a synthetic organization, enrolls ``--people``
@@ -15,7 +16,9 @@ messages to them (the scheduler's dispatch) and waits until a local aiosmtpd sin
 every one. Prints one table with a column per worker count: messages per second (first
 to last message at the sink), worker CPU per message, database round trips per message
 (statements + BEGIN/COMMIT, from inside the workers; the queue's own polling included),
-and what the sink received per Message-ID: none lost, none doubled.
+and what the sink received per Message-ID: none lost, none doubled. With ``--compare
+REF`` the same runs are made with workers from ``git archive REF`` (same database and
+sink), alternating REF and this tree for each worker count, one column each.
 """
 
 from __future__ import annotations
@@ -192,7 +195,28 @@ def round_trips(c: dict[str, float]) -> float:
     return c.get("statements", 0) + 2 * c.get("commits", 0)
 
 
-def run(workers_count: int, sink: Sink, env: dict[str, str], tmp: Path, backend: str) -> dict:
+def checkout(ref: str, tmp: Path) -> Path:
+    """``ref``'s tree in a folder of ``tmp`` (git archive), for its workers to run."""
+    import subprocess
+
+    where = tmp / f"tree-{ref.replace('/', '_')}"
+    where.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", ref], cwd=ROOT, check=True, capture_output=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(where)], input=archive, check=True)
+    return where
+
+
+def run(
+    workers_count: int,
+    sink: Sink,
+    env: dict[str, str],
+    tmp: Path,
+    backend: str,
+    root: Path = ROOT,
+    label: str = "",
+) -> dict:
     """One delivery of the round's due messages by ``workers_count`` workers."""
     from crosspaths.notify.models import Message
     from crosspaths.notify.services import outbox_dispatch
@@ -201,9 +225,9 @@ def run(workers_count: int, sink: Sink, env: dict[str, str], tmp: Path, backend:
     with sink._lock:
         sink.ids.clear()
         sink.count, sink.first, sink.last = 0, None, None
-    log_dir = tmp / f"run-{workers_count}"
+    log_dir = tmp / f"run-{workers_count}{label}"
     log_dir.mkdir()
-    workers = start_workers(workers_count, env, log_dir, backend=backend, counted=True)
+    workers = start_workers(workers_count, env, log_dir, backend=backend, counted=True, root=root)
     try:
         while not all(counts(log_dir, k) for k in range(workers_count)):
             time.sleep(0.2)
@@ -222,6 +246,7 @@ def run(workers_count: int, sink: Sink, env: dict[str, str], tmp: Path, backend:
             time.sleep(0.2)
         time.sleep(1)  # a doubled message would arrive now
         cpu = sum(cpu_seconds(w.pid) for w in workers) - sum(c for c, _ in before)
+        load = os.getloadavg()[0]
     finally:
         for w in workers:
             w.send_signal(signal.SIGTERM)
@@ -242,6 +267,7 @@ def run(workers_count: int, sink: Sink, env: dict[str, str], tmp: Path, backend:
         "messages per second": received / window if window else float("nan"),
         "worker CPU per message (ms)": 1000 * cpu / max(1, received),
         "DB round trips per message": trips / max(1, received),
+        "load average (1 min) at the end": load,
         "worker peak memory (MiB)": max(
             peak_rss_mib_done(log_dir, k) for k in range(workers_count)
         ),
@@ -262,10 +288,17 @@ def main() -> None:
     parser.add_argument(
         "--postgres", metavar="URL", help="a PostgreSQL server (postgres://user@host:port)"
     )
+    parser.add_argument(
+        "--compare", metavar="REF", help="also run workers from git REF (e.g. main)"
+    )
     args = parser.parse_args()
     counts_of = [int(n) for n in args.workers.split(",")]
 
     tmp = Path(tempfile.mkdtemp(prefix="crosspaths-bench-"))
+    trees = [("", ROOT)]
+    if args.compare:
+        trees = [(f" {args.compare}", checkout(args.compare, tmp)), (" this tree", ROOT)]
+    columns = [f"{n}{label}" for n in counts_of for label, _ in trees]
     sink = Sink()
     sink.controller.start()
     db_name = None
@@ -302,7 +335,10 @@ def main() -> None:
         setup = setup_round(args.people)
         purge_queue(args.backend)
         for n in counts_of:
-            results[n] = run(n, sink, env, tmp, args.backend)
+            for label, root in trees:
+                results[f"{n}{label}"] = run(
+                    n, sink, env, tmp, args.backend, root=root, label=label.replace(" ", "-")
+                )
     finally:
         sink.controller.stop()
         if db_name:
@@ -323,12 +359,12 @@ def main() -> None:
     for name, value in setup.items():
         print(f"- {name}: {value}")
     print()
-    header = "| " + f"{'workers':<32}" + "".join(f" | {n:>10}" for n in counts_of) + " |"
+    header = "| " + f"{'workers':<32}" + "".join(f" | {n:>10}" for n in columns) + " |"
     print(header)
-    print("|" + "-" * 34 + "".join("|" + "-" * 12 for _ in counts_of) + "|")
+    print("|" + "-" * 34 + "".join("|" + "-" * 12 for _ in columns) + "|")
     for key in next(iter(results.values())):
         cells = []
-        for n in counts_of:
+        for n in columns:
             v = results[n][key]
             cells.append(f"{v:>10,.2f}" if isinstance(v, float) else f"{v:>10,}")
         print(f"| {key:<32}" + "".join(f" | {c}" for c in cells) + " |")

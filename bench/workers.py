@@ -33,8 +33,15 @@ RQ_WORKER = [
 
 
 def start_workers(
-    count: int, env: dict[str, str], log_dir: Path, *, backend: str = "database", counted=False
+    count: int,
+    env: dict[str, str],
+    log_dir: Path,
+    *,
+    backend: str = "database",
+    counted=False,
+    root: Path = ROOT,
 ) -> list[subprocess.Popen]:
+    """``root``: the source tree the workers run (another checkout to compare with)."""
     command = DB_WORKER if backend == "database" else RQ_WORKER
     workers = []
     for k in range(count):
@@ -44,7 +51,7 @@ def start_workers(
             if counted
             else [sys.executable, "manage.py"]
         )
-        workers.append(subprocess.Popen(head + command, cwd=ROOT, env=env, stdout=log, stderr=log))
+        workers.append(subprocess.Popen(head + command, cwd=root, env=env, stdout=log, stderr=log))
     return workers
 
 

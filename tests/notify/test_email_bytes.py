@@ -56,3 +56,21 @@ def test_the_short_cut_never_takes_a_header_the_library_would_change():
             taken += 1
             assert folded.fold_binary(name, value) == f"{name}: {value}\r\n".encode()
     assert taken > 1000  # the rule is not so strict it takes nothing
+
+
+def test_the_smtp_backend_parses_the_sender_as_django_does(settings):
+    from django.core.mail.message import sanitize_address
+
+    from crosspaths.notify.channels.email import EmailTransport, _sanitized, _SMTPBackend
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert type(EmailTransport().connection) is _SMTPBackend
+    for address in [
+        "Crosspaths <noreply@crosspaths.example>",
+        "Jürgen Groß <jg@example.com>",
+        "plain@example.com",
+        '"Doe, Jane" <jane@example.com>',
+    ]:
+        for encoding in ["utf-8", "iso-8859-1"]:
+            assert _sanitized(address, encoding) == sanitize_address(address, encoding)
+            assert _sanitized(address, encoding) == sanitize_address(address, encoding)

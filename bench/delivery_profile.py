@@ -1,0 +1,101 @@
+"""Where one worker's delivery CPU goes: cProfile around ``messages_deliver``.
+
+    .venv/bin/python bench/delivery_profile.py --people 300 [--sort tottime] [--top 40]
+
+Same set-up as bench/delivery.py (a temporary SQLite database, one published round of
+introductions with ``.ics``, DEBUG=0), with an aiosmtpd sink in another process
+(``--port``, 8920 by default); the batch of due messages is delivered once unprofiled (warm-up: templates,
+translations) and then again, in batches of 100, under cProfile. Prints the CPU per
+e-mail (process time of this process, the best of 3 passes) and the top functions of a
+profiled pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=300)
+    parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--port", type=int, default=8920, help="the sink's port")
+    parser.add_argument("--no-profile", action="store_true", help="time only")
+    args = parser.parse_args()
+    from delivery import requeue_due, setup_round
+
+    tmp = Path(tempfile.mkdtemp(prefix="crosspaths-prof-"))
+    sink = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            f"127.0.0.1:{args.port}",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+        ]
+    )
+    os.environ.update(
+        DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
+        CROSSPATHS_VAR_DIR=str(tmp),
+        TASKS_BACKEND="immediate",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(args.port),
+        DEBUG="0",
+        SECRET_KEY="bench-" + "x" * 50,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="crosspaths.settings",
+    )
+    import django
+
+    django.setup()
+    from crosspaths.notify.models import Message
+    from crosspaths.notify.services import messages_deliver
+
+    setup_round(args.people)
+
+    def deliver() -> tuple[int, float]:
+        requeue_due()
+        ids = list(
+            Message.objects.filter(kind__in=["intro", "left_out"], channel="email")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        t = time.process_time()
+        for i in range(0, len(ids), 100):
+            messages_deliver(message_ids=ids[i : i + 100])
+        return len(ids), time.process_time() - t
+
+    deliver()  # warm-up
+    best = min(deliver()[1] for _ in range(3))
+    n, _ = deliver()
+    print(f"{n} e-mails, best of 3 passes: {best / n * 1000:.2f} ms CPU per e-mail")
+    if not args.no_profile:
+        profile = cProfile.Profile(time.process_time)  # CPU, not waiting
+        profile.enable()
+        deliver()
+        profile.disable()
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
+    sink.terminate()
+    sink.wait()
+
+
+if __name__ == "__main__":
+    main()
