@@ -15,9 +15,18 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # On SIGTERM (a deploy), requests in flight get this long to finish.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
-# Recycle a worker now and then, so a slow leak never grows into an outage.
+# Recycle a worker now and then, so a slow leak never grows into an outage. Workers
+# share the load evenly, so they reach the limit together: the jitter spreads their
+# restarts over half the limit, and preload_app (below) makes a restart a fork of the
+# loaded master instead of a fresh import of Django and every app. With a 10 % jitter
+# and no preload, all five workers restarted within five seconds under 200 reads a
+# second and every request waited 6-7 s (bench/api_reads.py, docs/decisions.md).
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = max_requests // 10
+max_requests_jitter = max_requests // 2
+# The application is imported once, in the master; workers are forked from it. Nothing
+# opens a connection at import (Django, Redis and the task queue connect on first use;
+# Sentry's sender restarts its thread in a forked worker).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 # The app logs one line per request itself (JSON, with the request id and the URL
 # pattern rather than the path, which may hold a sign-in token): no access log here.
 accesslog = None

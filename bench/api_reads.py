@@ -125,7 +125,9 @@ def load(
             elapsed = time.perf_counter() - at
             with lock:
                 results.append((route, elapsed, failed))
+                due_at.append(at)
 
+    due_at: list[float] = []  # when each result's request was due, in results' order
     threads = [threading.Thread(target=worker, daemon=True) for _ in range(THREADS)]
     for t in threads:
         t.start()
@@ -145,6 +147,7 @@ def load(
     return {
         "labels": labels,
         "results": results,
+        "due": [at - start for at in due_at],
         "wall": wall,
         "cpu": time.process_time() - cpu0,
     }
@@ -177,6 +180,18 @@ def table(run: dict[str, Any], rate: float, database: str) -> None:
     for route, label in enumerate(run["labels"]):
         row(label, per[route])
     row(f"**all (asked {rate:g}/s)**", [(t, f) for _r, t, f in run["results"]])
+    # Over time: a stall (a checkpoint, autovacuum, a worker restarting) shows as one
+    # window whose lateness the open loop carries into the next ones.
+    windows: dict[int, list[float]] = defaultdict(list)
+    for at, (_route, elapsed, _failed) in zip(run["due"], run["results"], strict=True):
+        windows[int(at // 10)].append(elapsed * 1000)
+    print("\n| due in second | reads | p50 ms | p95 ms |\n| --- | ---: | ---: | ---: |")
+    for k in sorted(windows):
+        times = windows[k]
+        print(
+            f"| {10 * k}-{10 * k + 10} | {len(times):,} | {quantile(times, 50):.1f} "
+            f"| {quantile(times, 95):.1f} |"
+        )
     print(
         f"\nload generator: {run['cpu']:.1f} s CPU in {run['wall']:.1f} s "
         f"({100 * run['cpu'] / run['wall']:.0f}% of one core), {THREADS} threads; "
