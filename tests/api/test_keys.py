@@ -156,26 +156,33 @@ def test_only_admins_see_the_api_keys_page(client, cast, who):
 
 
 def _spend(raw: str, now, tries: int, answers) -> None:  # type: ignore[no-untyped-def]
-    """In a child process: try ``tries`` requests of one key; report how many counted."""
+    """In a thread of its own, so with a database connection of its own: try ``tries``
+    requests of one key; report how many counted."""
+    from django.db import connection
+
     from crosspaths.api.keys import api_key_authenticate_and_count
 
     counted = limited = 0
-    for _ in range(tries):
-        try:
-            counted += api_key_authenticate_and_count(raw=raw, now=now) is not None
-        except RateLimited:
-            limited += 1
-    answers.put((counted, limited))
+    try:
+        for _ in range(tries):
+            try:
+                counted += api_key_authenticate_and_count(raw=raw, now=now) is not None
+            except RateLimited:
+                limited += 1
+    finally:
+        connection.close()
+        answers.put((counted, limited))
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_processes_share_one_budget_a_minute(settings):
-    """Four processes (as four gunicorn workers) spend one key's budget at once, its
-    window's first request included: exactly the limit is let through."""
-    import multiprocessing
-
-    from django.db import connections
+def test_workers_share_one_budget_a_minute(settings):
+    """Four database sessions at once (as four gunicorn workers) spend one key's budget,
+    its window's first request included: exactly the limit is let through. Threads,
+    not forked processes: Django's connections are per thread, and a fork would share
+    the parent's open session with the children (it hung the suite on PostgreSQL)."""
+    import queue
+    import threading
 
     from crosspaths.people.models import Organization
 
@@ -183,15 +190,19 @@ def test_processes_share_one_budget_a_minute(settings):
     org = Organization.objects.create(name="Acme", slug="acme", timezone="Europe/Berlin")
     key, raw = api_key_create(organization=org, name="x")
     now = clock.now().replace(second=5)
-    connections.close_all()  # each child opens its own connection
-    fork = multiprocessing.get_context("fork")
-    answers = fork.Queue()
-    children = [fork.Process(target=_spend, args=(raw, now, 20, answers)) for _ in range(4)]
-    for child in children:
-        child.start()
-    results = [answers.get(timeout=120) for _ in children]
-    for child in children:
-        child.join(60)
+    answers: queue.Queue[tuple[int, int]] = queue.Queue()
+    start = threading.Barrier(4)
+
+    def worker() -> None:
+        start.wait(timeout=60)
+        _spend(raw, now, 20, answers)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    results = [answers.get(timeout=120) for _ in threads]
+    for thread in threads:
+        thread.join(60)
     assert sum(c for c, _l in results) == 50
     assert sum(limited for _c, limited in results) == 30
     assert RateWindow.objects.get(api_key=key).count == 50
