@@ -23,6 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.api_reads import route_mix
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crosspaths.settings")
 
 
@@ -54,23 +57,7 @@ def main() -> None:
     rounds = list(Round.objects.filter(program__organization=org).values_list("pk", flat=True))
     matches = list(Match.objects.filter(organization=org).values_list("pk", flat=True)[:2000])
     rng = random.Random(1)
-    pick = rng.choice
-    mix = [
-        ("GET /people/{id}", 20, lambda: f"/people/{pick(people)}"),
-        ("GET /people?cursor= (50)", 10, lambda: f"/people?cursor={pick(people)}"),
-        ("GET /people?updated_since=", 5, lambda: "/people?updated_since=2026-01-01T00:00:00Z&limit=50"),
-        ("GET /matches/{id}", 15, lambda: f"/matches/{pick(matches)}"),
-        ("GET /rounds/{id}/matches (50)", 10, lambda: f"/rounds/{pick(rounds)}/matches"),
-        ("GET /programs/{id}/enrollments (50)", 8, lambda: f"/programs/{pick(programs)}/enrollments?cursor={pick(people)}"),
-        ("GET /programs, /programs/{id}", 6, lambda: pick(["/programs", f"/programs/{pick(programs)}"])),
-        ("GET /rounds, /rounds/{id}", 6, lambda: pick(["/rounds", f"/rounds/{pick(rounds)}"])),
-        ("GET /departments, /teams, /locations", 5, lambda: pick(["/departments", "/teams", "/locations"])),
-        ("GET /rounds/{id}/checkins", 6, lambda: f"/rounds/{pick(rounds)}/checkins"),
-        ("GET /programs/{id}/checkins", 3, lambda: f"/programs/{pick(programs)}/checkins"),
-        ("GET /insights/meetings", 2, lambda: "/insights/meetings"),
-        ("GET /audit", 2, lambda: "/audit"),
-        ("GET /rounds/{id}/delivery", 2, lambda: f"/rounds/{pick(rounds)}/delivery"),
-    ]  # fmt: skip
+    mix = route_mix(people, programs, rounds, matches, rng.choice)
     client = Client()
 
     def read(i: int, route: int) -> None:

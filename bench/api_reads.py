@@ -75,7 +75,12 @@ def routes(http: requests.Session, url: str) -> list[tuple[str, int, Any]]:
         matches += [m["id"] for m in page["items"]]
     if not (people and programs and rounds and matches):
         sys.exit("the organization has no rounds with matches to read")
-    pick = random.choice
+    return route_mix(people, programs, rounds, matches, random.choice)
+
+
+def route_mix(people, programs, rounds, matches, pick) -> list[tuple[str, int, Any]]:  # type: ignore[no-untyped-def]
+    """The 14 routes of a read, weighted, as (label, weight, make path) over these ids;
+    ``pick`` chooses one (bench/api_read_profile.py passes a seeded one)."""
     return [
         ("GET /people/{id}", 20, lambda: f"/people/{pick(people)}"),
         ("GET /people?cursor= (50)", 10, lambda: f"/people?cursor={pick(people)}"),
