@@ -18,10 +18,9 @@ from django.utils.translation import ngettext
 from crosspaths import clock
 from crosspaths.console.audiences import program_today
 from crosspaths.console.forms import RoundDraftForm
+from crosspaths.console.navigation import console_context
 from crosspaths.people.permissions import (
     can_create_program,
-    can_manage_people,
-    can_view_audit_log,
     manageable_programs,
     manager_required,
     program_for_manager,
@@ -32,17 +31,6 @@ from crosspaths.programs.reasons import join_words, left_out_text
 from . import selectors, services
 from .forms import BridgeForm, BridgeTeamsForm
 from .models import Bridge
-
-
-def _context(request: HttpRequest, **extra: object) -> dict[str, object]:
-    person = request.person  # type: ignore[attr-defined]
-    return {
-        "section": "bridges",
-        "can_manage_people": can_manage_people(person),
-        "can_view_audit_log": can_view_audit_log(person),
-        "can_create_program": can_create_program(person),
-        **extra,
-    }
 
 
 def _bridge(request: HttpRequest, pk: int) -> Bridge:
@@ -62,7 +50,7 @@ def bridges(request: HttpRequest) -> HttpResponse:
     found = selectors.bridges_for(request.organization.pk).filter(  # type: ignore[attr-defined]
         program__in=manageable_programs(person)
     )
-    return render(request, "bridges/list.html", _context(request, bridges=found))
+    return render(request, "bridges/list.html", console_context(request, "bridges", bridges=found))
 
 
 @manager_required
@@ -92,7 +80,9 @@ def bridge_new(request: HttpRequest) -> HttpResponse:
             )
             return redirect("bridges:detail", pk=bridge.pk)
     status = 400 if form.errors else 200
-    return render(request, "bridges/form.html", _context(request, form=form), status=status)
+    return render(
+        request, "bridges/form.html", console_context(request, "bridges", form=form), status=status
+    )
 
 
 @manager_required
@@ -102,8 +92,9 @@ def bridge_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = program_today(program)
     latest = program.rounds.order_by("-date").first()
     coverage = selectors.bridge_coverage(bridge, on=today)
-    context = _context(
+    context = console_context(
         request,
+        "bridges",
         bridge=bridge,
         program=program,
         coverage=coverage,
@@ -153,5 +144,8 @@ def bridge_teams(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("bridges:detail", pk=bridge.pk)
     status = 400 if form.errors else 200
     return render(
-        request, "bridges/teams.html", _context(request, form=form, bridge=bridge), status=status
+        request,
+        "bridges/teams.html",
+        console_context(request, "bridges", form=form, bridge=bridge),
+        status=status,
     )

@@ -26,7 +26,6 @@ from crosspaths.people.permissions import (
     can_assign_program_managers,
     can_create_program,
     can_manage_people,
-    can_view_audit_log,
     manageable_programs,
     manageable_rounds,
     manager_required,
@@ -56,21 +55,12 @@ from .forms import (
     RoundDraftForm,
 )
 from .models import RosterUpload, RoundJob
+from .navigation import console_context
 from .reasons import refusal_texts
 from .roster_files import RosterFileError, is_roster_format
 
 PREVIEW_LIMIT = 200
 PROBLEM_LIMIT = 500
-
-
-def _console_context(request: HttpRequest, section: str) -> dict[str, object]:
-    person = request.person  # type: ignore[attr-defined]
-    return {
-        "section": section,
-        "can_manage_people": can_manage_people(person),
-        "can_view_audit_log": can_view_audit_log(person),
-        "can_create_program": can_create_program(person),
-    }
 
 
 @manager_required
@@ -103,7 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("date")
     )
     context = {
-        **_console_context(request, "overview"),
+        **console_context(request, "overview"),
         "programs": programs,
         "drafts": drafts,
         "overview": selectors.people_overview(organization=request.organization)  # type: ignore[attr-defined]
@@ -137,7 +127,7 @@ def roster(request: HttpRequest) -> HttpResponse:
             return redirect("console:roster_mapping", pk=upload.pk)
     uploads = RosterUpload.objects.filter(organization=org).select_related("uploaded_by")[:10]
     context = {
-        **_console_context(request, "roster"),
+        **console_context(request, "roster"),
         "form": form,
         "overview": selectors.people_overview(organization=org),
         "uploads": uploads,
@@ -180,7 +170,7 @@ def roster_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("console:roster_preview", pk=upload.pk)
     context = {
-        **_console_context(request, "roster"),
+        **console_context(request, "roster"),
         "upload": upload,
         "form": form,
         "sample": selectors.upload_sample(upload=upload),
@@ -215,7 +205,7 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("This file has already been applied."))
         return redirect("console:roster")
     context: dict[str, object] = {
-        **_console_context(request, "roster"),
+        **console_context(request, "roster"),
         "upload": upload,
         "deactivate_missing": upload.deactivate_missing,
         "needs_mapping": not is_roster_format(upload.headers),
@@ -340,7 +330,7 @@ def people(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        **_console_context(request, "people"),
+        **console_context(request, "people"),
         "form": form,
         "page": page,
         "query": query.urlencode(),
@@ -417,7 +407,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("console:person", pk=person.pk)
     context = {
-        **_console_context(request, "people"),
+        **console_context(request, "people"),
         "subject": person,
         "form": form,
         "activity_form": activity_form,
@@ -439,7 +429,7 @@ def programs(request: HttpRequest) -> HttpResponse:
             filter=Q(enrollments__left_at__isnull=True, enrollments__person__active=True),
         ),
     )
-    context = {**_console_context(request, "programs"), "programs": found.order_by("name")}
+    context = {**console_context(request, "programs"), "programs": found.order_by("name")}
     return render(request, "console/programs.html", context)
 
 
@@ -447,7 +437,7 @@ def _program_form_page(
     request: HttpRequest, form: ProgramForm, program: object | None
 ) -> HttpResponse:
     context = {
-        **_console_context(request, "programs"),
+        **console_context(request, "programs"),
         "form": form,
         "program": program,
         "preference_fields": form.preference_fields(),
@@ -530,7 +520,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ).order_by("-date")
     weights = program.weights or {}
     context = {
-        **_console_context(request, "programs"),
+        **console_context(request, "programs"),
         "program": program,
         "rounds": rounds,
         "managers": program.managers.all(),
@@ -563,7 +553,7 @@ def program_enroll(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     form = AudienceForm(data, organization=program.organization)
     context: dict[str, object] = {
-        **_console_context(request, "programs"),
+        **console_context(request, "programs"),
         "program": program,
         "form": form,
     }
@@ -697,7 +687,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {
-        **_console_context(request, "audit"),
+        **console_context(request, "audit"),
         "form": form,
         "page": page,
         "query": query.urlencode(),
@@ -721,7 +711,7 @@ def retention(request: HttpRequest) -> HttpResponse:
         ):
             messages.success(request, _("Retention saved."))
         return redirect("console:retention")
-    context = {**_console_context(request, "retention"), "form": form}
+    context = {**console_context(request, "retention"), "form": form}
     return render(request, "console/retention.html", context)
 
 
@@ -827,7 +817,7 @@ def round_job(request: HttpRequest, pk: int) -> HttpResponse:
             response["HX-Redirect"] = url
             return response
         return redirect(url)
-    context = {**_console_context(request, "programs"), "job": job, "program": program}
+    context = {**console_context(request, "programs"), "job": job, "program": program}
     template = "console/round_job_status.html" if htmx else "console/round_job.html"
     return render(request, template, context)
 
@@ -850,7 +840,7 @@ def _round_page(
     )
     editable = rnd.status == Round.Status.DRAFT
     context = {
-        **_console_context(request, "programs"),
+        **console_context(request, "programs"),
         "round": rnd,
         "program": rnd.program,
         "view": view,
@@ -879,7 +869,7 @@ def round_comments(request: HttpRequest, pk: int) -> HttpResponse:
     for checkin in page.object_list:
         checkin.group_number = bisect_left(ids, checkin.member.match_id) + 1
     context = {
-        **_console_context(request, "programs"),
+        **console_context(request, "programs"),
         "round": rnd,
         "program": rnd.program,
         "page": page,

@@ -13,11 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crosspaths.console.navigation import console_context
 from crosspaths.people.permissions import (
     admin_required,
-    can_create_program,
-    can_manage_people,
-    can_view_audit_log,
 )
 from crosspaths.spreadsheets import safe_cell
 
@@ -27,17 +25,6 @@ from .models import Event
 from .plan_pdf import event_plan_pdf
 
 
-def _context(request: HttpRequest, **extra: object) -> dict[str, object]:
-    person = request.person  # type: ignore[attr-defined]
-    return {
-        "section": "events",
-        "can_manage_people": can_manage_people(person),
-        "can_view_audit_log": can_view_audit_log(person),
-        "can_create_program": can_create_program(person),
-        **extra,
-    }
-
-
 def _event(request: HttpRequest, pk: int) -> Event:
     return get_object_or_404(Event, pk=pk, organization=request.organization)  # type: ignore[attr-defined]
 
@@ -45,7 +32,7 @@ def _event(request: HttpRequest, pk: int) -> Event:
 @admin_required
 def events(request: HttpRequest) -> HttpResponse:
     items = Event.objects.filter(organization=request.organization).select_related("program")  # type: ignore[attr-defined]
-    return render(request, "events/list.html", _context(request, events=items))
+    return render(request, "events/list.html", console_context(request, "events", events=items))
 
 
 @admin_required
@@ -59,7 +46,9 @@ def event_new(request: HttpRequest) -> HttpResponse:
             data=form.cleaned_data,
         )
         return redirect("events:detail", pk=event.pk)
-    return render(request, "events/form.html", _context(request, form=form, event=None))
+    return render(
+        request, "events/form.html", console_context(request, "events", form=form, event=None)
+    )
 
 
 @admin_required
@@ -75,7 +64,9 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
             event=Event.objects.get(pk=event.pk),
         )
         return redirect("events:detail", pk=event.pk)
-    return render(request, "events/form.html", _context(request, form=form, event=event))
+    return render(
+        request, "events/form.html", console_context(request, "events", form=form, event=event)
+    )
 
 
 @admin_required
@@ -84,8 +75,9 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "events/detail.html",
-        _context(
+        console_context(
             request,
+            "events",
             event=event,
             attendees=services.event_attendees(event=event).count(),
             plan=selectors.event_plan(event=event) if event.seated_at else [],

@@ -11,10 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crosspaths.console.navigation import console_context
 from crosspaths.people.permissions import (
-    can_create_program,
-    can_manage_people,
-    can_view_audit_log,
     manageable_programs,
     manager_required,
     person_required,
@@ -27,16 +25,6 @@ from .forms import JourneyPlanForm
 from .models import JourneyPlan
 
 PAGE_SIZE = 25
-
-
-def _console_context(request: HttpRequest) -> dict[str, object]:
-    person = request.person  # type: ignore[attr-defined]
-    return {
-        "section": "journeys",
-        "can_manage_people": can_manage_people(person),
-        "can_view_audit_log": can_view_audit_log(person),
-        "can_create_program": can_create_program(person),
-    }
 
 
 @manager_required
@@ -55,7 +43,7 @@ def console(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     context = {
-        **_console_context(request),
+        **console_context(request, "journeys"),
         "settings": settings,
         "page": page,
         "journeys": selectors.journey_views(page.object_list),

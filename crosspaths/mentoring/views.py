@@ -13,10 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
+from crosspaths.console.navigation import console_context
 from crosspaths.people.permissions import (
-    can_create_program,
-    can_manage_people,
-    can_view_audit_log,
     manager_required,
     person_required,
     program_for_manager,
@@ -149,17 +147,6 @@ def answer(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
 # --- the console ------------------------------------------------------------------------
 
 
-def _console(request: HttpRequest, **extra: object) -> dict[str, object]:
-    person = request.person  # type: ignore[attr-defined]
-    return {
-        "section": "programs",
-        "can_manage_people": can_manage_people(person),
-        "can_view_audit_log": can_view_audit_log(person),
-        "can_create_program": can_create_program(person),
-        **extra,
-    }
-
-
 @manager_required
 def console_program(request: HttpRequest, pk: int) -> HttpResponse:
     program = program_for_manager(request.person, pk)  # type: ignore[attr-defined]
@@ -180,8 +167,9 @@ def console_program(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "mentoring/console.html",
-        _console(
+        console_context(
             request,
+            "programs",
             program=program,
             form=form,
             settings=s,

@@ -20,12 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from crosspaths import clock
 from crosspaths.console.models import AuditLog
+from crosspaths.console.navigation import console_context
 from crosspaths.console.services import audit_record
 from crosspaths.people.permissions import (
     admin_required,
-    can_create_program,
-    can_manage_people,
-    can_view_audit_log,
     person_required,
 )
 
@@ -343,17 +341,15 @@ def console(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "perspective/console.html",
-        {
-            "section": "perspective",
-            "can_manage_people": can_manage_people(person),
-            "can_view_audit_log": can_view_audit_log(person),
-            "can_create_program": can_create_program(person),
-            "form": form,
-            "givers": givers.count(),
-            "by_department": sorted(
+        console_context(
+            request,
+            "perspective",
+            form=form,
+            givers=givers.count(),
+            by_department=sorted(
                 ((name or _("(no department)"), n) for name, n in by_department.items()),
                 key=lambda x: -x[1],
             ),
-            "recent": recent,
-        },
+            recent=recent,
+        ),
     )
