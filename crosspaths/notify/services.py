@@ -252,7 +252,7 @@ def outbox_write_round(*, round: Round, now: datetime) -> int:
     for start in range(0, len(left_out), 2000):
         keys = [spec["dedupe_key"] for spec in left_out[start : start + 2000]]
         intro_ids += Message.objects.filter(dedupe_key__in=keys).values_list("pk", flat=True)
-    transaction.on_commit(lambda: _enqueue(intro_ids))
+    transaction.on_commit(lambda: outbox_enqueue(intro_ids))
     return written
 
 
@@ -286,7 +286,7 @@ def outbox_write_announcements(
         ids += Message.objects.filter(
             dedupe_key__in=keys[start : start + 2000], status=Status.QUEUED, lease_until=lease
         ).values_list("pk", flat=True)
-    transaction.on_commit(lambda: _enqueue(ids))
+    transaction.on_commit(lambda: outbox_enqueue(ids))
     return len(ids)
 
 
@@ -301,7 +301,7 @@ def outbox_skip_for(*, match: Match, person_ids: Sequence[int], why: str) -> int
 def _send_now(rows: list[Message]) -> int:
     Message.objects.bulk_create(rows)
     ids = [m.pk for m in rows if m.next_attempt_at <= clock.now()]
-    transaction.on_commit(lambda: _enqueue(ids))
+    transaction.on_commit(lambda: outbox_enqueue(ids))
     return len(rows)
 
 
@@ -448,7 +448,7 @@ def outbox_write_reschedule(*, match: Match, now: datetime) -> int:
             dedupe_key__in=[r.dedupe_key for r in rows], status=Status.QUEUED
         ).values_list("pk", flat=True)
     )
-    transaction.on_commit(lambda: _enqueue(ids))
+    transaction.on_commit(lambda: outbox_enqueue(ids))
     return len(rows)
 
 
@@ -516,7 +516,7 @@ def outbox_write_nudges(*, now: datetime | None = None) -> int:
                 dedupe_key__in=[r.dedupe_key for r in rows], status=Status.QUEUED
             ).values_list("pk", flat=True)
         )
-        transaction.on_commit(lambda: _enqueue(ids))
+        transaction.on_commit(lambda: outbox_enqueue(ids))
     return len(rows)
 
 
@@ -545,7 +545,7 @@ def _channels_of_match(match: Match, members: Sequence[int]) -> dict[int, str]:
 # --- handing work to workers --------------------------------------------------------
 
 
-def _enqueue(ids: Sequence[int]) -> None:
+def outbox_enqueue(ids: Sequence[int]) -> None:
     """One delivery task per batch of ids. If enqueueing fails (the broker is down),
     the rows keep their lease and the next sweep after it ends tries again.
 
@@ -587,7 +587,7 @@ def outbox_dispatch(*, now: datetime | None = None, limit: int = 10_000) -> int:
             Message.objects.filter(pk__in=ids).update(
                 lease_until=now + _seconds("MAIL_DISPATCH_LEASE_SECONDS")
             )
-            transaction.on_commit(lambda: _enqueue(ids))
+            transaction.on_commit(lambda: outbox_enqueue(ids))
     return len(ids)
 
 

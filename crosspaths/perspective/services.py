@@ -38,7 +38,7 @@ from crosspaths.matching import hard_rule_problems
 from crosspaths.meetings.planner import PlanGroup, plan_slots
 from crosspaths.meetings.slots import search_start
 from crosspaths.notify.models import Message
-from crosspaths.notify.services import _enqueue, outbox_write_joined
+from crosspaths.notify.services import outbox_enqueue, outbox_write_joined
 from crosspaths.people.models import BlockedPair, Organization, Person
 from crosspaths.programs.engine_input import (
     engine_people,
@@ -362,7 +362,7 @@ def _ask_more(request: PerspectiveRequest, now: datetime) -> int:
             "pk", flat=True
         )
     )
-    transaction.on_commit(lambda: _enqueue(ids))
+    transaction.on_commit(lambda: outbox_enqueue(ids))
     if not asks and waiting == 0 and request.status == PerspectiveRequest.Status.OPEN:
         if accepted:
             session_setup(request=request, now=now)
@@ -395,7 +395,7 @@ def _tell_unfilled(request: PerspectiveRequest, now: datetime) -> None:
             dedupe_key=f"{Kind.FOLLOW_UP.value}:unfilled{request.pk}", status="queued"
         ).values_list("pk", flat=True)
     )
-    transaction.on_commit(lambda: _enqueue(ids))
+    transaction.on_commit(lambda: outbox_enqueue(ids))
 
 
 def ask_key(ask_id: int) -> str:

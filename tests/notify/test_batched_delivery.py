@@ -185,7 +185,7 @@ def test_two_workers_on_the_same_batches_send_every_message_exactly_once(
 ):
     settings.MAIL_CLAIM_SIZE = 5
     # Outside a test transaction publishing would deliver at once (immediate backend).
-    monkeypatch.setattr(services, "_enqueue", lambda ids: None)
+    monkeypatch.setattr(services, "outbox_enqueue", lambda ids: None)
     intros = published_pairs(cast, 30)  # 60 introductions
     assert mailbox.messages == []
     start = threading.Barrier(2)

@@ -131,7 +131,7 @@ def test_dispatch_hands_out_a_message_once_until_its_lease_ends(published, setti
     Message.objects.update(lease_until=None, next_attempt_at=timezone.now())
     with pytest.MonkeyPatch.context() as mp:
         enqueued = []
-        mp.setattr("crosspaths.notify.services._enqueue", enqueued.append)
+        mp.setattr("crosspaths.notify.services.outbox_enqueue", enqueued.append)
         now = timezone.now()
         assert outbox_dispatch(now=now) == 6
         assert outbox_dispatch(now=now + timedelta(minutes=9)) == 0

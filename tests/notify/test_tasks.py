@@ -23,12 +23,12 @@ def test_later_batches_of_a_hand_out_queue_behind_the_first_batches_of_others(se
     # batch delivered next, not after that whole round.
     from django_tasks import default_task_backend
 
-    from crosspaths.notify.services import _enqueue
+    from crosspaths.notify.services import outbox_enqueue
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.MAIL_BATCH_SIZE = 2
-    _enqueue(list(range(1, 8)))  # four batches
-    _enqueue(list(range(8, 11)))  # the next round's two
+    outbox_enqueue(list(range(1, 8)))  # four batches
+    outbox_enqueue(list(range(8, 11)))  # the next round's two
     queued = [
         (r.task.priority, r.args, r.kwargs["message_ids"]) for r in default_task_backend.results
     ]
@@ -50,24 +50,24 @@ def test_a_queue_without_priorities_gets_every_batch_at_the_default(settings, mo
     from django_tasks import default_task_backend
     from django_tasks.backends.dummy import DummyBackend
 
-    from crosspaths.notify.services import _enqueue
+    from crosspaths.notify.services import outbox_enqueue
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.MAIL_BATCH_SIZE = 1
     # As RQ: the queue refuses a task with any other priority.
     monkeypatch.setattr(DummyBackend, "supports_priority", False)
-    _enqueue([1, 2, 3])
+    outbox_enqueue([1, 2, 3])
     assert [r.task.priority for r in default_task_backend.results] == [0, 0, 0]
 
 
 def test_priorities_stop_at_the_lowest_the_queue_allows(settings):
     from django_tasks import default_task_backend
 
-    from crosspaths.notify.services import _enqueue
+    from crosspaths.notify.services import outbox_enqueue
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.MAIL_BATCH_SIZE = 1
-    _enqueue(list(range(150)))
+    outbox_enqueue(list(range(150)))
     priorities = [r.task.priority for r in default_task_backend.results]
     assert len(priorities) == 150
     assert priorities[:3] == [0, -1, -2]
