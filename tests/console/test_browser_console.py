@@ -153,7 +153,10 @@ def test_an_admin_imports_sets_up_previews_edits_and_publishes(page, live_server
     expect(refusal).to_contain_text("Refused")
     expect(refusal).to_contain_text("Maya Moreau is Rafael Rossi's manager")
     check(page, "round-refused-swap")
-    page.get_by_role("button", name="Make this change").click()
+    # The live check already shows the same alert, so wait for the refused POST's page
+    # itself: filling the form before it loads types into the page being replaced.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Make this change").click()
     expect(page.get_by_role("alert").filter(has_text="Maya Moreau is Rafael Rossi")).to_be_visible()
     assert dict(MatchMember.objects.filter(round=rnd).values_list("person_id", "match_id")) == seat
 
