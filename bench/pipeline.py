@@ -3,6 +3,7 @@
     .venv/bin/python bench/pipeline.py                       # 100,000 people, PostgreSQL
     .venv/bin/python bench/pipeline.py --people 10000
     .venv/bin/python bench/pipeline.py --postgres postgres://postgres@127.0.0.1:5432/NAME
+    .venv/bin/python bench/pipeline.py --keep     # then --reuse: skip the ~4 minute load
 
 Issue 13 asks for a draft at 100,000 people within twice the engine CLI's time on the
 same roster, a publication within 15 s, and at most 1 GB peak memory for each. Every
@@ -67,13 +68,31 @@ def _program():
     return Program.objects.get(organization__slug=SLUG, name="Bench coffee")
 
 
-def phase_load(people: int) -> dict[str, object]:
+def _reusable(people: int) -> int | None:
+    """The enrolled count of a kept organization of ``people`` (``--keep``), its
+    bench program's rounds removed so the draft starts as on a fresh load; ``None``
+    when there is none to reuse."""
+    from crosspaths.people.models import Organization
+    from crosspaths.programs.models import Round
+
+    org = Organization.objects.filter(slug=SLUG).first()
+    if org is None or org.people.count() != people:
+        return None
+    Round.objects.filter(program=_program()).delete()
+    return _program().enrollments.count()
+
+
+def phase_load(people: int, reuse: bool = False) -> dict[str, object]:
     from django.db import connection
 
     from crosspaths.demo import load_demo_organization
     from crosspaths.people.models import Organization, Person
     from crosspaths.programs.models import Enrollment, Program
 
+    if reuse:
+        enrolled = _reusable(people)
+        if enrolled is not None:
+            return {"enrolled": enrolled, "reused": True}
     Organization.objects.filter(slug=SLUG).delete()
     org = load_demo_organization(people=people, slug=SLUG, with_logins=False)
     program = Program.objects.create(
@@ -175,7 +194,7 @@ def child(phase: str, args: argparse.Namespace) -> None:
 
         call_command("migrate", verbosity=0)
         cpu0, t0 = _cpu(), time.perf_counter()
-        out = phase_load(args.people)
+        out = phase_load(args.people, reuse=args.reuse)
         out.update(wall=time.perf_counter() - t0, cpu=_cpu() - cpu0, peak_mb=_peak_mb())
     elif phase == "engine":
         out = phase_engine(args.folder)
@@ -195,6 +214,7 @@ def child(phase: str, args: argparse.Namespace) -> None:
 
 def run_phase(phase: str, args: argparse.Namespace, env: dict[str, str]) -> dict:
     command = [sys.executable, __file__, "--child", phase, "--people", str(args.people)]
+    command += ["--reuse"] if args.reuse else []
     command += ["--folder", args.folder] + (["--profile", args.profile] if args.profile else [])
     done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
     if done.returncode != 0:
@@ -212,6 +232,14 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES_URL", DEFAULT_DB))
     parser.add_argument(
         "--profile", choices=["draft", "publish"], help="print cProfile's top 40 of a phase"
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the organization for a later --reuse"
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="use a kept organization of --people when there is one (rounds removed)",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
@@ -231,7 +259,8 @@ def main() -> None:
         engine = run_phase("engine", args, env)
         draft = run_phase("draft", args, env)
         publish = run_phase("publish", args, env)
-        run_phase("cleanup", args, env)
+        if not args.keep:
+            run_phase("cleanup", args, env)
     load1 = os.getloadavg()[0]
     print(
         f"{args.people:,} people, {load['enrolled']:,} enrolled, {engine['history']:,} "

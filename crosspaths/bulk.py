@@ -71,69 +71,59 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple], *, ids: bool = False
+) -> list[int]:
     """Insert ``rows`` (tuples of the values of ``columns``, attribute names such as
-    ``person_id``) without building model objects: ``COPY`` on PostgreSQL,
-    ``bulk_create`` elsewhere. The database numbers them; for rows whose ids are not
-    needed (a round's members). Every other field must have a database-free default."""
+    ``person_id``; JSON columns as Python values) without building model objects:
+    ``COPY`` on PostgreSQL, ``bulk_create`` elsewhere. With ``ids`` the new primary
+    keys are returned in the rows' order (reserved from the sequence first on
+    PostgreSQL); without, the database numbers them and nothing is returned. Every
+    other field must have a database-free default."""
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
-            [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
-        )
-        return
+        objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objs, batch_size=2000)
+        return [obj.pk for obj in objs] if ids else []
     by_name = {f.attname: f for f in _stored_fields(model)}
     columns_db = [by_name[name].column for name in columns]
     rest = [f for f in by_name.values() if f.attname not in columns and not f.primary_key]
     if any(not f.has_default() and not f.null for f in rest):
         missing = [f.name for f in rest if not f.has_default() and not f.null]
         raise TypeError(f"{model.__name__}: no value for {', '.join(missing)}")
-    defaults = tuple(f.get_default() for f in rest)
+    defaults = tuple(_db_default(f) for f in rest)
+    encoders = [_json_encoder(by_name[name]) for name in columns]
+    if any(encoders):
+        rows = (
+            tuple(v if enc is None else enc(v) for v, enc in zip(row, encoders, strict=True))
+            for row in rows
+        )
+    if not ids:
+        copy_rows(
+            model,
+            [*columns_db, *(f.column for f in rest)],
+            (tuple(row) + defaults for row in rows),
+        )
+        return []
+    rows = list(rows)
+    keys = reserve_ids(model, len(rows))
     copy_rows(
         model,
-        [*columns_db, *(f.column for f in rest)],
-        (tuple(row) + defaults for row in rows),
+        [model._meta.pk.column, *columns_db, *(f.column for f in rest)],
+        ((pk, *row, *defaults) for pk, row in zip(keys, rows, strict=True)),
     )
+    return keys
 
 
-def insert_objects(
-    model: type[models.Model], objs: list[Any], *, ids: bool = True, batch_size: int = 2000
-) -> None:
-    """Insert unsaved ``objs`` of ``model``: ``COPY`` on PostgreSQL, ``bulk_create``
-    elsewhere. With ``ids`` their primary keys are set (reserved first on PostgreSQL);
-    without, the database numbers the rows and the objects keep no key there.
-    ``auto_now``/``auto_now_add`` fields are filled as the ORM would."""
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=batch_size)
-        return
-    fields = _stored_fields(model)
-    if ids:
-        for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
-            obj.pk = pk
-    else:
-        fields = [f for f in fields if not f.primary_key]
-    stamped = [
-        f for f in fields if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False)
-    ]
-    for obj in objs:
-        for field in stamped:
-            field.pre_save(obj, add=True)
-        obj._state.adding = False
-    getters = [_getter(f) for f in fields]
-    copy_rows(
-        model,
-        [f.column for f in fields],
-        (tuple(get(obj) for get in getters) for obj in objs),
-    )
+def _json_encoder(field: models.Field[Any, Any]) -> Any:
+    """How a JSON column's Python value becomes COPY's text; ``None`` for the others."""
+    if not isinstance(field, models.JSONField):
+        return None
+    encoder, null = field.encoder, field.null
+    return lambda value: None if value is None and null else json.dumps(value, cls=encoder)
 
 
-def _getter(field: models.Field[Any, Any]):  # type: ignore[no-untyped-def]
-    name = field.attname
-    if isinstance(field, models.JSONField):
-        encoder = field.encoder
-
-        def as_json(obj: Any) -> str | None:
-            value = getattr(obj, name)
-            return None if value is None and field.null else json.dumps(value, cls=encoder)
-
-        return as_json
-    return lambda obj: getattr(obj, name)
+def _db_default(field: models.Field[Any, Any]) -> Any:
+    """A left-out column's value as the database takes it (a JSON default encoded)."""
+    value = field.get_default()
+    encode = _json_encoder(field)
+    return value if encode is None else encode(value)

@@ -20,10 +20,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
-from crosspaths.bulk import insert_objects, insert_rows
+from crosspaths.bulk import insert_rows
 from crosspaths.dbstats import analyze_after_commit
 from crosspaths.matching import explain_group, hard_rule_problems, match
 from crosspaths.matching.explain import organizer_order
@@ -72,6 +73,22 @@ def video_link(template: str) -> str:
     if "{room}" not in template:
         return f"{template.rstrip('/')}/crosspaths-{room}"
     return template.replace("{room}", room)
+
+
+# A drafted match's columns, in the order round_draft writes them.
+MATCH_COLUMNS = (
+    "organization_id",
+    "round_id",
+    "organizer_id",
+    "location_id",
+    "suggested_start",
+    "suggested_end",
+    "video_link",
+    "reasons",
+    "score",
+    "created_at",
+    "updated_at",
+)
 
 
 def _reason_dicts(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
@@ -244,35 +261,42 @@ def round_draft(*, program: Program, on: date) -> Round:
             )
         matched = time.perf_counter()
         virtual = program.mode == "virtual"
-        matches: list[Match] = []
         slots = plan_round_slots(
             program=program,
             rnd=rnd,
             groups=[[int(m) for m in g.members] for g in result.groups],
             where={int(k): v for k, v in data.whereabouts.items()},
         )
-        for group, (start, end) in zip(result.groups, slots, strict=True):
-            where = [data.whereabouts[m] for m in group.members]
-            matches.append(
-                Match(
-                    organization_id=org.pk,
-                    round_id=rnd.pk,
-                    organizer_id=int(group.members[0]),
-                    location_id=None if virtual else where[0].location_id,
-                    suggested_start=start,
-                    suggested_end=end,
-                    video_link=video_link(org.video_link_template) if virtual else "",
-                    reasons=_reason_dicts(group.reasons),
-                    score=round(group.score, 4),
+        # Tuples, not Match objects: at 50,000 groups building models was seconds of
+        # the draft (bench/pipeline.py). created_at/updated_at as auto_now would set them.
+        stamp = timezone.now()
+        match_ids = insert_rows(
+            Match,
+            MATCH_COLUMNS,
+            (
+                (
+                    org.pk,
+                    rnd.pk,
+                    int(group.members[0]),
+                    None if virtual else data.whereabouts[group.members[0]].location_id,
+                    start,
+                    end,
+                    video_link(org.video_link_template) if virtual else "",
+                    _reason_dicts(group.reasons),
+                    round(group.score, 4),
+                    stamp,
+                    stamp,
                 )
-            )
-        insert_objects(Match, matches, batch_size=1000)
+                for group, (start, end) in zip(result.groups, slots, strict=True)
+            ),
+            ids=True,
+        )
         insert_rows(
             MatchMember,
             ("organization_id", "match_id", "round_id", "person_id"),
             (
-                (org.pk, m.pk, rnd.pk, int(pid))
-                for m, group in zip(matches, result.groups, strict=True)
+                (org.pk, match_id, rnd.pk, int(pid))
+                for match_id, group in zip(match_ids, result.groups, strict=True)
                 for pid in group.members
             ),
         )
@@ -281,7 +305,9 @@ def round_draft(*, program: Program, on: date) -> Round:
             ("organization_id", "round_id", "person_id", "code", "reason"),
             ((org.pk, rnd.pk, int(x.person_id), x.code, x.text[:500]) for x in result.left_out),
         )
-        analyze_after_commit(Match, MatchMember, LeftOut, rows=len(matches) + len(result.left_out))
+        analyze_after_commit(
+            Match, MatchMember, LeftOut, rows=len(match_ids) + len(result.left_out)
+        )
         metrics = {k: v for k, v in result.metrics.items() if k != "left_out"}
         metrics["left_out"] = len(result.left_out)
         metrics["seconds"] = {

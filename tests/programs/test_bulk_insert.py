@@ -7,7 +7,7 @@ import pytest
 from django.db import models
 from django.test.utils import isolate_apps
 
-from crosspaths.bulk import _stored_fields, insert_objects
+from crosspaths.bulk import _stored_fields, insert_rows
 from crosspaths.programs.models import Match, MatchMember, Round
 
 from .crowd import coffee, crowd
@@ -16,45 +16,50 @@ START = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize("database", [pytest.param("pg", marks=pytest.mark.postgres), "any"])
-def test_objects_come_back_as_written_with_their_ids(cast, database):
+def test_rows_come_back_as_written_with_their_ids(cast, database):
     program = coffee(cast.org)
     rnd = Round.objects.create(organization=cast.org, program=program, date=date(2026, 11, 30))
     people = crowd(cast.org, 4)
     reasons = [
-        {"code": "dept", "text": 'Sales \u00d7 Straße "quoted"\ttab', "params": {"n": [1, 2]}}
+        {
+            "code": "dept",
+            "text": 'Sales \u00d7 Stra\u00dfe "quoted"\ttab\\',
+            "params": {"n": [1, 2]},
+        }
     ]
-    matches = [
-        Match(
-            organization=cast.org,
-            round=rnd,
-            organizer=people[0],
-            suggested_start=START,
-            suggested_end=START.replace(hour=11),
-            video_link="https://meet.example/abc",
-            reasons=reasons,
-            score=0.5,
-        ),
-        Match(organization=cast.org, round=rnd, organizer=people[2], reasons=[], score=-1.25),
-    ]
-    insert_objects(Match, matches)
-    assert all(m.pk for m in matches)
-    for written in matches:
-        stored = Match.objects.get(pk=written.pk)
-        for field in Match._meta.concrete_fields:
-            assert getattr(stored, field.attname) == getattr(written, field.attname), field.name
-    assert matches[0].created_at is not None
-    members = [
-        MatchMember(organization=cast.org, match=m, round=rnd, person=p)
-        for m, pair in zip(matches, (people[:2], people[2:]), strict=True)
-        for p in pair
-    ]
-    insert_objects(MatchMember, members, ids=False)
-    assert sorted(
-        MatchMember.objects.filter(round=rnd).values_list("match_id", "person_id")
-    ) == sorted((m.match_id, m.person_id) for m in members)
+    columns = (
+        "organization_id", "round_id", "organizer_id", "suggested_start", "suggested_end",
+        "video_link", "reasons", "score", "created_at", "updated_at",
+    )  # fmt: skip
+    rows = [
+        (cast.org.pk, rnd.pk, people[0].pk, START, START.replace(hour=11),
+         "https://meet.example/abc", reasons, 0.5, START, START),
+        (cast.org.pk, rnd.pk, people[2].pk, None, None, "", [], -1.25, START, START),
+    ]  # fmt: skip
+    ids = insert_rows(Match, columns, rows, ids=True)
+    assert len(ids) == 2 and len(set(ids)) == 2
+    for pk, row in zip(ids, rows, strict=True):
+        stored = Match.objects.get(pk=pk)
+        # created_at/updated_at: as given on PostgreSQL; bulk_create stamps them anew.
+        assert tuple(getattr(stored, name) for name in columns[:-2]) == row[:-2]
+        assert stored.created_at and stored.updated_at
+        # What the row left out is the field's default, as the ORM would store it.
+        assert (stored.location_id, stored.sequence, stored.confirmed_at) == (None, 0, None)
+    insert_rows(
+        MatchMember,
+        ("organization_id", "match_id", "round_id", "person_id"),
+        [
+            (cast.org.pk, pk, rnd.pk, p.pk)
+            for pk, pair in zip(ids, (people[:2], people[2:]), strict=True)
+            for p in pair
+        ],
+    )
+    assert sorted(MatchMember.objects.filter(round=rnd).values_list("match_id", "person_id")) == [
+        (ids[0], people[0].pk), (ids[0], people[1].pk), (ids[1], people[2].pk), (ids[1], people[3].pk)
+    ]  # fmt: skip
     # The sequence moved past the reserved ids: the ORM's next row does not collide.
     later = Match.objects.create(organization=cast.org, round=rnd, organizer=people[1], score=0)
-    assert later.pk > max(m.pk for m in matches)
+    assert later.pk > max(ids)
 
 
 @isolate_apps("crosspaths.programs")
@@ -74,7 +79,6 @@ def test_a_field_copy_would_store_differently_is_refused():
 
 @pytest.mark.parametrize("database", [pytest.param("pg", marks=pytest.mark.postgres), "any"])
 def test_rows_without_objects_are_written_and_missing_values_refused(cast, database):
-    from crosspaths.bulk import insert_rows
     from crosspaths.programs.models import LeftOut
 
     program = coffee(cast.org)
