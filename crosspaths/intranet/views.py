@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from crosspaths import clock
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.models import Organization, Person
 from crosspaths.people.permissions import admin_required
 from crosspaths.programs.enrollments import enrollment_join, person_pause, program_is_open_to
@@ -226,8 +227,8 @@ def organization_card(request: HttpRequest, key: str) -> HttpResponse:
 # --- Console ------------------------------------------------------------------------------
 
 
-def _settings_page(request: HttpRequest, form: OriginsForm, status: int = 200) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def _settings_page(request: PersonRequest, form: OriginsForm, status: int = 200) -> HttpResponse:
+    organization = request.organization
     current = embed_settings_for(organization=organization)
     context = {
         "section": "intranet",
@@ -244,9 +245,9 @@ def _settings_page(request: HttpRequest, form: OriginsForm, status: int = 200) -
 
 
 @admin_required
-def embed_settings(request: HttpRequest) -> HttpResponse:
+def embed_settings(request: PersonRequest) -> HttpResponse:
     """Which intranet pages may show the cards (organization admins)."""
-    organization = request.organization  # type: ignore[attr-defined]
+    organization = request.organization
     current = embed_settings_for(organization=organization)
     if request.method != "POST":
         return _settings_page(request, OriginsForm(initial={"origins": "\n".join(current.origins)}))
@@ -255,7 +256,7 @@ def embed_settings(request: HttpRequest) -> HttpResponse:
         return _settings_page(request, form, status=400)
     if embed_origins_set(
         organization=organization,
-        actor=request.person,  # type: ignore[attr-defined]
+        actor=request.person,
         origins=form.cleaned_data["origins"],
     ):
         messages.success(request, _("Intranet pages saved."))
@@ -264,10 +265,10 @@ def embed_settings(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_POST
-def embed_card_key_renew(request: HttpRequest) -> HttpResponse:
+def embed_card_key_renew(request: PersonRequest) -> HttpResponse:
     card_key_renew(
-        organization=request.organization,  # type: ignore[attr-defined]
-        actor=request.person,  # type: ignore[attr-defined]
+        organization=request.organization,
+        actor=request.person,
     )
     messages.success(
         request, _("The organization card has a new address; update your intranet pages.")

@@ -16,11 +16,12 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
+from .http import PersonRequest, VisitorRequest
 from .models import Person
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def is_admin(person: Person | None) -> bool:
@@ -110,10 +111,10 @@ def person_required(view: View) -> View:
     """Signed in and part of an organization; otherwise the sign-in page or 403."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: VisitorRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if request.person is None:  # type: ignore[attr-defined]
+        if request.person is None:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -125,8 +126,8 @@ def admin_required(view: View) -> View:
 
     @person_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_admin(request.person):  # type: ignore[attr-defined]
+    def wrapper(request: PersonRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not is_admin(request.person):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -138,8 +139,8 @@ def manager_required(view: View) -> View:
 
     @person_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_use_console(request.person):  # type: ignore[attr-defined]
+    def wrapper(request: PersonRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not can_use_console(request.person):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -191,8 +192,8 @@ def insights_required(view: View) -> View:
 
     @person_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        person = request.person  # type: ignore[attr-defined]
+    def wrapper(request: PersonRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        person = request.person
         if not is_admin(person) and not manageable_programs(person).exists():
             raise PermissionDenied
         return view(request, *args, **kwargs)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 
+from crosspaths.people.http import VisitorRequest
 from crosspaths.people.invitations import TokenState, sign_in_token_check
 from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY, SESSION_SCOPE_KEY
 from crosspaths.people.models import SignInToken
@@ -42,10 +43,10 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 @never_cache
-def sign_in(request: HttpRequest) -> HttpResponse:
+def sign_in(request: VisitorRequest) -> HttpResponse:
     """Ask for a sign-in link by e-mail (the default way in)."""
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    if request.person is not None and request.method == "GET":  # type: ignore[attr-defined]
+    if request.person is not None and request.method == "GET":
         return redirect(next_url or "home")
     form = SignInLinkForm(request.POST or None)
     status = 200
