@@ -77,7 +77,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     ``bulk_create`` elsewhere. The database numbers them; for rows whose ids are not
     needed (a round's members). Every other field must have a database-free default."""
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(
+        model._default_manager.bulk_create(
             [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=2000
         )
         return
@@ -90,7 +90,7 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     defaults = tuple(f.get_default() for f in rest)
     copy_rows(
         model,
-        [*columns_db, *(f.column for f in rest)],
+        [*columns_db, *(f.column for f in rest)],  # type: ignore[list-item]  # concrete fields have a column
         (tuple(row) + defaults for row in rows),
     )
 
@@ -103,7 +103,7 @@ def insert_objects(
     without, the database numbers the rows and the objects keep no key there.
     ``auto_now``/``auto_now_add`` fields are filled as the ORM would."""
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=batch_size)
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
         return
     fields = _stored_fields(model)
     if ids:
@@ -121,12 +121,12 @@ def insert_objects(
     getters = [_getter(f) for f in fields]
     copy_rows(
         model,
-        [f.column for f in fields],
+        [f.column for f in fields],  # type: ignore[misc]  # concrete fields have a column
         (tuple(get(obj) for get in getters) for obj in objs),
     )
 
 
-def _getter(field: models.Field[Any, Any]):  # type: ignore[no-untyped-def]
+def _getter(field: models.Field[Any, Any]):
     name = field.attname
     if isinstance(field, models.JSONField):
         encoder = field.encoder

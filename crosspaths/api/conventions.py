@@ -80,7 +80,7 @@ def write(resource: str) -> KeyAuth:
 
 
 def key_of(request: HttpRequest) -> ApiKey:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]
 
 
 # --- Cursor pagination --------------------------------------------------------------------
@@ -135,7 +135,7 @@ def idempotent(
         return Status(*make())
     key = key_of(request)
     fingerprint = hashlib.sha256(
-        b"\n".join([request.method.encode(), request.path.encode(), request.body])
+        b"\n".join([(request.method or "").encode(), request.path.encode(), request.body])
     ).hexdigest()
 
     def replay() -> tuple[int, Any] | None:

@@ -190,7 +190,7 @@ def _form_data(program: Program | None, change: dict[str, Any]) -> dict[str, Any
     else:
         model_fields = {f.name for f in Program._meta.get_fields()}
         data = {
-            f: Program._meta.get_field(f).get_default()
+            f: Program._meta.get_field(f).get_default()  # type: ignore[union-attr]  # the form's fields are Program's own columns
             for f in ProgramForm.base_fields
             if f in model_fields
         }

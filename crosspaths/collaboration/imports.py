@@ -109,7 +109,7 @@ def interactions_import(
                 break
             if parsed is None:
                 continue
-            if parsed == "unknown":
+            if isinstance(parsed, str):  # "unknown"
                 summary.unknown += 1
                 continue
             week, a, b, channel, count = parsed
@@ -149,9 +149,9 @@ class _FastPath:
         if len(values) < self.width:
             return None
         p, a, b, ch, n = (values[i] for i in self.columns)
-        week = self.weeks.get(p, False)
-        if week is False:
-            week = self.weeks[p] = self._week(p)
+        if p not in self.weeks:
+            self.weeks[p] = self._week(p)
+        week = self.weeks[p]
         x, y = self.people.get(a.strip()), self.people.get(b.strip())
         ch = ch.strip().lower()
         n = n.strip()

@@ -8,7 +8,7 @@ from bisect import bisect_left
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,7 +55,7 @@ from .forms import (
     RosterUploadForm,
     RoundDraftForm,
 )
-from .models import RosterUpload, RoundJob
+from .models import AuditLog, RosterUpload, RoundJob
 from .navigation import console_context
 from .reasons import refusal_texts
 from .roster_files import RosterFileError, is_roster_format
@@ -350,7 +350,9 @@ def people_invite(request: PersonRequest) -> HttpResponse:
     if not back.startswith("/console/people/"):
         back = reverse("console:people")
     if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors() or [_("Choose whom to invite.")]))
+        messages.error(
+            request, " ".join(map(str, form.non_field_errors() or [_("Choose whom to invite.")]))
+        )
         return redirect(back)
     count = services.people_invite(
         actor=request.person,
@@ -435,7 +437,7 @@ def programs(request: PersonRequest) -> HttpResponse:
 
 
 def _program_form_page(
-    request: HttpRequest, form: ProgramForm, program: object | None
+    request: PersonRequest, form: ProgramForm, program: object | None
 ) -> HttpResponse:
     context = {
         **console_context(request, "programs"),
@@ -640,15 +642,15 @@ def _audience_words(program: Program) -> list[str]:
     org = program.organization_id
     words = []
     if audience.get("departments"):
-        names = Department.objects.filter(
+        departments = Department.objects.filter(
             organization_id=org, pk__in=audience["departments"]
         ).values_list("name", flat=True)
-        words.append(_("Departments: %(names)s") % {"names": ", ".join(names)})
+        words.append(_("Departments: %(names)s") % {"names": ", ".join(departments)})
     if audience.get("locations"):
-        names = Location.objects.filter(
+        locations = Location.objects.filter(
             organization_id=org, pk__in=audience["locations"]
         ).values_list("name", flat=True)
-        words.append(_("Locations: %(names)s") % {"names": ", ".join(names)})
+        words.append(_("Locations: %(names)s") % {"names": ", ".join(locations)})
     low, high = audience.get("level_min"), audience.get("level_max")
     if low is not None and high is not None:
         words.append(_("Levels %(low)d to %(high)d") % {"low": low, "high": high})
@@ -666,7 +668,7 @@ def _audience_words(program: Program) -> list[str]:
 # --- Audit log --------------------------------------------------------------------------
 
 
-def _audit_filtered(request: PersonRequest) -> tuple[AuditFilterForm, object]:
+def _audit_filtered(request: PersonRequest) -> tuple[AuditFilterForm, QuerySet[AuditLog]]:
     org = request.organization
     form = AuditFilterForm(request.GET or None, organization=org)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -720,7 +722,7 @@ def retention(request: PersonRequest) -> HttpResponse:
 def audit_export(request: PersonRequest) -> StreamingHttpResponse:
     _form, entries = _audit_filtered(request)
     response = StreamingHttpResponse(
-        selectors.audit_csv_lines(entries=entries),  # type: ignore[arg-type]
+        selectors.audit_csv_lines(entries=entries),
         content_type="text/csv; charset=utf-8",
     )
     day = clock.today().isoformat()
@@ -739,7 +741,7 @@ def round_new(request: PersonRequest, pk: int) -> HttpResponse:
     program = program_for_manager(person, pk)
     form = RoundDraftForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("on", [_("Choose a date.")])))
+        messages.error(request, " ".join(map(str, form.errors.get("on", [_("Choose a date.")]))))
         return redirect("console:program", pk=program.pk)
     on = form.cleaned_data["on"]
     try:
@@ -824,7 +826,7 @@ def round_job(request: PersonRequest, pk: int) -> HttpResponse:
 
 
 def _round_page(
-    request: HttpRequest,
+    request: PersonRequest,
     rnd: Round,
     *,
     form: HandEditForm | None = None,
@@ -851,7 +853,7 @@ def _round_page(
         "changed": changed,
         "group_query": urlencode({"q": view.q}) if view.q else "",
         "left_query": urlencode(
-            {k: v for k, v in request.GET.items() if k in ("q", "page", "changed") and v}
+            {k: v for k, v in request.GET.items() if k in ("q", "page", "changed") and v}  # type: ignore[arg-type]  # QueryDict.items() yields each key's last value, a str
         ),
         "comment_count": selectors.round_comments(rnd=rnd).count()
         if rnd.status != Round.Status.DRAFT
@@ -868,7 +870,7 @@ def round_comments(request: PersonRequest, pk: int) -> HttpResponse:
     page = Paginator(selectors.round_comments(rnd=rnd), 50).get_page(request.GET.get("page"))
     ids = selectors.round_group_numbers(rnd=rnd)
     for checkin in page.object_list:
-        checkin.group_number = bisect_left(ids, checkin.member.match_id) + 1
+        checkin.group_number = bisect_left(ids, checkin.member.match_id) + 1  # type: ignore[attr-defined]  # for the template only
     context = {
         **console_context(request, "programs"),
         "round": rnd,

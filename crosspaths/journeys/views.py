@@ -47,7 +47,7 @@ def console(request: PersonRequest) -> HttpResponse:
         **console_context(request, "journeys"),
         "settings": settings,
         "page": page,
-        "journeys": selectors.journey_views(page.object_list),
+        "journeys": selectors.journey_views(list(page)),
         "query": "",
     }
     return render(request, "journeys/console.html", context)
@@ -73,7 +73,7 @@ def plan_save(request: PersonRequest, pk: int) -> HttpResponse:
         for field, errors in form.errors.items():
             messages.error(
                 request,
-                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}",
+                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(map(str, errors))}",
             )
     return redirect("journeys:console")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -21,7 +21,8 @@ from django.http.response import HttpResponseBase
 from .http import PersonRequest, VisitorRequest
 from .models import Person
 
-View = Callable[..., HttpResponseBase]
+# A decorated view keeps its own type (its request type, its response type).
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def is_admin(person: Person | None) -> bool:
@@ -118,7 +119,7 @@ def person_required(view: View) -> View:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)
 
 
 def admin_required(view: View) -> View:
@@ -131,7 +132,7 @@ def admin_required(view: View) -> View:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)
 
 
 def manager_required(view: View) -> View:
@@ -144,7 +145,7 @@ def manager_required(view: View) -> View:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)
 
 
 def manageable_rounds(person: Person) -> QuerySet[Any]:
@@ -198,7 +199,7 @@ def insights_required(view: View) -> View:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)
 
 
 def can_manage_provisioning(person: Person | None) -> bool:

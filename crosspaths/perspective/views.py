@@ -36,7 +36,7 @@ from .tokens import BadToken, ask_id_of, request_id_of
 ANSWERS = {"yes": True, "no": False}
 
 
-def _giver_form(person) -> GiverForm:  # type: ignore[no-untyped-def]
+def _giver_form(person) -> GiverForm:
     giver = Giver.objects.filter(person=person).first()
     cap = (
         giver.monthly_cap
@@ -218,7 +218,7 @@ def giving(request: PersonRequest) -> HttpResponse:
             else _("Saved: nobody asks you for an outside perspective."),
         )
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("perspective:index")
 
 

@@ -51,7 +51,7 @@ def _shown(value: object) -> object:
     return "" if value is None else value
 
 
-def _profile_rows(profile: dict) -> list[tuple[object, object]]:  # type: ignore[type-arg]
+def _profile_rows(profile: dict) -> list[tuple[object, object]]:
     shown = {**profile, "role": Person.Role(profile["role"]).label}
     return [(PROFILE_LABELS.get(key, key), _shown(value)) for key, value in shown.items()]
 
@@ -93,7 +93,7 @@ def my_data_json(request: PersonRequest) -> HttpResponse:
     return _download(person_data(person=request.person))
 
 
-def _download(data: dict) -> HttpResponse:  # type: ignore[type-arg]
+def _download(data: dict) -> HttpResponse:
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="crosspaths-personal-data.json"'
     return response

@@ -79,7 +79,7 @@ def _admin(request: PersonRequest) -> Any:
 
 
 @person_required
-@to_identity_provider
+@to_identity_provider  # type: ignore[arg-type]  # django-csp types the view's request as HttpRequest
 def settings_page(request: PersonRequest) -> HttpResponse:
     """The organization's identity provider, its e-mail domains and the URLs its
     administrators need."""
@@ -133,7 +133,7 @@ def domain_add(request: PersonRequest) -> HttpResponse:
         email_domain_add(organization=person.organization, domain=form.cleaned_data["domain"])
         messages.success(request, _("Domain added. It counts once the operator has verified it."))
     else:
-        messages.error(request, " ".join(form.errors.get("domain", [])))
+        messages.error(request, " ".join(map(str, form.errors.get("domain", []))))
     return redirect("sso:settings")
 
 

@@ -8,8 +8,8 @@ import logging
 from smtplib import SMTPException
 
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -158,8 +158,8 @@ class PasswordSignInView(LoginView):
 
     authentication_form = EmailAuthenticationForm
 
-    def form_valid(self, form: Form) -> HttpResponse:
-        user = form.get_user()  # type: ignore[attr-defined]
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
         memberships = list(memberships_of(user=user))
         scope = password_scope(memberships=memberships)
         if memberships and not scope:
