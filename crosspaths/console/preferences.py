@@ -18,7 +18,7 @@ from crosspaths.matching.types import Weights
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as StrPromise  # only in django-stubs
 
-DEFAULTS: dict[str, float] = {f.name: f.default for f in fields(Weights)}  # type: ignore[misc]
+DEFAULTS: dict[str, float] = {f.name: f.default for f in fields(Weights)}  # type: ignore[misc]  # every weight has a float default
 
 STRONGLY, SOMEWHAT, DONT_CARE = "strongly", "somewhat", "dont_care"
 LEVELS: dict[str, float] = {STRONGLY: 2.0, SOMEWHAT: 1.0, DONT_CARE: 0.0}

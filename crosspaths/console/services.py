@@ -358,7 +358,7 @@ def _jsonable(value: Any) -> Any:
 @transaction.atomic
 def program_save(
     *,
-    actor: Person,
+    actor: Person | None,
     organization: Organization,
     program: Program | None,
     fields: dict[str, Any],
@@ -604,7 +604,7 @@ def round_publish_reviewed(*, actor: Person, round: Round) -> Round:
 
 
 def round_job_request(
-    *, actor: Person, program: Program, on: date, kind: str, round: Round | None = None
+    *, actor: Person | None, program: Program, on: date, kind: str, round: Round | None = None
 ) -> RoundJob:
     """Record a request to preview or publish a round and start its task once this
     commits. A job already open for the same program, date and kind is returned instead

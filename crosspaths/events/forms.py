@@ -75,7 +75,7 @@ class EventForm(forms.ModelForm):
             Event.Attendees.DEPARTMENT: ("department", _("Choose the department that attends.")),
             Event.Attendees.LOCATION: ("location", _("Choose the location that attends.")),
         }
-        field, message = needs.get(data.get("attendees"), (None, ""))  # type: ignore[arg-type]
+        field, message = needs.get(data.get("attendees"), (None, ""))  # type: ignore[arg-type]  # a missing choice is None, which has no entry either
         if field and not data.get(field):
             self.add_error(field, message)
         return data

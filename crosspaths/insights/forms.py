@@ -101,7 +101,7 @@ class InsightsFilterForm(forms.Form):
             ("3m", _("Last 3 months")),
             ("12m", _("Last 12 months")),
             ("all", _("All time")),
-            *[(key, quarter_label(*parse_quarter(key))) for key in quarters],  # type: ignore[misc]
+            *[(key, quarter_label(*parse_quarter(key))) for key in quarters],  # type: ignore[misc]  # a quarter key parses to (year, quarter)
         ]
         self.quarters = quarters
 

@@ -205,7 +205,7 @@ class _Report(FPDF):
         self.set_auto_page_break(False)
         self.set_margins(16, 14, 16)
 
-    def output(self) -> bytes:  # type: ignore[override]
+    def output(self) -> bytes:  # type: ignore[override]  # fpdf2 returns a bytearray; this one returns bytes
         """The PDF. Subsetting the fonts (fontTools reads all their glyphs, keeps the
         ones used, writes them) was about half of a report; the subset of the same
         glyphs is kept (a few kB each, SUBSET_CACHE of them a process) and the next

@@ -48,20 +48,20 @@ def dashboard(request: PersonRequest) -> HttpResponse:
     headline, shown = figures.dashboard(filters)
     query = urlencode(filters.query())
     for fig in shown:
-        fig.svgs = [  # type: ignore[attr-defined]
+        fig.svgs = [  # type: ignore[attr-defined]  # attributes for the template only
             {"title": chart.title if chart.title != fig.title else "", "svg": svg(chart)}
             for chart in fig.charts
         ]
-        fig.note = fig.hidden_note(filters.minimum)  # type: ignore[attr-defined]
-        fig.csv_url = f"{reverse('insights:csv', args=[fig.slug])}?{query}"  # type: ignore[attr-defined]
-        fig.wide = fig.slug in WIDE  # type: ignore[attr-defined]
+        fig.note = fig.hidden_note(filters.minimum)  # type: ignore[attr-defined]  # attributes for the template only
+        fig.csv_url = f"{reverse('insights:csv', args=[fig.slug])}?{query}"  # type: ignore[attr-defined]  # attributes for the template only
+        fig.wide = fig.slug in WIDE  # type: ignore[attr-defined]  # attributes for the template only
         # Long tables stay in the CSV: the page lists the first rows only.
-        fig.table_rows = fig.rows[:TABLE_ROWS]  # type: ignore[attr-defined]
-        fig.table_cut = len(fig.rows) > TABLE_ROWS  # type: ignore[attr-defined]
+        fig.table_rows = fig.rows[:TABLE_ROWS]  # type: ignore[attr-defined]  # attributes for the template only
+        fig.table_cut = len(fig.rows) > TABLE_ROWS  # type: ignore[attr-defined]  # attributes for the template only
     place = urlencode({k: v for k, v in filters.query().items() if k != "period"})
     reports = [
         {
-            "label": quarter_label(*parse_quarter(key)),  # type: ignore[misc]
+            "label": quarter_label(*parse_quarter(key)),  # type: ignore[misc]  # a quarter key parses to (year, quarter)
             "url": f"{reverse('insights:report', args=[key])}{'?' + place if place else ''}",
         }
         for key in form.quarters[:4]

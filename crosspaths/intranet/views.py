@@ -58,7 +58,7 @@ def _framed(response: HttpResponse, origins: list[str]) -> HttpResponse:
     """Only the allow-listed intranet pages may frame this answer; the token in its
     URL goes to no other site (Referer only to this one: "no-referrer" would also make
     Chromium send ``Origin: null`` on the card's own forms), and no cache keeps it."""
-    response._csp_replace = {"frame-ancestors": origins or [NONE]}  # type: ignore[attr-defined]
+    response._csp_replace = {"frame-ancestors": origins or [NONE]}  # type: ignore[attr-defined]  # django-csp's per-response policy attribute
     response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store, private"
     return response
@@ -156,7 +156,7 @@ def _posted_person(request: HttpRequest) -> tuple[Person | None, HttpResponse | 
 def card_join(request: HttpRequest, pk: int) -> HttpResponse:
     person, refused = _posted_person(request)
     if person is None:
-        return refused  # type: ignore[return-value]
+        return refused  # type: ignore[return-value]  # _posted_person gives a response whenever it gives no person
     token = request.POST["t"]
     program = Program.objects.filter(pk=pk, organization_id=person.organization_id).first()
     if program is None or not program_is_open_to(program=program, person=person, on=clock.today()):
@@ -179,7 +179,7 @@ def card_pause(request: HttpRequest) -> HttpResponse:
     """Pause every program until a date, or resume (``resume=1``)."""
     person, refused = _posted_person(request)
     if person is None:
-        return refused  # type: ignore[return-value]
+        return refused  # type: ignore[return-value]  # _posted_person gives a response whenever it gives no person
     token = request.POST["t"]
     with translation.override(person.effective_language):
         if request.POST.get("resume"):

@@ -16,7 +16,7 @@ class ZonePickerMixin:
     def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]  # a mixin: ModelAdmin comes after it
         current = getattr(obj, "timezone", "") or ""
-        blank = [] if self.model is Organization else [("", "—")]  # type: ignore[attr-defined]
+        blank = [] if self.model is Organization else [("", "—")]  # type: ignore[attr-defined]  # a mixin: ModelAdmin comes after it
         form.base_fields["timezone"].widget = forms.Select(
             choices=blank + timezone_choices(current=current)
         )

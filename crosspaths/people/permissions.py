@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, TypeGuard, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -25,7 +25,7 @@ from .models import Person
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
-def is_admin(person: Person | None) -> bool:
+def is_admin(person: Person | None) -> TypeGuard[Person]:
     return person is not None and person.role == Person.Role.ADMIN
 
 
@@ -85,7 +85,7 @@ def can_change_role(actor: Person | None, person: Person, role: str) -> bool:
     """Admins change roles (and activity) in their own organization. That the last
     active admin keeps the role is not a permission but a rule every writer obeys:
     ``people.services.admins_keep_one``."""
-    return is_admin(actor) and actor.organization_id == person.organization_id  # type: ignore[union-attr]
+    return is_admin(actor) and actor.organization_id == person.organization_id
 
 
 def manageable_programs(person: Person) -> QuerySet[Any]:

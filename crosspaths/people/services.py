@@ -472,7 +472,7 @@ def _insert_managers_first(org: Organization, new: Sequence[PersonChange]) -> se
             assert c.person is not None
             if not final:
                 c.person.manager_id = known.get(c.row.manager_id) if c.row.manager_id else None
-        Person.objects.bulk_create(people, batch_size=1000)  # type: ignore[arg-type]
+        Person.objects.bulk_create(people, batch_size=1000)  # type: ignore[arg-type]  # every change of the wave has its person (asserted above)
         if not connection.features.can_return_rows_from_bulk_insert:
             pks = dict(
                 Person.objects.filter(
@@ -480,7 +480,7 @@ def _insert_managers_first(org: Organization, new: Sequence[PersonChange]) -> se
                 ).values_list("external_id", "pk")
             )
             for c in wave:
-                c.person.pk = pks[c.row.id]  # type: ignore[union-attr]
+                c.person.pk = pks[c.row.id]  # type: ignore[union-attr]  # every change of the wave has its person (asserted above)
         for c in wave:
             assert c.person is not None
             known[c.row.id] = c.person.pk

@@ -580,8 +580,8 @@ def session_setup(*, request: PerspectiveRequest, now: datetime) -> Match:
     introduction with the calendar invitation, a reminder and a check-in for each, and
     "did it help?" to the requester after the session. Waiting asks are withdrawn.
     Call with the request locked; a request that has its session already returns it."""
-    if request.match_id:
-        return request.match  # type: ignore[return-value]
+    if request.match is not None:
+        return request.match
     org = request.organization
     program = perspective_program(org)
     accepted = list(

@@ -55,7 +55,7 @@ def index(request: PersonRequest) -> HttpResponse:
         .prefetch_related("asks")[:50]
     )
     for r in mine:
-        r.counts = Counter(a.status for a in r.asks.all())  # type: ignore[attr-defined]
+        r.counts = Counter(a.status for a in r.asks.all())  # type: ignore[attr-defined]  # a count for the template only
     to_me = list(
         Ask.objects.filter(organization=person.organization, person=person)
         .select_related("request__requester__department", "request__match")
@@ -115,10 +115,10 @@ def request_detail(request: PersonRequest, pk: int) -> HttpResponse:
     asks = list(req.asks.select_related("person__department"))
     counts = Counter(a.status for a in asks)
     members = []
-    if req.match_id:
+    if req.match is not None:
         members = [
             m.person
-            for m in req.match.members.select_related("person__department").order_by("pk")  # type: ignore[union-attr]
+            for m in req.match.members.select_related("person__department").order_by("pk")
             if m.person_id != req.requester_id
         ]
     return render(
@@ -337,7 +337,7 @@ def console(request: PersonRequest) -> HttpResponse:
         .prefetch_related("asks")[:30]
     )
     for r in recent:
-        r.counts = Counter(a.status for a in r.asks.all())  # type: ignore[attr-defined]
+        r.counts = Counter(a.status for a in r.asks.all())  # type: ignore[attr-defined]  # a count for the template only
     by_department = Counter(givers.values_list("person__department__name", flat=True).order_by())
     return render(
         request,

@@ -111,11 +111,11 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
         user = authenticate(request, sign_in_token=token)
         if user is not None:
             login(request, user)
-            person = user.signed_in_person  # type: ignore[attr-defined]
+            person = user.signed_in_person  # type: ignore[attr-defined]  # set by SignInTokenBackend (web/auth.py)
             # A link vouches for one organization: this session acts there only.
             request.session[SESSION_ORGANIZATION_KEY] = person.organization_id
             request.session[SESSION_SCOPE_KEY] = [person.organization_id]
-            next_url = _safe_next(request, user.signed_in_next)  # type: ignore[attr-defined]
+            next_url = _safe_next(request, user.signed_in_next)  # type: ignore[attr-defined]  # set by SignInTokenBackend (web/auth.py)
             if person.onboarded_at is None:
                 return redirect("onboarding")
             return redirect(next_url or "home")

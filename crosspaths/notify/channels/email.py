@@ -185,7 +185,7 @@ class _BytesGenerator(generator.BytesGenerator):
 class _Multipart(SafeMIMEMultipart):
     """Django's top-level part, flattened by ``_BytesGenerator`` for SMTP."""
 
-    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:  # type: ignore[override]
+    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:  # type: ignore[override]  # the stub's as_bytes takes a policy; Django's SMTP backend passes linesep
         if self.policy is not email_policy.compat32:
             return super().as_bytes(unixfrom=unixfrom, linesep=linesep)
         fp = BytesIO()
