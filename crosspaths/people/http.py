@@ -1,9 +1,10 @@
 """The request types of Crosspaths' views, for the type checker only.
 
 ``CurrentPersonMiddleware`` sets ``person``, ``organization`` and ``memberships`` on every
-request. A view behind ``person_required`` (or ``admin_required``, ``manager_required``,
-``insights_required``) always has a person, so it takes a ``PersonRequest``; a view that
-also serves signed-out visitors takes a ``VisitorRequest`` and checks for None itself.
+request, django-htmx's middleware ``htmx``. A view behind ``person_required`` (or
+``admin_required``, ``manager_required``, ``insights_required``) always has a person, so
+it takes a ``PersonRequest``; a view that also serves signed-out visitors takes a
+``VisitorRequest`` and checks for None itself.
 Nothing constructs these classes: they only tell mypy what the middleware guarantees.
 """
 
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
     from .models import Organization, Person
 
 
@@ -24,6 +27,7 @@ class VisitorRequest(HttpRequest):
     person: Person | None
     organization: Organization | None
     memberships: list[Person]
+    htmx: HtmxDetails
 
 
 class PersonRequest(HttpRequest):
@@ -32,3 +36,4 @@ class PersonRequest(HttpRequest):
     person: Person
     organization: Organization
     memberships: list[Person]
+    htmx: HtmxDetails

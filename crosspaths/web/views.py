@@ -113,7 +113,7 @@ def keep_in_touch(request: PersonRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("home")
-    if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx's middleware
+    if request.htmx:
         return render(
             request, "web/_keep_in_touch.html", {"other": other, "keep": keep, "announce": True}
         )
