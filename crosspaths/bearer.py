@@ -40,8 +40,8 @@ def secret_live(
     if row is None:
         return None
     now = clock.now()
-    last = row.last_used_at
+    last = row.last_used_at  # type: ignore[attr-defined]  # every model with secrets has it
     if last is None or now - last > LAST_USED_GRANULARITY:
         type(row)._default_manager.filter(pk=row.pk).update(last_used_at=now)
-        row.last_used_at = now
+        row.last_used_at = now  # type: ignore[attr-defined]  # every model with secrets has it
     return row

@@ -82,7 +82,7 @@ def insert_rows(
     other field must have a database-free default."""
     if connection.vendor != "postgresql":
         objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objs, batch_size=2000)
+        model._default_manager.bulk_create(objs, batch_size=2000)
         return [obj.pk for obj in objs] if ids else []
     by_name = {f.attname: f for f in _stored_fields(model)}
     columns_db = [by_name[name].column for name in columns]

@@ -268,7 +268,7 @@ def generate_people(n: int = 300, *, seed: int = 42, today: date | None = None) 
     def make(dept: str, tier: int, manager: DemoPerson | None, team: str) -> DemoPerson:
         nonlocal counter
         counter += 1
-        loc_name, tz, lang_options = _weighted(rng, loc_options)  # type: ignore[misc]
+        loc_name, tz, lang_options = _weighted(rng, loc_options)  # type: ignore[misc]  # the options are (name, zone, languages) triples
         if manager is not None and rng.random() < 0.6:
             loc_name, tz, lang_options = next(
                 (name, ltz, langs) for name, ltz, _, langs in LOCATIONS if name == manager.location
@@ -293,7 +293,7 @@ def generate_people(n: int = 300, *, seed: int = 42, today: date | None = None) 
             manager_id=manager.id if manager else "",
             start_date=today - timedelta(days=days + (365 if tier < 2 else 0)),
             title=TITLES[dept][{0: 2, 1: 1}.get(tier, 0)],
-            languages=tuple(languages),  # type: ignore[arg-type]
+            languages=tuple(languages),  # type: ignore[arg-type]  # _weighted returns one of the options: a list of codes
             interests=tuple(rng.sample(INTERESTS, rng.randint(1, 5))),
             active=rng.random() > 0.01,
             tier=tier,

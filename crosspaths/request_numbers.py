@@ -22,7 +22,7 @@ def whole_number(text: object, *, digits: int = 9) -> int | None:
     return int(value)
 
 
-class ModelMultipleIdsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class ModelMultipleIdsField(forms.ModelMultipleChoiceField):
     """A multiple choice of objects by id that refuses an id no integer column can hold.
 
     Django's ``pk__in`` lookup (unlike ``pk=``) hands 10**20 straight to the database,
@@ -37,4 +37,4 @@ class ModelMultipleIdsField(forms.ModelMultipleChoiceField):  # type: ignore[typ
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private in Django, absent from django-stubs

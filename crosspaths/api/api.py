@@ -83,7 +83,7 @@ class Health(Schema):
 
 
 @api.get("/health", response=Health, auth=None, tags=["operations"])
-def health(request):  # type: ignore[no-untyped-def]
+def health(request):
     """Liveness and database reachability, for load balancers and monitoring. Anyone
     may call it, so it says nothing about the software behind it (no vendor, no
     version): that would only help someone looking for a known weakness."""
@@ -101,7 +101,7 @@ class Ready(Schema):
 
 
 @api.get("/ready", response={200: Ready, 503: Ready}, auth=None, tags=["operations"])
-def ready(request):  # type: ignore[no-untyped-def]
+def ready(request):
     """Readiness: the database answers, the task queue answers and a scheduler finished
     a pass within ``READY_SCHEDULER_MAX_AGE_SECONDS``. 503 with the same fields when
     anything is off, so a monitor can say which."""

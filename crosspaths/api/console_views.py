@@ -7,19 +7,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import admin_required
 
 from .keys import api_key_create, api_key_revoke
 from .models import RESOURCES, ApiKey
 
 
-def _page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def _page(request: PersonRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
+    organization = request.organization
     context = {
         "section": "api",
         "can_manage_people": True,
@@ -35,22 +36,22 @@ def _page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpRespo
 
 
 @admin_required
-def keys(request: HttpRequest) -> HttpResponse:
+def keys(request: PersonRequest) -> HttpResponse:
     return _page(request)
 
 
 @admin_required
 @require_POST
-def key_new(request: HttpRequest) -> HttpResponse:
+def key_new(request: PersonRequest) -> HttpResponse:
     """Answer with the page itself (not a redirect): the raw key exists only in this
     response and is never shown again."""
     try:
         key, raw = api_key_create(
-            organization=request.organization,  # type: ignore[attr-defined]
+            organization=request.organization,
             name=request.POST.get("name", ""),
             scope=request.POST.get("scope", ApiKey.Scope.READ),
             resources=request.POST.getlist("resources"),
-            created_by=request.person,  # type: ignore[attr-defined]
+            created_by=request.person,
         )
     except ValidationError as e:
         return _page(request, status=400, errors=e.messages)
@@ -61,12 +62,12 @@ def key_new(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_POST
-def key_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def key_revoke(request: PersonRequest, pk: int) -> HttpResponse:
     key = get_object_or_404(
         ApiKey,
         pk=pk,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
     )
-    if api_key_revoke(key=key, actor=request.person):  # type: ignore[attr-defined]
+    if api_key_revoke(key=key, actor=request.person):
         messages.success(request, _("API key “%(name)s” revoked.") % {"name": key.name})
     return redirect("api_console:keys")

@@ -139,7 +139,7 @@ def _authenticate_and_count(raw: str, now: datetime) -> tuple[ApiKey, tuple[int,
     q = connection.ops.quote_name
     key_fields, org_fields = _columns(ApiKey), _columns(Organization)
     returning = ", ".join(
-        [f"k.{q(f.column)}" for f in key_fields] + [f"o.{q(f.column)}" for f in org_fields]
+        [f"k.{q(f.column)}" for f in key_fields] + [f"o.{q(f.column)}" for f in org_fields]  # type: ignore[arg-type]  # concrete fields have a column
     )
     with connection.cursor() as cursor:
         cursor.execute(

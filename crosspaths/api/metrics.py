@@ -120,7 +120,7 @@ class DomainCollector:
 
 
 DOMAIN = CollectorRegistry(auto_describe=False)
-DOMAIN.register(DomainCollector())  # type: ignore[arg-type]
+DOMAIN.register(DomainCollector())
 
 
 def _process_registry() -> CollectorRegistry:
@@ -128,7 +128,7 @@ def _process_registry() -> CollectorRegistry:
     when they write to a shared ``PROMETHEUS_MULTIPROC_DIR``."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        MultiProcessCollector(registry)
         return registry
     return REGISTRY
 

@@ -105,7 +105,7 @@ def django_errors(
     rename = rename or {}
     if not hasattr(error, "error_dict"):
         return [{"field": default, "detail": m} for m in error.messages]
-    out = []
+    out: list[dict[str, Any]] = []
     for name, messages in error.message_dict.items():
         field = default if name == "__all__" else rename.get(name, name)
         out.extend({"field": field, "detail": m} for m in messages)

@@ -190,7 +190,7 @@ def _form_data(program: Program | None, change: dict[str, Any]) -> dict[str, Any
     else:
         model_fields = {f.name for f in Program._meta.get_fields()}
         data = {
-            f: Program._meta.get_field(f).get_default()
+            f: Program._meta.get_field(f).get_default()  # type: ignore[union-attr]  # the form's fields are Program's own columns
             for f in ProgramForm.base_fields
             if f in model_fields
         }
@@ -244,7 +244,7 @@ def _program_write(
     managers = form.cleaned_data.get("managers") if "managers" in change else None
     with audit_acting_as(key_label(key)):
         return program_save(
-            actor=key.created_by,  # type: ignore[arg-type]
+            actor=key.created_by,
             organization=organization,
             program=program,
             fields=form.program_fields(),
@@ -406,7 +406,7 @@ def round_preview(
     def request_job() -> tuple[int, Any]:
         with audit_acting_as(key_label(key)):
             job = round_job_request(
-                actor=key.created_by,  # type: ignore[arg-type]
+                actor=key.created_by,
                 program=program,
                 on=payload.date,
                 kind=RoundJob.Kind.DRAFT,
@@ -432,7 +432,7 @@ def round_publish(request: HttpRequest, round_id: int) -> Any:
         )
     with audit_acting_as(key_label(key)):
         job = round_job_request(
-            actor=key.created_by,  # type: ignore[arg-type]
+            actor=key.created_by,
             program=rnd.program,
             on=rnd.date,
             kind=RoundJob.Kind.PUBLISH,

@@ -101,9 +101,7 @@ class PersonChange(In):
 
 
 class PersonCreate(PersonChange):
-    email: Text = Field(  # type: ignore[assignment]
-        ..., min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-    )
+    email: Text = Field(..., min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _cell(name: str, value: Any) -> str:

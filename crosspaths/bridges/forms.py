@@ -21,7 +21,7 @@ class TeamChoice(forms.ModelMultipleChoiceField):
 
     about: dict[int, tuple[int, list[str]]] = {}
 
-    def label_from_instance(self, obj: Team) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Team) -> str:
         dept = obj.department.name if obj.department_id and obj.department else ""
         label = f"{obj.name} ({dept})" if dept else obj.name
         count, zones = self.about.get(obj.pk, (0, []))

@@ -209,12 +209,12 @@ def bridge_progress(bridge: Bridge, *, since: date, until: date) -> Progress:
                 first.setdefault(frozenset((a, b)), g.date)
     met = total = new = 0
     ids = sorted(members)
-    for k, a in enumerate(ids):
-        for b in ids[k + 1 :]:
-            if members[a] == members[b]:
+    for k, x in enumerate(ids):
+        for y in ids[k + 1 :]:
+            if members[x] == members[y]:
                 continue
             total += 1
-            day = first.get(frozenset((str(a), str(b))))
+            day = first.get(frozenset((str(x), str(y))))
             if day is not None:
                 met += 1
                 new += day >= since

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,6 +19,7 @@ from crosspaths import clock
 from crosspaths.console.audiences import program_today
 from crosspaths.console.forms import RoundDraftForm
 from crosspaths.console.navigation import console_context
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import (
     can_create_program,
     manageable_programs,
@@ -33,32 +34,32 @@ from .forms import BridgeForm, BridgeTeamsForm
 from .models import Bridge
 
 
-def _bridge(request: HttpRequest, pk: int) -> Bridge:
+def _bridge(request: PersonRequest, pk: int) -> Bridge:
     """The bridge of the person's organization (404 otherwise) if they may manage its
     program (403 otherwise)."""
     bridge = get_object_or_404(
-        selectors.bridges_for(request.organization.pk),  # type: ignore[attr-defined]
+        selectors.bridges_for(request.organization.pk),
         pk=pk,
     )
-    program_for_manager(request.person, bridge.program_id)  # type: ignore[attr-defined]
+    program_for_manager(request.person, bridge.program_id)
     return bridge
 
 
 @manager_required
-def bridges(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
-    found = selectors.bridges_for(request.organization.pk).filter(  # type: ignore[attr-defined]
+def bridges(request: PersonRequest) -> HttpResponse:
+    person = request.person
+    found = selectors.bridges_for(request.organization.pk).filter(
         program__in=manageable_programs(person)
     )
     return render(request, "bridges/list.html", console_context(request, "bridges", bridges=found))
 
 
 @manager_required
-def bridge_new(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def bridge_new(request: PersonRequest) -> HttpResponse:
+    person = request.person
     if not can_create_program(person):
         raise PermissionDenied
-    org = request.organization  # type: ignore[attr-defined]
+    org = request.organization
     form = BridgeForm(request.POST or None, organization=org, initial={"starts_on": clock.today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -86,7 +87,7 @@ def bridge_new(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def bridge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def bridge_detail(request: PersonRequest, pk: int) -> HttpResponse:
     bridge = _bridge(request, pk)
     program = bridge.program
     today = program_today(program)
@@ -123,7 +124,7 @@ def bridge_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def bridge_teams(request: HttpRequest, pk: int) -> HttpResponse:
+def bridge_teams(request: PersonRequest, pk: int) -> HttpResponse:
     bridge = _bridge(request, pk)
     form = BridgeTeamsForm(
         request.POST or None,
@@ -133,7 +134,7 @@ def bridge_teams(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.bridge_teams_set(
-                actor=request.person,  # type: ignore[attr-defined]
+                actor=request.person,
                 bridge=bridge,
                 teams=form.cleaned_data["teams"],
             )

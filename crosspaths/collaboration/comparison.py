@@ -147,7 +147,7 @@ def payoff_sample(
                 queries.append((a, b, week))
                 queries.extend((x, y, week) for x, y in drawn)
                 sample.departments.append(
-                    tuple(sorted((people[a].department, people[b].department)))  # type: ignore[arg-type]
+                    tuple(sorted((people[a].department, people[b].department)))  # type: ignore[arg-type]  # two department ids, sorted
                 )
                 sample.members.append((a, b))
                 sample.people.update((a, b))

@@ -109,7 +109,7 @@ def interactions_import(
                 break
             if parsed is None:
                 continue
-            if parsed == "unknown":
+            if isinstance(parsed, str):  # "unknown"
                 summary.unknown += 1
                 continue
             week, a, b, channel, count = parsed
@@ -149,9 +149,9 @@ class _FastPath:
         if len(values) < self.width:
             return None
         p, a, b, ch, n = (values[i] for i in self.columns)
-        week = self.weeks.get(p, False)
-        if week is False:
-            week = self.weeks[p] = self._week(p)
+        if p not in self.weeks:
+            self.weeks[p] = self._week(p)
+        week = self.weeks[p]
         x, y = self.people.get(a.strip()), self.people.get(b.strip())
         ch = ch.strip().lower()
         n = n.strip()
@@ -173,7 +173,7 @@ class _FastPath:
 def _data_rows(reader: Iterable[list[str]]) -> Iterable[tuple[int, list[str]]]:
     for values in reader:
         if any(v.strip() for v in values):
-            yield reader.line_num, values  # type: ignore[attr-defined]
+            yield reader.line_num, values  # type: ignore[attr-defined]  # a csv.reader: it counts lines
 
 
 def _insert(batch: list[Row]) -> int:

@@ -4,11 +4,12 @@ person's opt-out, and the admin's switch."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import admin_required, is_admin, person_required
 
 from .models import Interaction
@@ -24,8 +25,8 @@ from .services import (
 
 
 @person_required
-def about(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def about(request: PersonRequest) -> HttpResponse:
+    person = request.person
     org = person.organization
     return render(
         request,
@@ -44,8 +45,8 @@ def about(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @person_required
-def opt_out(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def opt_out(request: PersonRequest) -> HttpResponse:
+    person = request.person
     if request.POST.get("choice") == "in":
         collaboration_opt_in(person=person)
         messages.success(request, _("Your interaction counts are counted again from now on."))
@@ -59,8 +60,8 @@ def opt_out(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @admin_required
-def configure(request: HttpRequest) -> HttpResponse:
-    org = request.person.organization  # type: ignore[attr-defined]
+def configure(request: PersonRequest) -> HttpResponse:
+    org = request.person.organization
     if request.POST.get("enabled") == "1":
         collaboration_configure(organization=org, enabled=True)
         messages.success(request, _("Interaction counts can now be imported."))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from crosspaths.matching.roster import ROSTER_COLUMNS
@@ -74,7 +75,7 @@ class RosterMappingForm(forms.Form):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         used: dict[str, str] = {}
         for column in ROSTER_COLUMNS:
             header = data.get(column)
@@ -138,9 +139,9 @@ class PeopleFilterForm(forms.Form):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
-            organization=organization
-        )
+        cast(
+            forms.ModelChoiceField, self.fields["department"]
+        ).queryset = Department.objects.filter(organization=organization)
 
 
 class InviteForm(forms.Form):
@@ -152,12 +153,12 @@ class InviteForm(forms.Form):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.organization = organization
-        self.fields["person"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = Person.objects.filter(
             organization=organization
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("everyone") and not data.get("person"):
             raise forms.ValidationError(_("Tick the people to invite first."))
         return data
@@ -201,19 +202,19 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["actor"]).queryset = Person.objects.filter(
             organization=organization, role__in=[Person.Role.ADMIN, Person.Role.PROGRAM_MANAGER]
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", _("The end date is before the start date."))
         return data
 
 
 def _model_field(name: str, **kwargs: Any) -> forms.Field:
-    field = Program._meta.get_field(name).formfield(**kwargs)
+    field = Program._meta.get_field(name).formfield(**kwargs)  # type: ignore[union-attr]  # a Program column, not a reverse relation
     assert field is not None
     return field
 
@@ -320,13 +321,14 @@ class ProgramForm(forms.Form):
         initial = kwargs.pop("initial", None) or {}
         if program is not None:
             initial = {**self.initial_from(program), **initial}
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["audience_departments"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
-            organization=organization
-        )
-        self.fields["audience_locations"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
-            organization=organization
-        )
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        cast(
+            forms.ModelChoiceField, self.fields["audience_departments"]
+        ).queryset = Department.objects.filter(organization=organization)
+        cast(
+            forms.ModelChoiceField, self.fields["audience_locations"]
+        ).queryset = Location.objects.filter(organization=organization)
         self.locations = dict(
             Location.objects.filter(organization=organization).values_list("pk", "name")
         )
@@ -337,7 +339,7 @@ class ProgramForm(forms.Form):
                 if str(k).isdigit() and int(k) in self.locations
             )
         if can_assign_managers:
-            self.fields["managers"].queryset = Person.objects.filter(  # type: ignore[attr-defined]
+            cast(forms.ModelChoiceField, self.fields["managers"]).queryset = Person.objects.filter(
                 organization=organization, role=Person.Role.PROGRAM_MANAGER
             )
         else:
@@ -419,7 +421,7 @@ class ProgramForm(forms.Form):
         return [self[f"pref_{key}"] for key in preferences.SENTENCES]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         low, high = data.get("level_min"), data.get("level_max")
         if low is not None and high is not None and low > high:
             self.add_error("level_max", _("The highest level must not be below the lowest level."))
@@ -530,8 +532,9 @@ class HandEditForm(forms.Form):
         if seat is None:
             # Not echoed back: the page must not repeat an address from outside the
             # round (the isolation sweep checks that no answer shows it).
-            self.data = self.data.copy()
-            self.data[self.add_prefix(field)] = ""
+            data = cast(QueryDict, self.data).copy()  # a posted form: request.POST
+            data[self.add_prefix(field)] = ""
+            self.data = data
             self.add_error(field, _("Nobody in this round has the e-mail address you gave."))
             return None
         return seat[0]
@@ -539,7 +542,7 @@ class HandEditForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         from crosspaths.programs.models import Match
 
-        data = super().clean()
+        data = super().clean() or {}
         if "person" in data:
             self.person_obj = self._seat("person")
         action = data.get("action")
@@ -573,6 +576,8 @@ class HandEditForm(forms.Form):
         from .services import HandEdit
 
         action = self.cleaned_data["action"]
+        if self.person_obj is None:  # clean() found the seat, or the form is invalid
+            raise ValueError("edit() of an invalid hand edit form")
         if action == self.OUT:
             return HandEdit(person=self.person_obj, kind=HandEdit.OUT)
         if action == self.SWAP:
@@ -624,10 +629,10 @@ class AudienceForm(forms.Form):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
-            organization=organization
-        )
-        self.fields["location"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
+        cast(
+            forms.ModelChoiceField, self.fields["department"]
+        ).queryset = Department.objects.filter(organization=organization)
+        cast(forms.ModelChoiceField, self.fields["location"]).queryset = Location.objects.filter(
             organization=organization
         )
 

@@ -4,8 +4,7 @@ whose pages sit in it (bridges, events, journeys, mentoring, outside perspective
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import (
     can_create_program,
     can_manage_people,
@@ -13,8 +12,8 @@ from crosspaths.people.permissions import (
 )
 
 
-def console_context(request: HttpRequest, section: str, **extra: object) -> dict[str, object]:
-    person = request.person  # type: ignore[attr-defined]
+def console_context(request: PersonRequest, section: str, **extra: object) -> dict[str, object]:
+    person = request.person
     return {
         "section": section,
         "can_manage_people": can_manage_people(person),

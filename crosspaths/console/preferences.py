@@ -8,13 +8,17 @@ that scale the engine's default weight; each hard rule is one sentence.
 from __future__ import annotations
 
 from dataclasses import fields
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from crosspaths.matching.types import Weights
 
-DEFAULTS: dict[str, float] = {f.name: f.default for f in fields(Weights)}  # type: ignore[misc]
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise  # only in django-stubs
+
+DEFAULTS: dict[str, float] = {f.name: f.default for f in fields(Weights)}  # type: ignore[misc]  # every weight has a float default
 
 STRONGLY, SOMEWHAT, DONT_CARE = "strongly", "somewhat", "dont_care"
 LEVELS: dict[str, float] = {STRONGLY: 2.0, SOMEWHAT: 1.0, DONT_CARE: 0.0}
@@ -25,7 +29,7 @@ LEVEL_CHOICES = [
 ]
 
 # One sentence per weight, in the engine's order of importance.
-SENTENCES: dict[str, object] = {
+SENTENCES: dict[str, StrPromise] = {
     "different_department": _("Prefer people from different departments"),
     "never_met": _("Prefer people who have never met before"),
     "different_location": _("Prefer people from different offices (virtual formats only)"),

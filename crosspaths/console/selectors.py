@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Avg, Count, Q, QuerySet
@@ -413,7 +413,7 @@ def round_view(
     if isinstance(found, list):  # a search: the page holds ids
         matches = list(Match.objects.filter(pk__in=list(groups_page.object_list)).order_by("id"))
     else:
-        matches = list(groups_page.object_list)
+        matches = list(cast(Iterable[Match], groups_page.object_list))  # no search: Matches
     ids = round_group_numbers(rnd=rnd) if matches else []
     by_match: dict[int, list[MatchMember]] = {}
     members = MatchMember.objects.filter(
@@ -425,10 +425,10 @@ def round_view(
     published = rnd.status != Round.Status.DRAFT
     answers: dict[int, list[bool]] = {}
     if published and matches:
-        for match_id, met in CheckIn.objects.filter(
+        for match_id, said_met in CheckIn.objects.filter(
             organization_id=org, member__round=rnd, member__match_id__in=[m.pk for m in matches]
         ).values_list("member__match_id", "met"):
-            answers.setdefault(match_id, []).append(met)
+            answers.setdefault(match_id, []).append(said_met)
     groups: list[GroupView] = []
     for match in matches:
         people = [mm.person for mm in by_match.get(match.pk, [])]

@@ -83,7 +83,7 @@ def audit_record(
         # record keeps what fits rather than failing the change it records.
         actor_name=_fit(AuditLog, "actor_name", author),
         action=action,
-        target_type=target._meta.model_name if target is not None else "",
+        target_type=(target._meta.model_name or "") if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         summary=_fit(AuditLog, "summary", summary),
         details=details or {},
@@ -92,7 +92,7 @@ def audit_record(
 
 def _fit(model: type[Model], field: str, text: str) -> str:
     """``text`` cut to the column's max_length, ending in an ellipsis when cut."""
-    limit = model._meta.get_field(field).max_length or len(text)
+    limit = model._meta.get_field(field).max_length or len(text)  # type: ignore[union-attr]  # a column, not a relation
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -358,7 +358,7 @@ def _jsonable(value: Any) -> Any:
 @transaction.atomic
 def program_save(
     *,
-    actor: Person,
+    actor: Person | None,
     organization: Organization,
     program: Program | None,
     fields: dict[str, Any],
@@ -436,7 +436,7 @@ def round_draft_for_review(*, actor: Person, program: Program, on: date) -> Roun
         try:
             rnd = round_preview(program=program, on=on)
         except NobodyToMatch as nobody:
-            refused = nobody
+            refused: NobodyToMatch | None = nobody
         else:
             refused = None
             with _in_org_language(program.organization):
@@ -604,7 +604,7 @@ def round_publish_reviewed(*, actor: Person, round: Round) -> Round:
 
 
 def round_job_request(
-    *, actor: Person, program: Program, on: date, kind: str, round: Round | None = None
+    *, actor: Person | None, program: Program, on: date, kind: str, round: Round | None = None
 ) -> RoundJob:
     """Record a request to preview or publish a round and start its task once this
     commits. A job already open for the same program, date and kind is returned instead

@@ -8,7 +8,7 @@ from bisect import bisect_left
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from crosspaths import clock
 from crosspaths.matching.roster import RosterError, RosterProblem
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.models import Department, Location, Person
 from crosspaths.people.permissions import (
     admin_required,
@@ -54,7 +55,7 @@ from .forms import (
     RosterUploadForm,
     RoundDraftForm,
 )
-from .models import RosterUpload, RoundJob
+from .models import AuditLog, RosterUpload, RoundJob
 from .navigation import console_context
 from .reasons import refusal_texts
 from .roster_files import RosterFileError, is_roster_format
@@ -64,8 +65,8 @@ PROBLEM_LIMIT = 500
 
 
 @manager_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def dashboard(request: PersonRequest) -> HttpResponse:
+    person = request.person
     programs = (
         manageable_programs(person)
         .annotate(
@@ -96,7 +97,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         **console_context(request, "overview"),
         "programs": programs,
         "drafts": drafts,
-        "overview": selectors.people_overview(organization=request.organization)  # type: ignore[attr-defined]
+        "overview": selectors.people_overview(organization=request.organization)
         if can_manage_people(person)
         else None,
     }
@@ -107,15 +108,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
-def roster(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
+def roster(request: PersonRequest) -> HttpResponse:
+    org = request.organization
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:
             upload = services.roster_upload_create(
                 organization=org,
-                actor=request.person,  # type: ignore[attr-defined]
+                actor=request.person,
                 file_name=file.name,
                 data=file.read(),
             )
@@ -137,8 +138,8 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
-def roster_export(request: HttpRequest) -> StreamingHttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
+def roster_export(request: PersonRequest) -> StreamingHttpResponse:
+    org = request.organization
     response = StreamingHttpResponse(
         selectors.roster_csv_lines(organization=org), content_type="text/csv; charset=utf-8"
     )
@@ -147,16 +148,16 @@ def roster_export(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-def _upload(request: HttpRequest, pk: int) -> RosterUpload:
+def _upload(request: PersonRequest, pk: int) -> RosterUpload:
     return get_object_or_404(
         RosterUpload,
         pk=pk,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
     )
 
 
 @admin_required
-def roster_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+def roster_mapping(request: PersonRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     if upload.applied_at is not None:
         messages.info(request, _("This file has already been applied."))
@@ -199,7 +200,7 @@ def _problem_rows(upload: RosterUpload, problems: list[RosterProblem]) -> list[d
 
 
 @admin_required
-def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def roster_preview(request: PersonRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     if upload.applied_at is not None:
         messages.info(request, _("This file has already been applied."))
@@ -221,7 +222,7 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
         return redirect("console:roster_mapping", pk=upload.pk)
-    actor = request.person  # type: ignore[attr-defined]
+    actor = request.person
     leaving = plan.leaving
     context.update(
         plan=plan,
@@ -254,7 +255,7 @@ def roster_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 @require_POST
-def roster_apply(request: HttpRequest, pk: int) -> HttpResponse:
+def roster_apply(request: PersonRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     form = RosterApplyForm(request.POST)
     preview = reverse("console:roster_preview", kwargs={"pk": upload.pk})
@@ -281,7 +282,7 @@ def roster_apply(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         summary = services.roster_upload_apply(
             upload=upload,
-            actor=request.person,  # type: ignore[attr-defined]
+            actor=request.person,
             deactivate_missing=deactivate,
             expected=form.expected(),
             confirmed_deactivations=form.cleaned_data.get("confirm_deactivations"),
@@ -316,8 +317,8 @@ def roster_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @admin_required
-def people(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
+def people(request: PersonRequest) -> HttpResponse:
+    org = request.organization
     form = PeopleFilterForm(request.GET or None, organization=org)
     filters = form.cleaned_data if form.is_valid() else {}
     found = selectors.people_list(
@@ -342,17 +343,19 @@ def people(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_POST
-def people_invite(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
+def people_invite(request: PersonRequest) -> HttpResponse:
+    org = request.organization
     form = InviteForm(request.POST, organization=org)
     back = request.POST.get("next", "")
     if not back.startswith("/console/people/"):
         back = reverse("console:people")
     if not form.is_valid():
-        messages.error(request, " ".join(form.non_field_errors() or [_("Choose whom to invite.")]))
+        messages.error(
+            request, " ".join(map(str, form.non_field_errors() or [_("Choose whom to invite.")]))
+        )
         return redirect(back)
     count = services.people_invite(
-        actor=request.person,  # type: ignore[attr-defined]
+        actor=request.person,
         organization=org,
         people=form.people(),
     )
@@ -372,9 +375,9 @@ def people_invite(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
-    actor = request.person  # type: ignore[attr-defined]
+def person_detail(request: PersonRequest, pk: int) -> HttpResponse:
+    org = request.organization
+    actor = request.person
     person = get_object_or_404(
         Person.objects.select_related("department", "team", "location", "manager"),
         pk=pk,
@@ -421,8 +424,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def programs(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def programs(request: PersonRequest) -> HttpResponse:
+    person = request.person
     found = manageable_programs(person).annotate(
         enrolled=Count(
             "enrollments",
@@ -434,7 +437,7 @@ def programs(request: HttpRequest) -> HttpResponse:
 
 
 def _program_form_page(
-    request: HttpRequest, form: ProgramForm, program: object | None
+    request: PersonRequest, form: ProgramForm, program: object | None
 ) -> HttpResponse:
     context = {
         **console_context(request, "programs"),
@@ -457,20 +460,20 @@ def _number(value: object, default: int) -> int:
 
 
 @manager_required
-def program_new(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def program_new(request: PersonRequest) -> HttpResponse:
+    person = request.person
     if not can_create_program(person):
         raise PermissionDenied
     form = ProgramForm(
         request.POST or None,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
         can_assign_managers=True,
     )
     if request.method == "POST" and form.is_valid():
         try:
             program = services.program_save(
                 actor=person,
-                organization=request.organization,  # type: ignore[attr-defined]
+                organization=request.organization,
                 program=None,
                 fields=form.program_fields(),
                 managers=list(form.cleaned_data.get("managers") or []),
@@ -484,13 +487,13 @@ def program_new(request: HttpRequest) -> HttpResponse:
 
 
 @manager_required
-def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def program_edit(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     program = program_for_manager(person, pk)
     assign = can_assign_program_managers(person)
     form = ProgramForm(
         request.POST or None,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
         program=program,
         can_assign_managers=assign,
     )
@@ -498,7 +501,7 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.program_save(
                 actor=person,
-                organization=request.organization,  # type: ignore[attr-defined]
+                organization=request.organization,
                 program=program,
                 fields=form.program_fields(),
                 managers=list(form.cleaned_data.get("managers") or []) if assign else None,
@@ -512,8 +515,8 @@ def program_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def program_detail(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     program = program_for_manager(person, pk)
     rounds = program.rounds.annotate(
         groups=Count("matches", distinct=True),
@@ -545,10 +548,10 @@ ENROLL_SAMPLE = 50
 
 
 @manager_required
-def program_enroll(request: HttpRequest, pk: int) -> HttpResponse:
+def program_enroll(request: PersonRequest, pk: int) -> HttpResponse:
     """Enroll an audience: GET previews how many people (and a sample of names), POST
     enrolls them after the admin confirmed that count."""
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     program = program_for_manager(person, pk)
     data = request.POST if request.method == "POST" else request.GET
     form = AudienceForm(data, organization=program.organization)
@@ -592,8 +595,8 @@ def program_enroll(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
-def program_auto_enroll(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def program_auto_enroll(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     program = program_for_manager(person, pk)
     on = request.POST.get("on") == "1"
     try:
@@ -639,15 +642,15 @@ def _audience_words(program: Program) -> list[str]:
     org = program.organization_id
     words = []
     if audience.get("departments"):
-        names = Department.objects.filter(
+        departments = Department.objects.filter(
             organization_id=org, pk__in=audience["departments"]
         ).values_list("name", flat=True)
-        words.append(_("Departments: %(names)s") % {"names": ", ".join(names)})
+        words.append(_("Departments: %(names)s") % {"names": ", ".join(departments)})
     if audience.get("locations"):
-        names = Location.objects.filter(
+        locations = Location.objects.filter(
             organization_id=org, pk__in=audience["locations"]
         ).values_list("name", flat=True)
-        words.append(_("Locations: %(names)s") % {"names": ", ".join(names)})
+        words.append(_("Locations: %(names)s") % {"names": ", ".join(locations)})
     low, high = audience.get("level_min"), audience.get("level_max")
     if low is not None and high is not None:
         words.append(_("Levels %(low)d to %(high)d") % {"low": low, "high": high})
@@ -665,8 +668,8 @@ def _audience_words(program: Program) -> list[str]:
 # --- Audit log --------------------------------------------------------------------------
 
 
-def _audit_filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
-    org = request.organization  # type: ignore[attr-defined]
+def _audit_filtered(request: PersonRequest) -> tuple[AuditFilterForm, QuerySet[AuditLog]]:
+    org = request.organization
     form = AuditFilterForm(request.GET or None, organization=org)
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.audit_entries(
@@ -681,7 +684,7 @@ def _audit_filtered(request: HttpRequest) -> tuple[AuditFilterForm, object]:
 
 
 @admin_required
-def audit(request: HttpRequest) -> HttpResponse:
+def audit(request: PersonRequest) -> HttpResponse:
     form, entries = _audit_filtered(request)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -696,9 +699,9 @@ def audit(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
-def retention(request: HttpRequest) -> HttpResponse:
+def retention(request: PersonRequest) -> HttpResponse:
     """The organization's retention of check-in comments (organization admins)."""
-    organization = request.organization  # type: ignore[attr-defined]
+    organization = request.organization
     form = RetentionForm(
         request.POST or None,
         initial={"checkin_comment_months": organization.checkin_comment_months},
@@ -706,7 +709,7 @@ def retention(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if services.checkin_comment_retention_set(
             organization=organization,
-            actor=request.person,  # type: ignore[attr-defined]
+            actor=request.person,
             months=form.cleaned_data["checkin_comment_months"],
         ):
             messages.success(request, _("Retention saved."))
@@ -716,14 +719,14 @@ def retention(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+def audit_export(request: PersonRequest) -> StreamingHttpResponse:
     _form, entries = _audit_filtered(request)
     response = StreamingHttpResponse(
-        selectors.audit_csv_lines(entries=entries),  # type: ignore[arg-type]
+        selectors.audit_csv_lines(entries=entries),
         content_type="text/csv; charset=utf-8",
     )
     day = clock.today().isoformat()
-    slug = request.organization.slug  # type: ignore[attr-defined]
+    slug = request.organization.slug
     response["Content-Disposition"] = f'attachment; filename="audit-{slug}-{day}.csv"'
     return response
 
@@ -733,12 +736,12 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
 
 @manager_required
 @require_POST
-def round_new(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def round_new(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     program = program_for_manager(person, pk)
     form = RoundDraftForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("on", [_("Choose a date.")])))
+        messages.error(request, " ".join(map(str, form.errors.get("on", [_("Choose a date.")]))))
         return redirect("console:program", pk=program.pk)
     on = form.cleaned_data["on"]
     try:
@@ -763,9 +766,9 @@ def round_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
-def round_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+def round_rerun(request: PersonRequest, pk: int) -> HttpResponse:
     """Run the engine again for a draft's date; the new draft replaces this one."""
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     rnd = round_for_manager(person, pk)
     if rnd.status != Round.Status.DRAFT:
         messages.error(request, _("Only a draft can be run again; this round went out."))
@@ -778,8 +781,8 @@ def round_rerun(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
-def round_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def round_discard(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     rnd = round_for_manager(person, pk)
     try:
         services.round_discard_reviewed(actor=person, round=rnd)
@@ -795,14 +798,14 @@ def round_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def round_job(request: HttpRequest, pk: int) -> HttpResponse:
+def round_job(request: PersonRequest, pk: int) -> HttpResponse:
     """Progress of a preview or publication. The page polls itself with htmx every two
     seconds while the job is open; once done, the browser is sent on to the round."""
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     job = get_object_or_404(
         RoundJob.objects.select_related("program", "round"),
         pk=pk,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
     )
     program = program_for_manager(person, job.program_id)
     htmx = request.headers.get("HX-Request") == "true"
@@ -823,7 +826,7 @@ def round_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _round_page(
-    request: HttpRequest,
+    request: PersonRequest,
     rnd: Round,
     *,
     form: HandEditForm | None = None,
@@ -850,7 +853,7 @@ def _round_page(
         "changed": changed,
         "group_query": urlencode({"q": view.q}) if view.q else "",
         "left_query": urlencode(
-            {k: v for k, v in request.GET.items() if k in ("q", "page", "changed") and v}
+            {k: v for k, v in request.GET.items() if k in ("q", "page", "changed") and v}  # type: ignore[arg-type]  # QueryDict.items() yields each key's last value, a str
         ),
         "comment_count": selectors.round_comments(rnd=rnd).count()
         if rnd.status != Round.Status.DRAFT
@@ -860,14 +863,14 @@ def _round_page(
 
 
 @manager_required
-def round_comments(request: HttpRequest, pk: int) -> HttpResponse:
+def round_comments(request: PersonRequest, pk: int) -> HttpResponse:
     """What members wrote to the organizers when checking in: for the organization's
     admins and the program's managers only (the check-in form says so)."""
-    rnd = round_for_manager(request.person, pk)  # type: ignore[attr-defined]
+    rnd = round_for_manager(request.person, pk)
     page = Paginator(selectors.round_comments(rnd=rnd), 50).get_page(request.GET.get("page"))
     ids = selectors.round_group_numbers(rnd=rnd)
     for checkin in page.object_list:
-        checkin.group_number = bisect_left(ids, checkin.member.match_id) + 1
+        checkin.group_number = bisect_left(ids, checkin.member.match_id) + 1  # type: ignore[attr-defined]  # for the template only
     context = {
         **console_context(request, "programs"),
         "round": rnd,
@@ -878,8 +881,8 @@ def round_comments(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    rnd = round_for_manager(request.person, pk)  # type: ignore[attr-defined]
+def round_detail(request: PersonRequest, pk: int) -> HttpResponse:
+    rnd = round_for_manager(request.person, pk)
     return _round_page(request, rnd)
 
 
@@ -889,10 +892,10 @@ def _edit_form(request: HttpRequest, rnd: Round) -> HandEditForm:
 
 @manager_required
 @require_POST
-def round_check(request: HttpRequest, pk: int) -> HttpResponse:
+def round_check(request: PersonRequest, pk: int) -> HttpResponse:
     """The live check behind the hand-edit form (htmx): would this edit keep every hard
     rule? Nothing is changed."""
-    rnd = round_for_manager(request.person, pk)  # type: ignore[attr-defined]
+    rnd = round_for_manager(request.person, pk)
     form = _edit_form(request, rnd)
     context: dict[str, object] = {"form": form, "refusals": [], "checked": False}
     if form.is_valid():
@@ -904,8 +907,8 @@ def round_check(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def round_edit(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     rnd = round_for_manager(person, pk)
     form = _edit_form(request, rnd)
     if not form.is_valid():
@@ -941,8 +944,8 @@ def _seat_of(rnd: Round, edit: services.HandEdit) -> set[int]:
 
 @manager_required
 @require_POST
-def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def round_publish(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     rnd = round_for_manager(person, pk)
     if rnd.status != Round.Status.DRAFT:
         messages.error(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +13,7 @@ from crosspaths.programs.models import Program
 from .models import MAX_ROTATIONS, MAX_TABLE_SIZE, Event
 
 
-class EventForm(forms.ModelForm):  # type: ignore[type-arg]
+class EventForm(forms.ModelForm):
     class Meta:
         model = Event
         fields = [
@@ -58,13 +58,13 @@ class EventForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["program"].queryset = Program.objects.filter(  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField, self.fields["program"]).queryset = Program.objects.filter(
             organization=organization
         ).order_by("name")
-        self.fields["department"].queryset = Department.objects.filter(  # type: ignore[attr-defined]
-            organization=organization
-        ).order_by("name")
-        self.fields["location"].queryset = Location.objects.filter(  # type: ignore[attr-defined]
+        cast(
+            forms.ModelChoiceField, self.fields["department"]
+        ).queryset = Department.objects.filter(organization=organization).order_by("name")
+        cast(forms.ModelChoiceField, self.fields["location"]).queryset = Location.objects.filter(
             organization=organization
         ).order_by("name")
 
@@ -75,7 +75,7 @@ class EventForm(forms.ModelForm):  # type: ignore[type-arg]
             Event.Attendees.DEPARTMENT: ("department", _("Choose the department that attends.")),
             Event.Attendees.LOCATION: ("location", _("Choose the location that attends.")),
         }
-        field, message = needs.get(data.get("attendees"), (None, ""))  # type: ignore[arg-type]
+        field, message = needs.get(data.get("attendees"), (None, ""))  # type: ignore[arg-type]  # a missing choice is None, which has no entry either
         if field and not data.get(field):
             self.add_error(field, message)
         return data

@@ -8,12 +8,13 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths.console.navigation import console_context
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import (
     admin_required,
 )
@@ -25,23 +26,23 @@ from .models import Event
 from .plan_pdf import event_plan_pdf
 
 
-def _event(request: HttpRequest, pk: int) -> Event:
-    return get_object_or_404(Event, pk=pk, organization=request.organization)  # type: ignore[attr-defined]
+def _event(request: PersonRequest, pk: int) -> Event:
+    return get_object_or_404(Event, pk=pk, organization=request.organization)
 
 
 @admin_required
-def events(request: HttpRequest) -> HttpResponse:
-    items = Event.objects.filter(organization=request.organization).select_related("program")  # type: ignore[attr-defined]
+def events(request: PersonRequest) -> HttpResponse:
+    items = Event.objects.filter(organization=request.organization).select_related("program")
     return render(request, "events/list.html", console_context(request, "events", events=items))
 
 
 @admin_required
-def event_new(request: HttpRequest) -> HttpResponse:
-    org = request.organization  # type: ignore[attr-defined]
+def event_new(request: PersonRequest) -> HttpResponse:
+    org = request.organization
     form = EventForm(request.POST or None, organization=org)
     if request.method == "POST" and form.is_valid():
         event = services.event_save(
-            actor=request.person,  # type: ignore[attr-defined]
+            actor=request.person,
             organization=org,
             data=form.cleaned_data,
         )
@@ -52,13 +53,13 @@ def event_new(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
-def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def event_edit(request: PersonRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
-    org = request.organization  # type: ignore[attr-defined]
+    org = request.organization
     form = EventForm(request.POST or None, instance=event, organization=org)
     if request.method == "POST" and form.is_valid():
         services.event_save(
-            actor=request.person,  # type: ignore[attr-defined]
+            actor=request.person,
             organization=org,
             data=form.cleaned_data,
             event=Event.objects.get(pk=event.pk),
@@ -70,7 +71,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @admin_required
-def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def event_detail(request: PersonRequest, pk: int) -> HttpResponse:
     event = _event(request, pk)
     return render(
         request,
@@ -87,7 +88,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @admin_required
-def event_seat(request: HttpRequest, pk: int) -> HttpResponse:
+def event_seat(request: PersonRequest, pk: int) -> HttpResponse:
     """Seat the attendees; "Seat again" passes a new seed for another plan."""
     event = _event(request, pk)
     seed = event.seed + 1 if request.POST.get("again") else None
@@ -110,7 +111,7 @@ def _filename(event: Event, ext: str) -> str:
 
 
 @admin_required
-def event_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def event_pdf(request: PersonRequest, pk: int) -> HttpResponse:
     """The printable table plan with a card per attendee."""
     event = _event(request, pk)
     pdf = event_plan_pdf(
@@ -124,7 +125,7 @@ def event_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @admin_required
-def event_cards_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def event_cards_csv(request: PersonRequest, pk: int) -> HttpResponse:
     """One row per attendee: name, e-mail, department and the table of each round."""
     event = _event(request, pk)
     out = io.StringIO()

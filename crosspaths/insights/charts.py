@@ -13,6 +13,7 @@ never the only carrier of meaning. Hidden (suppressed) values are gaps, never ze
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -131,7 +132,7 @@ def nice_ticks(low: float, high: float, count_: int = 4) -> list[float]:
 
 def _axes(
     chart: Chart, top_value: float, bottom_value: float, width: int, height: int
-) -> tuple[str, callable, list[float]]:
+) -> tuple[str, Callable[[float], float], list[float]]:
     ticks = nice_ticks(bottom_value, top_value)
     lo, hi = ticks[0], ticks[-1]
     plot_h = height - TOP - BOTTOM

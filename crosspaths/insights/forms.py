@@ -4,6 +4,7 @@ person may see."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -55,7 +56,7 @@ def recent_quarters(*, organization: Organization, today: date | None = None) ->
     )
     if first is None:
         return []
-    keys = []
+    keys: list[str] = []
     year, quarter = today.year, (today.month - 1) // 3 + 1
     while len(keys) < QUARTERS_LISTED and quarter_bounds(year, quarter)[1] >= first:
         keys.append(f"{year}-q{quarter}")
@@ -87,18 +88,20 @@ class InsightsFilterForm(forms.Form):
         self.today = today or clock.today()
         org = person.organization
         programs = manageable_programs(person).order_by("name")
-        self.fields["program"].queryset = programs
+        cast(forms.ModelChoiceField, self.fields["program"]).queryset = programs
         if not sees_organization_insights(person):
             # Program managers see one of their programs at a time.
             self.fields["program"].required = True
-            self.fields["program"].empty_label = None
-        self.fields["location"].queryset = Location.objects.filter(organization=org)
+            cast(forms.ModelChoiceField, self.fields["program"]).empty_label = None
+        cast(forms.ModelChoiceField, self.fields["location"]).queryset = Location.objects.filter(
+            organization=org
+        )
         quarters = recent_quarters(organization=org, today=self.today)
-        self.fields["period"].choices = [
+        cast(forms.ChoiceField, self.fields["period"]).choices = [
             ("3m", _("Last 3 months")),
             ("12m", _("Last 12 months")),
             ("all", _("All time")),
-            *[(key, quarter_label(*parse_quarter(key))) for key in quarters],  # type: ignore[misc]
+            *[(key, quarter_label(*parse_quarter(key))) for key in quarters],  # type: ignore[misc]  # a quarter key parses to (year, quarter)
         ]
         self.quarters = quarters
 
@@ -117,7 +120,8 @@ class InsightsFilterForm(forms.Form):
             data = self.cleaned_data
         program = data.get("program")
         if program is None and not sees_organization_insights(self.person):
-            program = self.fields["program"].queryset.first()
+            offered = cast(forms.ModelChoiceField, self.fields["program"]).queryset
+            program = offered.first() if offered is not None else None  # set in __init__
         period_key = data.get("period") or DEFAULT_PERIOD
         org = self.person.organization
         return Filters(

@@ -100,7 +100,7 @@ def quarter_filters(f: Filters, year: int, quarter: int) -> Filters:
 
 
 def _pair_counts(fig: Figure) -> dict[tuple[str, str], int]:
-    return {(a, b): n for a, b, n in fig.rows if a != b and isinstance(n, int)}
+    return {(a, b): n for a, b, n in fig.rows if a != b and isinstance(n, int)}  # type: ignore[misc]  # the figure's rows start with two department names
 
 
 def quarter_summary(f: Filters) -> QuarterSummary:
@@ -205,14 +205,16 @@ class _Report(FPDF):
         self.set_auto_page_break(False)
         self.set_margins(16, 14, 16)
 
-    def output(self) -> bytes:  # type: ignore[override]
+    def output(self) -> bytes:  # type: ignore[override]  # fpdf2 returns a bytearray; this one returns bytes
         """The PDF. Subsetting the fonts (fontTools reads all their glyphs, keeps the
         ones used, writes them) was about half of a report; the subset of the same
         glyphs is kept (a few kB each, SUBSET_CACHE of them a process) and the next
         report with those glyphs subsets that small font instead, which gives the same
         bytes (tests/insights/test_report.py compares them with fpdf2's own)."""
+        # Only DejaVu is used, a TrueType font (a core font has nothing to subset).
+        fonts = [font for font in self.fonts.values() if isinstance(font, TTFFont)]
         keys = {}
-        for font in self.fonts.values():
+        for font in fonts:
             key = (font.fontkey, frozenset(font.subset.get_all_glyph_names()))
             keys[font.fontkey] = key
             with _subsets_lock:
@@ -220,7 +222,7 @@ class _Report(FPDF):
             if cached is not None:
                 font.ttfont = ttLib.TTFont(BytesIO(cached), recalcTimestamp=False, lazy=True)
         pdf = bytes(super().output())
-        for font in self.fonts.values():
+        for font in fonts:
             key = keys[font.fontkey]
             if key in _subsets:
                 continue

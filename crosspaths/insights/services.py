@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
@@ -98,7 +99,7 @@ def round_aggregate(*, round_id: int) -> AggregateResult:
         from .tasks import round_aggregate as task
 
         for stale in result.stale_rounds:
-            transaction.on_commit(lambda stale=stale: task.enqueue(round_id=stale))
+            transaction.on_commit(partial(task.enqueue, round_id=stale))
     return result
 
 

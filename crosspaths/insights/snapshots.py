@@ -134,7 +134,7 @@ def reach_snapshot_write(org: Organization, day: date) -> None:
             ):
                 counts = bars.setdefault((scope, metric), {b: 0 for b, _ in template})
                 counts[low] += people
-    highs = {
+    highs: dict[str, dict[int, int | None]] = {
         metric: dict(template)
         for metric, template in (
             (ReachSnapshot.Metric.COLLEAGUES, COLLEAGUE_BARS),

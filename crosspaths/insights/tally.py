@@ -114,7 +114,7 @@ def tally_round(
     for group_id, members in groups.items():
         group_answers = answers.get(group_id, ())
         outcome = group_outcome([a.met for a in group_answers])
-        group_scopes: set[Scope] = {None} | {location.get(p) for p in members}
+        group_scopes: set[Scope] = {None, *(location.get(p) for p in members)}
         for scope in group_scopes:
             s = scopes[scope]
             s.people.update(members)

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.conf import settings as site_settings
 from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from crosspaths.collaboration import tasks as collaboration_tasks
 from crosspaths.collaboration.services import collaboration_settings
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import admin_required, insights_required
 from crosspaths.spreadsheets import safe_cell
 
@@ -32,40 +33,40 @@ RECOUNT_PAUSE_SECONDS = 300
 TABLE_ROWS = 60
 
 
-def _filters(request: HttpRequest) -> tuple[InsightsFilterForm, figures.Filters]:
+def _filters(request: PersonRequest) -> tuple[InsightsFilterForm, figures.Filters]:
     form = InsightsFilterForm(
         request.GET or None,
-        person=request.person,  # type: ignore[attr-defined]
+        person=request.person,
     )
     return form, form.filters()
 
 
 @require_GET
 @insights_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: PersonRequest) -> HttpResponse:
     form, filters = _filters(request)
     headline, shown = figures.dashboard(filters)
     query = urlencode(filters.query())
     for fig in shown:
-        fig.svgs = [  # type: ignore[attr-defined]
+        fig.svgs = [  # type: ignore[attr-defined]  # attributes for the template only
             {"title": chart.title if chart.title != fig.title else "", "svg": svg(chart)}
             for chart in fig.charts
         ]
-        fig.note = fig.hidden_note(filters.minimum)  # type: ignore[attr-defined]
-        fig.csv_url = f"{reverse('insights:csv', args=[fig.slug])}?{query}"  # type: ignore[attr-defined]
-        fig.wide = fig.slug in WIDE  # type: ignore[attr-defined]
+        fig.note = fig.hidden_note(filters.minimum)  # type: ignore[attr-defined]  # attributes for the template only
+        fig.csv_url = f"{reverse('insights:csv', args=[fig.slug])}?{query}"  # type: ignore[attr-defined]  # attributes for the template only
+        fig.wide = fig.slug in WIDE  # type: ignore[attr-defined]  # attributes for the template only
         # Long tables stay in the CSV: the page lists the first rows only.
-        fig.table_rows = fig.rows[:TABLE_ROWS]  # type: ignore[attr-defined]
-        fig.table_cut = len(fig.rows) > TABLE_ROWS  # type: ignore[attr-defined]
+        fig.table_rows = fig.rows[:TABLE_ROWS]  # type: ignore[attr-defined]  # attributes for the template only
+        fig.table_cut = len(fig.rows) > TABLE_ROWS  # type: ignore[attr-defined]  # attributes for the template only
     place = urlencode({k: v for k, v in filters.query().items() if k != "period"})
     reports = [
         {
-            "label": quarter_label(*parse_quarter(key)),  # type: ignore[misc]
+            "label": quarter_label(*parse_quarter(key)),  # type: ignore[misc]  # a quarter key parses to (year, quarter)
             "url": f"{reverse('insights:report', args=[key])}{'?' + place if place else ''}",
         }
         for key in form.quarters[:4]
     ]
-    org = request.person.organization  # type: ignore[attr-defined]
+    org = request.person.organization
     return render(
         request,
         "insights/dashboard.html",
@@ -73,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "counted_at": services.figures_counted_at(organization=org),
             "nightly_hour": site_settings.INSIGHTS_NIGHTLY_HOUR_UTC,
             "zone": org.timezone,
-            "can_recount": request.person.is_admin,  # type: ignore[attr-defined]
+            "can_recount": request.person.is_admin,
             "form": form,
             "filters": filters,
             "query": filters.query(),
@@ -86,7 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @insights_required
-def figure_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def figure_csv(request: PersonRequest, slug: str) -> HttpResponse:
     """The numbers behind one figure, as shown (hidden values are empty cells); text
     such as a department named "=HYPERLINK(...)" cannot run as a formula."""
     _form, filters = _filters(request)
@@ -105,7 +106,7 @@ def figure_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @insights_required
-def quarterly_report(request: HttpRequest, quarter: str) -> HttpResponse:
+def quarterly_report(request: PersonRequest, quarter: str) -> HttpResponse:
     """The one-page PDF for a quarter (program and location as on the dashboard)."""
     parsed = parse_quarter(quarter)
     if parsed is None:
@@ -119,10 +120,10 @@ def quarterly_report(request: HttpRequest, quarter: str) -> HttpResponse:
 
 @require_POST
 @admin_required
-def recount(request: HttpRequest) -> HttpResponse:
+def recount(request: PersonRequest) -> HttpResponse:
     """Queue counting the organization's figures now (admins: the whole organization's
     figures change). A second press within a few minutes queues nothing more."""
-    org = request.person.organization  # type: ignore[attr-defined]
+    org = request.person.organization
     if cache.add(f"insights-recount:{org.pk}", True, RECOUNT_PAUSE_SECONDS):
         tasks.insights_recount.enqueue(org.pk)
         messages.success(
@@ -135,10 +136,10 @@ def recount(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @admin_required
-def payoff_page(request: HttpRequest) -> HttpResponse:
+def payoff_page(request: PersonRequest) -> HttpResponse:
     """ "Does it pay off?": the stored estimate (organization-wide, so admins only); a
     POST queues computing it now."""
-    org = request.person.organization  # type: ignore[attr-defined]
+    org = request.person.organization
     settings = collaboration_settings(org)
     if request.method == "POST":
         if settings.enabled:
@@ -158,8 +159,8 @@ def payoff_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @admin_required
-def payoff_csv(request: HttpRequest) -> HttpResponse:
-    header, rows = payoff_rows(request.person.organization)  # type: ignore[attr-defined]
+def payoff_csv(request: PersonRequest) -> HttpResponse:
+    header, rows = payoff_rows(request.person.organization)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="crosspaths-pays-off.csv"'
     writer = csv.writer(response)

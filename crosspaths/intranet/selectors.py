@@ -93,7 +93,9 @@ def card_programs(*, person: Person, today: date) -> CardPrograms:
             CardProgram(
                 program=program,
                 enrolled=current,
-                paused_until=e.paused_until if current and e.is_paused_on(today) else None,
+                paused_until=e.paused_until
+                if e is not None and current and e.is_paused_on(today)
+                else None,
             )
         )
     return CardPrograms(

@@ -59,7 +59,7 @@ def card_token_read(token: str) -> CardToken:
         )
     except signing.SignatureExpired:
         old = _parts(signing.loads(token, salt=SALT))  # the signature itself is good
-        raise BadToken(expired=True, organization_id=old and old.organization_id) from None
+        raise BadToken(expired=True, organization_id=old.organization_id if old else None) from None
     except signing.BadSignature:
         raise BadToken(expired=False) from None
     if parts is None:

@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from crosspaths import clock
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.models import Organization, Person
 from crosspaths.people.permissions import admin_required
 from crosspaths.programs.enrollments import enrollment_join, person_pause, program_is_open_to
@@ -57,7 +58,7 @@ def _framed(response: HttpResponse, origins: list[str]) -> HttpResponse:
     """Only the allow-listed intranet pages may frame this answer; the token in its
     URL goes to no other site (Referer only to this one: "no-referrer" would also make
     Chromium send ``Origin: null`` on the card's own forms), and no cache keeps it."""
-    response._csp_replace = {"frame-ancestors": origins or [NONE]}  # type: ignore[attr-defined]
+    response._csp_replace = {"frame-ancestors": origins or [NONE]}  # type: ignore[attr-defined]  # django-csp's per-response policy attribute
     response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store, private"
     return response
@@ -155,7 +156,7 @@ def _posted_person(request: HttpRequest) -> tuple[Person | None, HttpResponse | 
 def card_join(request: HttpRequest, pk: int) -> HttpResponse:
     person, refused = _posted_person(request)
     if person is None:
-        return refused  # type: ignore[return-value]
+        return refused  # type: ignore[return-value]  # _posted_person gives a response whenever it gives no person
     token = request.POST["t"]
     program = Program.objects.filter(pk=pk, organization_id=person.organization_id).first()
     if program is None or not program_is_open_to(program=program, person=person, on=clock.today()):
@@ -178,7 +179,7 @@ def card_pause(request: HttpRequest) -> HttpResponse:
     """Pause every program until a date, or resume (``resume=1``)."""
     person, refused = _posted_person(request)
     if person is None:
-        return refused  # type: ignore[return-value]
+        return refused  # type: ignore[return-value]  # _posted_person gives a response whenever it gives no person
     token = request.POST["t"]
     with translation.override(person.effective_language):
         if request.POST.get("resume"):
@@ -226,8 +227,8 @@ def organization_card(request: HttpRequest, key: str) -> HttpResponse:
 # --- Console ------------------------------------------------------------------------------
 
 
-def _settings_page(request: HttpRequest, form: OriginsForm, status: int = 200) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def _settings_page(request: PersonRequest, form: OriginsForm, status: int = 200) -> HttpResponse:
+    organization = request.organization
     current = embed_settings_for(organization=organization)
     context = {
         "section": "intranet",
@@ -244,9 +245,9 @@ def _settings_page(request: HttpRequest, form: OriginsForm, status: int = 200) -
 
 
 @admin_required
-def embed_settings(request: HttpRequest) -> HttpResponse:
+def embed_settings(request: PersonRequest) -> HttpResponse:
     """Which intranet pages may show the cards (organization admins)."""
-    organization = request.organization  # type: ignore[attr-defined]
+    organization = request.organization
     current = embed_settings_for(organization=organization)
     if request.method != "POST":
         return _settings_page(request, OriginsForm(initial={"origins": "\n".join(current.origins)}))
@@ -255,7 +256,7 @@ def embed_settings(request: HttpRequest) -> HttpResponse:
         return _settings_page(request, form, status=400)
     if embed_origins_set(
         organization=organization,
-        actor=request.person,  # type: ignore[attr-defined]
+        actor=request.person,
         origins=form.cleaned_data["origins"],
     ):
         messages.success(request, _("Intranet pages saved."))
@@ -264,10 +265,10 @@ def embed_settings(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_POST
-def embed_card_key_renew(request: HttpRequest) -> HttpResponse:
+def embed_card_key_renew(request: PersonRequest) -> HttpResponse:
     card_key_renew(
-        organization=request.organization,  # type: ignore[attr-defined]
-        actor=request.person,  # type: ignore[attr-defined]
+        organization=request.organization,
+        actor=request.person,
     )
     messages.success(
         request, _("The organization card has a new address; update your intranet pages.")

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths.console.navigation import console_context
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import (
     manageable_programs,
     manager_required,
@@ -28,10 +29,10 @@ PAGE_SIZE = 25
 
 
 @manager_required
-def console(request: HttpRequest) -> HttpResponse:
+def console(request: PersonRequest) -> HttpResponse:
     """Every journey of the onboarding programs the reader manages, 25 a page, and the
     journey settings of each of those programs."""
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     programs = manageable_programs(person).filter(format=Program.Format.ONBOARDING)
     plans = JourneyPlan.objects.filter(organization=person.organization, program__in=programs)
     by_program = {p.program_id: p for p in plans}
@@ -46,7 +47,7 @@ def console(request: HttpRequest) -> HttpResponse:
         **console_context(request, "journeys"),
         "settings": settings,
         "page": page,
-        "journeys": selectors.journey_views(page.object_list),
+        "journeys": selectors.journey_views(list(page)),
         "query": "",
     }
     return render(request, "journeys/console.html", context)
@@ -54,8 +55,8 @@ def console(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @manager_required
-def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def plan_save(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     program = program_for_manager(person, pk)
     plan = JourneyPlan.objects.filter(program=program).first()
     form = JourneyPlanForm(request.POST, instance=plan, prefix=f"p{program.pk}")
@@ -72,13 +73,13 @@ def plan_save(request: HttpRequest, pk: int) -> HttpResponse:
         for field, errors in form.errors.items():
             messages.error(
                 request,
-                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(errors)}",
+                f"{form.fields[field].label if field in form.fields else ''}: {' '.join(map(str, errors))}",
             )
     return redirect("journeys:console")
 
 
 @person_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: PersonRequest) -> HttpResponse:
     """The new hire's journey: whom they met, what comes next."""
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     return render(request, "journeys/mine.html", {"journeys": selectors.my_journeys(person)})

@@ -413,10 +413,10 @@ _FORK_STATE: dict[str, object] = {}
 def _solve_task(k: int) -> list[list[int]]:
     st = _FORK_STATE
     c, tasks, s, keys = st["c"], st["tasks"], st["s"], st["keys"]
-    idx, sizes, seed = tasks[k]  # type: ignore[index]
+    idx, sizes, seed = tasks[k]  # type: ignore[index]  # _FORK_STATE holds what the parent process stored, untyped
     rng = np.random.default_rng(seed)
-    blk = _block_arrays(c, idx, keys.met[k], keys.forbidden[k])  # type: ignore[arg-type,attr-defined]
-    return _solve_block(blk, sizes, rng, s)  # type: ignore[arg-type]
+    blk = _block_arrays(c, idx, keys.met[k], keys.forbidden[k])  # type: ignore[arg-type,attr-defined]  # _FORK_STATE holds what the parent process stored, untyped
+    return _solve_block(blk, sizes, rng, s)  # type: ignore[arg-type]  # _FORK_STATE holds what the parent process stored, untyped
 
 
 def match_groups(

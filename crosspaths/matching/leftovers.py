@@ -45,7 +45,7 @@ def place_leftovers(c: Cohort, groups: list[list[int]], unplaced: list[int]) -> 
         if not groups:
             break
         t = table_of(groups, c.n)
-        ok = may_join(c, np.int64(p), t)  # type: ignore[arg-type]
+        ok = may_join(c, np.int64(p), t)  # type: ignore[arg-type]  # a numpy scalar where the rule takes an array: it broadcasts
         if not ok.any():
             continue
         real = t != c.n
@@ -65,7 +65,7 @@ def place_leftovers(c: Cohort, groups: list[list[int]], unplaced: list[int]) -> 
         real = t != c.n
         spare = real.sum(axis=1) - smallest
         safe = np.where(real, t, 0)
-        fits = real & pair_ok(c, np.int64(p), safe) & (spare[:, None] > 0)  # type: ignore[arg-type]
+        fits = real & pair_ok(c, np.int64(p), safe) & (spare[:, None] > 0)  # type: ignore[arg-type]  # a numpy scalar where the rule takes an array: it broadcasts
         if fits.sum() < smallest - 1:
             continue
         gain = pair_scores(c, np.full(t.shape, p), safe)
@@ -81,7 +81,7 @@ def place_leftovers(c: Cohort, groups: list[list[int]], unplaced: list[int]) -> 
                 break
             open_[k] = False
             g, m = int(rows[k]), int(t[rows[k], cols[k]])
-            if may_join(c, np.int64(m), table_of([group], c.n))[0]:  # type: ignore[arg-type]
+            if may_join(c, np.int64(m), table_of([group], c.n))[0]:  # type: ignore[arg-type]  # a numpy scalar where the rule takes an array: it broadcasts
                 group.append(m)
                 taken.append((g, m))
                 left[g] -= 1
@@ -96,7 +96,7 @@ def place_leftovers(c: Cohort, groups: list[list[int]], unplaced: list[int]) -> 
         for q in rest[1:]:
             if len(group) == size:
                 break
-            if may_join(c, np.int64(q), table_of([group], c.n))[0]:  # type: ignore[arg-type]
+            if may_join(c, np.int64(q), table_of([group], c.n))[0]:  # type: ignore[arg-type]  # a numpy scalar where the rule takes an array: it broadcasts
                 group.append(q)
         if len(group) >= smallest:
             groups.append(group)

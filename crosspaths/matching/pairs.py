@@ -163,7 +163,7 @@ def _solve_chunk(ks: list[int]) -> list[IntArray]:
     st = _FORK_STATE
     c, blocks, keys, s, seeds = (st[k] for k in ("c", "blocks", "keys", "s", "seeds"))
     return [
-        _solve_block(c, blocks[k], keys.met[k], keys.forbidden[k], s, seeds[k])  # type: ignore[index,attr-defined,arg-type]
+        _solve_block(c, blocks[k], keys.met[k], keys.forbidden[k], s, seeds[k])  # type: ignore[index,attr-defined,arg-type]  # _FORK_STATE holds what the parent process stored, untyped
         for k in ks
     ]
 
@@ -245,7 +245,7 @@ def _repair(
     # Fewest valid partners first: they are the hardest to place.
     partners: dict[int, IntArray] = {}
     for r in stuck:
-        ok = pair_ok(c, np.int64(r), members)  # type: ignore[arg-type]
+        ok = pair_ok(c, np.int64(r), members)  # type: ignore[arg-type]  # a numpy scalar where the rule takes an array: it broadcasts
         cand = members[ok]
         if cand.size:
             sc = pair_scores(c, np.full(cand.size, r), cand)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
 from crosspaths.console.navigation import console_context
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import (
     manager_required,
     person_required,
@@ -26,11 +27,11 @@ from .forms import AnswerForm, JoinForm, MentoringSettingsForm
 from .models import Cycle, MentoringRole
 
 
-def _program(request: HttpRequest, pk: int) -> Program:
+def _program(request: PersonRequest, pk: int) -> Program:
     return get_object_or_404(
         Program,
         pk=pk,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
         format=Program.Format.MENTORING,
     )
 
@@ -39,8 +40,8 @@ def _program(request: HttpRequest, pk: int) -> Program:
 
 
 @person_required
-def mine(request: HttpRequest, pk: int, join_form: JoinForm | None = None) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def mine(request: PersonRequest, pk: int, join_form: JoinForm | None = None) -> HttpResponse:
+    person = request.person
     program = _program(request, pk)
     settings = services.mentoring_settings_of(program=program)
     enrolled = Enrollment.objects.filter(
@@ -93,14 +94,14 @@ def mine(request: HttpRequest, pk: int, join_form: JoinForm | None = None) -> Ht
 
 @require_POST
 @person_required
-def join(request: HttpRequest, pk: int) -> HttpResponse:
+def join(request: PersonRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
     form = JoinForm(request.POST)
     if not form.is_valid():
         return mine(request, pk, join_form=form)
     try:
         services.mentoring_join(
-            person=request.person,  # type: ignore[attr-defined]
+            person=request.person,
             program=program,
             role=form.cleaned_data["role"],
             capacity=form.cleaned_data["capacity"] or 1,
@@ -119,13 +120,13 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def answer(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def answer(request: PersonRequest, pk: int, match_pk: int) -> HttpResponse:
+    person = request.person
     program = _program(request, pk)
     match = get_object_or_404(
         Match,
         pk=match_pk,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
         round__program=program,
         members__person=person,
     )
@@ -148,8 +149,8 @@ def answer(request: HttpRequest, pk: int, match_pk: int) -> HttpResponse:
 
 
 @manager_required
-def console_program(request: HttpRequest, pk: int) -> HttpResponse:
-    program = program_for_manager(request.person, pk)  # type: ignore[attr-defined]
+def console_program(request: PersonRequest, pk: int) -> HttpResponse:
+    program = program_for_manager(request.person, pk)
     if program.format != Program.Format.MENTORING:
         return redirect("console:program", pk=program.pk)
     current = services.mentoring_settings_of(program=program)
@@ -157,7 +158,7 @@ def console_program(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.mentoring_settings_save(
             program=program,
-            actor=request.person,  # type: ignore[attr-defined]
+            actor=request.person,
             data=form.cleaned_data,
         )
         messages.success(request, _("Mentoring settings saved."))
@@ -186,10 +187,10 @@ def console_program(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @manager_required
-def console_start(request: HttpRequest, pk: int) -> HttpResponse:
-    program = program_for_manager(request.person, pk)  # type: ignore[attr-defined]
+def console_start(request: PersonRequest, pk: int) -> HttpResponse:
+    program = program_for_manager(request.person, pk)
     try:
-        cycle = services.cycle_start(program=program, actor=request.person)  # type: ignore[attr-defined]
+        cycle = services.cycle_start(program=program, actor=request.person)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -206,8 +207,8 @@ def console_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @manager_required
-def console_end(request: HttpRequest, pk: int) -> HttpResponse:
-    program = program_for_manager(request.person, pk)  # type: ignore[attr-defined]
+def console_end(request: PersonRequest, pk: int) -> HttpResponse:
+    program = program_for_manager(request.person, pk)
     cycle = Cycle.objects.filter(
         organization=program.organization, program=program, status=Cycle.Status.ACTIVE
     ).first()

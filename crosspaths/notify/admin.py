@@ -50,7 +50,7 @@ class MessageAdmin(admin.ModelAdmin):
         return obj.last_error[:120]
 
     @admin.action(description=_("Send again (failed or skipped messages)"))
-    def send_again(self, request, queryset):  # type: ignore[no-untyped-def]
+    def send_again(self, request, queryset):
         count = message_requeue(messages=queryset)
         self.message_user(
             request,
@@ -63,7 +63,7 @@ class MessageAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request) -> bool:
         return False
 
 

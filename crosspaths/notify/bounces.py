@@ -46,7 +46,7 @@ def _status_blocks(part: Message) -> list[Message]:
     (the parser gives them as sub-messages; their text is parsed when it does not)."""
     payload = part.get_payload()
     if isinstance(payload, list):
-        return payload
+        return [block for block in payload if isinstance(block, Message)]
     text = payload if isinstance(payload, str) else ""
     return [email.message_from_string(block) for block in text.replace("\r\n", "\n").split("\n\n")]
 

@@ -565,7 +565,7 @@ def left_out_row(message: Message) -> LeftOut | None:
     if "_left_out" in message.__dict__:
         return message.__dict__["_left_out"]
     round_id = _left_out_round(message)
-    if round_id is None:
+    if round_id is None or message.person_id is None:
         return None
     return (
         LeftOut.objects.select_related("round__program__organization")
@@ -583,7 +583,7 @@ def left_out_rows_load(messages: list[Message]) -> None:
     if not notices:
         return
     wanted = {(m.organization_id, _left_out_round(m), m.person_id) for m in notices}
-    found = {
+    found: dict[tuple[int, int | None, int | None], LeftOut] = {
         (row.organization_id, row.round_id, row.person_id): row
         for row in LeftOut.objects.select_related("round__program__organization").filter(
             organization_id__in={o for o, _, _ in wanted},
@@ -654,7 +654,7 @@ def _withdrawal_of(message: Message) -> Any:
 
     head = message.dedupe_key.split("@", 1)[0]
     tail = head.rsplit(":", 1)[-1]
-    if not tail.startswith("w") or not tail[1:].isdigit():
+    if not tail.startswith("w") or not tail[1:].isdigit() or message.match_id is None:
         return None
     return (
         Withdrawal.objects.select_related("person", "replaced_by")
@@ -862,7 +862,7 @@ BUILDERS[Kind.TEST] = test_content
 
 def message_language(message: Message) -> str:
     """The reader's language; a group's is its organization's."""
-    if message.person_id:
+    if message.person is not None:
         return message.person.effective_language
     return message.organization.language
 

@@ -39,7 +39,7 @@ class Letter:
 
     def attachments(self) -> list[tuple[str, str, bytes]]:
         return [
-            (a.get_filename() or "attachment", a.get_content_type(), a.get_payload(decode=True))
+            (a.get_filename() or "attachment", a.get_content_type(), a.get_payload(decode=True))  # type: ignore[misc]  # decode=True: an attachment's bytes
             for a in self.message.iter_attachments()
         ]
 
@@ -54,7 +54,7 @@ def letters(folder: Path, *, limit: int = 200) -> list[Letter]:
         chunks = [c for c in f.read_bytes().split(SEPARATOR) if c.strip()]
         for index in reversed(range(len(chunks))):
             message = email.message_from_bytes(chunks[index], policy=default_policy)
-            out.append(Letter(f"{f.name}:{index}", message, f.stat().st_mtime))  # type: ignore[arg-type]
+            out.append(Letter(f"{f.name}:{index}", message, f.stat().st_mtime))
             if len(out) >= limit:
                 return out
     return out
@@ -72,4 +72,4 @@ def letter(folder: Path, letter_id: str) -> Letter | None:
     if index >= len(chunks):
         return None
     message = email.message_from_bytes(chunks[index], policy=default_policy)
-    return Letter(letter_id, message, path.stat().st_mtime)  # type: ignore[arg-type]
+    return Letter(letter_id, message, path.stat().st_mtime)

@@ -481,7 +481,8 @@ def outbox_write_nudges(*, now: datetime | None = None) -> int:
     due = [
         r.pk
         for r in rounds
-        if add_working_days(r.published_at, days, r.organization.timezone) <= now
+        if r.published_at is not None  # always, for a published round
+        and add_working_days(r.published_at, days, r.organization.timezone) <= now
     ]
     if not due:
         return 0
@@ -673,7 +674,7 @@ def _skip_reason(
             f"Mail to {person.email} bounced{when} ({person.bounce_reason}); not sent "
             "until the address is changed."
         )
-    if message.kind != Kind.INTRO and message.match_id:
+    if message.kind != Kind.INTRO and message.match is not None:
         program_id = message.match.round.program_id
         if (program_id, person.pk) in left_program:
             return f"{person} left the program after the round was published; not sent."
@@ -751,7 +752,7 @@ def _left_program(batch: Sequence[Message]) -> set[tuple[int, int]]:
     pairs = {
         (m.match.round.program_id, m.person_id)
         for m in batch
-        if m.match_id and m.person_id and m.kind != Kind.INTRO
+        if m.person_id and m.kind != Kind.INTRO and m.match is not None
     }
     if not pairs:
         return set()

@@ -28,7 +28,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             request, "notify/unsubscribe_invalid.html", {"expired": e.expired}, status=status
         )
     with translation.override(person.effective_language):
-        context = {"person": person, "program": program, "done": None, "leave": leave}
+        context: dict[str, object] = {
+            "person": person,
+            "program": program,
+            "done": None,
+            "leave": leave,
+        }
         if request.method == "POST":
             context["done"] = person_unsubscribe(person=person, program=program, leave=leave)
         return render(request, "notify/unsubscribe.html", context)

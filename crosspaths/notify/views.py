@@ -20,7 +20,7 @@ def _folder() -> Path:
     return Path(getattr(settings, "EMAIL_FILE_PATH", settings.VAR_DIR / "mail"))
 
 
-def debug_only(view):  # type: ignore[no-untyped-def]
+def debug_only(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not settings.DEBUG:
@@ -42,7 +42,7 @@ def dev_mailbox(request: HttpRequest) -> HttpResponse:
 @debug_only
 # The e-mail's HTML is shown in a sandboxed frame and e-mails need inline styles; the
 # frame inherits this page's policy, so this development-only page allows them.
-@csp_update({"style-src": ["'unsafe-inline'"]})
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # django-csp types views as taking only a request
 def dev_letter(request: HttpRequest, letter_id: str) -> HttpResponse:
     found = letter(_folder(), letter_id)
     if found is None:

@@ -13,10 +13,10 @@ class ZonePickerMixin:
     deprecated aliases) instead of a text box, keeping a stored value that is not
     offered selectable."""
 
-    def get_form(self, request: Any, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)  # type: ignore[misc]
+    def get_form(self, request: Any, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)  # type: ignore[misc]  # a mixin: ModelAdmin comes after it
         current = getattr(obj, "timezone", "") or ""
-        blank = [] if self.model is Organization else [("", "—")]  # type: ignore[attr-defined]
+        blank = [] if self.model is Organization else [("", "—")]  # type: ignore[attr-defined]  # a mixin: ModelAdmin comes after it
         form.base_fields["timezone"].widget = forms.Select(
             choices=blank + timezone_choices(current=current)
         )
@@ -57,7 +57,7 @@ class PersonAdminForm(forms.ModelForm):
     transaction, so the lock ``admins_keep_one`` takes holds until the save commits."""
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         old = self.instance  # not yet updated from the form (that happens after clean)
         was_admin = old.pk and old.role == Person.Role.ADMIN and old.active
         if was_admin and (data.get("role") != Person.Role.ADMIN or not data.get("active")):

@@ -17,7 +17,7 @@ from enum import Enum
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -120,7 +120,7 @@ def sign_in_token_use(*, raw: str) -> tuple[SignInToken | None, TokenState]:
 
 
 @transaction.atomic
-def person_account_link(*, person: Person) -> AbstractBaseUser:
+def person_account_link(*, person: Person) -> User:
     """Link ``person`` to the login of the address a link was just used at.
 
     Called only after a link mailed to ``person.email`` was used, so that address is

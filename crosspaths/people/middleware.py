@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from .http import VisitorRequest
 from .selectors import memberships_of, person_for_user
 
 # The membership (organization) this session acts as, chosen at sign-in or on the
@@ -38,9 +40,11 @@ class CurrentPersonMiddleware:
             organization_id=session.get(SESSION_ORGANIZATION_KEY),
             allowed=session.get(SESSION_SCOPE_KEY),
         )
-        request.memberships = memberships  # type: ignore[attr-defined]
-        request.person = person  # type: ignore[attr-defined]
-        request.organization = person.organization if person else None  # type: ignore[attr-defined]
+        # From here on the request is a VisitorRequest (people/http.py).
+        visitor = cast(VisitorRequest, request)
+        visitor.memberships = memberships
+        visitor.person = person
+        visitor.organization = person.organization if person else None
         if person is not None and person.language and not request.COOKIES.get("django_language"):
             translation.activate(person.language)
             request.LANGUAGE_CODE = translation.get_language()

@@ -298,7 +298,7 @@ class Person(models.Model):
         """The person's own zone, else their location's, else the organization's."""
         if self.timezone:
             return self.timezone
-        if self.location_id and self.location.timezone:
+        if self.location is not None and self.location.timezone:
             return self.location.timezone
         return self.organization.timezone
 

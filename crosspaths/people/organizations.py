@@ -54,7 +54,7 @@ def organization_create(
 
 def _check(*, name: str, slug: str, email: str, timezone: str, language: str) -> None:
     problems: dict[str, str] = {}
-    if not name or len(name) > Organization._meta.get_field("name").max_length:  # type: ignore[operator]
+    if not name or len(name) > Organization._meta.get_field("name").max_length:  # type: ignore[operator]  # the name column has a max_length
         problems["name"] = _("Give the organization a name of at most 200 characters.")
     try:
         validate_slug(slug)

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeGuard, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 
+from .http import PersonRequest, VisitorRequest
 from .models import Person
 
-View = Callable[..., HttpResponse]
+# A decorated view keeps its own type (its request type, its response type).
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
-def is_admin(person: Person | None) -> bool:
+def is_admin(person: Person | None) -> TypeGuard[Person]:
     return person is not None and person.role == Person.Role.ADMIN
 
 
@@ -83,7 +85,7 @@ def can_change_role(actor: Person | None, person: Person, role: str) -> bool:
     """Admins change roles (and activity) in their own organization. That the last
     active admin keeps the role is not a permission but a rule every writer obeys:
     ``people.services.admins_keep_one``."""
-    return is_admin(actor) and actor.organization_id == person.organization_id  # type: ignore[union-attr]
+    return is_admin(actor) and actor.organization_id == person.organization_id
 
 
 def manageable_programs(person: Person) -> QuerySet[Any]:
@@ -110,14 +112,14 @@ def person_required(view: View) -> View:
     """Signed in and part of an organization; otherwise the sign-in page or 403."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: VisitorRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if request.person is None:  # type: ignore[attr-defined]
+        if request.person is None:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)
 
 
 def admin_required(view: View) -> View:
@@ -125,12 +127,12 @@ def admin_required(view: View) -> View:
 
     @person_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_admin(request.person):  # type: ignore[attr-defined]
+    def wrapper(request: PersonRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not is_admin(request.person):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)
 
 
 def manager_required(view: View) -> View:
@@ -138,12 +140,12 @@ def manager_required(view: View) -> View:
 
     @person_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_use_console(request.person):  # type: ignore[attr-defined]
+    def wrapper(request: PersonRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not can_use_console(request.person):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)
 
 
 def manageable_rounds(person: Person) -> QuerySet[Any]:
@@ -191,13 +193,13 @@ def insights_required(view: View) -> View:
 
     @person_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        person = request.person  # type: ignore[attr-defined]
+    def wrapper(request: PersonRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        person = request.person
         if not is_admin(person) and not manageable_programs(person).exists():
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return cast(View, wrapper)
 
 
 def can_manage_provisioning(person: Person | None) -> bool:

@@ -23,17 +23,17 @@ from .models import Department, Location, Person, Team
 
 # Roster column -> the model field its value is stored in.
 STORED_IN: dict[str, models.Field[Any, Any]] = {
-    "id": Person._meta.get_field("external_id"),  # type: ignore[dict-item]
-    "name": Person._meta.get_field("name"),  # type: ignore[dict-item]
-    "email": Person._meta.get_field("email"),  # type: ignore[dict-item]
-    "department": Department._meta.get_field("name"),  # type: ignore[dict-item]
-    "team": Team._meta.get_field("name"),  # type: ignore[dict-item]
-    "location": Location._meta.get_field("name"),  # type: ignore[dict-item]
-    "level": Person._meta.get_field("level"),  # type: ignore[dict-item]
-    "manager_id": Person._meta.get_field("external_id"),  # type: ignore[dict-item]
-    "timezone": Person._meta.get_field("timezone"),  # type: ignore[dict-item]
-    "title": Person._meta.get_field("title"),  # type: ignore[dict-item]
-    "language": Person._meta.get_field("language"),  # type: ignore[dict-item]
+    "id": Person._meta.get_field("external_id"),
+    "name": Person._meta.get_field("name"),
+    "email": Person._meta.get_field("email"),
+    "department": Department._meta.get_field("name"),
+    "team": Team._meta.get_field("name"),
+    "location": Location._meta.get_field("name"),
+    "level": Person._meta.get_field("level"),
+    "manager_id": Person._meta.get_field("external_id"),
+    "timezone": Person._meta.get_field("timezone"),
+    "title": Person._meta.get_field("title"),
+    "language": Person._meta.get_field("language"),
 }
 # What the database itself refuses; format checks (e-mail, time zone) are the reader's.
 STORAGE_VALIDATORS = (MaxLengthValidator, MinValueValidator, MaxValueValidator)

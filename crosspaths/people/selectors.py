@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from .models import Person
 
 
-def memberships_of(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Person]:
+def memberships_of(*, user: User | AnonymousUser) -> QuerySet[Person]:
     """The organizations a login may act in: its active roster entries whose e-mail is
     still the address the login verified (its username).
 

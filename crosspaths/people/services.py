@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -338,8 +338,8 @@ def roster_apply(
         Person(organization=org, roster_synced=True, external_id=c.row.id, email=c.row.email)
         for c in plan.new
     ]
-    for change, person in zip(plan.new, new_people, strict=True):
-        change.person = person
+    for change, new_person in zip(plan.new, new_people, strict=True):
+        change.person = new_person
     touched: dict[int, set[str]] = {}  # id(person) -> the fields this import sets on them
     for change in changes:
         person = change.person
@@ -410,7 +410,7 @@ def _write_updates(people: list[Person], touched: dict[int, set[str]], now: Any)
         return
     if len(people) == 1:  # one person (a SCIM request): one UPDATE of what changed
         person = people[0]
-        attnames = [Person._meta.get_field(name).attname for name in touched.get(id(person), ())]
+        attnames = [Person._meta.get_field(name).attname for name in touched.get(id(person), ())]  # type: ignore[union-attr]  # columns, not relations
         values = {attname: getattr(person, attname) for attname in attnames}
         Person.objects.filter(pk=person.pk).update(**values, roster_synced=True, updated_at=now)
         person.updated_at = now
@@ -420,7 +420,7 @@ def _write_updates(people: list[Person], touched: dict[int, set[str]], now: Any)
         for name in touched.get(id(person), ()):
             by_field.setdefault(name, []).append(person)
     for name, changed in by_field.items():
-        attname = Person._meta.get_field(name).attname
+        attname = Person._meta.get_field(name).attname  # type: ignore[union-attr]  # a column, not a relation
         groups: dict[str, tuple[Any, list[int]]] = {}
         for person in changed:
             value = getattr(person, attname)
@@ -459,7 +459,8 @@ def _insert_managers_first(org: Organization, new: Sequence[PersonChange]) -> se
     waiting = list(new)
     linked: set[int] = set()
     while waiting:
-        wave, rest = [], []
+        wave: list[PersonChange] = []
+        rest: list[PersonChange] = []
         for c in waiting:
             boss = c.row.manager_id
             (wave if not boss or boss in known else rest).append(c)
@@ -471,7 +472,7 @@ def _insert_managers_first(org: Organization, new: Sequence[PersonChange]) -> se
             assert c.person is not None
             if not final:
                 c.person.manager_id = known.get(c.row.manager_id) if c.row.manager_id else None
-        Person.objects.bulk_create(people, batch_size=1000)  # type: ignore[arg-type]
+        Person.objects.bulk_create(people, batch_size=1000)  # type: ignore[arg-type]  # every change of the wave has its person (asserted above)
         if not connection.features.can_return_rows_from_bulk_insert:
             pks = dict(
                 Person.objects.filter(
@@ -479,7 +480,7 @@ def _insert_managers_first(org: Organization, new: Sequence[PersonChange]) -> se
                 ).values_list("external_id", "pk")
             )
             for c in wave:
-                c.person.pk = pks[c.row.id]  # type: ignore[union-attr]
+                c.person.pk = pks[c.row.id]  # type: ignore[union-attr]  # every change of the wave has its person (asserted above)
         for c in wave:
             assert c.person is not None
             known[c.row.id] = c.person.pk
@@ -517,8 +518,11 @@ def _location_places(org: Organization, rows: Sequence[RosterRow]) -> int:
     return changed
 
 
+Named = TypeVar("Named", Department, Team, Location)
+
+
 def _get_or_create_named(
-    model: type[Department] | type[Team] | type[Location],
+    model: type[Named],
     org: Organization,
     names: set[str],
     defaults: dict[str, dict[str, Any]] | None = None,

@@ -37,6 +37,8 @@ def _is_unfilled_notice(message: Message) -> bool:
 
 def _ask(message: Message) -> Ask | None:
     pk = _id_in(message)
+    if pk is None:
+        return None
     return (
         Ask.objects.filter(pk=pk, organization_id=message.organization_id)
         .select_related("request__requester__department", "person")
@@ -46,6 +48,8 @@ def _ask(message: Message) -> Ask | None:
 
 def _request(message: Message) -> PerspectiveRequest | None:
     pk = _id_in(message)
+    if pk is None:
+        return None
     return (
         PerspectiveRequest.objects.filter(pk=pk, organization_id=message.organization_id)
         .select_related("match")

@@ -39,7 +39,7 @@ class RequestForm(forms.Form):
     )
     needed_by = forms.DateField(label=_("By when?"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["needed_by"].initial = clock.today() + timedelta(days=10)
 

@@ -436,7 +436,7 @@ def ask_answer(*, ask: Ask, accept: bool) -> Ask:
 
 
 def _answered_text(ask: Ask) -> str:
-    return {
+    texts: dict[str, str] = {
         Ask.Status.ACCEPTED: _("You already said yes to this request."),
         Ask.Status.DECLINED: _("You already said no to this request."),
         Ask.Status.EXPIRED: _(
@@ -445,7 +445,8 @@ def _answered_text(ask: Ask) -> str:
         Ask.Status.WITHDRAWN: _(
             "This ask is no longer needed: enough colleagues said yes, or the request ended."
         ),
-    }.get(ask.status, "")
+    }
+    return texts.get(ask.status, "")
 
 
 def asks_expire_due(*, now: datetime) -> int:
@@ -511,7 +512,8 @@ def _busy(org_id: int, ids: list[int], after: datetime, before: datetime) -> dic
         match__suggested_end__gt=after,
     ).values_list("person_id", "match__suggested_start", "match__suggested_end")
     for pid, start, end in rows:
-        busy.setdefault(pid, []).append((start, end))
+        if start is not None and end is not None:  # always: the filter compares both
+            busy.setdefault(pid, []).append((start, end))
     return busy
 
 
@@ -578,8 +580,8 @@ def session_setup(*, request: PerspectiveRequest, now: datetime) -> Match:
     introduction with the calendar invitation, a reminder and a check-in for each, and
     "did it help?" to the requester after the session. Waiting asks are withdrawn.
     Call with the request locked; a request that has its session already returns it."""
-    if request.match_id:
-        return request.match  # type: ignore[return-value]
+    if request.match is not None:
+        return request.match
     org = request.organization
     program = perspective_program(org)
     accepted = list(

@@ -22,6 +22,7 @@ from crosspaths import clock
 from crosspaths.console.models import AuditLog
 from crosspaths.console.navigation import console_context
 from crosspaths.console.services import audit_record
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import (
     admin_required,
     person_required,
@@ -35,7 +36,7 @@ from .tokens import BadToken, ask_id_of, request_id_of
 ANSWERS = {"yes": True, "no": False}
 
 
-def _giver_form(person) -> GiverForm:  # type: ignore[no-untyped-def]
+def _giver_form(person) -> GiverForm:
     giver = Giver.objects.filter(person=person).first()
     cap = (
         giver.monthly_cap
@@ -46,15 +47,15 @@ def _giver_form(person) -> GiverForm:  # type: ignore[no-untyped-def]
 
 
 @person_required
-def index(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def index(request: PersonRequest) -> HttpResponse:
+    person = request.person
     mine = list(
         PerspectiveRequest.objects.filter(organization=person.organization, requester=person)
         .select_related("match")
         .prefetch_related("asks")[:50]
     )
     for r in mine:
-        r.counts = Counter(a.status for a in r.asks.all())  # type: ignore[attr-defined]
+        r.counts = Counter(a.status for a in r.asks.all())  # type: ignore[attr-defined]  # a count for the template only
     to_me = list(
         Ask.objects.filter(organization=person.organization, person=person)
         .select_related("request__requester__department", "request__match")
@@ -74,8 +75,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @person_required
-def request_new(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def request_new(request: PersonRequest) -> HttpResponse:
+    person = request.person
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,8 +99,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return render(request, "perspective/new.html", {"form": form})
 
 
-def _mine(request: HttpRequest, pk: int) -> PerspectiveRequest:
-    person = request.person  # type: ignore[attr-defined]
+def _mine(request: PersonRequest, pk: int) -> PerspectiveRequest:
+    person = request.person
     return get_object_or_404(
         PerspectiveRequest.objects.select_related("match"),
         pk=pk,
@@ -109,15 +110,15 @@ def _mine(request: HttpRequest, pk: int) -> PerspectiveRequest:
 
 
 @person_required
-def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def request_detail(request: PersonRequest, pk: int) -> HttpResponse:
     req = _mine(request, pk)
     asks = list(req.asks.select_related("person__department"))
     counts = Counter(a.status for a in asks)
     members = []
-    if req.match_id:
+    if req.match is not None:
         members = [
             m.person
-            for m in req.match.members.select_related("person__department").order_by("pk")  # type: ignore[union-attr]
+            for m in req.match.members.select_related("person__department").order_by("pk")
             if m.person_id != req.requester_id
         ]
     return render(
@@ -138,7 +139,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def request_cancel(request: PersonRequest, pk: int) -> HttpResponse:
     req = _mine(request, pk)
     try:
         services.request_cancel(request=req)
@@ -150,7 +151,7 @@ def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def request_helped(request: HttpRequest, pk: int) -> HttpResponse:
+def request_helped(request: PersonRequest, pk: int) -> HttpResponse:
     req = _mine(request, pk)
     helped = request.POST.get("helped")
     if helped not in ANSWERS:
@@ -166,8 +167,8 @@ def request_helped(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def ask_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def ask_answer(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     ask = get_object_or_404(Ask, pk=pk, organization=person.organization, person=person)
     answer = request.POST.get("answer")
     if answer not in ANSWERS:
@@ -201,8 +202,8 @@ def _thanks(accept: bool) -> str:
 
 @require_POST
 @person_required
-def giving(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def giving(request: PersonRequest) -> HttpResponse:
+    person = request.person
     form = GiverForm(request.POST)
     if form.is_valid():
         services.giver_save(
@@ -217,7 +218,7 @@ def giving(request: HttpRequest) -> HttpResponse:
             else _("Saved: nobody asks you for an outside perspective."),
         )
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("perspective:index")
 
 
@@ -303,8 +304,8 @@ def follow_up(request: HttpRequest, token: str, answer: str) -> HttpResponse:
 
 
 @admin_required
-def console(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def console(request: PersonRequest) -> HttpResponse:
+    person = request.person
     org = person.organization
     row = services.perspective_settings(org)
     form = SettingsForm(
@@ -336,7 +337,7 @@ def console(request: HttpRequest) -> HttpResponse:
         .prefetch_related("asks")[:30]
     )
     for r in recent:
-        r.counts = Counter(a.status for a in r.asks.all())  # type: ignore[attr-defined]
+        r.counts = Counter(a.status for a in r.asks.all())  # type: ignore[attr-defined]  # a count for the template only
     by_department = Counter(givers.values_list("person__department__name", flat=True).order_by())
     return render(
         request,

@@ -210,6 +210,8 @@ def checkin_comments_expire(*, now: datetime | None = None) -> int:
     for org_id, months in Organization.objects.filter(
         checkin_comment_months__isnull=False
     ).values_list("pk", "checkin_comment_months"):
+        if months is None:  # never: the filter excludes it
+            continue
         cutoff = now - timedelta(days=round(months * 30.44))
         deleted += (
             CheckIn.objects.filter(organization_id=org_id, created_at__lt=cutoff)

@@ -9,13 +9,14 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.models import Person
 from crosspaths.people.permissions import admin_required, person_required
 
@@ -50,16 +51,16 @@ def _shown(value: object) -> object:
     return "" if value is None else value
 
 
-def _profile_rows(profile: dict) -> list[tuple[object, object]]:  # type: ignore[type-arg]
+def _profile_rows(profile: dict) -> list[tuple[object, object]]:
     shown = {**profile, "role": Person.Role(profile["role"]).label}
     return [(PROFILE_LABELS.get(key, key), _shown(value)) for key, value in shown.items()]
 
 
 @never_cache
 @person_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: PersonRequest) -> HttpResponse:
     """Everything Crosspaths holds about the person, readable, with the erase form."""
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     error = ""
     if request.method == "POST":
         if request.POST.get("confirm") != "erase":
@@ -88,41 +89,41 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @person_required
-def my_data_json(request: HttpRequest) -> HttpResponse:
-    return _download(person_data(person=request.person))  # type: ignore[attr-defined]
+def my_data_json(request: PersonRequest) -> HttpResponse:
+    return _download(person_data(person=request.person))
 
 
-def _download(data: dict) -> HttpResponse:  # type: ignore[type-arg]
+def _download(data: dict) -> HttpResponse:
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = 'attachment; filename="crosspaths-personal-data.json"'
     return response
 
 
-def _subject(request: HttpRequest, pk: int) -> Person:
+def _subject(request: PersonRequest, pk: int) -> Person:
     return get_object_or_404(
         Person.objects.select_related("organization", "department", "team", "location"),
         pk=pk,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
     )
 
 
 @never_cache
 @admin_required
-def person_data_download(request: HttpRequest, pk: int) -> HttpResponse:
+def person_data_download(request: PersonRequest, pk: int) -> HttpResponse:
     """An admin's copy of a person's data, for a data request made to HR."""
     return _download(person_data(person=_subject(request, pk)))
 
 
 @require_POST
 @admin_required
-def person_erase_by_admin(request: HttpRequest, pk: int) -> HttpResponse:
+def person_erase_by_admin(request: PersonRequest, pk: int) -> HttpResponse:
     """Erase a leaver, or someone who asked HR to be erased."""
     person = _subject(request, pk)
     if request.POST.get("confirm") != "erase":
         messages.error(request, _("Type erase into the field to confirm."))
     else:
         try:
-            person_erase(person=person, actor=request.person)  # type: ignore[attr-defined]
+            person_erase(person=person, actor=request.person)
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:

@@ -87,7 +87,7 @@ def program_rules(program: Program, *, holdout_seed: int | None = None) -> Rules
     holdout = program.holdout_percent / 100 if holdout_seed is not None else 0.0
     return Rules(
         size=program.group_size,
-        mode=program.mode,  # type: ignore[arg-type]
+        mode=program.mode,  # type: ignore[arg-type]  # the model's choices are the engine's Mode literals
         cooldown_weeks=program.cooldown_weeks,
         holdout_share=holdout,
         holdout_seed=holdout_seed or 0,

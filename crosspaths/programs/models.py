@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from crosspaths import clock
 from crosspaths.people.models import Location, Organization, Person
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise  # only in django-stubs
 
 VENUE_MAX = 200
 
@@ -145,7 +149,7 @@ class Program(models.Model):
 
         from .engine_input import AUDIENCE_KEYS, WEIGHT_NAMES
 
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[str | StrPromise]] = {}
         if self.organization_id and not is_timezone(self.organization.timezone):
             errors.setdefault("__all__", []).append(
                 _(

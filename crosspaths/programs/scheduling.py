@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .models import Program
 
-PERIOD_DAYS = {
+PERIOD_DAYS: dict[str, int] = {
     Program.Cadence.WEEKLY: 7,
     Program.Cadence.BIWEEKLY: 14,
     Program.Cadence.MONTHLY: 28,

@@ -14,6 +14,8 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from operator import ne
 from typing import Any
 
 from django.conf import settings
@@ -154,7 +156,8 @@ def _busy(org_id: int, exclude_round_id: int, after: datetime, before: datetime)
         .values_list("person_id", "match__suggested_start", "match__suggested_end")
     )
     for pid, start, end in rows:
-        busy.setdefault(pid, []).append((start, end))
+        if start is not None and end is not None:  # always: the filter compares both
+            busy.setdefault(pid, []).append((start, end))
     return busy
 
 
@@ -509,13 +512,17 @@ def _replan_stale_slots(rnd: Round) -> int:
         return 0
     ids = {m.person_id for group in stale for m in group.members.all()}
     where = people_whereabouts(rnd.organization_id, ids)
-    kept = Match.objects.filter(round=rnd, suggested_start__gte=soonest).values_list(
-        "suggested_start", flat=True
-    )
+    kept = [
+        start
+        for start in Match.objects.filter(round=rnd, suggested_start__gte=soonest).values_list(
+            "suggested_start", flat=True
+        )
+        if start is not None  # always: the filter compares it
+    ]
     groups = [
         sorted(
             (m.person_id for m in group.members.all()),
-            key=lambda pid, o=group.organizer_id: pid != o,  # organizer first
+            key=partial(ne, group.organizer_id),  # organizer first
         )
         for group in stale
     ]
@@ -584,8 +591,8 @@ def _load_edit(rnd: Round, person_ids: Sequence[int], match_ids: Sequence[int]) 
     members = MatchMember.objects.filter(round=locked, person_id__in=person_ids).select_related(
         "match"
     )
-    for m in members:
-        edit.seats[m.person_id] = _Seat(m.person_id, m.match, member=m)
+    for member in members:
+        edit.seats[member.person_id] = _Seat(member.person_id, member.match, member=member)
     for x in LeftOut.objects.filter(round=locked, person_id__in=person_ids):
         edit.seats.setdefault(x.person_id, _Seat(x.person_id, None, left_out=x))
     for pid in person_ids:
@@ -831,8 +838,9 @@ def round_swap_members(*, round: Round, a: Any, b: Any) -> Round:
     out). Refused like ``round_move_member`` when a changed group breaks a hard rule."""
     pa, pb = _person_id(a), _person_id(b)
     edit = _load_edit(round, [pa, pb], [])
-    ma = edit.seats[pa].match.pk if edit.seats[pa].match else None
-    mb = edit.seats[pb].match.pk if edit.seats[pb].match else None
+    match_a, match_b = edit.seats[pa].match, edit.seats[pb].match
+    ma = match_a.pk if match_a else None
+    mb = match_b.pk if match_b else None
     if ma == mb:
         raise ValidationError(
             _("Both people are already in the same place; choose two from different groups."),

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import can_manage_provisioning, person_required
 
 from .models import ScimToken
@@ -23,16 +24,16 @@ from .tokens import scim_token_create, scim_token_revoke
 def provisioning_admin(view: Any) -> Any:
     @person_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_manage_provisioning(request.person):  # type: ignore[attr-defined]
+    def wrapper(request: PersonRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_manage_provisioning(request.person):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def _page(request: HttpRequest, **extra: Any) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def _page(request: PersonRequest, **extra: Any) -> HttpResponse:
+    organization = request.organization
     context = {
         "section": "provisioning",
         "can_manage_people": True,
@@ -46,19 +47,19 @@ def _page(request: HttpRequest, **extra: Any) -> HttpResponse:
 
 
 @provisioning_admin
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: PersonRequest) -> HttpResponse:
     return _page(request)
 
 
 @provisioning_admin
 @require_POST
-def token_new(request: HttpRequest) -> HttpResponse:
+def token_new(request: PersonRequest) -> HttpResponse:
     """Answer with the page itself (not a redirect): the raw token exists only in this
     response and is never shown again."""
     token, raw = scim_token_create(
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
         name=request.POST.get("name", ""),
-        created_by=request.person,  # type: ignore[attr-defined]
+        created_by=request.person,
     )
     response = _page(request, new_token=raw, new_token_name=token.name)
     response["Cache-Control"] = "no-store"
@@ -67,23 +68,23 @@ def token_new(request: HttpRequest) -> HttpResponse:
 
 @provisioning_admin
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: PersonRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(
         ScimToken,
         pk=pk,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
     )
-    if scim_token_revoke(token=token, actor=request.person):  # type: ignore[attr-defined]
+    if scim_token_revoke(token=token, actor=request.person):
         messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("scim_console:tokens")
 
 
 @provisioning_admin
 @require_POST
-def resume(request: HttpRequest) -> HttpResponse:
+def resume(request: PersonRequest) -> HttpResponse:
     if scim_deactivations_resume(
-        organization=request.organization,  # type: ignore[attr-defined]
-        actor=request.person,  # type: ignore[attr-defined]
+        organization=request.organization,
+        actor=request.person,
     ):
         messages.success(request, _("Deactivations from your identity provider resumed."))
     return redirect("scim_console:tokens")

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import Field
 from scim2_models import (
     URN,
+    AnyExtension,
     AuthenticationScheme,
     Bulk,
     CaseExact,
@@ -57,7 +58,7 @@ class Email(ComplexAttribute):
     primary: bool | None = None
 
 
-class User(ScimResource):  # type: ignore[type-arg]
+class User(ScimResource[AnyExtension]):
     """A person of the organization, as SCIM sees them."""
 
     __schema__ = URN(USER_SCHEMA)
@@ -78,9 +79,7 @@ class Manager(ComplexAttribute):
     """The SCIM id of the manager (a person of the same organization)."""
 
     # Not required: Microsoft Entra ID sends the manager's id alone.
-    ref: Reference[User] | None = Field(  # type: ignore[type-arg]
-        None, serialization_alias="$ref", validation_alias="$ref"
-    )
+    ref: Reference[User] | None = Field(None, serialization_alias="$ref", validation_alias="$ref")
     display_name: Annotated[str | None, Mutability.read_only] = None
 
 

@@ -318,7 +318,7 @@ class PeopleStorage(ScimStorage):
             actor=None,
             actor_name=f"SCIM: {self.token.name}"[:300],
             action=action,
-            target_type=person._meta.model_name,
+            target_type=person._meta.model_name or "",
             target_id=str(person.pk),
             summary=summary[:500],
             details={
@@ -360,7 +360,7 @@ def user_of(identity: ScimIdentity) -> ScimResource[Any]:
     # A roster id we made up (the client sent no employeeNumber) is not the client's.
     shown = person.external_id if attrs.get("employeeNumberSet", True) else None
     enterprise: dict[str, Any] = {"employeeNumber": shown or None}
-    if person.department_id:
+    if person.department is not None:
         enterprise["department"] = person.department.name
     if person.manager_id:
         enterprise["manager"] = {
@@ -382,7 +382,7 @@ def _typed(resource: ScimResource[Any]) -> Any:
     """``resource`` as our User with the enterprise extension. A PATCHed resource
     already is one (``user_of`` made it; scim2-models validates every assignment of the
     patch), so it is not dumped and validated a second time."""
-    if isinstance(resource, UserResource):
+    if isinstance(resource, UserResource):  # type: ignore[misc]  # pydantic makes the parametrized model a class
         return resource
     return UserResource.model_validate(resource.model_dump(scim_ctx=None))
 

@@ -20,7 +20,7 @@ class SlackInstallationAdmin(admin.ModelAdmin):
         "installed_at",
     ]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 

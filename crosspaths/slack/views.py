@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from crosspaths.notify.channels.slack import escape
 from crosspaths.notify.services import outbox_test_latest
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import can_manage_provisioning, person_required
 
 from . import inbound
@@ -113,8 +114,8 @@ def events(request: HttpRequest) -> HttpResponse:
 def slack_admin(view: Any) -> Any:
     @person_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_manage_provisioning(request.person):  # type: ignore[attr-defined]
+    def wrapper(request: PersonRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_manage_provisioning(request.person):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -127,8 +128,8 @@ def _redirect_uri(request: HttpRequest) -> str:
 
 @slack_admin
 @require_GET
-def settings_page(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def settings_page(request: PersonRequest) -> HttpResponse:
+    organization = request.organization
     installation = SlackInstallation.objects.filter(organization=organization).first()
     context = {
         "section": "slack",
@@ -138,20 +139,20 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "configured": slack_configured(),
         "reach": slack_reach(organization=organization) if installation else None,
         "redirect_uri": _redirect_uri(request),
-        "test_message": outbox_test_latest(person=request.person, channel="slack"),  # type: ignore[attr-defined]
+        "test_message": outbox_test_latest(person=request.person, channel="slack"),
     }
     return render(request, "slack/settings.html", context)
 
 
 @slack_admin
 @require_POST
-def connect(request: HttpRequest) -> HttpResponse:
+def connect(request: PersonRequest) -> HttpResponse:
     if not slack_configured():
         messages.error(request, _("This Crosspaths installation has no Slack app configured."))
         return redirect("slack:settings")
     url = slack_authorize_url(
         session=request.session,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
         redirect_uri=_redirect_uri(request),
     )
     return redirect(url)
@@ -159,9 +160,9 @@ def connect(request: HttpRequest) -> HttpResponse:
 
 @slack_admin
 @require_GET
-def oauth_callback(request: HttpRequest) -> HttpResponse:
+def oauth_callback(request: PersonRequest) -> HttpResponse:
     """Slack sends the admin back here with ``code`` and ``state`` (or ``error``)."""
-    organization = request.organization  # type: ignore[attr-defined]
+    organization = request.organization
     state_ok = slack_state_take(
         session=request.session, organization=organization, state=request.GET.get("state", "")
     )
@@ -178,7 +179,7 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
             organization=organization,
             code=request.GET["code"],
             redirect_uri=_redirect_uri(request),
-            actor=request.person,  # type: ignore[attr-defined]
+            actor=request.person,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -194,8 +195,8 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
 
 @slack_admin
 @require_POST
-def link(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def link(request: PersonRequest) -> HttpResponse:
+    organization = request.organization
     if SlackInstallation.objects.filter(organization=organization).exists():
         link_people.enqueue(organization_id=organization.pk, refresh=True)
         messages.success(request, _("Everybody is being looked up in Slack again."))
@@ -204,10 +205,10 @@ def link(request: HttpRequest) -> HttpResponse:
 
 @slack_admin
 @require_POST
-def test_message(request: HttpRequest) -> HttpResponse:
+def test_message(request: PersonRequest) -> HttpResponse:
     """Send yourself a test message on Slack; the page then shows how it went."""
     try:
-        slack_send_test(person=request.person)  # type: ignore[attr-defined]
+        slack_send_test(person=request.person)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -217,10 +218,10 @@ def test_message(request: HttpRequest) -> HttpResponse:
 
 @slack_admin
 @require_POST
-def disconnect(request: HttpRequest) -> HttpResponse:
+def disconnect(request: PersonRequest) -> HttpResponse:
     if slack_disconnect(
-        organization=request.organization,  # type: ignore[attr-defined]
-        actor=request.person,  # type: ignore[attr-defined]
+        organization=request.organization,
+        actor=request.person,
     ):
         messages.success(request, _("Slack disconnected. Everybody gets e-mail again."))
     return redirect("slack:settings")

@@ -44,7 +44,7 @@ class IdentityProviderForm(forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         protocol = data.get("protocol")
         if protocol == IdentityProvider.Protocol.OIDC:
             for field in ("oidc_issuer", "oidc_client_id"):

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from crosspaths.console.services import audit_record
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import can_configure_sso, person_required
 
 from .adapter import TRY_SESSION_KEY, social_app
@@ -70,16 +71,16 @@ def company_sign_in(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _admin(request: HttpRequest) -> Any:
-    person = request.person  # type: ignore[attr-defined]
+def _admin(request: PersonRequest) -> Any:
+    person = request.person
     if not can_configure_sso(person):
         raise PermissionDenied
     return person
 
 
 @person_required
-@to_identity_provider
-def settings_page(request: HttpRequest) -> HttpResponse:
+@to_identity_provider  # type: ignore[arg-type]  # django-csp types the view's request as HttpRequest
+def settings_page(request: PersonRequest) -> HttpResponse:
     """The organization's identity provider, its e-mail domains and the URLs its
     administrators need."""
     person = _admin(request)
@@ -125,20 +126,20 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @person_required
-def domain_add(request: HttpRequest) -> HttpResponse:
+def domain_add(request: PersonRequest) -> HttpResponse:
     person = _admin(request)
     form = DomainForm(request.POST)
     if form.is_valid():
         email_domain_add(organization=person.organization, domain=form.cleaned_data["domain"])
         messages.success(request, _("Domain added. It counts once the operator has verified it."))
     else:
-        messages.error(request, " ".join(form.errors.get("domain", [])))
+        messages.error(request, " ".join(map(str, form.errors.get("domain", []))))
     return redirect("sso:settings")
 
 
 @require_POST
 @person_required
-def domain_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def domain_remove(request: PersonRequest, pk: int) -> HttpResponse:
     person = _admin(request)
     get_object_or_404(EmailDomain, organization=person.organization, pk=pk)
     email_domain_remove(organization=person.organization, pk=pk)
@@ -147,7 +148,7 @@ def domain_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def try_start(request: HttpRequest) -> HttpResponse:
+def try_start(request: PersonRequest) -> HttpResponse:
     """Sign in at the identity provider and come back to a report, without signing
     anybody in here: the admin sees whom the assertion would sign in, before turning
     single sign-on on."""
@@ -161,7 +162,7 @@ def try_start(request: HttpRequest) -> HttpResponse:
 
 
 @person_required
-def try_result(request: HttpRequest) -> HttpResponse:
+def try_result(request: PersonRequest) -> HttpResponse:
     person = _admin(request)
     result = request.session.get(TRY_SESSION_KEY)
     if not result or result.get("organization_id") != person.organization_id:

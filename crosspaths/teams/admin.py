@@ -10,7 +10,7 @@ class TeamsInstallationAdmin(admin.ModelAdmin):
     list_display = ["organization", "tenant_id", "connected_at"]
     readonly_fields = ["organization", "tenant_id", "connected_by", "connected_at"]
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 

@@ -97,9 +97,11 @@ def activity_handle(activity: dict[str, Any]) -> dict[str, Any] | None:
             teams_unlink(installation=installation, user_id=str(_get(activity, "from", "id")))
         return None
     if kind == "invoke" and activity.get("name") == "adaptiveCard/action":
-        action = _get(activity, "value", "action") or {}
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
-        text = click(installation, activity, str(action.get("verb") or ""), data)
+        card_action = _get(activity, "value", "action") or {}
+        data = card_action.get("data")
+        if not isinstance(data, dict):
+            data = {}
+        text = click(installation, activity, str(card_action.get("verb") or ""), data)
         if text is None:
             return {
                 "statusCode": 400,

@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from crosspaths.notify.services import outbox_test_latest
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import can_manage_provisioning, person_required
 
 from . import inbound
@@ -66,8 +67,8 @@ def activities(request: HttpRequest) -> HttpResponse:
 def teams_admin(view: Any) -> Any:
     @person_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_manage_provisioning(request.person):  # type: ignore[attr-defined]
+    def wrapper(request: PersonRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_manage_provisioning(request.person):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -76,8 +77,8 @@ def teams_admin(view: Any) -> Any:
 
 @teams_admin
 @require_GET
-def settings_page(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def settings_page(request: PersonRequest) -> HttpResponse:
+    organization = request.organization
     installation = TeamsInstallation.objects.filter(organization=organization).first()
     context = {
         "section": "teams",
@@ -87,22 +88,22 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "configured": teams_configured(),
         "reach": teams_reach(organization=organization) if installation else None,
         "endpoint": request.build_absolute_uri("/teams/messages"),
-        "test_message": outbox_test_latest(person=request.person, channel="teams"),  # type: ignore[attr-defined]
+        "test_message": outbox_test_latest(person=request.person, channel="teams"),
     }
     return render(request, "teams/settings.html", context)
 
 
 @teams_admin
 @require_POST
-def connect(request: HttpRequest) -> HttpResponse:
+def connect(request: PersonRequest) -> HttpResponse:
     if not teams_configured():
         messages.error(request, _("This Crosspaths installation has no Teams app configured."))
         return redirect("teams:settings")
     try:
         teams_connect(
-            organization=request.organization,  # type: ignore[attr-defined]
+            organization=request.organization,
             tenant_id=request.POST.get("tenant_id", ""),
-            actor=request.person,  # type: ignore[attr-defined]
+            actor=request.person,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -116,8 +117,8 @@ def connect(request: HttpRequest) -> HttpResponse:
 
 @teams_admin
 @require_GET
-def package(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def package(request: PersonRequest) -> HttpResponse:
+    organization = request.organization
     if not teams_configured():
         messages.error(request, _("This Crosspaths installation has no Teams app configured."))
         return redirect("teams:settings")
@@ -131,9 +132,9 @@ def package(request: HttpRequest) -> HttpResponse:
 
 @teams_admin
 @require_POST
-def test_message(request: HttpRequest) -> HttpResponse:
+def test_message(request: PersonRequest) -> HttpResponse:
     try:
-        teams_send_test(person=request.person)  # type: ignore[attr-defined]
+        teams_send_test(person=request.person)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -143,10 +144,10 @@ def test_message(request: HttpRequest) -> HttpResponse:
 
 @teams_admin
 @require_POST
-def disconnect(request: HttpRequest) -> HttpResponse:
+def disconnect(request: PersonRequest) -> HttpResponse:
     if teams_disconnect(
-        organization=request.organization,  # type: ignore[attr-defined]
-        actor=request.person,  # type: ignore[attr-defined]
+        organization=request.organization,
+        actor=request.person,
     ):
         messages.success(request, _("Microsoft Teams disconnected. Everybody gets e-mail again."))
     return redirect("teams:settings")

@@ -20,7 +20,7 @@ class SignInLinkBackend(ModelBackend):
     as ``signed_in_person`` so the view can choose their organization for the session.
     Returns None for anything else, including a password (ModelBackend handles that)."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(  # type: ignore[override]  # a backend of its own credential (a sign-in token), not a password
         self, request: HttpRequest | None, sign_in_token: str | None = None, **kwargs: Any
     ) -> AbstractBaseUser | None:
         if not sign_in_token:
@@ -34,6 +34,6 @@ class SignInLinkBackend(ModelBackend):
         user = token.person.user
         if user is None or not self.user_can_authenticate(user):
             return None
-        user.signed_in_person = token.person  # type: ignore[attr-defined]
-        user.signed_in_next = token.next_url  # type: ignore[attr-defined]
+        user.signed_in_person = token.person  # type: ignore[attr-defined]  # read once by the sign-in view, not a User field
+        user.signed_in_next = token.next_url  # type: ignore[attr-defined]  # read once by the sign-in view, not a User field
         return user

@@ -109,14 +109,14 @@ def home_programs(
     out = []
     for program_id, program in programs.items():
         program.organization = organization  # same organization: no query per program
-        enrollment = enrollments.get(program_id)
+        mine = enrollments.get(program_id)
         match = matches.get(program_id)
         out.append(
             ProgramNow(
                 program=program,
                 card=match_card(match=match, person=person, now=now) if match else None,
-                next_round=next_round_for(program=program, enrollment=enrollment, now=now),
-                enrolled=enrollment is not None and enrollment.left_at is None,
+                next_round=next_round_for(program=program, enrollment=mine, now=now),
+                enrolled=mine is not None and mine.left_at is None,
                 left_out_why=left_out_text_for_you(left_out[program_id])
                 if program_id in left_out and match is None
                 else "",

@@ -3,7 +3,7 @@ the services in people.preferences and programs.enrollments."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -103,14 +103,18 @@ class PreferencesForm(forms.Form):
         kwargs.setdefault("initial", self.initial_for(person))
         super().__init__(*args, **kwargs)
         known = list(SPOKEN_LANGUAGES) + [c for c in person.languages if c not in SPOKEN_LANGUAGES]
-        self.fields["languages"].choices = [(c, SPOKEN_LANGUAGES.get(c, c)) for c in known]
+        cast(forms.ChoiceField, self.fields["languages"]).choices = [
+            (c, SPOKEN_LANGUAGES.get(c, c)) for c in known
+        ]
         # The zones of the person's location and organization lead (no extra query).
-        self.fields["timezone"].choices = timezone_choices(
+        cast(forms.ChoiceField, self.fields["timezone"]).choices = timezone_choices(
             current=person.effective_timezone,
             first=[person.effective_timezone, person.organization.timezone],
         )
-        self.fields["suggested_interests"].choices = [(s, s) for s in suggestions]
-        self.fields["availability"].choices = [
+        cast(forms.ChoiceField, self.fields["suggested_interests"]).choices = [
+            (s, s) for s in suggestions
+        ]
+        cast(forms.ChoiceField, self.fields["availability"]).choices = [
             (day_part_key(day, part), f"{WEEKDAYS[day]}, {DAY_PART_NAMES[part]}")
             for day in range(7)
             for part, _start, _end in DAY_PARTS
@@ -179,11 +183,11 @@ class PreferencesForm(forms.Form):
             rows.append({"day": WEEKDAYS[day], "short": WEEKDAYS_ABBR[day], "cells": cells})
         return rows
 
-    def day_parts(self) -> list[dict[str, str]]:
+    def day_parts(self) -> list[dict[str, Any]]:
         return [{"name": DAY_PART_NAMES[p], "start": s, "end": e} for p, s, e in DAY_PARTS]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         typed = (data.get("interests") or "").split(",")
         try:
             data["interest_list"] = interests_clean([*typed, *data.get("suggested_interests", [])])
@@ -226,9 +230,10 @@ class OnboardingForm(PreferencesForm):
 
     def __init__(self, *args: Any, programs: list[Program], joined: set[int], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        field = self.fields["programs"]
+        field = cast(ModelMultipleIdsField, self.fields["programs"])
         field.queryset = Program.objects.filter(pk__in=[p.pk for p in programs])
-        self.programs = programs
+        # Not self.programs: that name is the form field's.
+        self.open_programs = programs
         if not self.is_bound:
             # Everything open is ticked for a newcomer: joining is the point of coming here.
             self.initial["programs"] = list(joined) if joined else [p.pk for p in programs]
@@ -237,7 +242,7 @@ class OnboardingForm(PreferencesForm):
         ticked = {str(v) for v in (self["programs"].value() or [])}
         return [
             {"program": p, "id": f"id_programs_{p.pk}", "checked": str(p.pk) in ticked}
-            for p in self.programs
+            for p in self.open_programs
         ]
 
 
@@ -279,13 +284,15 @@ class ProposeTimeForm(forms.Form):
     def __init__(self, *args: Any, slots: list[Any], zone: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.zone = zone
-        self.fields["slot"].choices = [(s.isoformat(), label) for s, label in slots]
+        cast(forms.ChoiceField, self.fields["slot"]).choices = [
+            (s.isoformat(), label) for s, label in slots
+        ]
 
     def clean(self) -> dict[str, Any]:
         from datetime import datetime
         from zoneinfo import ZoneInfo
 
-        data = super().clean()
+        data = super().clean() or {}
         slot, day, at = data.get("slot"), data.get("day"), data.get("at")
         if self.errors:
             return data

@@ -233,7 +233,7 @@ def outlook_calendar_url(
     return "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(query)
 
 
-def conversation_starters(*, person: Person, companions: list[Companion], today) -> list[str]:  # type: ignore[no-untyped-def]
+def conversation_starters(*, person: Person, companions: list[Companion], today) -> list[str]:
     """A few openers from what the group shares and what is new to each other:
     shared interests first, then the other person's interests, their department, a
     new hire's first weeks, and a general question when nothing else is known."""

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from crosspaths.meetings.organizing import (
     match_withdraw,
     person_can_withdraw,
 )
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.models import Person
 from crosspaths.people.permissions import person_required
 from crosspaths.programs.models import Match, Round
@@ -54,9 +55,9 @@ def _propose_form(match: Match, person: Person, data: object = None) -> ProposeT
 
 
 def _page(
-    request: HttpRequest, match: Match, *, form: ProposeTimeForm | None = None, status: int = 200
+    request: PersonRequest, match: Match, *, form: ProposeTimeForm | None = None, status: int = 200
 ) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     card = match_card(match=match, person=person)
     if card is None:
         raise Http404(_("This match does not exist or is not yours."))
@@ -79,14 +80,14 @@ def _page(
 
 
 @person_required
-def match_page(request: HttpRequest, pk: int) -> HttpResponse:
-    return _page(request, _match(request.person, pk))  # type: ignore[attr-defined]
+def match_page(request: PersonRequest, pk: int) -> HttpResponse:
+    return _page(request, _match(request.person, pk))
 
 
 @require_POST
 @person_required
-def match_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def match_confirm_view(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     match = _match(person, pk)
     try:
         match_confirm(match=match, person=person)
@@ -99,8 +100,8 @@ def match_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def match_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def match_propose_view(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     match = _match(person, pk)
     form = _propose_form(match, person, request.POST)
     if not form.is_valid():
@@ -118,8 +119,8 @@ def match_propose_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def match_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def match_withdraw_view(request: PersonRequest, pk: int) -> HttpResponse:
+    person = request.person
     match = _match(person, pk)
     try:
         outcome = match_withdraw(match=match, person=person)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.models import Person
 from crosspaths.people.permissions import person_required
 from crosspaths.people.preferences import (
@@ -48,8 +49,8 @@ def _form_error(form: forms.Form, error: ValidationError) -> None:
 
 
 @person_required
-def onboarding(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def onboarding(request: PersonRequest) -> HttpResponse:
+    person = request.person
     programs = programs_open_to(person=person)
     joined = {pk for pk, e in enrollments_of(person=person).items() if e.left_at is None}
     form = OnboardingForm(
@@ -84,8 +85,8 @@ def onboarding(request: HttpRequest) -> HttpResponse:
 
 
 @person_required
-def preferences(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def preferences(request: PersonRequest) -> HttpResponse:
+    person = request.person
     form = PreferencesForm(
         request.POST or None, person=person, suggestions=interest_suggestions(person=person)
     )
@@ -108,8 +109,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @person_required
-def programs(request: HttpRequest, pause_form: PauseForm | None = None) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def programs(request: PersonRequest, pause_form: PauseForm | None = None) -> HttpResponse:
+    person = request.person
     today = clock.today()
     enrollments = enrollments_of(person=person)
     open_programs = {p.pk: p for p in programs_open_to(person=person, on=today)}
@@ -135,16 +136,16 @@ def programs(request: HttpRequest, pause_form: PauseForm | None = None) -> HttpR
     )
 
 
-def _program(request: HttpRequest, pk: int) -> Program:
-    return get_object_or_404(Program, pk=pk, organization_id=request.organization.pk)  # type: ignore[attr-defined]
+def _program(request: PersonRequest, pk: int) -> Program:
+    return get_object_or_404(Program, pk=pk, organization_id=request.organization.pk)
 
 
 @require_POST
 @person_required
-def program_join(request: HttpRequest, pk: int) -> HttpResponse:
+def program_join(request: PersonRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
     try:
-        enrollment_join(person=request.person, program=program)  # type: ignore[attr-defined]
+        enrollment_join(person=request.person, program=program)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -154,21 +155,21 @@ def program_join(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def program_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def program_leave(request: PersonRequest, pk: int) -> HttpResponse:
     program = _program(request, pk)
-    enrollment_leave(person=request.person, program=program)  # type: ignore[attr-defined]
+    enrollment_leave(person=request.person, program=program)
     messages.success(request, _("You left %(program)s.") % {"program": program.name})
     return redirect("programs")
 
 
 @require_POST
 @person_required
-def pause(request: HttpRequest) -> HttpResponse:
+def pause(request: PersonRequest) -> HttpResponse:
     form = PauseForm(request.POST)
     if form.is_valid():
         until = form.cleaned_data["until"]
         try:
-            person_pause(person=request.person, until=until)  # type: ignore[attr-defined]
+            person_pause(person=request.person, until=until)
         except ValidationError as error:
             _form_error(form, error)
         else:
@@ -183,16 +184,16 @@ def pause(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @person_required
-def resume(request: HttpRequest) -> HttpResponse:
-    person_pause(person=request.person, until=None)  # type: ignore[attr-defined]
+def resume(request: PersonRequest) -> HttpResponse:
+    person_pause(person=request.person, until=None)
     messages.success(request, _("Welcome back: you are in the next rounds again."))
     return redirect("programs")
 
 
 @person_required
-def blocked(request: HttpRequest) -> HttpResponse:
+def blocked(request: PersonRequest) -> HttpResponse:
     """The private "please don't pair me with" list, with a colleague search."""
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     search = ColleagueSearchForm(request.GET if "q" in request.GET else None)
     results = (
         colleague_search(person=person, query=search.cleaned_data["q"]) if search.is_valid() else []
@@ -213,8 +214,8 @@ def blocked(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @person_required
-def block(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def block(request: PersonRequest) -> HttpResponse:
+    person = request.person
     pk = request.POST.get("person", "")
     other = get_object_or_404(
         Person,
@@ -236,9 +237,9 @@ def block(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @person_required
-def unblock(request: HttpRequest, pk: int) -> HttpResponse:
+def unblock(request: PersonRequest, pk: int) -> HttpResponse:
     # Only colleagues can be on the list: anyone else's id is a 404, like everywhere.
-    get_object_or_404(Person, pk=pk, organization=request.organization)  # type: ignore[attr-defined]
-    if person_unblock(person=request.person, other_id=pk):  # type: ignore[attr-defined]
+    get_object_or_404(Person, pk=pk, organization=request.organization)
+    if person_unblock(person=request.person, other_id=pk):
         messages.success(request, _("Removed from your list."))
     return redirect("blocked")

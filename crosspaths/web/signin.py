@@ -149,12 +149,11 @@ def sign_in_links_send(*, email: str, next_url: str = "", language: str | None =
     organization, usually exactly one) and return how many went out. Unknown addresses
     get nothing, and the page says the same either way, so the form cannot be used to
     find out who works where."""
-    people = (
+    people = list(
         Person.objects.filter(email=email.strip().lower(), active=True)
         .select_related("organization", "user", "location")
         .order_by("organization_id")[:10]
     )
-    people = list(people)
     # An organization that requires single sign-on gets no links for its people.
     sso_only = sso_required_organizations(organization_ids=[p.organization_id for p in people])
     sent = 0

@@ -8,8 +8,8 @@ import logging
 from smtplib import SMTPException
 
 from django.contrib.auth import authenticate, login
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 
+from crosspaths.people.http import VisitorRequest
 from crosspaths.people.invitations import TokenState, sign_in_token_check
 from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY, SESSION_SCOPE_KEY
 from crosspaths.people.models import SignInToken
@@ -42,10 +43,10 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
 
 
 @never_cache
-def sign_in(request: HttpRequest) -> HttpResponse:
+def sign_in(request: VisitorRequest) -> HttpResponse:
     """Ask for a sign-in link by e-mail (the default way in)."""
     next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next"))
-    if request.person is not None and request.method == "GET":  # type: ignore[attr-defined]
+    if request.person is not None and request.method == "GET":
         return redirect(next_url or "home")
     form = SignInLinkForm(request.POST or None)
     status = 200
@@ -110,11 +111,11 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
         user = authenticate(request, sign_in_token=token)
         if user is not None:
             login(request, user)
-            person = user.signed_in_person  # type: ignore[attr-defined]
+            person = user.signed_in_person  # type: ignore[attr-defined]  # set by SignInTokenBackend (web/auth.py)
             # A link vouches for one organization: this session acts there only.
             request.session[SESSION_ORGANIZATION_KEY] = person.organization_id
             request.session[SESSION_SCOPE_KEY] = [person.organization_id]
-            next_url = _safe_next(request, user.signed_in_next)  # type: ignore[attr-defined]
+            next_url = _safe_next(request, user.signed_in_next)  # type: ignore[attr-defined]  # set by SignInTokenBackend (web/auth.py)
             if person.onboarded_at is None:
                 return redirect("onboarding")
             return redirect(next_url or "home")
@@ -157,8 +158,8 @@ class PasswordSignInView(LoginView):
 
     authentication_form = EmailAuthenticationForm
 
-    def form_valid(self, form: Form) -> HttpResponse:
-        user = form.get_user()  # type: ignore[attr-defined]
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        user = form.get_user()
         memberships = list(memberships_of(user=user))
         scope = password_scope(memberships=memberships)
         if memberships and not scope:

@@ -18,12 +18,10 @@ class PasswordThrottleBackend(AxesStandaloneBackend):
     no web client to count (``manage.py`` code, the test client's ``login()``), so it
     stands aside instead of refusing; every sign-in page passes the request."""
 
-    def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, *args: Any, **kwargs: Any
-    ) -> None:
+    def authenticate(self, request: HttpRequest | None, *args: Any, **kwargs: Any) -> None:
         if request is None:
             return None
-        return super().authenticate(request, *args, **kwargs)  # type: ignore[func-returns-value]
+        return super().authenticate(request, *args, **kwargs)
 
 
 def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from crosspaths.bridges.selectors import bridges_of
 from crosspaths.events.selectors import seatings_for
 from crosspaths.meetings.calendar import match_calendar
 from crosspaths.meetings.services import checkin_record
+from crosspaths.people.http import PersonRequest, VisitorRequest
 from crosspaths.people.models import Organization, Person
 from crosspaths.people.permissions import person_required
 from crosspaths.people.preferences import person_keep_in_touch
@@ -28,10 +29,10 @@ from .encounters import encounters_for
 from .match_card import visible_match
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    person = request.person  # type: ignore[attr-defined]
+def home(request: VisitorRequest) -> HttpResponse:
+    person = request.person
     if person is None:
-        if request.memberships:  # type: ignore[attr-defined]
+        if request.memberships:
             return redirect("organizations")  # several, none chosen, or this one left
         if not Organization.objects.exists():
             return redirect("first_run")  # a fresh instance
@@ -53,10 +54,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @person_required
-def match_ics(request: HttpRequest, pk: int) -> HttpResponse:
+def match_ics(request: PersonRequest, pk: int) -> HttpResponse:
     """The match's event as a file for one's own calendar (METHOD:PUBLISH: a copy, not
     an invitation; the invitation came by e-mail), in the person's language."""
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     match = visible_match(person=person, pk=pk)
     if match is None:
         raise Http404(_("This match does not exist or is not yours."))
@@ -72,10 +73,10 @@ def match_ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def match_checkin(request: HttpRequest, pk: int) -> HttpResponse:
+def match_checkin(request: PersonRequest, pk: int) -> HttpResponse:
     """ "We met" / "it did not happen", with an optional rating from 1 to 5; answering again
     changes the answer."""
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     member = get_object_or_404(
         MatchMember, match_id=pk, person=person, organization_id=person.organization_id
     )
@@ -101,9 +102,9 @@ def match_checkin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @person_required
-def keep_in_touch(request: HttpRequest, pk: int) -> HttpResponse:
+def keep_in_touch(request: PersonRequest, pk: int) -> HttpResponse:
     """Toggle the private "keep in touch" mark on someone; htmx swaps just the button."""
-    person = request.person  # type: ignore[attr-defined]
+    person = request.person
     other = get_object_or_404(Person, pk=pk, organization_id=person.organization_id)
     try:
         keep = person_keep_in_touch(
@@ -112,7 +113,7 @@ def keep_in_touch(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("home")
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(
             request, "web/_keep_in_touch.html", {"other": other, "keep": keep, "announce": True}
         )

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import admin_required
 
 from .endpoints import (
@@ -38,11 +39,11 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _endpoint(request: HttpRequest, pk: int) -> Endpoint:
+def _endpoint(request: PersonRequest, pk: int) -> Endpoint:
     return get_object_or_404(
         Endpoint,
         pk=pk,
-        organization=request.organization,  # type: ignore[attr-defined]
+        organization=request.organization,
     )
 
 
@@ -50,8 +51,8 @@ def _errors(error: ValidationError) -> list[str]:
     return error.messages
 
 
-def _list(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def _list(request: PersonRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
+    organization = request.organization
     endpoints = Endpoint.objects.filter(organization=organization)
     return render(
         request,
@@ -62,22 +63,22 @@ def _list(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpRespo
 
 
 @admin_required
-def endpoints(request: HttpRequest) -> HttpResponse:
+def endpoints(request: PersonRequest) -> HttpResponse:
     return _list(request)
 
 
 @admin_required
 @require_POST
-def endpoint_new(request: HttpRequest) -> HttpResponse:
+def endpoint_new(request: PersonRequest) -> HttpResponse:
     """Answer with the page itself (not a redirect): the secret exists only in this
     response and is never shown again."""
     try:
         endpoint, secret = endpoint_create(
-            organization=request.organization,  # type: ignore[attr-defined]
+            organization=request.organization,
             url=request.POST.get("url", ""),
             event_types=request.POST.getlist("event_types"),
             description=request.POST.get("description", ""),
-            created_by=request.person,  # type: ignore[attr-defined]
+            created_by=request.person,
         )
     except ValidationError as e:
         return _list(request, status=400, errors=_errors(e), posted=request.POST)
@@ -87,7 +88,7 @@ def endpoint_new(request: HttpRequest) -> HttpResponse:
 
 
 @admin_required
-def endpoint(request: HttpRequest, pk: int) -> HttpResponse:
+def endpoint(request: PersonRequest, pk: int) -> HttpResponse:
     """One endpoint: its settings and its delivery log, newest first, paginated."""
     found = _endpoint(request, pk)
     errors: list[str] = []
@@ -96,7 +97,7 @@ def endpoint(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             endpoint_update(
                 endpoint=found,
-                actor=request.person,  # type: ignore[attr-defined]
+                actor=request.person,
                 url=request.POST.get("url", ""),
                 event_types=request.POST.getlist("event_types"),
                 description=request.POST.get("description", ""),
@@ -119,34 +120,34 @@ def endpoint(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_required
 @require_POST
-def endpoint_enable(request: HttpRequest, pk: int) -> HttpResponse:
+def endpoint_enable(request: PersonRequest, pk: int) -> HttpResponse:
     found = _endpoint(request, pk)
-    if endpoint_set_enabled(endpoint=found, enabled=True, actor=request.person):  # type: ignore[attr-defined]
+    if endpoint_set_enabled(endpoint=found, enabled=True, actor=request.person):
         messages.success(request, _("Endpoint enabled."))
     return redirect("webhooks_console:endpoint", pk=found.pk)
 
 
 @admin_required
 @require_POST
-def endpoint_disable(request: HttpRequest, pk: int) -> HttpResponse:
+def endpoint_disable(request: PersonRequest, pk: int) -> HttpResponse:
     found = _endpoint(request, pk)
-    if endpoint_set_enabled(endpoint=found, enabled=False, actor=request.person):  # type: ignore[attr-defined]
+    if endpoint_set_enabled(endpoint=found, enabled=False, actor=request.person):
         messages.success(request, _("Endpoint disabled."))
     return redirect("webhooks_console:endpoint", pk=found.pk)
 
 
 @admin_required
 @require_POST
-def endpoint_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def endpoint_remove(request: PersonRequest, pk: int) -> HttpResponse:
     found = _endpoint(request, pk)
-    endpoint_delete(endpoint=found, actor=request.person)  # type: ignore[attr-defined]
+    endpoint_delete(endpoint=found, actor=request.person)
     messages.success(request, _("Endpoint %(url)s deleted.") % {"url": found.url})
     return redirect("webhooks_console:endpoints")
 
 
 @admin_required
 @require_POST
-def endpoint_test(request: HttpRequest, pk: int) -> HttpResponse:
+def endpoint_test(request: PersonRequest, pk: int) -> HttpResponse:
     found = _endpoint(request, pk)
     endpoint_send_test(endpoint=found)
     messages.success(

@@ -255,6 +255,7 @@ def _endpoint_failed(endpoint: Endpoint) -> None:
         .values_list("consecutive_failures", "failing_since")
         .get()
     )
+    since = since or now  # never None: the update above set it
     long_enough = now - since >= timedelta(hours=settings.WEBHOOKS_DISABLE_AFTER_HOURS)
     if failures >= settings.WEBHOOKS_DISABLE_AFTER_FAILURES and long_enough:
         endpoint_disable_failing(endpoint=endpoint, failures=failures, since=since)

@@ -85,11 +85,11 @@ class _Pinned:
 
     def _new_conn(self) -> Any:
         if settings.WEBHOOKS_ALLOW_PRIVATE:
-            return super()._new_conn()  # type: ignore[misc]
+            return super()._new_conn()  # type: ignore[misc]  # urllib3's connection hook is private, not in its stubs
         name = self._dns_host
         self._dns_host = checked_address(name, self.port)
         try:
-            return super()._new_conn()  # type: ignore[misc]
+            return super()._new_conn()  # type: ignore[misc]  # urllib3's connection hook is private, not in its stubs
         finally:
             self._dns_host = name
 

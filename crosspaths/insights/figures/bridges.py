@@ -24,8 +24,8 @@ def bridges_figure(f: Filters) -> Figure | None:
         found = found.filter(program=f.program)
     elif not f.organization_wide:
         return None
-    found = list(found)
-    if not found:
+    bridges = list(found)
+    if not bridges:
         return None
     fig = Figure(
         slug="bridges",
@@ -46,12 +46,14 @@ def bridges_figure(f: Filters) -> Figure | None:
         ],
     )
     labels, shares = [], []
-    for bridge in found:
+    shown = []  # (name, progress) of the bridges with enough members to show
+    for bridge in bridges:
         p = bridge_progress(bridge, since=f.period.start, until=f.period.end)
         if p.members < f.minimum:
             fig.hidden += 1
             continue
         fig.rows.append([bridge.program.name, p.members, p.total, p.met, p.percent, p.new])
+        shown.append((bridge.program.name, p))
         labels.append(bridge.program.name)
         shares.append(p.percent)
     fig.empty = not fig.rows
@@ -61,14 +63,14 @@ def bridges_figure(f: Filters) -> Figure | None:
                 "%(bridge)s: %(met)s of %(total)s cross-team pairs met (%(share)s), %(new)s for the first time in %(period)s"
             )
             % {
-                "bridge": row[0],
-                "met": fmt(row[3]),
-                "total": fmt(row[2]),
-                "share": pct_text(row[4]),
-                "new": fmt(row[5]),
+                "bridge": name,
+                "met": fmt(p.met),
+                "total": fmt(p.total),
+                "share": pct_text(p.percent),
+                "new": fmt(p.new),
                 "period": period_text(f),
             }
-            for row in fig.rows
+            for name, p in shown
         )
     else:
         fig.summary = _("Not enough people in these bridges to show.")

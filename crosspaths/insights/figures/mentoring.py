@@ -49,7 +49,7 @@ def mentoring_figure(f: Filters) -> Figure:
     for cycle in cycles:
         row = _cycle_numbers(cycle)
         labels.append(date_format(cycle.starts_on, "SHORT_DATE_FORMAT"))
-        if row["people"] < f.minimum:
+        if int(row["people"] or 0) < f.minimum:
             fig.hidden += 1
             fig.rows.append([cycle.starts_on.isoformat(), *[""] * 7])
             placed_share.append(None)

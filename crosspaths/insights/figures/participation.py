@@ -3,6 +3,8 @@ one program's enrolled, matched, paused and left-out people, as of each round.""
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -54,7 +56,7 @@ def participation_figure(f: Filters) -> Figure:
             title=fig.title,
             labels=bucket_labels(f),
             series=[
-                Series(label, [s.point(lambda r, k=k: getattr(r, k)) for s in slots], color)
+                Series(label, [s.point(attrgetter(k)) for s in slots], color)
                 for k, label, color in keys
             ],
         )

@@ -39,7 +39,7 @@ def _since(f: Filters) -> date | None:
     return None if days is None else f.today - timedelta(days=days)
 
 
-def _requests(f: Filters):  # type: ignore[no-untyped-def]
+def _requests(f: Filters):
     rows = PerspectiveRequest.objects.filter(
         organization=f.organization, created_at__date__lte=f.period.end
     )

@@ -22,7 +22,7 @@ def _prefixed(q: Q, prefix: str) -> Q:
     out = Q(_connector=q.connector, _negated=q.negated)
     for child in q.children:
         out.children.append(
-            _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])
+            _prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1])  # type: ignore[index]  # a Q's other children are (lookup, value) pairs
         )
     return out
 

@@ -136,9 +136,9 @@ class _Email(EmailMultiAlternatives):
             msg.__class__ = _Multipart
         return msg
 
-    def _create_mime_attachment(self, content, mimetype):  # type: ignore[no-untyped-def]
+    def _create_mime_attachment(self, content, mimetype):
         base, _, params = mimetype.partition(";")
-        part = super()._create_mime_attachment(content, base.strip())
+        part = super()._create_mime_attachment(content, base.strip())  # type: ignore[misc]  # Django's private hook, not in django-stubs
         for param in filter(None, (p.strip() for p in params.split(";"))):
             name, _, value = param.partition("=")
             part.set_param(name.strip(), value.strip())
@@ -170,22 +170,22 @@ class _BytesGenerator(generator.BytesGenerator):
 
     def _write_headers(self, msg: Any) -> None:
         policy = self.policy
-        if policy.linesep != "\r\n" or policy.max_line_length != 78:
-            super()._write_headers(msg)
+        if policy is None or policy.linesep != "\r\n" or policy.max_line_length != 78:
+            super()._write_headers(msg)  # type: ignore[misc]  # private to the e-mail package, not in typeshed
             return
-        write = self._fp.write
+        write = self._fp.write  # type: ignore[attr-defined]  # the Generator's output file (private)
         for name, value in msg.raw_items():
             if _fits_one_line(name, value):
                 write(f"{name}: {value}\r\n".encode("ascii"))
             else:
                 write(policy.fold_binary(name, value))
-        self.write(self._NL)
+        self.write(self._NL)  # type: ignore[attr-defined]  # the Generator's line end (private)
 
 
 class _Multipart(SafeMIMEMultipart):
     """Django's top-level part, flattened by ``_BytesGenerator`` for SMTP."""
 
-    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:  # type: ignore[override]
+    def as_bytes(self, unixfrom: bool = False, linesep: str = "\n") -> bytes:  # type: ignore[override]  # the stub's as_bytes takes a policy; Django's SMTP backend passes linesep
         if self.policy is not email_policy.compat32:
             return super().as_bytes(unixfrom=unixfrom, linesep=linesep)
         fp = BytesIO()
@@ -252,7 +252,7 @@ class _SMTPBackend(smtp.EmailBackend):
         recipients = [sanitize_address(addr, encoding) for addr in email_message.recipients()]
         message = email_message.message()
         try:
-            self.connection.sendmail(from_email, recipients, message.as_bytes(linesep="\r\n"))
+            self.connection.sendmail(from_email, recipients, message.as_bytes(linesep="\r\n"))  # type: ignore[union-attr]  # send_messages opened it, as for Django's own _send
         except smtplib.SMTPException:
             if not self.fail_silently:
                 raise

@@ -3,6 +3,8 @@ a new API key, printed on stdout (for automation)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -26,7 +28,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--name", default="Operator", help="what the key is for")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         organization = Organization.objects.filter(slug=options["org"]).first()
         if organization is None:
             raise CommandError(f"No organization with the slug '{options['org']}'.")
@@ -35,7 +37,7 @@ class Command(BaseCommand):
                 organization=organization,
                 name=str(options["name"]),
                 scope=str(options["scope"]),
-                resources=options["resource"],  # type: ignore[arg-type]
+                resources=options["resource"],
             )
         except ValidationError as e:
             raise CommandError(" ".join(e.messages)) from None

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from crosspaths.collaboration.services import collaboration_configure, collaboration_settings
@@ -22,15 +24,15 @@ class Command(BaseCommand):
         parser.add_argument("--weeks", type=int, help="weeks compared before and after (1-26)")
         parser.add_argument("--retention-months", type=int, help="keep counts this long")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         org = Organization.objects.filter(slug=options["org"]).first()
         if org is None:
             raise CommandError(f"No organization with the slug '{options['org']}'.")
         weeks = options["weeks"]
-        if weeks is not None and not 1 <= int(weeks) <= 26:  # type: ignore[call-overload]
+        if weeks is not None and not 1 <= int(weeks) <= 26:
             raise CommandError("--weeks must be from 1 to 26.")
         months = options["retention_months"]
-        if months is not None and not 1 <= int(months) <= 120:  # type: ignore[call-overload]
+        if months is not None and not 1 <= int(months) <= 120:
             raise CommandError("--retention-months must be from 1 to 120.")
         current = collaboration_settings(org)
         if options["on"] or options["off"] or weeks or months:
@@ -38,8 +40,8 @@ class Command(BaseCommand):
             current = collaboration_configure(
                 organization=org,
                 enabled=enabled,
-                weeks_after=weeks,  # type: ignore[arg-type]
-                retention_months=months,  # type: ignore[arg-type]
+                weeks_after=weeks,
+                retention_months=months,
             )
         self.stdout.write(
             f"{org.slug}: interaction counts {'on' if current.enabled else 'off'}, "

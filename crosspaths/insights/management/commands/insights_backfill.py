@@ -8,6 +8,7 @@ forgets all figures and aggregates every round from the first. Safe to run twice
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -30,19 +31,19 @@ class Command(BaseCommand):
             "--rebuild", action="store_true", help="forget all figures and aggregate every round"
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         organization = None
         if options["org"]:
             organization = Organization.objects.filter(slug=options["org"]).first()
             if organization is None:
                 raise CommandError(f"No organization with the slug '{options['org']}'.")
-        days = int(options["days"])  # type: ignore[call-overload]
+        days = int(options["days"])
         if days < 0:
             raise CommandError("--days must be 0 or more.")
         started = time.perf_counter()
 
         def progress(rnd, result) -> None:
-            if int(options["verbosity"]) > 1:  # type: ignore[call-overload]
+            if int(options["verbosity"]) > 1:
                 self.stdout.write(
                     f"  {rnd}: {result.encounters} encounters, "
                     f"{result.new_connections} new connections"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,7 +28,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--replace", action="store_true", help="delete an existing one first")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         slug = str(options["slug"])
         if options["if_empty"] and Organization.objects.exists():
             self.stdout.write("The database already has an organization; no demo loaded.")
@@ -40,11 +41,11 @@ class Command(BaseCommand):
             existing.delete()
         started = time.perf_counter()
         org = load_demo_organization(
-            people=int(options["people"]),  # type: ignore[call-overload]
-            seed=int(options["seed"]),  # type: ignore[call-overload]
+            people=int(options["people"]),
+            seed=int(options["seed"]),
             slug=slug,
             name=str(options["name"]),
-            past_rounds=options["rounds"],  # type: ignore[arg-type]
+            past_rounds=options["rounds"],
         )
         loaded = time.perf_counter()
         # The demo's past rounds were written directly: aggregate them for the insights.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from crosspaths.matching.roster import RosterError, read_csv_text
@@ -32,7 +34,7 @@ class Command(BaseCommand):
             "be the number of people the import deactivates",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         path = str(options["file"])
         org = Organization.objects.filter(slug=options["org"]).first()
         if org is None:
@@ -49,7 +51,7 @@ class Command(BaseCommand):
                 text=text,
                 file=path,
                 deactivate_missing=bool(options["deactivate_missing"]),
-                confirmed_deactivations=options["confirm_deactivations"],  # type: ignore[arg-type]
+                confirmed_deactivations=options["confirm_deactivations"],
             )
         except MassDeactivationError as e:
             raise CommandError(

@@ -8,6 +8,7 @@ never signed in, so running it twice sends nothing new the second time.
 from __future__ import annotations
 
 from smtplib import SMTPException
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -25,14 +26,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--org", required=True, help="the organization's slug")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: Any) -> None:
         org = Organization.objects.filter(slug=options["org"]).first()
         if org is None:
             raise CommandError(f"No organization with the slug '{options['org']}'.")
         people = Person.objects.filter(organization=org, active=True).select_related(
             "organization", "location"
         )
-        emails = [str(e).strip().lower() for e in options["emails"]]  # type: ignore[attr-defined]
+        emails = [str(e).strip().lower() for e in options["emails"]]
         if emails:
             people = people.filter(email__in=emails)
             unknown = sorted(set(emails) - set(people.values_list("email", flat=True)))

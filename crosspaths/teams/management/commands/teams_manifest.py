@@ -12,14 +12,14 @@ from crosspaths.teams.manifest import manifest_zip
 class Command(BaseCommand):
     help = "Write the Microsoft Teams app package (manifest.json and icons) of an organization."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="the organization's slug")
         parser.add_argument("-o", "--output", required=True, help="the zip file to write")
         parser.add_argument(
             "--base-url", default="", help="the site's public URL (default: SITE_URL)"
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         if not settings.TEAMS_APP_ID:
             raise CommandError(
                 "TEAMS_APP_ID is not set: the package names the bot's app id (docs/teams.md)."
