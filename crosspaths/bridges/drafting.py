@@ -12,7 +12,7 @@ from crosspaths.matching.types import PastGroup, Result
 from crosspaths.people.models import Person
 from crosspaths.programs.engine_input import COUNTED_STATUSES, EngineInput
 from crosspaths.programs.models import MatchMember, Program
-from crosspaths.programs.reasons import join_words
+from crosspaths.programs.wording import join_words
 
 from .models import Bridge
 

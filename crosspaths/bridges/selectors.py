@@ -15,7 +15,7 @@ from crosspaths.people.models import Person, Team
 from crosspaths.programs import scheduling
 from crosspaths.programs.engine_input import engine_people, program_rules
 from crosspaths.programs.models import Enrollment
-from crosspaths.programs.reasons import left_out_text
+from crosspaths.programs.organizer_wording import left_out_text
 
 from .drafting import bridge_history
 from .models import Bridge

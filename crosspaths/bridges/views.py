@@ -27,7 +27,8 @@ from crosspaths.people.permissions import (
     program_for_manager,
 )
 from crosspaths.programs.models import Round
-from crosspaths.programs.reasons import join_words, left_out_text
+from crosspaths.programs.organizer_wording import left_out_text
+from crosspaths.programs.wording import join_words
 
 from . import selectors, services
 from .forms import BridgeForm, BridgeTeamsForm

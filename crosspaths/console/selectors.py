@@ -16,7 +16,7 @@ from crosspaths.matching.roster import ROSTER_COLUMNS
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Department, Organization, Person
 from crosspaths.programs.models import LeftOut, Match, MatchMember, Round
-from crosspaths.programs.reasons import left_out_text, reason_text
+from crosspaths.programs.organizer_wording import left_out_text, reason_text
 from crosspaths.spreadsheets import safe_cell
 
 from .models import AuditLog, RosterUpload

@@ -57,7 +57,7 @@ from .forms import (
 )
 from .models import AuditLog, RosterUpload, RoundJob
 from .navigation import console_context
-from .reasons import refusal_texts
+from .refusals import refusal_texts
 from .roster_files import RosterFileError, is_roster_format
 
 PREVIEW_LIMIT = 200

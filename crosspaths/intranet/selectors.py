@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from crosspaths.people.models import Organization, Person
 from crosspaths.programs.enrollments import enrollments_of, paused_until, programs_open_to
 from crosspaths.programs.models import Match, MatchMember, Program, Round
+from crosspaths.programs.wording import when_span
 from crosspaths.web.current import current_matches_for
 from crosspaths.web.match_card import zone_of
 
@@ -27,6 +28,9 @@ class NextEncounter:
     start: datetime | None  # in the viewer's zone
     end: datetime | None
     zone: str
+    when: str = (
+        ""  # "Wednesday, Dec. 2, 2026, 10 a.m. to 10:30 a.m. (en dash)", empty without a time
+    )
 
 
 def next_encounter(*, person: Person, now: datetime) -> NextEncounter | None:
@@ -61,6 +65,7 @@ def next_encounter(*, person: Person, now: datetime) -> NextEncounter | None:
         start=start,
         end=end.astimezone(tz) if end and start else None,
         zone=zone,
+        when=when_span(start, end, zone) if start else "",
     )
 
 

@@ -37,7 +37,7 @@ from icalendar.parser import Contentline
 from crosspaths import clock
 from crosspaths.people.models import Person
 from crosspaths.programs.models import Match
-from crosspaths.programs.reasons import reason_text
+from crosspaths.programs.wording import reason_sentences
 
 
 def match_uid(match: Match) -> str:
@@ -93,8 +93,7 @@ def match_calendar(
         if method == "PUBLISH":  # no ATTENDEEs: the addresses go in the text
             names = ", ".join(f"{p.name} <{p.email}>" if p.name else p.email for p in members)
         lines = [_("Crosspaths matched you: %(names)s.") % {"names": names}]
-        for reason in match.reasons:
-            lines.append("• " + reason_text(reason))
+        lines += ["• " + reason for reason in reason_sentences(match.reasons)]
         if match.video_link:
             lines.append(_("Video link: %(url)s") % {"url": match.video_link})
         if organizer:

@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
-from crosspaths.notify.content import when
 from crosspaths.notify.services import (
     outbox_skip_for,
     outbox_write_group_change,
@@ -40,6 +39,7 @@ from crosspaths.programs.services import (
     match_regroup,
     match_reschedule,
 )
+from crosspaths.programs.wording import when_in_zone
 
 from .models import Withdrawal
 from .slots import free_slots
@@ -111,7 +111,7 @@ def match_slot_choices(*, match: Match) -> list[tuple[str, str]]:
     except Exception:  # a bad schedule: the button opens the match page instead
         return []
     zone = match.organizer.effective_timezone
-    return [(start.isoformat(), f"{when(start, zone)} ({zone})") for start, _end in slots]
+    return [(start.isoformat(), when_in_zone(start, zone)) for start, _end in slots]
 
 
 @transaction.atomic

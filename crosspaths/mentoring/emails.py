@@ -16,7 +16,7 @@ from crosspaths.notify.content import (
     members_of,
 )
 from crosspaths.notify.models import Message
-from crosspaths.programs.reasons import join_words
+from crosspaths.programs.wording import join_words
 
 from .services import add_months, cycle_of, nudge_month
 

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
@@ -27,13 +25,22 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from crosspaths.matching.types import Rules
 from crosspaths.meetings.calendar import Method, match_calendar
 from crosspaths.meetings.tokens import checkin_token
 from crosspaths.people.models import Person
 from crosspaths.programs import scheduling
 from crosspaths.programs.models import LeftOut, Match, MatchMember, Program
-from crosspaths.programs.reasons import join_words, left_out_text_for_you, reason_text
+from crosspaths.programs.wording import (
+    conversation_starters,
+    join_words,
+    left_out_text_for_you,
+    reason_sentences,
+    times_for_others,
+    when,
+    when_in_zone,
+    working_hours_for_you,
+    zones_of,
+)
 
 from .models import Message
 from .unsubscribe import announcement_prefix, unsubscribe_token
@@ -77,7 +84,7 @@ class MatchDetails:
     program: str
     other_names: str
     reasons: tuple[str, ...]
-    starter: str
+    starter: str  # the best of the match page's conversation starters
     slot: str
     timezone: str
     organizer_name: str | None  # None: no organizer
@@ -87,6 +94,8 @@ class MatchDetails:
     in_person: bool
     duration: str = ""  # "30 minutes"; empty without a slot
     url: str = ""  # the match on the site
+    # The slot for the others in other time zones: "That is 09:00 for Chidi (…)."
+    other_times: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,38 +123,6 @@ class MessageContent:
 
 
 # --- small helpers (shared with the calendar and the e-mail templates) ---------------
-
-
-def _starters() -> list[str]:
-    return [
-        _("What does your team do that the rest of the company would be surprised by?"),
-        _("What did you work on before you joined?"),
-        _("What is one thing you learned this month?"),
-        _("If you could swap jobs with someone here for a day, whose job would it be?"),
-        _("What is the best tip you got in your first weeks here?"),
-    ]
-
-
-def conversation_starter(match: Match) -> str:
-    """Something to open with: a shared interest if the group has one, else one of a
-    few questions (the same one for everybody in the group)."""
-    for reason in match.reasons or []:
-        if reason.get("code") == "shared_interests" and reason.get("params", {}).get("interests"):
-            return _("Ask each other how you got into %(interest)s.") % {
-                "interest": join_words(reason["params"]["interests"])
-            }
-    starters = _starters()
-    return starters[(match.pk or 0) % len(starters)]
-
-
-def when(moment: datetime, zone: str) -> str:
-    """A moment in a zone and the active language: "Wednesday, 2. Dezember 2026, 10:00"."""
-    local = moment.astimezone(ZoneInfo(zone))
-    return "{}, {}, {}".format(
-        formats.date_format(local, "l"),
-        formats.date_format(local, "DATE_FORMAT"),
-        formats.time_format(local, "TIME_FORMAT"),
-    )
 
 
 def duration(match: Match) -> str:
@@ -202,12 +179,20 @@ def _details(match: Match, reader: Person | None) -> MatchDetails:
     organizer = match.organizer
     zone = (reader or organizer or members[0]).effective_timezone if members else "UTC"
     program = match.round.program
+    start = match.suggested_start
+    starters = conversation_starters(
+        match_pk=match.pk,
+        reasons=match.reasons,
+        reader=reader,
+        others=others,
+        today=match.round.date,
+    )
     return MatchDetails(
         program=program.name,
         other_names=join_words([display_name(p) for p in others]),
-        reasons=tuple(reason_text(r) for r in match.reasons or []),
-        starter=conversation_starter(match),
-        slot=when(match.suggested_start, zone) if match.suggested_start else "",
+        reasons=tuple(reason_sentences(match.reasons)),
+        starter=starters[0],
+        slot=when(start, zone) if start else "",
         timezone=zone,
         organizer_name=organizer.name if organizer is not None else None,
         is_organizer=reader is not None and organizer is not None and organizer.pk == reader.pk,
@@ -216,6 +201,13 @@ def _details(match: Match, reader: Person | None) -> MatchDetails:
         in_person=program.mode == "in-person",
         duration=duration(match),
         url=_url("match", match.pk),
+        other_times=tuple(
+            times_for_others(
+                start, zone=zone, others=[(display_name(p), p.effective_timezone) for p in others]
+            )
+            if start and reader is not None
+            else ()
+        ),
     )
 
 
@@ -258,14 +250,19 @@ def _slot_facts(match: Match, d: MatchDetails, *, group: bool) -> list[Fact]:
         return []
     length = [Fact("duration", _("Duration:"), d.duration)] if d.duration else []
     if not group:
-        return [Fact("slot", _("Suggested time:"), f"{d.slot} ({d.timezone})"), *length]
-    seen: dict[str, list[str]] = {}
-    for member in members_of(match):
-        seen.setdefault(member.person.effective_timezone, []).append(first_name(member.person))
+        others = [Fact("other_times", _("For the others:"), " ".join(d.other_times))]
+        return [
+            Fact("slot", _("Suggested time:"), f"{d.slot} ({d.timezone})"),
+            *(others if d.other_times else []),
+            *length,
+        ]
+    zones = zones_of(
+        [(first_name(m.person), m.person.effective_timezone) for m in members_of(match)]
+    )
     return [
         *(
-            Fact("slot", join_words(names), f"{when(match.suggested_start, zone)} ({zone})")
-            for zone, names in seen.items()
+            Fact("slot", join_words(names), when_in_zone(match.suggested_start, zone))
+            for zone, names in zones.items()
         ),
         *length,
     ]
@@ -317,24 +314,6 @@ def _greeting(match: Match, reader: Person | None) -> str:
     return _("Hello %(name)s,") % {"name": name}
 
 
-def _working_hours_in(person: Person, zone: str, day: date) -> str:
-    """``person``'s working hours (the engine's 09:00-17:00 in their own zone) on
-    ``day`` as clock times in ``zone``, e.g. "15:00-23:00"."""
-    rules = Rules()
-    try:
-        theirs, mine = ZoneInfo(person.effective_timezone), ZoneInfo(zone)
-    except (ValueError, KeyError):
-        return ""
-    start = datetime.combine(day, time(0), tzinfo=theirs) + timedelta(
-        minutes=rules.work_start_minute
-    )
-    end = datetime.combine(day, time(0), tzinfo=theirs) + timedelta(minutes=rules.work_end_minute)
-    return "{}-{}".format(
-        formats.time_format(start.astimezone(mine), "TIME_FORMAT"),
-        formats.time_format(end.astimezone(mine), "TIME_FORMAT"),
-    )
-
-
 def _bridge_paragraphs(match: Match, reader: Person | None) -> list[str]:
     """A team bridge's introduction says so, and gives each partner's team and working
     hours in the reader's own time zone (the two may be continents apart)."""
@@ -354,22 +333,16 @@ def _bridge_paragraphs(match: Match, reader: Person | None) -> list[str]:
         other = member.person
         if other.pk == reader.pk:
             continue
-        hours = _working_hours_in(other, zone, day)
         team = other.team.name if other.team_id and other.team else ""
+        hours = working_hours_for_you(
+            name=display_name(other),
+            team=team,
+            their_zone=other.effective_timezone,
+            zone=zone,
+            day=day,
+        )
         if hours:
-            out.append(
-                _(
-                    "%(name)s (%(team)s) works 09:00-17:00 in %(their_zone)s, which is "
-                    "%(hours)s in your time zone (%(zone)s)."
-                )
-                % {
-                    "name": display_name(other),
-                    "team": team or _("no team"),
-                    "their_zone": other.effective_timezone,
-                    "hours": hours,
-                    "zone": zone,
-                }
-            )
+            out.append(hours)
     return out
 
 

@@ -721,7 +721,9 @@ def _load(ids: Sequence[int]) -> list[Message]:
     left-out entries of left-out notices (none without such notices). Rendering then
     reads no more rows, except a group-change notice's withdrawal and a chat
     transport's account lookups."""
-    members = MatchMember.objects.select_related("person__organization", "person__location")
+    members = MatchMember.objects.select_related(
+        "person__organization", "person__location", "person__department"
+    )
     batch = list(
         Message.objects.filter(pk__in=ids, status=Status.QUEUED)
         .select_related(

@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 
 from crosspaths.notify.content import Action, MessageContent, first_name
 from crosspaths.notify.models import Message
-from crosspaths.programs.reasons import join_words
+from crosspaths.programs.wording import join_words
 
 from .models import Ask, PerspectiveRequest
 from .tokens import ask_token, follow_up_token

@@ -50,7 +50,7 @@ from .engine_input import (
     program_weights,
 )
 from .models import LeftOut, Match, MatchMember, Program, Round
-from .reasons import reason_text
+from .organizer_wording import reason_text
 
 logger = logging.getLogger(__name__)
 

@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from crosspaths import clock
 from crosspaths.notify.channels.slack import cut, escape
 from crosspaths.notify.chat_commands import current_matches, other_names
-from crosspaths.notify.content import when
 from crosspaths.notify.models import Channel, Message
 from crosspaths.people.models import Person
 from crosspaths.programs.enrollments import (
@@ -36,6 +35,7 @@ from crosspaths.programs.enrollments import (
     programs_open_to,
 )
 from crosspaths.programs.models import Enrollment, Program
+from crosspaths.programs.wording import when
 from crosspaths.request_numbers import whole_number
 
 from .client import web_client

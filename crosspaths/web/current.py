@@ -16,7 +16,7 @@ from crosspaths import clock
 from crosspaths.people.models import Person
 from crosspaths.programs import scheduling
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Program, Round
-from crosspaths.programs.reasons import left_out_text_for_you
+from crosspaths.programs.wording import left_out_text_for_you
 
 from .match_card import MatchCard, match_card
 

@@ -1,8 +1,8 @@
 """The home page's match card: who, why, what to talk about, when, where.
 
 Built from one match with its members prefetched (no query per member): times are
-converted to each person's zone, reasons translated, and conversation starters
-drawn from what the group has (and has not) in common.
+converted to each person's zone; the reasons, conversation starters and the time for
+the others are worded by ``programs.wording``, as in the e-mail and chat messages.
 """
 
 from __future__ import annotations
@@ -19,11 +19,16 @@ from crosspaths import clock
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Organization, Person
 from crosspaths.programs.models import Match, MatchMember, Program, Round
-
-from .reasons import join_words, reason_texts
+from crosspaths.programs.wording import (
+    conversation_starters,
+    join_words,
+    reason_sentences,
+    time_of_day,
+    times_for_others,
+    when_span,
+)
 
 DEFAULT_LENGTH = timedelta(minutes=30)
-MAX_STARTERS = 3
 
 
 def zone_of(person: Person, organization: Organization) -> str:
@@ -55,8 +60,7 @@ def visible_match(*, person: Person, pk: int) -> Match | None:
 class Companion:
     person: Person
     zone: str
-    local_now: datetime
-    slot_start: datetime | None
+    local_time: str  # now, in their zone
     shared_interests: list[str]
     is_organizer: bool
 
@@ -75,6 +79,8 @@ class MatchCard:
     slot_end: datetime | None
     reasons: list[str]
     starters: list[str]
+    other_times: list[str]  # "That is 9 a.m. for Chidi Okafor (America/New_York)."
+    slot_text: str  # "Tuesday, Dec. 1, 2026, 3 p.m. to 3:30 p.m. (en dash)", in ``zone``
     checkin: CheckIn | None
     can_check_in: bool
     google_url: str = ""
@@ -111,8 +117,7 @@ def match_card(*, match: Match, person: Person, now: datetime | None = None) -> 
             Companion(
                 person=other,
                 zone=other_zone,
-                local_now=now.astimezone(ZoneInfo(other_zone)),
-                slot_start=start.astimezone(ZoneInfo(other_zone)) if start else None,
+                local_time=time_of_day(now, other_zone),
                 shared_interests=sorted(my_interests & {i.lower() for i in other.interests}),
                 is_organizer=organizer is not None and other.pk == organizer.pk,
             )
@@ -130,8 +135,20 @@ def match_card(*, match: Match, person: Person, now: datetime | None = None) -> 
         zone=zone,
         slot_start=start.astimezone(ZoneInfo(zone)) if start else None,
         slot_end=end.astimezone(ZoneInfo(zone)) if end else None,
-        reasons=reason_texts(match.reasons),
-        starters=conversation_starters(person=person, companions=companions, today=now.date()),
+        reasons=reason_sentences(match.reasons),
+        starters=conversation_starters(
+            match_pk=match.pk,
+            reasons=match.reasons,
+            reader=person,
+            others=[c.person for c in companions],
+            today=match.round.date,
+        ),
+        other_times=times_for_others(
+            start, zone=zone, others=[(c.person.name or c.person.email, c.zone) for c in companions]
+        )
+        if start
+        else [],
+        slot_text=when_span(start, end, zone) if start else "",
         checkin=checkin,
         can_check_in=_meeting_began(match, now),
         place=match.place,
@@ -231,39 +248,3 @@ def outlook_calendar_url(
     if guests:
         query["to"] = ",".join(guests)
     return "https://outlook.office.com/calendar/0/deeplink/compose?" + urlencode(query)
-
-
-def conversation_starters(*, person: Person, companions: list[Companion], today) -> list[str]:
-    """A few openers from what the group shares and what is new to each other:
-    shared interests first, then the other person's interests, their department, a
-    new hire's first weeks, and a general question when nothing else is known."""
-    out: list[str] = []
-    for companion in companions:
-        other = companion.person
-        first = (other.name or other.email).split()[0]
-        for interest in companion.shared_interests[:2]:
-            out.append(
-                _("You both like %(interest)s: how did you get into it?") % {"interest": interest}
-            )
-        mine = {i.lower() for i in person.interests}
-        theirs = [i for i in other.interests if i.lower() not in mine]
-        if theirs:
-            out.append(
-                _("Ask %(name)s about %(interest)s.") % {"name": first, "interest": theirs[0]}
-            )
-        if other.department_id and other.department_id != person.department_id and other.department:
-            out.append(
-                _("Ask what a typical week in %(department)s looks like.")
-                % {"department": other.department.name}
-            )
-        if other.start_date and 0 <= (today - other.start_date).days < 90:
-            out.append(
-                _("%(name)s joined recently: ask what surprised them so far.") % {"name": first}
-            )
-        elif person.start_date and 0 <= (today - person.start_date).days < 90:
-            out.append(
-                _("Ask %(name)s what they wish they had known in their first month.")
-                % {"name": first}
-            )
-    out.append(_("What are you working on this month that you are excited about?"))
-    return list(dict.fromkeys(out))[:MAX_STARTERS]

@@ -58,7 +58,7 @@ def test_the_introduction_names_the_bridge_and_the_partners_hours_in_my_zone(cas
             f"{berliner.name} (Platform) works 09:00-17:00 in Europe/Berlin, which is "
             "4 p.m.-midnight in your time zone (Asia/Singapore)."
         ) in part.replace("\n", " ")
-        assert "on the bridge between Platform and Support" in part
+        assert "You meet across the team bridge between Platform and Support." in part
 
     (to_siti,) = mailbox.to("siti@acme.test")
     other = by_pk[partner_of[siti.pk]]
@@ -68,7 +68,7 @@ def test_the_introduction_names_the_bridge_and_the_partners_hours_in_my_zone(cas
         f"{other.name} (Platform) arbeitet 09:00-17:00 in Europe/Berlin, bei Ihnen "
         "16:00-00:00 (Asia/Singapore)."
     ) in text
-    assert "über die Brücke zwischen Platform und Support" in text
+    assert "Sie treffen sich über die Team-Brücke zwischen Platform und Support." in text
 
     (to_berliner,) = mailbox.to(berliner.email)
     assert (

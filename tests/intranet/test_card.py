@@ -59,7 +59,7 @@ def test_the_card_shows_the_next_encounter_in_the_viewers_zone_with_a_link(cast,
     match = make_match([cast.bob, cast.chidi], start=start)
     body = card(cast.bob).content.decode()
     assert "Chidi Okafor" in body and "Engineering" in body
-    assert "Friday, Nov. 27, 2026, 18:00\u201318:30" in body and "(Asia/Tokyo)" in body
+    assert "Friday, Nov. 27, 2026, 6 p.m.\u20136:30 p.m." in body and "(Asia/Tokyo)" in body
     assert f'href="{settings.SITE_URL}/matches/{match.pk}/"' in body
     assert 'target="_blank" rel="noopener noreferrer"' in body
 

@@ -70,7 +70,7 @@ def test_the_chat_intro_is_in_the_readers_language_with_reasons_slot_and_video(p
     content = message_content(bob)
     text = json.dumps(slack.render(content), ensure_ascii=False)
     assert "Virtual coffee: Sie treffen Chidi Okafor" in text
-    assert "aus verschiedenen Abteilungen: Engineering und People" in text
+    assert "Sie arbeiten in verschiedenen Abteilungen: Engineering und People." in text
     assert "Mittwoch, 2. Dezember 2026, 10:00 (Europe/Berlin)" in text
     assert "https://meet.jit.si/crosspaths-0123456789abcdef0123456789abcdef" in text
     assert "Chidi Okafor organisiert dieses Treffen" in text

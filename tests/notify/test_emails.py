@@ -41,12 +41,12 @@ def test_the_introduction_tells_who_why_when_where_and_who_organizes(published, 
     assert chidi["Auto-Submitted"] == "auto-generated"
     text, html = parts(chidi)
     for part in (text, html):
-        assert "from different departments: Engineering and People" in part
-        assert "Ask each other how you got into chess." in part
+        assert "You work in different departments: Engineering and People." in part
+        assert "You both like chess: how did you get into it?" in part
         assert "Wednesday, Dec. 2, 2026, 10 a.m. (Europe/Berlin)" in part
         assert "You are the organizer of this group" in part
         assert "https://meet.jit.si/crosspaths-0123456789abcdef0123456789abcdef" in part
-    assert "<li>from different departments: Engineering and People</li>" in html
+    assert "<li>You work in different departments: Engineering and People.</li>" in html
     link = f"http://127.0.0.1:8000/matches/{published.pk}/"
     assert f"See your match on Crosspaths: {link}" in text
     assert f'<a href="{link}">See your match on Crosspaths</a>' in html
@@ -65,7 +65,7 @@ def test_the_introduction_is_in_the_recipients_language(published, mailbox):
     (bob,) = mailbox.to("bob@acme.test")
     assert bob["Subject"] == "Virtual coffee: Sie treffen Chidi Okafor"
     text, html = parts(bob)
-    assert "aus verschiedenen Abteilungen: Engineering und People" in text
+    assert "Sie arbeiten in verschiedenen Abteilungen: Engineering und People." in text
     assert "Mittwoch, 2. Dezember 2026, 10:00 (Europe/Berlin)" in text
     assert "Chidi Okafor organisiert dieses Treffen" in html
 

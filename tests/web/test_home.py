@@ -81,8 +81,8 @@ def test_virtual_matches_show_the_other_persons_local_time_and_the_slot_in_both_
     sign_in(client, cast.bob)
     body = client.get("/").content.decode()
     assert "Their local time" in body and "America/New_York" in body
-    assert "15:00–15:30" in body  # noqa: RUF001 - Bob's time (Berlin is UTC+1 in December)
-    assert "That is 09:00 for Chidi Okafor." in body
+    assert "3 p.m.–3:30 p.m." in body  # noqa: RUF001 - Bob's time (Berlin is UTC+1 in December)
+    assert "That is 9 a.m. for Chidi Okafor (America/New_York)." in body
 
 
 def test_in_person_formats_show_no_local_time_and_no_video_link(client, onboarded):

@@ -60,7 +60,7 @@ def test_a_person_in_two_programs_sees_both_current_groups_with_their_slots(clie
     assert body.count('class="card match-card"') == 2
     assert "You meet Chidi Okafor" in body and "You meet Alice Adler" in body
     assert "Coffee roulette" in body and "Lunch club" in body
-    assert "11:00" in body and "12:30" in body  # both slots, in Bob's zone (Berlin)
+    assert "11 a.m." in body and "12:30 p.m." in body  # both slots, in Bob's zone (Berlin)
     # The coffee runs weekly (next: 30 Nov), the lunch every two weeks (next: 30 Nov too).
     assert body.count("Your next round: Monday, Nov. 30, 2026.") == 2
 

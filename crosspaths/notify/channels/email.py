@@ -54,6 +54,7 @@ def template_context(content: MessageContent) -> dict[str, Any]:
         location=d.location,
         in_person=d.in_person,
         duration=d.duration,
+        other_times=list(d.other_times),
         match_url=d.url,
     )
     return context

@@ -43,9 +43,3 @@ def main_nav(context: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for url, label in entries
     ]
-
-
-@register.filter
-def hours_minutes(moment: Any) -> str:
-    """``14:05`` from a datetime (24-hour clock, which both languages read)."""
-    return moment.strftime("%H:%M") if moment else ""

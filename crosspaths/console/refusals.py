@@ -1,8 +1,8 @@
 """How the console words a refused hand edit.
 
-Reasons and refusals are translated by ``crosspaths.programs.reasons`` (shared with the
-e-mails); the console changes one thing: a refusal because of a blocked pair does not
-say who asked, since "please don't pair me with" is private to the person who asked.
+Refusals are translated by ``crosspaths.programs.organizer_wording``; the console
+changes one thing: a refusal because of a blocked pair does not say who asked, since
+"please don't pair me with" is private to the person who asked.
 """
 
 from __future__ import annotations

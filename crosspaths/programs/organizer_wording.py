@@ -1,8 +1,10 @@
-"""The engine's reasons in the reader's language.
+"""The engine's reasons as organizers read them, in the active language.
 
-The engine gives every reason a stable code, parameters and an English sentence. We
-translate the codes we know (in the active language) and fall back to the engine's
-sentence for any we do not, so a new code in the engine never shows up blank.
+The console and the team bridges show a group's reasons as short fragments, the hard
+rules a hand edit breaks, and why someone got no group. The engine gives every reason
+a stable code, parameters and an English sentence; we translate the codes we know and
+fall back to the engine's sentence for any we do not, so a new code never shows up
+blank. What the members themselves read about their match is ``wording``.
 """
 
 from __future__ import annotations
@@ -13,13 +15,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-
-def join_words(items: Sequence[Any]) -> str:
-    """``a``, ``a and b``, ``a, b and c`` in the active language."""
-    words = [str(i) for i in items]
-    if len(words) <= 1:
-        return "".join(words)
-    return _("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
+from .wording import join_words
 
 
 def _names(ids: Sequence[Any], names: Mapping[str, str]) -> str:
@@ -134,40 +130,3 @@ def left_out_text(code: str, text: str) -> str:
     code is new to us)."""
     make = LEFT_OUT.get(code)
     return make() if make else text
-
-
-# The same reasons told to the person themselves (the left-out notice, their home page).
-# "Blocked" is never named: who asked not to meet whom stays private.
-LEFT_OUT_YOU = {
-    "alone": lambda: _("you were the only participant this round"),
-    "no_one_at_location": lambda: _("nobody else takes part at your location this round"),
-    "no_shared_language": lambda: _("nobody else this round shares one of your languages"),
-    "no_time_overlap": lambda: _("no colleague's working hours overlap yours enough"),
-    "no_shared_language_and_hours": lambda: _(
-        "no colleague shares both a language and working hours with you"
-    ),
-    "no_valid_partner": lambda: _(
-        "everyone available this round met you recently, works directly with you, or cannot "
-        "be matched with you"
-    ),
-    "odd_one_out": lambda: _(
-        "an odd number of people took part, and every possible partner was needed in another group"
-    ),
-    "no_valid_group": lambda: _("no group could take you without breaking a matching rule"),
-    "removed_by_admin": lambda: _("an organizer of the program took you out of this round"),
-    "withdrew": lambda: _("you said you cannot make it this round"),
-    "partner_withdrew": lambda: _(
-        "your partner cannot make it this round, and nobody else was free to join you"
-    ),
-    "other_side_full": lambda: _(
-        "the other team had fewer people this round, so someone had to sit out; you go first "
-        "next round"
-    ),
-    "not_in_bridge": lambda: _("you are no longer in one of the bridge's teams"),
-}
-
-
-def left_out_text_for_you(code: str) -> str:
-    """Why the reader got no group, addressed to them, in the active language."""
-    make = LEFT_OUT_YOU.get(code)
-    return make() if make else _("we found no suitable group for you")
