@@ -70,7 +70,7 @@ def _program():
 def phase_load(people: int) -> dict[str, object]:
     from django.db import connection
 
-    from crosspaths.demo import load_demo_organization
+    from crosspaths.demo.loader import load_demo_organization
     from crosspaths.people.models import Organization, Person
     from crosspaths.programs.models import Enrollment, Program
 

@@ -6,11 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from crosspaths.people.permissions import (
-    can_create_program,
-    can_manage_people,
-    can_view_audit_log,
-)
+from crosspaths.people.permissions import can_create_program, can_manage_people, can_view_audit_log
 
 
 def console_context(request: HttpRequest, section: str, **extra: object) -> dict[str, object]:

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from crosspaths import clock
 from crosspaths.matching.roster import RosterError
+from crosspaths.onboarding.invitations import invitable
 from crosspaths.people.models import Organization, Person
 from crosspaths.people.permissions import can_change_role
 from crosspaths.people.services import (
@@ -304,7 +305,6 @@ def people_invite(*, actor: Person, organization: Organization, people: Any) -> 
     """Invite ``people`` (a queryset of this organization) who have not joined yet: the
     e-mails go out from a task once this commits, and the request is logged. Returns how
     many are to be invited."""
-    from .invitations import invitable
     from .tasks import invite_people
 
     ids = list(invitable(people.filter(organization=organization)).values_list("pk", flat=True))

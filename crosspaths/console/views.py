@@ -26,18 +26,20 @@ from crosspaths.people.permissions import (
     can_assign_program_managers,
     can_create_program,
     can_manage_people,
-    manageable_programs,
-    manageable_rounds,
     manager_required,
-    program_for_manager,
-    round_for_manager,
 )
 from crosspaths.programs.enrollments import audience_plan
 from crosspaths.programs.models import Program, Round
+from crosspaths.programs.permissions import (
+    manageable_programs,
+    manageable_rounds,
+    program_for_manager,
+    round_for_manager,
+)
 from crosspaths.programs.services import round_date_check
 from crosspaths.request_numbers import whole_number
 
-from . import audiences, preferences, selectors, services
+from . import audiences, program_rules, selectors, services
 from .forms import (
     COLUMN_LABELS,
     ActivityForm,
@@ -441,7 +443,7 @@ def _program_form_page(
         "form": form,
         "program": program,
         "preference_fields": form.preference_fields(),
-        "hard_rules": preferences.hard_rules(
+        "hard_rules": program_rules.hard_rules(
             group_size=min(max(_number(form["group_size"].value(), 2), 2), 12),
             cooldown_weeks=min(_number(form["cooldown_weeks"].value(), 12), 520),
             in_person=form["format"].value() in Program.IN_PERSON_FORMATS,
@@ -524,14 +526,14 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "program": program,
         "rounds": rounds,
         "managers": program.managers.all(),
-        "hard_rules": preferences.hard_rules(
+        "hard_rules": program_rules.hard_rules(
             group_size=program.group_size,
             cooldown_weeks=program.cooldown_weeks,
             in_person=program.mode == "in-person",
         ),
         "preferences": [
-            (sentence, dict(preferences.LEVEL_CHOICES)[preferences.weight_level(key, weights)])
-            for key, sentence in preferences.SENTENCES.items()
+            (sentence, dict(program_rules.LEVEL_CHOICES)[program_rules.weight_level(key, weights)])
+            for key, sentence in program_rules.SENTENCES.items()
         ],
         "audience": _audience_words(program),
         "enrolled": program.enrollments.filter(left_at__isnull=True, person__active=True).count(),

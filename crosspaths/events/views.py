@@ -14,9 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths.console.navigation import console_context
-from crosspaths.people.permissions import (
-    admin_required,
-)
+from crosspaths.people.permissions import admin_required
 from crosspaths.spreadsheets import safe_cell
 
 from . import selectors, services

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
+from crosspaths.onboarding.services import person_onboard
 from crosspaths.people.models import Person
 from crosspaths.people.permissions import person_required
 from crosspaths.people.preferences import (
@@ -20,7 +21,6 @@ from crosspaths.people.preferences import (
     colleague_search,
     interest_suggestions,
     person_block,
-    person_onboard,
     person_preferences_update,
     person_unblock,
 )

@@ -12,7 +12,7 @@ from smtplib import SMTPException
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from crosspaths.people.invitations import person_invite
+from crosspaths.onboarding.invitations import person_invite
 from crosspaths.people.models import Organization, Person
 
 
