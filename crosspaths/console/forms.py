@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from crosspaths.matching.roster import ROSTER_COLUMNS
 from crosspaths.people.models import Department, Location, Organization, Person
 from crosspaths.programs.enrollments import AudienceFilter
-from crosspaths.programs.models import VENUE_MAX, Program
+from crosspaths.programs.models import VENUE_MAX, Match, Program
 from crosspaths.request_numbers import ModelMultipleIdsField
 
 from . import program_rules
@@ -537,8 +537,6 @@ class HandEditForm(forms.Form):
         return seat[0]
 
     def clean(self) -> dict[str, Any]:
-        from crosspaths.programs.models import Match
-
         data = super().clean()
         if "person" in data:
             self.person_obj = self._seat("person")

@@ -31,7 +31,7 @@ from crosspaths.people.services import (
     roster_plan,
 )
 from crosspaths.people.services import person_set_role as people_person_set_role
-from crosspaths.programs.models import Match, Program, Round
+from crosspaths.programs.models import Match, MatchMember, Program, Round
 from crosspaths.programs.services import (
     NobodyToMatch,
     RoundExists,
@@ -515,8 +515,6 @@ def round_edit_check(*, round: Round, edit: HandEdit) -> list[ValidationError]:
 
 def _edit_touches(rnd: Round, edit: HandEdit) -> set[int]:
     """The groups a hand edit changes (where its people sit now, and the target)."""
-    from crosspaths.programs.models import MatchMember
-
     people = [edit.person.pk] + ([edit.other.pk] if edit.other else [])
     seats = set(
         MatchMember.objects.filter(round=rnd, person_id__in=people).values_list(

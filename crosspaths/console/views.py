@@ -28,8 +28,9 @@ from crosspaths.people.permissions import (
     can_manage_people,
     manager_required,
 )
+from crosspaths.programs import scheduling
 from crosspaths.programs.enrollments import audience_plan
-from crosspaths.programs.models import Program, Round
+from crosspaths.programs.models import MatchMember, Program, Round
 from crosspaths.programs.permissions import (
     manageable_programs,
     manageable_rounds,
@@ -615,8 +616,6 @@ def program_auto_enroll(request: HttpRequest, pk: int) -> HttpResponse:
 def _scheduled_after_now(program: Program) -> object:
     """The program's next scheduled round date (None: inactive, a one-off that ran, or
     a schedule that cannot be computed)."""
-    from crosspaths.programs import scheduling
-
     if not program.active:
         return None
     try:
@@ -627,8 +626,6 @@ def _scheduled_after_now(program: Program) -> object:
 
 def _next_round_date(program: Program) -> object:
     """The program's next scheduled date, to suggest for a preview (today when none)."""
-    from crosspaths.programs import scheduling
-
     try:
         return scheduling.next_date_after(program, clock.now()) or clock.today()
     except scheduling.BadSchedule:
@@ -928,8 +925,6 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _seat_of(rnd: Round, edit: services.HandEdit) -> set[int]:
     """The groups an edit touches (to outline them afterwards)."""
-    from crosspaths.programs.models import MatchMember
-
     people = [edit.person.pk] + ([edit.other.pk] if edit.other else [])
     seats = set(
         MatchMember.objects.filter(round=rnd, person_id__in=people).values_list(
