@@ -65,5 +65,6 @@ def register_pass_step(name: str, step: PassStep, *, order: int = 500) -> None:
 
 def pass_steps() -> dict[str, PassStep]:
     """Every registered pass step by name, in the order the scheduler runs them."""
-    ranked = sorted(enumerate(_PASS_STEPS.items()), key=lambda item: (item[1][1][0], item[0]))
-    return {name: step for _, (name, (_, step)) in ranked}
+    # sorted() is stable: steps of equal order keep their registration order.
+    ranked = sorted(_PASS_STEPS.items(), key=lambda item: item[1][0])
+    return {name: step for name, (_, step) in ranked}

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class OnboardingConfig(AppConfig):
@@ -7,4 +6,3 @@ class OnboardingConfig(AppConfig):
     commands."""
 
     name = "crosspaths.onboarding"
-    verbose_name = _("Onboarding")

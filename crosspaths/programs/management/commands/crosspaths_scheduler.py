@@ -6,7 +6,8 @@ workers, closes rounds whose time is over, once a day queues the insights refres
 (late check-ins) and runs the housekeeping jobs (crosspaths/housekeeping: expired
 sessions, spent sign-in links, old task results, unapplied roster uploads), saying
 what each removed; after each pass it writes its heartbeat (``/api/ready``).
-``--once`` does one pass, for cron.
+Each of these is a step its own app registers (crosspaths/housekeeping/registry.py);
+this command only runs the list. ``--once`` does one pass, for cron.
 Safe to run on several machines at once; stops cleanly on SIGTERM or SIGINT after
 the pass in progress.
 """
