@@ -36,6 +36,7 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	DEBUG=1 $(BIN)/mypy  # the Django plugin imports the settings (no SECRET_KEY needed)
+	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
 
 format: install-dev

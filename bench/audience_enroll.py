@@ -4,7 +4,7 @@ rows and the audit entry in one transaction) at size, as the demo's admin.
     .venv/bin/python bench/audience_enroll.py [--people 10000] [--repeat 3]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python bench/audience_enroll.py
 
-Loads a demo organization (crosspaths/demo.py) without history, creates an onboarding
+Loads a demo organization (crosspaths/demo/synthetic.py) without history, creates an onboarding
 program, then times the preview page ``--repeat`` times (median; SQL queries) and one
 confirm of "everyone" (deliveries are not run: the rows are what the request writes),
 then the daily new-hires step with nobody new (what it costs every day). Prints a table.
@@ -45,7 +45,7 @@ def main() -> None:
 
     from crosspaths import clock
     from crosspaths.console.audiences import new_hires_enroll
-    from crosspaths.demo import load_demo_organization
+    from crosspaths.demo.loader import load_demo_organization
     from crosspaths.notify.models import Message
     from crosspaths.people.models import Organization, Person
     from crosspaths.programs.enrollments import AudienceFilter, audience_plan

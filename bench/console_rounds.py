@@ -5,7 +5,7 @@ the live rule check of a hand edit.
     .venv/bin/python bench/console_rounds.py [--people 10000] [--repeat 3] [--publish]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python bench/console_rounds.py --people 100000
 
-Loads a demo organization (crosspaths/demo.py) without history, enrolls every active
+Loads a demo organization (crosspaths/demo/synthetic.py) without history, enrolls every active
 person in a two-person program, runs the preview job as the task would (timed), then
 requests each page ``--repeat`` times as the demo's admin and prints the median time,
 the number of SQL queries and the HTML size. ``--publish`` also times the publish job.
@@ -53,7 +53,7 @@ def main() -> None:
     from crosspaths import clock
     from crosspaths.console import services
     from crosspaths.console.models import RoundJob
-    from crosspaths.demo import load_demo_organization
+    from crosspaths.demo.loader import load_demo_organization
     from crosspaths.people.models import Organization, Person
     from crosspaths.programs.models import Enrollment, Match, MatchMember, Program
 

@@ -106,7 +106,7 @@ def setup_round(people_count: int) -> dict[str, object]:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from crosspaths.demo import load_demo_organization
+    from crosspaths.demo.loader import load_demo_organization
     from crosspaths.people.models import Person
     from crosspaths.programs.models import Enrollment, Program
     from crosspaths.programs.services import round_draft, round_publish

@@ -42,7 +42,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from crosspaths.demo import load_demo_organization
+    from crosspaths.demo.loader import load_demo_organization
     from crosspaths.intranet.services import embed_settings_for
     from crosspaths.intranet.tokens import card_token_mint
     from crosspaths.meetings.models import CheckIn

@@ -43,7 +43,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from crosspaths.demo import load_demo_organization
+    from crosspaths.demo.loader import load_demo_organization
     from crosspaths.journeys.models import JourneyStep
     from crosspaths.journeys.services import journey_plan_set, journeys_run
     from crosspaths.people.models import Organization, Person

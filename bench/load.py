@@ -129,7 +129,7 @@ def main() -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from crosspaths.demo import DEMO_LOGINS
+    from crosspaths.demo.synthetic import DEMO_LOGINS
     from crosspaths.meetings.models import CheckIn
     from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY, SESSION_SCOPE_KEY
     from crosspaths.people.models import Organization, Person

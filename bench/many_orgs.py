@@ -89,7 +89,7 @@ def load(orgs: int, people: int, monday: datetime) -> float:
     from django.core.management import call_command
     from django.db import connection
 
-    from crosspaths.demo import load_demo_organization
+    from crosspaths.demo.loader import load_demo_organization
     from crosspaths.people.models import Person
     from crosspaths.programs.models import Enrollment, Program
 

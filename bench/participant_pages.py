@@ -44,7 +44,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from crosspaths.demo import load_demo_organization
+    from crosspaths.demo.loader import load_demo_organization
     from crosspaths.meetings.models import CheckIn
     from crosspaths.people.models import Organization, Person
     from crosspaths.programs.models import MatchMember

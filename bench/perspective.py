@@ -5,7 +5,7 @@ group, introductions), in a demo organization where a share of people opted in.
     .venv/bin/python bench/perspective.py [--people 10000] [--givers 0.2] [--repeat 5]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python bench/perspective.py
 
-Loads a demo organization (crosspaths/demo.py) without history, opts ``--givers`` of
+Loads a demo organization (crosspaths/demo/synthetic.py) without history, opts ``--givers`` of
 its people in (cap 4), then times ``--repeat`` requests by different people (median and
 worst; SQL queries of the median one). Deliveries are not run: the rows are what the
 request writes. Prints a table. SQLite in a fresh file by default; with DATABASE_URL the
@@ -45,7 +45,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from crosspaths import clock
-    from crosspaths.demo import load_demo_organization
+    from crosspaths.demo.loader import load_demo_organization
     from crosspaths.people.models import Organization, Person
     from crosspaths.perspective.models import Ask, Giver
     from crosspaths.perspective.services import ask_answer, candidates_for, request_create

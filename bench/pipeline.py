@@ -85,7 +85,7 @@ def _reusable(people: int) -> int | None:
 def phase_load(people: int, reuse: bool = False) -> dict[str, object]:
     from django.db import connection
 
-    from crosspaths.demo import load_demo_organization
+    from crosspaths.demo.loader import load_demo_organization
     from crosspaths.people.models import Organization, Person
     from crosspaths.programs.models import Enrollment, Program
 

@@ -51,7 +51,7 @@ def changed_file(people, path: Path, *, share: float, leave: float, seed: int) -
     """The same roster with ``share`` of the people changed and ``leave`` of them gone."""
     import random
 
-    from crosspaths.demo import DEPARTMENTS, write_roster_csv
+    from crosspaths.demo.synthetic import DEPARTMENTS, write_roster_csv
 
     rng = random.Random(seed)
     out = []
@@ -79,7 +79,7 @@ def run(n: int) -> dict[str, float]:
         roster_upload_create,
         roster_upload_plan,
     )
-    from crosspaths.demo import generate_people, write_roster_csv
+    from crosspaths.demo.synthetic import generate_people, write_roster_csv
     from crosspaths.people.models import Organization, Person
     from crosspaths.people.services import roster_apply, roster_plan
 

@@ -5,7 +5,7 @@
 
 Without ``--spread``: plans ``--groups`` pairs of a synthetic round (people in Berlin,
 Lisbon and New York, a fifth with declared free windows, Bavarian, Portuguese and New
-York holidays) with ``crosspaths.meetings.planner.plan_slots`` and prints the median
+York holidays) with ``crosspaths.programs.planner.plan_slots`` and prints the median
 time, the groups without a common time and the spread per weekday.
 
 ``--spread`` prints, for every program of the demo organization (``manage.py demo``),
@@ -45,9 +45,9 @@ def table(starts: list[datetime], zone: str) -> str:
 
 
 def synthetic(groups: int, seed: int) -> list:
-    from crosspaths.meetings.planner import PlanGroup
-    from crosspaths.meetings.slots import Free
     from crosspaths.people.days_off import holidays_between
+    from crosspaths.programs.planner import PlanGroup
+    from crosspaths.programs.slots import Free
 
     rng = random.Random(seed)
     first, last = date(2026, 11, 29), date(2027, 1, 2)
@@ -71,8 +71,8 @@ def synthetic(groups: int, seed: int) -> list:
 
 
 def bench(args: argparse.Namespace) -> None:
-    from crosspaths.meetings.planner import plan_slots
-    from crosspaths.meetings.slots import _windows_of
+    from crosspaths.programs.planner import plan_slots
+    from crosspaths.programs.slots import _windows_of
 
     groups = synthetic(args.groups, seed=1)
     after = datetime(2026, 11, 30, 23, 0, tzinfo=UTC)  # Tuesday 1 Dec, Berlin

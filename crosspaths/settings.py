@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "crosspaths.programs",
     "crosspaths.meetings",
     "crosspaths.notify",
+    "crosspaths.onboarding",
     "crosspaths.webhooks",
     "crosspaths.collaboration",
     "crosspaths.insights",
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "crosspaths.intranet",
     "crosspaths.teams",
     "crosspaths.journeys",
+    "crosspaths.demo",
 ]
 
 MIDDLEWARE = [

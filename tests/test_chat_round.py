@@ -15,7 +15,7 @@ import time_machine
 from django.test import Client
 
 from crosspaths import clock
-from crosspaths.demo import load_demo_organization
+from crosspaths.demo.loader import load_demo_organization
 from crosspaths.insights.models import RoundFigures
 from crosspaths.insights.tasks import round_aggregate
 from crosspaths.meetings.models import CheckIn

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from crosspaths.demo import DEMO_PASSWORD, generate_people, load_demo_organization
+from crosspaths.demo.loader import load_demo_organization
+from crosspaths.demo.synthetic import DEMO_PASSWORD, generate_people
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Person
 from crosspaths.programs.models import MatchMember, Program, Round
@@ -74,7 +75,7 @@ def test_the_demo_command_loads_only_into_an_empty_database(capsys):
 
 
 def test_the_demo_roster_file_reads_back_without_a_problem(tmp_path):
-    from crosspaths.demo import write_roster_csv
+    from crosspaths.demo.synthetic import write_roster_csv
     from crosspaths.matching.roster import read_roster
 
     people = generate_people(200, today=TODAY)

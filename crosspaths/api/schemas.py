@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, Strict, create_model
 
-from crosspaths.console import preferences
+from crosspaths.console import program_rules
 from crosspaths.programs.models import Program
 
 # Numbers and booleans in request bodies are exactly that: false is not 0, "3" is not 3.
@@ -122,7 +122,7 @@ else:
     Preferences = create_model(
         "Preferences",
         __base__=In,
-        **{key: (Level | None, None) for key in preferences.SENTENCES},
+        **{key: (Level | None, None) for key in program_rules.SENTENCES},
     )
 
 
@@ -169,7 +169,9 @@ class ProgramOut(Schema):
             active=program.active,
             audience=program.audience or {},
             weights={k: float(v) for k, v in weights.items()},
-            preferences={k: preferences.weight_level(k, weights) for k in preferences.SENTENCES},
+            preferences={
+                k: program_rules.weight_level(k, weights) for k in program_rules.SENTENCES
+            },
             managers=sorted(m.pk for m in program.managers.all()),
             created_at=program.created_at,
         ).model_dump(mode="json")

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from crosspaths import clock
-from crosspaths.console import preferences
+from crosspaths.api.v1_webhooks import router as webhooks_router
+from crosspaths.console import program_rules
 from crosspaths.console.forms import ProgramForm
 from crosspaths.console.models import RoundJob
 from crosspaths.console.services import audit_acting_as, program_save, round_job_request
@@ -29,7 +30,6 @@ from crosspaths.people.models import Department, Location, Person, Team
 from crosspaths.programs.enrollments import enrollment_join, enrollment_leave, person_pause
 from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
 from crosspaths.programs.services import round_close
-from crosspaths.webhooks.api import router as webhooks_router
 
 from .conventions import (
     READ_ERRORS,
@@ -72,7 +72,7 @@ from .schemas import (
 )
 
 router = Router(tags=["v1"])
-router.add_router("", webhooks_router)  # /webhooks...: crosspaths/webhooks/api.py
+router.add_router("", webhooks_router)  # /webhooks...: crosspaths/api/v1_webhooks.py
 router.add_router("", interactions_router)  # POST /interactions (collaboration counts)
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 
@@ -173,7 +173,7 @@ FORM_NAMES = {
     "level_min": "audience.level_min",
     "level_max": "audience.level_max",
     "started_within_days": "audience.started_within_days",
-    **{f"pref_{k}": f"preferences.{k}" for k in preferences.SENTENCES},
+    **{f"pref_{k}": f"preferences.{k}" for k in program_rules.SENTENCES},
 }
 
 
@@ -197,8 +197,8 @@ def _form_data(program: Program | None, change: dict[str, Any]) -> dict[str, Any
         data.update(description="", active=True, starts_on=clock.today(), managers=[])
         stored = {}
     data["requires_review"] = "1" if data.get("requires_review") in (True, "1") else "0"
-    for key in preferences.SENTENCES:
-        data[f"pref_{key}"] = preferences.weight_level(key, stored)
+    for key in program_rules.SENTENCES:
+        data[f"pref_{key}"] = program_rules.weight_level(key, stored)
     for name, value in change.items():
         if value is None:
             continue  # null leaves the setting as it is (a new program's default)
@@ -212,11 +212,11 @@ def _form_data(program: Program | None, change: dict[str, Any]) -> dict[str, Any
             for key, level in value.items():
                 if level is None:
                     continue
-                if key not in preferences.SENTENCES:
+                if key not in program_rules.SENTENCES:
                     raise ApiProblem(
                         422,
                         _("Unknown preference '%(key)s'; known: %(known)s.")
-                        % {"key": key, "known": ", ".join(preferences.SENTENCES)},
+                        % {"key": key, "known": ", ".join(program_rules.SENTENCES)},
                         field=f"preferences.{key}",
                     )
                 data[f"pref_{key}"] = level

@@ -20,14 +20,10 @@ from crosspaths.console.audiences import program_today
 from crosspaths.console.forms import RoundDraftForm
 from crosspaths.console.navigation import console_context
 from crosspaths.people.http import PersonRequest
-from crosspaths.people.permissions import (
-    can_create_program,
-    manageable_programs,
-    manager_required,
-    program_for_manager,
-)
+from crosspaths.people.permissions import can_create_program, manager_required
 from crosspaths.programs.models import Round
 from crosspaths.programs.organizer_wording import left_out_text
+from crosspaths.programs.permissions import manageable_programs, program_for_manager
 from crosspaths.programs.wording import join_words
 
 from . import selectors, services

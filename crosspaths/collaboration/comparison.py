@@ -28,6 +28,7 @@ from itertools import combinations, islice
 import numpy as np
 from django.db.models import Max, Min
 
+from crosspaths import clock
 from crosspaths.matching.holdout import held_out, person_hashes
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Organization, Person
@@ -174,8 +175,6 @@ def payoff_sample(
 def _people(organization: Organization) -> dict[int, _Person]:
     """Department, location and tenure band of everyone (as of today; the roster keeps
     no history). Departments and locations are keys, 0 for none."""
-    from crosspaths import clock
-
     today = clock.today()
     return {
         pk: _Person(dept or 0, loc or 0, tenure_band(start, today))

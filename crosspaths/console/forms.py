@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from crosspaths.matching.roster import ROSTER_COLUMNS
 from crosspaths.people.models import Department, Location, Organization, Person
 from crosspaths.programs.enrollments import AudienceFilter
-from crosspaths.programs.models import VENUE_MAX, Program
+from crosspaths.programs.models import VENUE_MAX, Match, Program
 from crosspaths.request_numbers import ModelMultipleIdsField
 
-from . import preferences
+from . import program_rules
 from .models import AuditLog
 from .roster_files import MAX_UPLOAD_BYTES
 
@@ -345,12 +345,12 @@ class ProgramForm(forms.Form):
         else:
             del self.fields["managers"]
         stored = program.weights if program is not None else {}
-        for key in preferences.SENTENCES:
+        for key in program_rules.SENTENCES:
             self.fields[f"pref_{key}"] = forms.ChoiceField(
-                label=preferences.SENTENCES[key],
-                choices=preferences.LEVEL_CHOICES,
+                label=program_rules.SENTENCES[key],
+                choices=program_rules.LEVEL_CHOICES,
                 widget=forms.RadioSelect,
-                initial=preferences.weight_level(key, stored),
+                initial=program_rules.weight_level(key, stored),
             )
 
     @staticmethod
@@ -418,7 +418,7 @@ class ProgramForm(forms.Form):
         return out
 
     def preference_fields(self) -> list[forms.BoundField]:
-        return [self[f"pref_{key}"] for key in preferences.SENTENCES]
+        return [self[f"pref_{key}"] for key in program_rules.SENTENCES]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -444,12 +444,12 @@ class ProgramForm(forms.Form):
         was left as it was."""
         stored = self.program.weights if self.program is not None else {}
         out: dict[str, float] = {}
-        for key in preferences.SENTENCES:
+        for key in program_rules.SENTENCES:
             level = self.cleaned_data[f"pref_{key}"]
-            if key in stored and preferences.weight_level(key, stored) == level:
+            if key in stored and program_rules.weight_level(key, stored) == level:
                 out[key] = float(stored[key])
             else:
-                out[key] = preferences.weight_value(key, level)
+                out[key] = program_rules.weight_value(key, level)
         return out
 
     def program_fields(self) -> dict[str, Any]:
@@ -540,8 +540,6 @@ class HandEditForm(forms.Form):
         return seat[0]
 
     def clean(self) -> dict[str, Any]:
-        from crosspaths.programs.models import Match
-
         data = super().clean() or {}
         if "person" in data:
             self.person_obj = self._seat("person")

@@ -5,11 +5,7 @@ whose pages sit in it (bridges, events, journeys, mentoring, outside perspective
 from __future__ import annotations
 
 from crosspaths.people.http import PersonRequest
-from crosspaths.people.permissions import (
-    can_create_program,
-    can_manage_people,
-    can_view_audit_log,
-)
+from crosspaths.people.permissions import can_create_program, can_manage_people, can_view_audit_log
 
 
 def console_context(request: PersonRequest, section: str, **extra: object) -> dict[str, object]:

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from crosspaths import clock
 from crosspaths.matching.roster import RosterError
+from crosspaths.onboarding.invitations import invitable
 from crosspaths.people.models import Organization, Person
 from crosspaths.people.permissions import can_change_role
 from crosspaths.people.services import (
@@ -30,7 +31,7 @@ from crosspaths.people.services import (
     roster_plan,
 )
 from crosspaths.people.services import person_set_role as people_person_set_role
-from crosspaths.programs.models import Match, Program, Round
+from crosspaths.programs.models import Match, MatchMember, Program, Round
 from crosspaths.programs.services import (
     NobodyToMatch,
     RoundExists,
@@ -304,7 +305,6 @@ def people_invite(*, actor: Person, organization: Organization, people: Any) -> 
     """Invite ``people`` (a queryset of this organization) who have not joined yet: the
     e-mails go out from a task once this commits, and the request is logged. Returns how
     many are to be invited."""
-    from .invitations import invitable
     from .tasks import invite_people
 
     ids = list(invitable(people.filter(organization=organization)).values_list("pk", flat=True))
@@ -515,8 +515,6 @@ def round_edit_check(*, round: Round, edit: HandEdit) -> list[ValidationError]:
 
 def _edit_touches(rnd: Round, edit: HandEdit) -> set[int]:
     """The groups a hand edit changes (where its people sit now, and the target)."""
-    from crosspaths.programs.models import MatchMember
-
     people = [edit.person.pk] + ([edit.other.pk] if edit.other else [])
     seats = set(
         MatchMember.objects.filter(round=rnd, person_id__in=people).values_list(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django_tasks import task
 
-from .invitations import people_invite_run
+from crosspaths.onboarding.invitations import people_invite_run
 
 
 @task()

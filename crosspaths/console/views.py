@@ -27,18 +27,21 @@ from crosspaths.people.permissions import (
     can_assign_program_managers,
     can_create_program,
     can_manage_people,
+    manager_required,
+)
+from crosspaths.programs import scheduling
+from crosspaths.programs.enrollments import audience_plan
+from crosspaths.programs.models import MatchMember, Program, Round
+from crosspaths.programs.permissions import (
     manageable_programs,
     manageable_rounds,
-    manager_required,
     program_for_manager,
     round_for_manager,
 )
-from crosspaths.programs.enrollments import audience_plan
-from crosspaths.programs.models import Program, Round
 from crosspaths.programs.services import round_date_check
 from crosspaths.request_numbers import whole_number
 
-from . import audiences, preferences, selectors, services
+from . import audiences, program_rules, selectors, services
 from .forms import (
     COLUMN_LABELS,
     ActivityForm,
@@ -444,7 +447,7 @@ def _program_form_page(
         "form": form,
         "program": program,
         "preference_fields": form.preference_fields(),
-        "hard_rules": preferences.hard_rules(
+        "hard_rules": program_rules.hard_rules(
             group_size=min(max(_number(form["group_size"].value(), 2), 2), 12),
             cooldown_weeks=min(_number(form["cooldown_weeks"].value(), 12), 520),
             in_person=form["format"].value() in Program.IN_PERSON_FORMATS,
@@ -527,14 +530,14 @@ def program_detail(request: PersonRequest, pk: int) -> HttpResponse:
         "program": program,
         "rounds": rounds,
         "managers": program.managers.all(),
-        "hard_rules": preferences.hard_rules(
+        "hard_rules": program_rules.hard_rules(
             group_size=program.group_size,
             cooldown_weeks=program.cooldown_weeks,
             in_person=program.mode == "in-person",
         ),
         "preferences": [
-            (sentence, dict(preferences.LEVEL_CHOICES)[preferences.weight_level(key, weights)])
-            for key, sentence in preferences.SENTENCES.items()
+            (sentence, dict(program_rules.LEVEL_CHOICES)[program_rules.weight_level(key, weights)])
+            for key, sentence in program_rules.SENTENCES.items()
         ],
         "audience": _audience_words(program),
         "enrolled": program.enrollments.filter(left_at__isnull=True, person__active=True).count(),
@@ -616,8 +619,6 @@ def program_auto_enroll(request: PersonRequest, pk: int) -> HttpResponse:
 def _scheduled_after_now(program: Program) -> object:
     """The program's next scheduled round date (None: inactive, a one-off that ran, or
     a schedule that cannot be computed)."""
-    from crosspaths.programs import scheduling
-
     if not program.active:
         return None
     try:
@@ -628,8 +629,6 @@ def _scheduled_after_now(program: Program) -> object:
 
 def _next_round_date(program: Program) -> object:
     """The program's next scheduled date, to suggest for a preview (today when none)."""
-    from crosspaths.programs import scheduling
-
     try:
         return scheduling.next_date_after(program, clock.now()) or clock.today()
     except scheduling.BadSchedule:
@@ -929,8 +928,6 @@ def round_edit(request: PersonRequest, pk: int) -> HttpResponse:
 
 def _seat_of(rnd: Round, edit: services.HandEdit) -> set[int]:
     """The groups an edit touches (to outline them afterwards)."""
-    from crosspaths.programs.models import MatchMember
-
     people = [edit.person.pk] + ([edit.other.pk] if edit.other else [])
     seats = set(
         MatchMember.objects.filter(round=rnd, person_id__in=people).values_list(

@@ -15,9 +15,7 @@ from django.views.decorators.http import require_POST
 
 from crosspaths.console.navigation import console_context
 from crosspaths.people.http import PersonRequest
-from crosspaths.people.permissions import (
-    admin_required,
-)
+from crosspaths.people.permissions import admin_required
 from crosspaths.spreadsheets import safe_cell
 
 from . import selectors, services

@@ -1,10 +1,14 @@
-"""The registry of daily jobs. A job is ``job(*, now) -> int``: it removes what has
-expired as of ``now`` and returns how many rows it removed. Every job must be safe to
-run twice (a second run finds nothing left to remove)."""
+"""The registry of the scheduler's periodic work: pass steps and daily jobs.
+
+A daily job is ``job(*, now) -> int``: it removes what has expired as of ``now`` and
+returns how many rows it removed. Every job must be safe to run twice (a second run
+finds nothing left to remove). Each app registers its own in ``AppConfig.ready``, so
+this kernel module knows no app and every app may register here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -30,22 +34,37 @@ def daily_jobs() -> dict[str, DailyJob]:
     return dict(_JOBS)
 
 
-# Steps the scheduler runs on every pass (not daily): ``step(*, now) -> int`` returns
-# how many things it did. Same rules as the daily jobs: safe to run twice and on
-# several machines at once.
-PassStep = Callable[..., int]
+# Steps the scheduler runs on every pass (not daily), in ``order``: ``step(*, now)``
+# returns how many things it did (printed as "name: n" when not 0) or the lines to
+# print (``Said``). Same rules as the daily jobs: safe to run twice and on several
+# machines at once. The scheduler command calls nothing else by hand, so a new
+# periodic step is one ``register_pass_step`` line in its app's ``ready()``.
 
-_PASS_STEPS: dict[str, PassStep] = {}
+
+@dataclass(frozen=True)
+class Said:
+    """One line a pass step wants printed; a ``problem`` goes to stderr."""
+
+    text: str
+    problem: bool = False
 
 
-def register_pass_step(name: str, step: PassStep) -> None:
-    """Add ``step`` under ``name``; another step under a name in use is an error."""
+PassStep = Callable[..., "int | Iterable[Said]"]
+
+_PASS_STEPS: dict[str, tuple[int, PassStep]] = {}
+
+
+def register_pass_step(name: str, step: PassStep, *, order: int = 500) -> None:
+    """Add ``step`` under ``name``, run at ``order`` (lower first; equal orders in
+    registration order); another step under a name in use is an error."""
     current = _PASS_STEPS.get(name)
-    if current is not None and current is not step:
+    if current is not None and current[1] is not step:
         raise ImproperlyConfigured(f"two scheduler steps are called {name!r}")
-    _PASS_STEPS[name] = step
+    _PASS_STEPS[name] = (order, step)
 
 
 def pass_steps() -> dict[str, PassStep]:
-    """Every registered pass step by name, in registration order."""
-    return dict(_PASS_STEPS)
+    """Every registered pass step by name, in the order the scheduler runs them."""
+    # sorted() is stable: steps of equal order keep their registration order.
+    ranked = sorted(_PASS_STEPS.items(), key=lambda item: item[1][0])
+    return {name: step for name, (_, step) in ranked}

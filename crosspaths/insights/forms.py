@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from crosspaths import clock
 from crosspaths.people.models import Location, Organization, Person
-from crosspaths.people.permissions import manageable_programs, sees_organization_insights
+from crosspaths.people.permissions import sees_organization_insights
 from crosspaths.programs.models import Program
+from crosspaths.programs.permissions import manageable_programs
 
 from .figures.base import Filters
 from .models import RoundFigures

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from crosspaths.people.models import Organization
+
 from . import services
 
 
@@ -26,7 +28,5 @@ def insights_recount(organization_id: int) -> int:
     """An admin's "recount now": the nightly refresh for one organization (rounds never
     counted, and the last weeks' rounds again for late check-ins). Safe to run twice:
     each round's figures are replaced, never added to."""
-    from crosspaths.people.models import Organization
-
     org = Organization.objects.filter(pk=organization_id).first()
     return services.insights_backfill(organization=org) if org is not None else 0

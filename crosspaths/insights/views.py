@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from crosspaths.collaboration import tasks as collaboration_tasks
 from crosspaths.collaboration.services import collaboration_settings
 from crosspaths.people.http import PersonRequest
-from crosspaths.people.permissions import admin_required, insights_required
+from crosspaths.people.permissions import admin_required
+from crosspaths.programs.permissions import insights_required
 from crosspaths.spreadsheets import safe_cell
 
 from . import figures, services, tasks

@@ -13,13 +13,10 @@ from django.views.decorators.http import require_POST
 
 from crosspaths.console.navigation import console_context
 from crosspaths.people.http import PersonRequest
-from crosspaths.people.permissions import (
-    manageable_programs,
-    manager_required,
-    person_required,
-    program_for_manager,
-)
+from crosspaths.people.permissions import manager_required, person_required
+from crosspaths.programs.permissions import manageable_programs, program_for_manager
 from crosspaths.programs.models import Program
+from crosspaths.programs.permissions import manageable_programs, program_for_manager
 
 from . import selectors, services
 from .forms import JourneyPlanForm

@@ -40,9 +40,9 @@ from crosspaths.programs.services import (
     match_reschedule,
 )
 from crosspaths.programs.wording import when_in_zone
+from crosspaths.programs.slots import DURATION_MINUTES, free_slots
 
 from .models import Withdrawal
-from .slots import free_slots
 
 # Hard rules a stand-in is not held to: the group's size is what it is after a dropout.
 SIZE_CODES = frozenset({"group_too_small", "group_too_large"})
@@ -169,8 +169,6 @@ def match_propose(*, match: Match, person: Person, start: datetime) -> Match:
 
 
 def _minutes(match: Match) -> int:
-    from .slots import DURATION_MINUTES
-
     return DURATION_MINUTES.get(match.round.program.format, 45)
 
 

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from crosspaths.programs.hooks import webhook_events
 from crosspaths.programs.models import MatchMember, Round
-from crosspaths.webhooks import events as webhook_events
 
 from .models import CheckIn
 

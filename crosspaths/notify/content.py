@@ -25,7 +25,10 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from crosspaths import clock
+from crosspaths.matching.types import Rules
 from crosspaths.meetings.calendar import Method, match_calendar
+from crosspaths.meetings.models import Withdrawal
 from crosspaths.meetings.tokens import checkin_token
 from crosspaths.people.models import Person
 from crosspaths.programs import scheduling
@@ -623,8 +626,6 @@ def left_out_content(message: Message, language: str) -> MessageContent:
 
 def _withdrawal_of(message: Message) -> Any:
     """The withdrawal a group-change notice is about (its key ends in ``:w<id>``)."""
-    from crosspaths.meetings.models import Withdrawal
-
     head = message.dedupe_key.split("@", 1)[0]
     tail = head.rsplit(":", 1)[-1]
     if not tail.startswith("w") or not tail[1:].isdigit() or message.match_id is None:
@@ -715,8 +716,6 @@ def group_change_content(message: Message, language: str) -> MessageContent:
 def announcement_program(message: Message) -> Any:
     """The program an announcement is about (its key is ``announcement:program<id>:<person>``;
     None when the program is gone)."""
-    from crosspaths.programs.models import Program
-
     head = message.dedupe_key.split("@", 1)[0]
     try:
         program_id = int(head.split(":")[1].removeprefix("program"))
@@ -730,8 +729,6 @@ def announcement_program(message: Message) -> Any:
 def announcement_content(message: Message, language: str) -> MessageContent:
     """HR enrolled the reader in a program: what it is, when its next round is, and a
     one-click way out (the reader did not choose it, so leaving must be as easy)."""
-    from crosspaths import clock
-
     reader = _reader(message)
     program = announcement_program(message)
     assert reader is not None and program is not None, "skipped before building"

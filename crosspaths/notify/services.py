@@ -40,9 +40,11 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from crosspaths import clock
 from crosspaths.bulk import copy_rows
 from crosspaths.dbstats import analyze_after_commit
+from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Person
 from crosspaths.people.services import people_mark_bounced
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Round
+from crosspaths.programs.scheduling import BadSchedule, run_at
 
 from .channels import Transport, transport_for
 from .content import (
@@ -127,8 +129,6 @@ def _later_messages(
 
 
 def _round_moment(rnd: Round) -> datetime:
-    from crosspaths.programs.scheduling import BadSchedule, run_at
-
     try:
         return run_at(rnd.program, rnd.date)
     except BadSchedule:
@@ -778,7 +778,6 @@ def _answered(batch: Sequence[Message]) -> set[tuple[int, int]]:
     }
     if not pairs:
         return set()
-    from crosspaths.meetings.models import CheckIn
 
     found = CheckIn.objects.filter(
         member__match_id__in={match for match, _ in pairs},

@@ -9,6 +9,6 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from crosspaths.housekeeping.registry import register_daily_job
 
-        from .invitations import sign_in_tokens_forget
+        from .sign_in_links import sign_in_tokens_forget
 
         register_daily_job("sign_in_links", sign_in_tokens_forget)

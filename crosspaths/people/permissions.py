@@ -34,18 +34,6 @@ def is_manager(person: Person | None) -> bool:
     return person is not None and person.role in (Person.Role.ADMIN, Person.Role.PROGRAM_MANAGER)
 
 
-def can_manage_program(person: Person | None, program: Any) -> bool:
-    """Admins manage every program of their organization; program managers theirs."""
-    if person is None or program.organization_id != person.organization_id:
-        return False
-    if is_admin(person):
-        return True
-    return (
-        person.role == Person.Role.PROGRAM_MANAGER
-        and program.managers.filter(pk=person.pk).exists()
-    )
-
-
 def is_program_manager(person: Person | None) -> bool:
     return person is not None and person.role == Person.Role.PROGRAM_MANAGER
 
@@ -86,18 +74,6 @@ def can_change_role(actor: Person | None, person: Person, role: str) -> bool:
     active admin keeps the role is not a permission but a rule every writer obeys:
     ``people.services.admins_keep_one``."""
     return is_admin(actor) and actor.organization_id == person.organization_id
-
-
-def manageable_programs(person: Person) -> QuerySet[Any]:
-    """The programs a person may manage (none for participants)."""
-    from crosspaths.programs.models import Program
-
-    programs = Program.objects.filter(organization=person.organization)
-    if is_admin(person):
-        return programs
-    if person.role == Person.Role.PROGRAM_MANAGER:
-        return programs.filter(managers=person)
-    return programs.none()
 
 
 def sees_organization_insights(person: Person | None) -> bool:
@@ -142,60 +118,6 @@ def manager_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: PersonRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not can_use_console(request.person):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return cast(View, wrapper)
-
-
-def manageable_rounds(person: Person) -> QuerySet[Any]:
-    """The rounds of the programs a person may manage."""
-    from crosspaths.programs.models import Round
-
-    return Round.objects.filter(
-        organization=person.organization, program__in=manageable_programs(person)
-    )
-
-
-def program_for_manager(person: Person, pk: Any) -> Any:
-    """The program ``pk`` of the person's organization if they may manage it.
-
-    Another organization's program (or a missing one) is a 404, so ids cannot be probed;
-    one of their own organization they may not manage is a 403."""
-    from django.shortcuts import get_object_or_404
-
-    from crosspaths.programs.models import Program
-
-    program = get_object_or_404(Program, pk=pk, organization=person.organization)
-    if not can_manage_program(person, program):
-        raise PermissionDenied
-    return program
-
-
-def round_for_manager(person: Person, pk: Any) -> Any:
-    """The round ``pk`` of the person's organization if they may manage its program
-    (404 for another organization's round, 403 for one they may not manage)."""
-    from django.shortcuts import get_object_or_404
-
-    from crosspaths.programs.models import Round
-
-    rnd = get_object_or_404(
-        Round.objects.select_related("program"), pk=pk, organization=person.organization
-    )
-    if not can_manage_program(person, rnd.program):
-        raise PermissionDenied
-    return rnd
-
-
-def insights_required(view: View) -> View:
-    """An admin, or a program manager of at least one program (who then sees only
-    their programs' insights; see ``sees_organization_insights``)."""
-
-    @person_required
-    @wraps(view)
-    def wrapper(request: PersonRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        person = request.person
-        if not is_admin(person) and not manageable_programs(person).exists():
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -352,27 +352,6 @@ def person_profile_update(
     return person
 
 
-@transaction.atomic
-def person_onboard(
-    *,
-    person: Person,
-    preferences: Preferences,
-    programs: Iterable,
-    offered: Iterable = (),
-    profile: dict | None = None,
-) -> Person:
-    """The one-minute onboarding in one transaction: the person's answers, their
-    programs (``programs`` ticked out of ``offered``), and ``onboarded_at``."""
-    from crosspaths.programs.enrollments import enrollments_set
-
-    person_preferences_update(person=person, preferences=preferences, profile=profile)
-    enrollments_set(person=person, programs=programs, offered=offered)
-    if person.onboarded_at is None:
-        person.onboarded_at = clock.now()
-        person.save(update_fields=["onboarded_at", "updated_at"])
-    return person
-
-
 def _colleague(person: Person, other: Person) -> None:
     if other.pk == person.pk:
         raise ValidationError(_("That is you."))

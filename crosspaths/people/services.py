@@ -358,7 +358,7 @@ def roster_apply(
                 setattr(person, name, new)
                 if name == "email" and person.user_id is not None:
                     # The login verified the old address: unlinked until a link sent
-                    # to the new one is used (people.invitations.person_account_link).
+                    # to the new one is used (people.sign_in_links.person_account_link).
                     person.user = None
                     fields.add("user")
                 if name == "active":

@@ -21,4 +21,4 @@ class PerspectiveConfig(AppConfig):
         BUILDERS[Message.Kind.FOLLOW_UP] = follow_up_content
         SKIP_CHECKS[Message.Kind.ASK] = skip_reason
         SKIP_CHECKS[Message.Kind.FOLLOW_UP] = skip_reason
-        register_pass_step("perspective_asks", asks_expire_due)
+        register_pass_step("perspective_asks", asks_expire_due, order=500)

@@ -35,8 +35,6 @@ from django.utils.translation import gettext as _
 
 from crosspaths import clock
 from crosspaths.matching import hard_rule_problems
-from crosspaths.meetings.planner import PlanGroup, plan_slots
-from crosspaths.meetings.slots import search_start
 from crosspaths.notify.models import Message
 from crosspaths.notify.services import outbox_enqueue, outbox_write_joined
 from crosspaths.people.models import BlockedPair, Organization, Person
@@ -48,7 +46,9 @@ from crosspaths.programs.engine_input import (
     program_rules,
 )
 from crosspaths.programs.models import Match, MatchMember, Program, Round
+from crosspaths.programs.planner import PlanGroup, plan_slots
 from crosspaths.programs.services import free_of, match_event_data, video_link
+from crosspaths.programs.slots import search_start
 from crosspaths.webhooks import events as webhook_events
 
 from .models import MAX_PEOPLE, Ask, Giver, PerspectiveRequest, PerspectiveSettings

@@ -23,10 +23,7 @@ from crosspaths.console.models import AuditLog
 from crosspaths.console.navigation import console_context
 from crosspaths.console.services import audit_record
 from crosspaths.people.http import PersonRequest
-from crosspaths.people.permissions import (
-    admin_required,
-    person_required,
-)
+from crosspaths.people.permissions import admin_required, person_required
 
 from . import services
 from .forms import GiverForm, RequestForm, SettingsForm

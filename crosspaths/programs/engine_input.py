@@ -25,7 +25,7 @@ from django.db.models.functions import Cast
 
 from crosspaths.matching.types import PastGroup, Rules, Weights
 from crosspaths.matching.types import Person as EnginePerson
-from crosspaths.people.models import BlockedPair, Person
+from crosspaths.people.models import BlockedPair, Organization, Person
 
 from .models import Enrollment, MatchMember, Program, Round
 
@@ -298,8 +298,6 @@ def engine_input_for(program: Program, *, on: date, holdout_seed: int | None = N
 
 def engine_people(organization_id: int, person_ids: Iterable[int]) -> dict[int, EnginePerson]:
     """A few people as the engine sees them (for checking and explaining hand edits)."""
-    from crosspaths.people.models import Organization
-
     org_tz = Organization.objects.values_list("timezone", flat=True).get(pk=organization_id)
     rows = Person.objects.filter(organization_id=organization_id, pk__in=list(person_ids))
     return {row[0]: _engine_person(row, org_tz) for row in rows.values_list(*PERSON_FIELDS)}
@@ -307,8 +305,6 @@ def engine_people(organization_id: int, person_ids: Iterable[int]) -> dict[int, 
 
 def people_whereabouts(organization_id: int, person_ids: Iterable[int]) -> dict[int, Whereabouts]:
     """Location, effective time zone and free windows of a few people."""
-    from crosspaths.people.models import Organization
-
     org_tz = Organization.objects.values_list("timezone", flat=True).get(pk=organization_id)
     rows = Person.objects.filter(organization_id=organization_id, pk__in=list(person_ids))
     return {

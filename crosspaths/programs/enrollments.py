@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from crosspaths import clock
 from crosspaths.people.models import Person
-from crosspaths.webhooks import events as webhook_events
+from crosspaths.programs.hooks import webhook_events
 
 from .models import Enrollment, Program
 

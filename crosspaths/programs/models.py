@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crosspaths import clock
+from crosspaths.matching.roster import is_timezone
 from crosspaths.people.models import Location, Organization, Person
 
 if TYPE_CHECKING:
@@ -145,8 +146,6 @@ class Program(models.Model):
     def clean(self) -> None:
         """Refuse settings the scheduler could not run, each with what and where (the
         group size has its validators and a database check)."""
-        from crosspaths.matching.roster import is_timezone
-
         from .engine_input import AUDIENCE_KEYS, WEIGHT_NAMES
 
         errors: dict[str, list[str | StrPromise]] = {}

@@ -32,12 +32,12 @@ from crosspaths.matching import explain_group, hard_rule_problems, match
 from crosspaths.matching.explain import organizer_order
 from crosspaths.matching.types import PastGroup, Reason, Rules, Weights
 from crosspaths.matching.types import Person as EnginePerson
-from crosspaths.meetings.planner import PlanGroup, plan_slots
-from crosspaths.meetings.slots import Free, search_start, suggested_slot
 from crosspaths.people.days_off import holidays_between
-from crosspaths.webhooks import events as webhook_events
+from crosspaths.programs.hooks import webhook_events
+from crosspaths.programs.planner import PlanGroup, plan_slots
+from crosspaths.programs.slots import Free, search_start, suggested_slot
 
-from . import scheduling
+from . import hooks, scheduling
 from .drafters import draft_refused, drafter_for, format_problems
 from .engine_input import (
     Whereabouts,
@@ -170,7 +170,7 @@ def plan_round_slots(
     taken: Iterable[datetime] = (),
 ) -> list[tuple[datetime, datetime] | tuple[None, None]]:
     """Slots for ``groups`` (person ids, organizer first) of ``rnd``, spread over the
-    round's window (``crosspaths/meetings/planner.py``): every member at work, free
+    round's window (``crosspaths/programs/planner.py``): every member at work, free
     and not on a holiday, nobody double-booked, balanced per day, hour and organizer."""
     org = program.organization
     after = _earliest_start(program, rnd.date, org.timezone)
@@ -405,8 +405,6 @@ def round_publish(*, round: Round) -> Round:
     now; reminders and check-ins for later) in one transaction. A conditional update
     makes sure that of two publishers exactly one publishes; the other gets a
     ValidationError. Delivery starts when the transaction commits."""
-    from crosspaths.notify.services import outbox_write_round
-
     now = clock.now()
     with transaction.atomic():
         won = Round.objects.filter(pk=round.pk, status=Round.Status.DRAFT).update(
@@ -422,7 +420,7 @@ def round_publish(*, round: Round) -> Round:
         round.refresh_from_db()
         _refuse_if_window_over(round, now)  # rolls the status change back
         _replan_stale_slots(round)
-        outbox_write_round(round=round, now=now)
+        hooks.round_messages_write(round=round, now=now)
         _announce_published(round)
     return round
 
@@ -538,8 +536,6 @@ def round_close(*, round: Round) -> Round:
     """Close a published round: its groups become history (they already count for the
     cooldown) and it leaves participants' "current match". Check-in links keep working.
     Closing twice is harmless."""
-    from crosspaths.insights.services import round_aggregate_enqueue
-
     now = clock.now()
     won = Round.objects.filter(pk=round.pk, status=Round.Status.PUBLISHED).update(
         status=Round.Status.CLOSED, closed_at=now
@@ -550,7 +546,7 @@ def round_close(*, round: Round) -> Round:
             _("Only a published round can be closed; this one is a draft."), code="not_published"
         )
     if won:
-        round_aggregate_enqueue(round_id=round.pk)  # insights: the round's final figures
+        hooks.round_figures_enqueue(round_id=round.pk)  # insights: the round's final figures
     return round
 
 
@@ -978,8 +974,6 @@ def match_reschedule(*, match: Match, start: datetime, end: datetime | None = No
     """Move a published group's slot: the calendar event keeps its UID and gets a higher
     SEQUENCE, every member gets the new time with an updated invitation, and the
     reminder and check-in follow the new time."""
-    from crosspaths.notify.services import outbox_write_reschedule
-
     if end is None:
         length = (
             (match.suggested_end - match.suggested_start)
@@ -998,7 +992,7 @@ def match_reschedule(*, match: Match, start: datetime, end: datetime | None = No
         locked.sequence += 1
         locked.save()
         if locked.round.status == Round.Status.PUBLISHED:
-            outbox_write_reschedule(match=locked, now=clock.now())
+            hooks.reschedule_messages_write(match=locked, now=clock.now())
             members = list(locked.members.values_list("person_id", flat=True))
             webhook_events.emit(
                 organization_id=locked.organization_id,

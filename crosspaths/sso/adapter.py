@@ -16,8 +16,8 @@ from django.contrib.auth import login
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 
-from crosspaths.people.invitations import person_account_link
 from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY, SESSION_SCOPE_KEY
+from crosspaths.people.sign_in_links import person_account_link
 from crosspaths.request_numbers import whole_number
 
 from .models import IdentityProvider

@@ -26,6 +26,7 @@ from crosspaths import clock
 from crosspaths.console.services import audit_record
 from crosspaths.notify.models import Channel, ChatAccount
 from crosspaths.notify.selection import organization_channels, organization_set_channels
+from crosspaths.notify.services import outbox_write_test
 from crosspaths.people.models import Organization, Person
 
 from . import connector
@@ -226,8 +227,6 @@ def teams_reach(*, organization: Organization) -> dict[str, Any]:
 def teams_send_test(*, person: Person) -> int:
     """Queue a test message to the person on Teams (delivered by the outbox like any
     other). Refused when they cannot be reached there."""
-    from crosspaths.notify.services import outbox_write_test
-
     if not TeamsUser.objects.filter(organization_id=person.organization_id, person=person).exists():
         raise ValidationError(
             _(

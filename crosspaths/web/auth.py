@@ -10,7 +10,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
-from crosspaths.people.invitations import TokenState, sign_in_token_check, sign_in_token_use
+from crosspaths.people.sign_in_links import TokenState, sign_in_token_check, sign_in_token_use
 from crosspaths.sso.services import sso_required
 
 

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from crosspaths.notify.account_emails import send_sign_in_link
-from crosspaths.people.invitations import sign_in_token_create, sign_in_url
 from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY, SESSION_SCOPE_KEY
 from crosspaths.people.models import Person, SignInToken
 from crosspaths.people.selectors import memberships_of
+from crosspaths.people.sign_in_links import sign_in_token_create, sign_in_url
 
 
 @never_cache

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from crosspaths import clock
 from crosspaths.people.http import PersonRequest
+from crosspaths.onboarding.services import person_onboard
 from crosspaths.people.models import Person
 from crosspaths.people.permissions import person_required
 from crosspaths.people.preferences import (
@@ -21,7 +22,6 @@ from crosspaths.people.preferences import (
     colleague_search,
     interest_suggestions,
     person_block,
-    person_onboard,
     person_preferences_update,
     person_unblock,
 )

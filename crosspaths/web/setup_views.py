@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from crosspaths.people.invitations import person_invite
+from crosspaths.onboarding.invitations import person_invite
 from crosspaths.people.models import LANGUAGE_CHOICES, Organization
 from crosspaths.people.organizations import organization_create
 

@@ -33,12 +33,8 @@ from django.conf import settings
 
 from crosspaths import clock
 from crosspaths.notify.account_emails import send_sign_in_link
-from crosspaths.people.invitations import (
-    SIGN_IN_LINK_LIFETIME,
-    sign_in_token_create,
-    sign_in_url,
-)
 from crosspaths.people.models import Person, SignInToken
+from crosspaths.people.sign_in_links import SIGN_IN_LINK_LIFETIME, sign_in_token_create, sign_in_url
 from crosspaths.sso.services import sso_required_organizations
 
 from .models import SignInAttempt

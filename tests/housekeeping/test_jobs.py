@@ -14,12 +14,12 @@ from crosspaths import clock
 from crosspaths.console.models import RosterUpload
 from crosspaths.console.services import roster_uploads_forget
 from crosspaths.housekeeping.jobs import sessions_forget_expired, task_results_forget
-from crosspaths.people.invitations import (
+from crosspaths.people.models import SignInToken
+from crosspaths.people.sign_in_links import (
     SPENT_TOKEN_KEEP,
     sign_in_token_create,
     sign_in_tokens_forget,
 )
-from crosspaths.people.models import SignInToken
 
 pytestmark = pytest.mark.django_db
 

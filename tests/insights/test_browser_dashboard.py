@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from crosspaths.demo import load_demo_organization
+from crosspaths.demo.loader import load_demo_organization
 from crosspaths.insights.services import insights_backfill
 
 from ..browser import assert_accessible, screenshot, sign_in

@@ -12,7 +12,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from crosspaths.people.invitations import person_invite
+from crosspaths.onboarding.invitations import person_invite
 from crosspaths.people.models import Person
 from crosspaths.people.services import roster_apply, roster_plan
 

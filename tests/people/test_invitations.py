@@ -7,14 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from crosspaths.people.invitations import (
+from crosspaths.onboarding.invitations import person_invite
+from crosspaths.people.models import Person, SignInToken
+from crosspaths.people.sign_in_links import (
     TokenState,
-    person_invite,
     sign_in_token_check,
     sign_in_token_create,
     sign_in_token_use,
 )
-from crosspaths.people.models import Person, SignInToken
 
 from ..cast import make_person
 from ..mailbox import free_port
@@ -121,7 +121,7 @@ def test_a_double_submitted_invitation_sends_one_e_mail(
 
 
 def test_a_resend_after_the_double_click_gap_sends_a_fresh_invitation(erin, mailbox, time_machine):
-    from crosspaths.people.invitations import INVITATION_RESEND_GAP
+    from crosspaths.onboarding.invitations import INVITATION_RESEND_GAP
 
     assert person_invite(person=erin) is not None
     erin.refresh_from_db()

@@ -7,13 +7,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from crosspaths.people.models import Person
-from crosspaths.people.permissions import (
-    admin_required,
-    can_manage_program,
-    manageable_programs,
-    manager_required,
-)
+from crosspaths.people.permissions import admin_required, manager_required
 from crosspaths.programs.models import Program
+from crosspaths.programs.permissions import can_manage_program, manageable_programs
 
 
 @pytest.fixture

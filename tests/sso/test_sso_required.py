@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 
-from crosspaths.people.invitations import sign_in_token_create
 from crosspaths.people.middleware import SESSION_SCOPE_KEY
 from crosspaths.people.models import Person
+from crosspaths.people.sign_in_links import sign_in_token_create
 from crosspaths.sso.models import IdentityProvider
 from crosspaths.web.signin import sign_in_links_send
 

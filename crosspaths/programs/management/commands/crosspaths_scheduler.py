@@ -6,7 +6,8 @@ workers, closes rounds whose time is over, once a day queues the insights refres
 (late check-ins) and runs the housekeeping jobs (crosspaths/housekeeping: expired
 sessions, spent sign-in links, old task results, unapplied roster uploads), saying
 what each removed; after each pass it writes its heartbeat (``/api/ready``).
-``--once`` does one pass, for cron.
+Each of these is a step its own app registers (crosspaths/housekeeping/registry.py);
+this command only runs the list. ``--once`` does one pass, for cron.
 Safe to run on several machines at once; stops cleanly on SIGTERM or SIGINT after
 the pass in progress.
 """
@@ -27,11 +28,6 @@ from django.utils.dateparse import parse_datetime
 from crosspaths import clock
 from crosspaths.housekeeping.heartbeats import SCHEDULER, heartbeat_beat
 from crosspaths.housekeeping.registry import pass_steps
-from crosspaths.housekeeping.services import housekeeping_run_due
-from crosspaths.insights.services import insights_nightly_due
-from crosspaths.notify.services import outbox_sweep, outbox_write_nudges
-from crosspaths.programs.services import rounds_close_due, rounds_run_due
-from crosspaths.webhooks.outbox import webhooks_sweep
 
 
 class Command(BaseCommand):
@@ -89,41 +85,16 @@ class Command(BaseCommand):
         return parsed
 
     def tick(self, now: datetime) -> None:
-        due = rounds_run_due(now=now)
-        for rnd in due.drafted:
-            state = "published" if rnd in due.published else "draft, waiting for review"
-            self.stdout.write(f"round {rnd.pk} {rnd}: {state}")
-        for rnd in due.resumed:
-            self.stdout.write(f"round {rnd.pk} {rnd}: published (a draft left by an earlier pass)")
-        for problem in due.skipped:
-            self.stderr.write(f"skipped program {problem}")
-        nudged = outbox_write_nudges(now=now)
-        if nudged:
-            self.stdout.write(f"{nudged} organizers nudged to confirm their group's time")
-        recovered, dispatched = outbox_sweep(now=now)
-        if recovered:
-            self.stderr.write(f"{recovered} messages were interrupted mid-delivery (marked failed)")
-        if dispatched:
-            self.stdout.write(f"{dispatched} messages handed to workers")
-        recovered, dispatched = webhooks_sweep(now=now)
-        if recovered:
-            self.stderr.write(
-                f"{recovered} webhook deliveries were interrupted mid-send (queued again)"
-            )
-        if dispatched:
-            self.stdout.write(f"{dispatched} webhook deliveries handed to workers")
-        for name, step in pass_steps().items():  # e.g. expired outside-perspective asks
+        """One pass: every registered step in its order (crosspaths/housekeeping/registry.py:
+        rounds due, nudges, messages, webhook deliveries, outside-perspective asks, rounds
+        to close, the nightly insights, the daily jobs), then the heartbeat."""
+        for name, step in pass_steps().items():
             done = step(now=now)
-            if done:
-                self.stdout.write(f"{name}: {done}")
-        for rnd in rounds_close_due(now=now):
-            self.stdout.write(f"round {rnd.pk} {rnd}: closed")
-        if insights_nightly_due(now=now):
-            self.stdout.write("nightly insights refresh handed to workers")
-        for outcome in housekeeping_run_due(now=now):
-            if outcome.error:
-                self.stderr.write(f"housekeeping {outcome.job} failed: {outcome.error}")
-            else:
-                self.stdout.write(f"housekeeping {outcome.job}: removed {outcome.removed}")
+            if isinstance(done, int):
+                if done:
+                    self.stdout.write(f"{name}: {done}")
+                continue
+            for said in done:
+                (self.stderr if said.problem else self.stdout).write(said.text)
         # A finished pass: /api/ready reports how long ago the last one was.
         heartbeat_beat(name=SCHEDULER, now=clock.now())

@@ -27,15 +27,14 @@ from crosspaths.api.conventions import (
 from crosspaths.api.keys import key_label
 from crosspaths.api.schemas import In
 from crosspaths.console.services import audit_acting_as
-
-from .endpoints import (
+from crosspaths.webhooks.endpoints import (
     endpoint_create,
     endpoint_delete,
     endpoint_send_test,
     endpoint_set_enabled,
     endpoint_update,
 )
-from .models import EVENT_TYPES, Delivery, Endpoint
+from crosspaths.webhooks.models import EVENT_TYPES, Delivery, Endpoint
 
 router = Router(tags=["webhooks"])
 # Literals built from the models' choices at run time (django-ninja validates and

@@ -1,5 +1,5 @@
 """Letting roster people in: single-use sign-in links they ask for ("magic links")
-and invitations HR sends to people it imported.
+and the links inside the invitations HR sends (``crosspaths.onboarding.invitations``).
 
 Both are a random token in a link. Only its SHA-256 is stored; the raw token exists
 in the e-mail and nowhere else. A token is used by a conditional update
@@ -19,10 +19,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from crosspaths import clock
 
@@ -33,8 +34,6 @@ INVITATION_LIFETIME = timedelta(days=14)
 # Spent or expired links are kept this long, so a late click still hears "used" or
 # "expired" (with the way to a new link) rather than "unknown"; then they are removed.
 SPENT_TOKEN_KEEP = timedelta(days=7)
-# A second invitation to the same person within this gap is a double click, not a resend.
-INVITATION_RESEND_GAP = timedelta(minutes=10)
 
 
 class TokenState(Enum):
@@ -146,53 +145,6 @@ def person_account_link(*, person: Person) -> User:
     person.user = user
     Person.objects.filter(pk=person.pk).update(user=user, updated_at=clock.now())
     return user
-
-
-def person_invite(
-    *,
-    person: Person,
-    invited_by: Person | None = None,
-    requested_at: datetime | None = None,
-) -> SignInToken | None:
-    """Invite someone HR imported: a 14-day link by e-mail, in their language, that
-    signs them in and leads to the one-minute onboarding. Calling it again later sends
-    a fresh invitation (the console's "resend"); earlier ones stay valid until they
-    expire.
-
-    Concurrent or repeated clicks send one invitation: the person is claimed first by
-    a conditional update of ``invited_at`` (not invited since ``requested_at`` nor within
-    ``INVITATION_RESEND_GAP``), so of two requests racing for the same person only one
-    sends; the other returns None. The e-mail goes out outside any transaction of ours;
-    when the mail server fails, the claim is undone (``invited_at`` says what it said
-    before), the exception reaches the caller and the unused token simply expires."""
-    from crosspaths.notify.account_emails import send_invitation
-
-    if not person.active:
-        raise ValidationError(_("%(name)s is not active and cannot be invited.") % {"name": person})
-    if invited_by is not None and invited_by.organization_id != person.organization_id:
-        raise ValidationError(_("Only someone in the same organization can invite."))
-    now = clock.now()
-    cutoff = now - INVITATION_RESEND_GAP
-    if requested_at is not None:
-        cutoff = min(cutoff, requested_at)
-    previous = person.invited_at
-    claimed = (
-        Person.objects.filter(pk=person.pk, active=True)
-        .filter(Q(invited_at__isnull=True) | Q(invited_at__lt=cutoff))
-        .update(invited_at=now, updated_at=now)
-    )
-    if claimed != 1:
-        return None
-    try:
-        token, raw = sign_in_token_create(person=person, purpose=SignInToken.Purpose.INVITATION)
-        send_invitation(
-            person=person, url=sign_in_url(raw), expires_at=token.expires_at, invited_by=invited_by
-        )
-    except BaseException:
-        Person.objects.filter(pk=person.pk, invited_at=now).update(invited_at=previous)
-        raise
-    person.invited_at = now
-    return token
 
 
 def sign_in_tokens_forget(*, now: datetime) -> int:

@@ -8,7 +8,7 @@ from smtplib import SMTPException
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from crosspaths.people.invitations import person_invite
+from crosspaths.onboarding.invitations import person_invite
 from crosspaths.people.organizations import organization_create
 
 

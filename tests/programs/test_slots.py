@@ -3,7 +3,7 @@ windows, in each person's own zone."""
 
 from datetime import UTC, datetime, timedelta
 
-from crosspaths.meetings.slots import Free, search_start, suggested_slot
+from crosspaths.programs.slots import Free, search_start, suggested_slot
 
 # Monday 2026-11-30, 00:00 in Berlin.
 MONDAY = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)

@@ -1,4 +1,5 @@
-"""Plain-language words for a program's rules and the engine's weights.
+"""Plain-language words for a program's rules and the engine's weights (a person's own
+answers are ``people/preferences.py``).
 
 An HR admin should not have to know that ``different_department`` weighs 10.0. Each
 soft preference is one sentence with three answers (strongly / somewhat / don't care)

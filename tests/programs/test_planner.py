@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosspaths.meetings.planner import PlanGroup, plan_slots
-from crosspaths.meetings.slots import DAYPART, DURATION_MINUTES, WORK_END, WORK_START, Free
 from crosspaths.people.days_off import holidays_between
+from crosspaths.programs.planner import PlanGroup, plan_slots
+from crosspaths.programs.slots import DAYPART, DURATION_MINUTES, WORK_END, WORK_START, Free
 
 # Monday 2026-11-30, 00:00 in Berlin; a weekly round's window is that week.
 AFTER = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)

@@ -10,7 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from crosspaths import clock
-from crosspaths.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_organization
+from crosspaths.collaboration.synthetic import demo_collaboration
+from crosspaths.demo.loader import load_demo_organization
+from crosspaths.demo.synthetic import DEMO_LOGINS, DEMO_PASSWORD
+from crosspaths.insights.services import insights_backfill
 from crosspaths.people.models import Organization
 
 
@@ -49,13 +52,9 @@ class Command(BaseCommand):
         )
         loaded = time.perf_counter()
         # The demo's past rounds were written directly: aggregate them for the insights.
-        from crosspaths.insights.services import insights_backfill
-
         rounds = insights_backfill(organization=org)
         counted = time.perf_counter()
         # Collaboration counts with a planted effect, so "Does it pay off?" has a figure.
-        from crosspaths.collaboration.synthetic import demo_collaboration
-
         interactions = demo_collaboration(organization=org, today=clock.today())
         self._ensure_operator()
         self.stdout.write(

@@ -1,7 +1,7 @@
 """Deterministic synthetic organizations for the demo, the tests and the benchmarks.
 
 ``generate_people`` is pure (no Django) so the engine's benchmarks and CLI can use
-it; ``load_demo_organization`` writes one into the database. The same seed and
+it; ``crosspaths.demo.loader.load_demo_organization`` writes one into the database. The same seed and
 ``today`` always give the same organization. Departments are very uneven on
 purpose (silos are the problem Crosspaths exists for), some people in Munich speak
 only German, and the offices span three time zones.
@@ -15,12 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from crosspaths.matching.roster import ROSTER_COLUMNS
-
-if TYPE_CHECKING:
-    from crosspaths.people.models import Organization
 
 # (name, share of the workforce): very uneven on purpose.
 DEPARTMENTS: tuple[tuple[str, float], ...] = (
@@ -351,29 +347,3 @@ def write_roster_csv(people: Iterable[DemoPerson], path: str | Path) -> None:
                     LOCATION_COUNTRIES.get(p.location, ""),
                 ]
             )
-
-
-def load_demo_organization(
-    *,
-    people: int = 300,
-    seed: int = 42,
-    slug: str = "demo",
-    name: str = "Northwind Demo",
-    past_rounds: int | None = None,
-    today: date | None = None,
-    with_logins: bool = True,
-) -> Organization:
-    """Create a demo organization in the database (see ``crosspaths.people.demo_loader``)."""
-    from crosspaths import clock
-    from crosspaths.people.demo_loader import load
-
-    today = today or clock.today()
-    return load(
-        people=generate_people(people, seed=seed, today=today),
-        seed=seed,
-        slug=slug,
-        name=name,
-        past_rounds=past_rounds,
-        today=today,
-        with_logins=with_logins,
-    )

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from crosspaths.people.invitations import person_invite
+from crosspaths.onboarding.invitations import person_invite
 from crosspaths.people.models import Organization, Person
 
 

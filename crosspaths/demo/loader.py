@@ -19,19 +19,20 @@ from django.db.models.functions import Coalesce
 
 from crosspaths import clock
 from crosspaths.dbstats import analyze_after_commit
-from crosspaths.demo import (
+from crosspaths.meetings.models import CheckIn
+from crosspaths.people.models import Department, Location, Organization, Person, Team
+from crosspaths.programs import scheduling
+from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
+from crosspaths.programs.services import round_draft, round_publish
+
+from .synthetic import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     LOCATION_COUNTRIES,
     LOCATIONS,
     DemoPerson,
+    generate_people,
 )
-from crosspaths.meetings.models import CheckIn
-from crosspaths.programs import scheduling
-from crosspaths.programs.models import Enrollment, Match, MatchMember, Program, Round
-from crosspaths.programs.services import round_draft, round_publish
-
-from .models import Department, Location, Organization, Person, Team
 
 BATCH = 2000
 REAL_ROUND_MAX_PEOPLE = 5000
@@ -52,6 +53,29 @@ def _cast_demo_logins(people: list[DemoPerson]) -> None:
 
 
 @transaction.atomic
+def load_demo_organization(
+    *,
+    people: int = 300,
+    seed: int = 42,
+    slug: str = "demo",
+    name: str = "Northwind Demo",
+    past_rounds: int | None = None,
+    today: date | None = None,
+    with_logins: bool = True,
+) -> Organization:
+    """Generate ``people`` for ``seed`` and write them as a demo organization."""
+    today = today or clock.today()
+    return load(
+        people=generate_people(people, seed=seed, today=today),
+        seed=seed,
+        slug=slug,
+        name=name,
+        past_rounds=past_rounds,
+        today=today,
+        with_logins=with_logins,
+    )
+
+
 def load(
     *,
     people: list[DemoPerson],
