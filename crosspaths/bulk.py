@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -85,8 +85,10 @@ def insert_rows(
         model._default_manager.bulk_create(objs, batch_size=2000)
         return [obj.pk for obj in objs] if ids else []
     by_name = {f.attname: f for f in _stored_fields(model)}
-    columns_db = [by_name[name].column for name in columns]
     rest = [f for f in by_name.values() if f.attname not in columns and not f.primary_key]
+    # Concrete fields always have a column (the stubs allow None for the others).
+    targets = [cast(str, by_name[name].column) for name in columns]
+    targets += [cast(str, f.column) for f in rest]
     if any(not f.has_default() and not f.null for f in rest):
         missing = [f.name for f in rest if not f.has_default() and not f.null]
         raise TypeError(f"{model.__name__}: no value for {', '.join(missing)}")
@@ -100,7 +102,7 @@ def insert_rows(
     if not ids:
         copy_rows(
             model,
-            [*columns_db, *(f.column for f in rest)],
+            targets,
             (tuple(row) + defaults for row in rows),
         )
         return []
@@ -108,7 +110,7 @@ def insert_rows(
     keys = reserve_ids(model, len(rows))
     copy_rows(
         model,
-        [model._meta.pk.column, *columns_db, *(f.column for f in rest)],
+        [cast(str, model._meta.pk.column), *targets],
         ((pk, *row, *defaults) for pk, row in zip(keys, rows, strict=True)),
     )
     return keys

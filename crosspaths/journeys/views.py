@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from crosspaths.console.navigation import console_context
 from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import manager_required, person_required
-from crosspaths.programs.permissions import manageable_programs, program_for_manager
 from crosspaths.programs.models import Program
 from crosspaths.programs.permissions import manageable_programs, program_for_manager
 

@@ -39,8 +39,8 @@ from crosspaths.programs.services import (
     match_regroup,
     match_reschedule,
 )
-from crosspaths.programs.wording import when_in_zone
 from crosspaths.programs.slots import DURATION_MINUTES, free_slots
+from crosspaths.programs.wording import when_in_zone
 
 from .models import Withdrawal
 

@@ -16,7 +16,6 @@ from crosspaths import clock
 from crosspaths.console.navigation import console_context
 from crosspaths.people.http import PersonRequest
 from crosspaths.people.permissions import manager_required, person_required
-from crosspaths.programs.permissions import program_for_manager
 from crosspaths.programs.models import Enrollment, Match, Program
 from crosspaths.programs.permissions import program_for_manager
 

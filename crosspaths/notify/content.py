@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from crosspaths import clock
-from crosspaths.matching.types import Rules
 from crosspaths.meetings.calendar import Method, match_calendar
 from crosspaths.meetings.models import Withdrawal
 from crosspaths.meetings.tokens import checkin_token

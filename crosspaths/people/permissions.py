@@ -15,7 +15,6 @@ from typing import Any, TypeGuard, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 
 from .http import PersonRequest, VisitorRequest

@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
-from crosspaths.people.models import Person
 from crosspaths.people.http import PersonRequest
+from crosspaths.people.models import Person
 from crosspaths.people.permissions import View, is_admin, person_required
 
 from .models import Program, Round

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from crosspaths import clock
-from crosspaths.people.http import PersonRequest
 from crosspaths.onboarding.services import person_onboard
+from crosspaths.people.http import PersonRequest
 from crosspaths.people.models import Person
 from crosspaths.people.permissions import person_required
 from crosspaths.people.preferences import (

@@ -20,7 +20,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_variables
 
 from crosspaths.people.http import VisitorRequest
-from crosspaths.people.sign_in_links import TokenState, sign_in_token_check
 from crosspaths.people.middleware import SESSION_ORGANIZATION_KEY, SESSION_SCOPE_KEY
 from crosspaths.people.models import SignInToken
 from crosspaths.people.selectors import memberships_of
