@@ -23,10 +23,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from .engine import gc_paused, match
-from .files import _write_all, read_blocked, read_history, writable_problem, write_outputs
+from .features import PastRows
+from .files import _write_all, read_blocked, read_history_rows, writable_problem, write_outputs
 from .mixer import mix, plan_csv
 from .roster import RosterError, RosterProblem, RosterRow, read_roster
-from .types import Person, Rules
+from .types import PastGroup, Person, Rules
 
 BAD_INPUT = 2
 UNSEATABLE = 1
@@ -191,7 +192,9 @@ def _run(args: argparse.Namespace) -> int:
     try:
         rows = read_roster(args.roster, warnings=warnings)
         known = {r.id: r for r in rows}
-        history = read_history(args.history, known) if args.history else []
+        history: PastRows | list[PastGroup] = (
+            read_history_rows(args.history, known) if args.history else []
+        )
         blocked = read_blocked(args.blocked, known) if args.blocked else []
         problems = [p for f in (args.out, args.report) if f and (p := writable_problem(f))]
         if problems:

@@ -11,8 +11,8 @@ from datetime import date
 import numpy as np
 
 from .exact import improve_small_classes
-from .explain import group_reasons, left_out_reasons, organizer_orders
-from .features import build_cohort
+from .explain import left_out_reasons, organizer_orders, round_reasons
+from .features import PastRows, build_cohort
 from .groups import GroupSettings, hopeless, match_groups
 from .leftovers import drop_rule_breakers, place_leftovers
 from .metrics import group_scores, round_metrics
@@ -37,7 +37,7 @@ def gc_paused() -> Iterator[None]:
 def match(
     people: Sequence[Person],
     *,
-    history: Sequence[PastGroup] = (),
+    history: Sequence[PastGroup] | PastRows = (),
     blocked: Iterable[tuple[str, str]] = (),
     rules: Rules = Rules(),  # noqa: B008 - frozen dataclass, safe as a default
     weights: Weights = Weights(),  # noqa: B008
@@ -69,7 +69,7 @@ def match(
 def _match(
     people: Sequence[Person],
     *,
-    history: Sequence[PastGroup],
+    history: Sequence[PastGroup] | PastRows,
     blocked: Iterable[tuple[str, str]],
     rules: Rules,
     weights: Weights,
@@ -118,15 +118,11 @@ def _match(
         placed[g] = True
     # cohort index == roster position (build_cohort numbers people in order)
     index_groups = organizer_orders(groups, people)
-    ordered = [[people[x] for x in g] for g in index_groups]
     scores, first = group_scores(c, index_groups)
+    reasons = round_reasons(c, index_groups, first.tolist(), rules=rules, weights=weights, on=on)
     result_groups = [
-        Group(
-            members=tuple(p.id for p in g),
-            score=round(float(s), 2),
-            reasons=group_reasons(g, first_meeting=bool(f), rules=rules, weights=weights, on=on),
-        )
-        for g, s, f in zip(ordered, scores.tolist(), first.tolist(), strict=True)
+        Group(members=tuple([ids[x] for x in g]), score=round(s, 2), reasons=r)
+        for g, s, r in zip(index_groups, scores.tolist(), reasons, strict=True)
     ]
     timings["reasons"] = time.perf_counter() - t2
     t3 = time.perf_counter()
