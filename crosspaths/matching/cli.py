@@ -139,7 +139,7 @@ def _run_mixer(args: argparse.Namespace) -> int:
         return BAD_INPUT
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
-    people = [_person(r) for r in rows if r.active]
+    people = _people(rows)
     plan = mix(
         people, table_size=args.table_size, rounds=args.rounds, blocked=blocked, seed=args.seed
     )
@@ -168,20 +168,35 @@ def _run_mixer(args: argparse.Namespace) -> int:
     return 0
 
 
-def _person(r: RosterRow) -> Person:
-    return Person(
-        id=r.id,
-        name=r.name,
-        department=r.department,
-        team=r.team,
-        location=r.location,
-        level=r.level,
-        manager_id=r.manager_id,
-        start_date=r.start_date,
-        timezone=r.timezone,
-        languages=frozenset(r.languages),
-        interests=frozenset(r.interests),
-    )
+def _people(rows: list[RosterRow]) -> list[Person]:
+    """The active rows as the engine's people , with one frozenset
+    per distinct language or interest list: the roster reader shares its tuples among
+    rows, and 200,000 frozensets cost a fifth of a second at 100,000 people."""
+    sets: dict[tuple[str, ...], frozenset[str]] = {}
+
+    def as_set(values: tuple[str, ...]) -> frozenset[str]:
+        out = sets.get(values)
+        if out is None:
+            out = sets[values] = frozenset(values)
+        return out
+
+    return [
+        Person(
+            r.id,
+            r.name,
+            r.department,
+            r.team,
+            r.location,
+            r.level,
+            r.manager_id,
+            r.start_date,
+            r.timezone,
+            as_set(r.languages),
+            as_set(r.interests),
+        )
+        for r in rows
+        if r.active
+    ]
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -204,7 +219,7 @@ def _run(args: argparse.Namespace) -> int:
         return BAD_INPUT
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
-    people = [_person(r) for r in rows if r.active]
+    people = _people(rows)
     timings["read"] = time.perf_counter() - t0
     rules = Rules(size=args.size, mode=args.mode, cooldown_weeks=args.cooldown_weeks)
     result = match(people, history=history, blocked=blocked, rules=rules, on=on, seed=args.seed)

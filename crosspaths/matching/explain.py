@@ -320,7 +320,13 @@ def round_reasons(
         if weights.different_team:
             # c.team numbers (department, team): equal rows have equal team names, and
             # with the department row they decide the sentence.
-            team_key = np.concatenate([dept, np.sort(c.team[t], axis=1)], axis=1)
+            # A group with two known departments never gets the team reason: one key.
+            new_dept = (dept >= 0) & np.concatenate(
+                [np.ones((len(t), 1), dtype=bool), dept[:, 1:] != dept[:, :-1]], axis=1
+            )
+            teams = np.sort(c.team[t], axis=1)
+            teams[new_dept.sum(axis=1) >= 2] = -2
+            team_key = np.concatenate([dept, teams], axis=1)
             columns.append(keyed(_teams_reason, team_key))
         if weights.level_distance:
             lv = c.level[t]

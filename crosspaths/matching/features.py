@@ -39,12 +39,14 @@ def utc_offset_minutes(tz: str, on: date) -> int:
 
 
 def _codes(values: Sequence[str]) -> tuple[IntArray, list[str]]:
-    """Integer codes for strings, ``-1`` for the empty string (unknown)."""
-    table: dict[str, int] = {}
-    out = np.empty(len(values), dtype=np.int64)
-    for k, v in enumerate(values):
-        out[k] = -1 if not v else table.setdefault(v, len(table))
-    return out, list(table)
+    """Integer codes for strings in order of first appearance, ``-1`` for the empty
+    string (unknown). Dictionaries and ``map``, no per-value NumPy assignment."""
+    names = dict.fromkeys(values)
+    names.pop("", None)
+    table = dict(zip(names, range(len(names)), strict=True))
+    table[""] = -1
+    out = np.fromiter(map(table.__getitem__, values), dtype=np.int64, count=len(values))
+    return out, list(names)
 
 
 def _bitmasks(sets: Sequence[frozenset[str]], *, empty_is_all: bool) -> tuple[WordArray, list[str]]:
@@ -56,7 +58,11 @@ def _bitmasks(sets: Sequence[frozenset[str]], *, empty_is_all: bool) -> tuple[Wo
     names = sorted(set().union(*sets)) if sets else []
     table = {v: k for k, v in enumerate(names)}
     words = max(1, (len(names) + 63) // 64)
-    masks = [sum(1 << table[v] for v in s) for s in sets]
+    # one sum per distinct set (people share a few language lists and interest sets)
+    done: dict[frozenset[str], int] = {}
+    masks = [
+        done[s] if s in done else done.setdefault(s, sum(1 << table[v] for v in s)) for s in sets
+    ]
     out = np.zeros((len(sets), words), dtype=np.uint64)
     low = (1 << 64) - 1
     for w in range(words):

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from datetime import date
@@ -155,11 +156,12 @@ def read_history_rows(path: str | Path, known_ids: set[str] | dict[str, Any]) ->
     count = len(ids)
     date_code = {d: k for k, d in enumerate(dates)}
     ordinal = np.fromiter((dates[d].toordinal() for d in dates), dtype=np.int64, count=len(dates))
-    label_code = {v: k for k, v in enumerate(dict.fromkeys(labels))}
+    # A label's code is the row of its last use (one C-level pass, no renumbering).
+    label_code = dict(zip(labels, range(count), strict=True))
     dc = np.fromiter(map(date_code.__getitem__, dates_col), dtype=np.int64, count=count)
     lc = np.fromiter(map(label_code.__getitem__, labels), dtype=np.int64, count=count)
     # A group is a distinct (date text, label), numbered by its first row.
-    key = dc * len(label_code) + lc
+    key = dc * count + lc
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     rank = np.empty(first.size, dtype=np.int64)
     rank[np.argsort(first, kind="stable")] = np.arange(first.size)
@@ -205,7 +207,7 @@ def _history_columns(
         )
     dates: dict[str, date] = {}
     clean = True
-    for ds in dict.fromkeys(dates_col):
+    for ds in set(dates_col):
         try:
             dates[ds] = date.fromisoformat(ds)
         except ValueError:
@@ -367,6 +369,9 @@ def report_dict(result: Result, round_info: dict[str, Any]) -> dict[str, Any]:
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
+# What json.dumps(..., ensure_ascii=False) writes as an escape, not as itself.
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f\ud800-\udfff]')
+_BETWEEN = '", "'  # between two plain strings of a JSON list
 
 
 def _report_json(report: dict[str, Any]) -> str:
@@ -402,10 +407,18 @@ class _GroupLines:
                 text = done[id(r)] = _encode({"code": r.code, "text": r.text, "params": r.params})
             return text
 
+        # Ids JSON writes as they are (the usual case) are quoted by hand.
+        ids = "".join(m for g in result.groups for m in g.members)
+        plain = not _JSON_ESCAPED.search(ids)
         self.text = ",\n  ".join(
-            f'{{"group": "{k}", "members": {_encode(list(g.members))}, '
-            f'"organizer": {_encode(g.members[0])}, "score": {_encode(g.score)}, '
-            f'"reasons": [{", ".join(map(reason, g.reasons))}]}}'
+            (
+                f'{{"group": "{k}", "members": ["{_BETWEEN.join(g.members)}"], '
+                f'"organizer": "{g.members[0]}", '
+                if plain
+                else f'{{"group": "{k}", "members": {_encode(list(g.members))}, '
+                f'"organizer": {_encode(g.members[0])}, '
+            )
+            + f'"score": {_encode(g.score)}, "reasons": [{", ".join(map(reason, g.reasons))}]}}'
             for k, g in enumerate(result.groups, start=1)
         )
 
