@@ -68,6 +68,17 @@ def _weeks(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``crosspaths`` command line: ``match`` and ``mixer`` (see the module text).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Exits with code 2 (``BAD_INPUT``) on bad arguments.
+
+    Notes
+    -----
+    O(1).
+    """
     parser = _Parser(prog="crosspaths", description="Crosspaths command line tools.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     m = sub.add_parser("match", help="group the people of a roster for one round")
@@ -120,6 +131,23 @@ def _rotations(value: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``crosspaths match`` or ``crosspaths mixer``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after the program name; None reads ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit code: 0 done, 1 (mixer) no seating keeps the rules, 2 bad input.
+
+    Notes
+    -----
+    ``match`` is O(people + history rows) for reading and writing plus the engine
+    (see ``engine.match``); the garbage collector is paused throughout.
+    """
     args = build_parser().parse_args(argv)
     with gc_paused():
         return _run_mixer(args) if args.command == "mixer" else _run(args)

@@ -25,7 +25,24 @@ def is_tenured(p: Person, rules: Rules, on: date) -> bool:
 
 def organizer_order(members: Sequence[Person], position: dict[str, int]) -> list[Person]:
     """The designated organizer first: the most tenured member (earliest start date),
-    then who waited longest, then roster order. The rest follow in roster order."""
+    then who waited longest, then roster order. The rest follow in roster order.
+
+    Parameters
+    ----------
+    members : sequence of Person
+        One group.
+    position : dict of str to int
+        Roster position of each id (missing ids count as position 0).
+
+    Returns
+    -------
+    list of Person
+        The organizer, then the others in roster order.
+
+    Notes
+    -----
+    O(m log m) for m members. ``organizer_orders`` does a whole round as arrays.
+    """
 
     def key(p: Person) -> tuple[int, int, int]:
         start = p.start_date.toordinal() if p.start_date else 10**7
@@ -364,6 +381,25 @@ def left_out_reasons(c: Cohort, left: IntArray, eligible: IntArray) -> list[tupl
     The location, language and time checks use counts over the whole round (one
     pass, then a lookup per person), so a round with many people left out stays
     fast; only people those checks cannot explain get their partners counted.
+
+    Parameters
+    ----------
+    c : Cohort
+        The round's cohort.
+    left : IntArray
+        Cohort indexes of the people without a group.
+    eligible : IntArray
+        Cohort indexes of everyone the round tried to place.
+
+    Returns
+    -------
+    list of (str, str)
+        Per person of ``left``, in its order: a stable code and an English sentence.
+
+    Notes
+    -----
+    O(eligible x languages) once, O(log eligible) per person, and O(eligible) for
+    each of at most ``MAX_DIAGNOSED`` people the counts cannot explain.
     """
     out: dict[int, tuple[str, str]] = {}
     if left.size == 0:
@@ -481,7 +517,32 @@ def explain_group(
     weights: Weights = Weights(),  # noqa: B008
     on: date,
 ) -> tuple[float, tuple[Reason, ...]]:
-    """The score and the reasons of any group, e.g. one an admin edited by hand."""
+    """The score and the reasons of any group, e.g. one an admin edited by hand.
+
+    Parameters
+    ----------
+    members : sequence of Person
+        The group, organizer first.
+    history : sequence of PastGroup
+        Earlier groups (whether the members meet for the first time).
+    rules, weights : Rules, Weights
+        The round's rules and soft weights.
+    on : date
+        The round's date.
+
+    Returns
+    -------
+    score : float
+        The group's value in the engine's objective (its pairs' scores plus the
+        members' waiting bonus).
+    reasons : tuple of Reason
+        As ``group_reasons`` gives them.
+
+    Notes
+    -----
+    O(members^2 + history). Scores the same way the engine does (one cohort of the
+    members), so a hand-edited group can be compared with the engine's.
+    """
     from .features import build_cohort, contains, pair_keys, pair_scores
 
     c = build_cohort(members, history=history, rules=rules, weights=weights, on=on)

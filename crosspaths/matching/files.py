@@ -257,7 +257,29 @@ def _history_problems(
 
 
 def read_blocked(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list[tuple[str, str]]:
-    """Blocked pairs from ``person_id,other_id`` rows (either direction blocks both)."""
+    """Blocked pairs from ``person_id,other_id`` rows (either direction blocks both).
+
+    Parameters
+    ----------
+    path : str or Path
+        BLOCKED.csv.
+    known_ids : set or dict of str
+        The roster's ids: a row naming anyone else is a problem.
+
+    Returns
+    -------
+    list of (str, str)
+        In file order.
+
+    Raises
+    ------
+    RosterError
+        With every problem (up to ``MAX_PROBLEMS``), row and column named.
+
+    Notes
+    -----
+    O(rows).
+    """
     name, col, reader = _open_rows(path, BLOCKED_COLUMNS)
     ai, bi = col["person_id"], col["other_id"]
     width = max(ai, bi) + 1
@@ -291,7 +313,22 @@ def read_blocked(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list
 
 
 def writable_problem(path: str | Path) -> RosterProblem | None:
-    """Why an output file could not be written, checked before the round is computed."""
+    """Why an output file could not be written, checked before the round is computed.
+
+    Parameters
+    ----------
+    path : str or Path
+        OUT.csv or REPORT.json as given.
+
+    Returns
+    -------
+    RosterProblem or None
+        None when the folder exists, is writable and the path is not a folder.
+
+    Notes
+    -----
+    O(1) (a few file-system checks).
+    """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
@@ -353,7 +390,25 @@ def _csv_cell(value: str) -> str:
 
 
 def report_dict(result: Result, round_info: dict[str, Any]) -> dict[str, Any]:
-    """REPORT.json: the round's figures plus every group with its reasons in words."""
+    """REPORT.json: the round's figures plus every group with its reasons in words.
+
+    Parameters
+    ----------
+    result : Result
+        The round.
+    round_info : dict
+        The round's inputs (date, size, mode, seed, ...), written as ``round``.
+
+    Returns
+    -------
+    dict
+        ``round``, every metric, and ``groups_detail`` (one dict per group).
+
+    Notes
+    -----
+    O(groups x reasons). ``write_outputs`` writes the same JSON without building
+    these dicts.
+    """
     report: dict[str, Any] = {"round": round_info, **result.metrics}
     report["groups_detail"] = [
         {
@@ -430,7 +485,30 @@ def write_outputs(
     report: str | Path | None,
     round_info: dict[str, Any],
 ) -> str | None:
-    """Write OUT.csv and REPORT.json; return the CSV text when it goes to stdout."""
+    """Write OUT.csv and REPORT.json; return the CSV text when it goes to stdout.
+
+    Parameters
+    ----------
+    result : Result
+        The round.
+    out : str or Path, optional
+        OUT.csv; None means standard output (the text is returned).
+    report : str or Path, optional
+        REPORT.json; None writes no report.
+    round_info : dict
+        As for ``report_dict``.
+
+    Returns
+    -------
+    str or None
+        The CSV text when ``out`` is None.
+
+    Notes
+    -----
+    O(people + groups x reasons). Both files are written to temporary names and
+    renamed together (``_write_all``): a failure leaves no output. The report is the
+    JSON ``report_dict`` describes, one group per line, each reason encoded once.
+    """
     text = groups_csv(result)
     files: dict[Path, str] = {}
     if report is not None:

@@ -53,7 +53,25 @@ class GroupSettings:
 
 def plan_sizes(n: int, size: int) -> list[int]:
     """Group sizes for ``n`` people: all of ``size``, with the fewest groups of size+1
-    when ``n`` does not divide, else the fewest of size-1, never fewer than 2."""
+    when ``n`` does not divide, else the fewest of size-1, never fewer than 2.
+
+    Parameters
+    ----------
+    n : int
+        People to place.
+    size : int
+        The round's group size (at least 2).
+
+    Returns
+    -------
+    list of int
+        Sizes summing to ``n`` (empty when ``n < 2``), larger groups first.
+
+    Notes
+    -----
+    O(n / size). Extra people join groups (size+1) rather than forming small ones;
+    only when there are too few groups to take them do groups shrink to size-1.
+    """
     if n < 2:
         return []
     q, r = divmod(n, size)

@@ -103,7 +103,21 @@ _KNOWN_ZONES: frozenset[str] | None = None
 
 def is_holiday_place(code: str) -> bool:
     """True for "DE" or "DE-BY": a country (and subdivision) the ``holidays`` package
-    knows, so a location's public holidays can be looked up."""
+    knows, so a location's public holidays can be looked up.
+
+    Parameters
+    ----------
+    code : str
+        An upper-case country code, optionally ``-`` and a subdivision code.
+
+    Returns
+    -------
+    bool
+
+    Notes
+    -----
+    O(1) after the package's first list of countries.
+    """
     import holidays
 
     country, _, subdivision = code.partition("-")
@@ -112,7 +126,22 @@ def is_holiday_place(code: str) -> bool:
 
 
 def is_timezone(name: str) -> bool:
-    """True for an IANA time zone name known to this machine's tz database."""
+    """True for an IANA time zone name known to this machine's tz database.
+
+    Parameters
+    ----------
+    name : str
+        E.g. ``Europe/Berlin``.
+
+    Returns
+    -------
+    bool
+
+    Notes
+    -----
+    O(1): the known names are read once per process; a name not among them is
+    tried with ``ZoneInfo`` (links and legacy names).
+    """
     global _KNOWN_ZONES
     if _KNOWN_ZONES is None:
         _KNOWN_ZONES = frozenset(available_timezones())
@@ -126,7 +155,22 @@ def is_timezone(name: str) -> bool:
 
 
 def split_list(value: str) -> list[str]:
-    """Split a ``;``-separated cell; an empty cell is an empty list."""
+    """Split a ``;``-separated cell; an empty cell is an empty list.
+
+    Parameters
+    ----------
+    value : str
+        The cell.
+
+    Returns
+    -------
+    list of str
+        The parts, stripped (empty parts kept, for the callers to judge).
+
+    Notes
+    -----
+    O(len(value)).
+    """
     value = value.strip()
     if not value:
         return []
@@ -134,7 +178,27 @@ def split_list(value: str) -> list[str]:
 
 
 def parse_languages(value: str) -> tuple[str, ...]:
-    """Parse ``de;en`` into ``("de", "en")``; raise ValueError naming the bad part."""
+    """Parse ``de;en`` into ``("de", "en")``; raise ValueError naming the bad part.
+
+    Parameters
+    ----------
+    value : str
+        The ``languages`` cell.
+
+    Returns
+    -------
+    tuple of str
+        The language tags, de-duplicated, in the cell's order.
+
+    Raises
+    ------
+    ValueError
+        For an empty entry or a part that is not a language tag.
+
+    Notes
+    -----
+    O(len(value)).
+    """
     parts = split_list(value)
     if any(not p for p in parts):
         raise ValueError(f"empty entry in language list '{value}' (separate languages with ';')")
@@ -147,11 +211,46 @@ def parse_languages(value: str) -> tuple[str, ...]:
 
 
 def parse_interests(value: str) -> tuple[str, ...]:
-    """Parse ``cycling;chess`` into lower-cased, de-duplicated tags, skipping blanks."""
+    """Parse ``cycling;chess`` into lower-cased, de-duplicated tags, skipping blanks.
+
+    Parameters
+    ----------
+    value : str
+        The ``interests`` cell.
+
+    Returns
+    -------
+    tuple of str
+        In the cell's order.
+
+    Notes
+    -----
+    O(len(value)).
+    """
     return tuple(dict.fromkeys(p.lower() for p in split_list(value) if p))
 
 
 def parse_bool(value: str) -> bool:
+    """``true``/``yes``/``1``/``y`` or ``false``/``no``/``0``/``n``, any case.
+
+    Parameters
+    ----------
+    value : str
+        The ``active`` cell.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    ValueError
+        For anything else.
+
+    Notes
+    -----
+    O(len(value)).
+    """
     v = value.strip().lower()
     if v in TRUE_VALUES:
         return True
@@ -173,26 +272,91 @@ def _runs_as_formula(text: str) -> bool:
 def escape_formula(text: str) -> str:
     """What an export writes: a leading apostrophe before text a spreadsheet would run
     as a formula. Text that already starts with apostrophes before such text gets one
-    more, so ``unescape_formula`` can always undo exactly what was added."""
+    more, so ``unescape_formula`` can always undo exactly what was added.
+
+    Parameters
+    ----------
+    text : str
+        A cell's value.
+
+    Returns
+    -------
+    str
+
+    Notes
+    -----
+    O(len(text)).
+    """
     return "'" + text if _runs_as_formula(text.lstrip("'")) else text
 
 
 def unescape_formula(text: str) -> str:
     """What an import reads: the inverse of ``escape_formula``, so an exported roster
-    uploaded again unchanged changes nobody."""
+    uploaded again unchanged changes nobody.
+
+    Parameters
+    ----------
+    text : str
+        A cell's value as read.
+
+    Returns
+    -------
+    str
+
+    Notes
+    -----
+    O(len(text)).
+    """
     if text.startswith("'") and _runs_as_formula(text.lstrip("'")):
         return text[1:]
     return text
 
 
 def read_csv_text(path: str | Path) -> str:
-    """Read a CSV file as text, accepting UTF-8 with or without a byte-order mark."""
+    """Read a CSV file as text, accepting UTF-8 with or without a byte-order mark.
+
+    Parameters
+    ----------
+    path : str or Path
+
+    Returns
+    -------
+    str
+        The text with line ends as in the file (``newline=""``: CSV decides).
+
+    Raises
+    ------
+    FileNotFoundError, UnicodeDecodeError
+        The callers turn them into a ``RosterProblem``.
+
+    Notes
+    -----
+    O(file size).
+    """
     with open(path, encoding="utf-8-sig", newline="") as f:
         return f.read()
 
 
 def iter_csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """Return the header and an iterator of (line number, row dict) for CSV text."""
+    """Return the header and an iterator of (line number, row dict) for CSV text.
+
+    Parameters
+    ----------
+    text : str
+        The whole file.
+
+    Returns
+    -------
+    header : list of str
+        Column names, stripped and lower-cased.
+    rows : iterator of (int, dict of str to str)
+        Per non-blank row: its line number and its cells by column, stripped, with
+        escaped formulas unescaped.
+
+    Notes
+    -----
+    O(text), lazily.
+    """
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip().lower() for h in next(reader)]
@@ -225,6 +389,33 @@ def parse_roster(
     HR systems often export a subset whose managers are outside it: a caller that
     passes a ``warnings`` list gets such unknown managers there instead of as
     problems (the manager rule then holds for the managers who are in the file).
+
+    Parameters
+    ----------
+    text : str
+        The roster CSV (only the ``id`` column is required; see ``ROSTER_COLUMNS``).
+    file : str
+        The name problems are reported under.
+    known_ids : collection of str
+        Ids that exist outside the file (valid managers).
+    warnings : list of RosterProblem, optional
+        Receives unknown managers as warnings instead of problems.
+
+    Returns
+    -------
+    list of RosterRow
+        One per non-blank row, in file order.
+
+    Raises
+    ------
+    RosterError
+        With every problem found, each with its row and column.
+
+    Notes
+    -----
+    O(rows). A plain, valid file (what ``csv.writer`` writes) is read by columns,
+    each distinct value checked once (``_parse_plain``); anything else, and every
+    file with a problem, row by row, which names each problem in row order.
     """
     fast = _parse_plain(text, file, known_ids, warnings)
     if fast is not None:
@@ -473,7 +664,27 @@ def read_roster(
     warnings: list[RosterProblem] | None = None,
 ) -> list[RosterRow]:
     """Read and validate a roster file; raise RosterError for a missing or bad file.
-    ``warnings``: see ``parse_roster``."""
+
+    Parameters
+    ----------
+    path : str or Path
+        ROSTER.csv, UTF-8 with or without a byte-order mark.
+    known_ids, warnings
+        See ``parse_roster``.
+
+    Returns
+    -------
+    list of RosterRow
+
+    Raises
+    ------
+    RosterError
+        A missing file, text that is not UTF-8, or every problem of the rows.
+
+    Notes
+    -----
+    O(rows); see ``parse_roster``.
+    """
     name = str(path)
     try:
         text = read_csv_text(path)
