@@ -18,13 +18,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from contextlib import ExitStack
 from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
 from .engine import gc_paused, match
 from .features import PastRows
-from .files import _write_all, read_blocked, read_history_rows, writable_problem, write_outputs
+from .files import _write_all, read_blocked, reading_history, writable_problem, write_outputs
 from .mixer import mix, plan_csv
 from .roster import RosterError, RosterProblem, RosterRow, read_roster
 from .types import PastGroup, Person, Rules
@@ -233,11 +234,14 @@ def _run(args: argparse.Namespace) -> int:
     on = args.date or date.today()
     warnings: list[RosterProblem] = []
     try:
-        rows = read_roster(args.roster, warnings=warnings)
-        known = {r.id: r for r in rows}
-        history: PastRows | list[PastGroup] = (
-            read_history_rows(args.history, known) if args.history else []
-        )
+        with ExitStack() as stack:
+            # The history (a million rows at 100,000 people) is read alongside the roster.
+            history_rows = (
+                stack.enter_context(reading_history(args.history)) if args.history else None
+            )
+            rows = read_roster(args.roster, warnings=warnings)
+            known = {r.id: r for r in rows}
+            history: PastRows | list[PastGroup] = history_rows(known) if history_rows else []
         blocked = read_blocked(args.blocked, known) if args.blocked else []
         problems = [p for f in (args.out, args.report) if f and (p := writable_problem(f))]
         if problems:

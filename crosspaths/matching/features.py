@@ -148,22 +148,25 @@ class PastRows:
     """Past groups as the columns of HISTORY.csv: one entry per (group, member) row.
 
     ``group`` numbers the distinct (date, group label) of the file from 0, ``day`` is
-    each row's date as an ordinal and ``person`` its person id. The CLI reads the
-    history into this instead of ``PastGroup`` tuples: ``history_pairs`` needs only
-    these three columns, and half a million small tuples cost about half a second to
-    build and take apart again at 100,000 people.
+    each row's date as an ordinal and ``person`` its person as a number into ``ids``
+    (each distinct id once). The CLI reads the history into this instead of
+    ``PastGroup`` tuples: ``history_pairs`` needs only these columns, and half a
+    million small tuples cost about half a second to build and take apart again at
+    100,000 people; the ids are looked up once each, not once per row.
     """
 
     group: IntArray
     day: IntArray
-    person: Sequence[str]
+    person: IntArray
+    ids: Sequence[str]
 
     def groups(self) -> list[PastGroup]:
         """The same history as ``PastGroup`` values (members in file order)."""
         members: dict[int, list[str]] = {}
         days: dict[int, int] = {}
-        for g, d, pid in zip(self.group.tolist(), self.day.tolist(), self.person, strict=True):
-            members.setdefault(g, []).append(pid)
+        rows = zip(self.group.tolist(), self.day.tolist(), self.person.tolist(), strict=True)
+        for g, d, k in rows:
+            members.setdefault(g, []).append(self.ids[k])
             days[g] = d
         return [
             PastGroup(date=date.fromordinal(days[g]), members=tuple(m))
@@ -207,9 +210,10 @@ def history_pairs(
     if isinstance(history, PastRows):
         if not len(history.person):
             return empty, empty
-        flat = np.fromiter(
-            map(index.get, history.person, repeat(-1)), dtype=np.int64, count=len(history.person)
+        where = np.fromiter(
+            map(index.get, history.ids, repeat(-1)), dtype=np.int64, count=len(history.ids)
         )
+        flat = where[history.person]
         # Members of a group next to each other, groups in number order.
         order = np.argsort(history.group, kind="stable")
         flat, owner = flat[order], history.group[order]

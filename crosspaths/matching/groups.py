@@ -230,6 +230,8 @@ class _State:
         base = np.concatenate([[0], np.cumsum([w * w for w in width])[:-1]])
         # value(a, b) of two people of one block: flat[row_base[a] + col[b]]
         self.flat = np.concatenate([b.value.ravel() for b in blocks])
+        for b, o, w in zip(blocks, base.tolist(), width, strict=True):
+            b.value = self.flat[o : o + w * w].reshape(w, w)  # one copy of the values
         self.col = np.concatenate([np.arange(w, dtype=np.int64) for w in width])
         self.row_base = np.concatenate(
             [o + np.arange(w, dtype=np.int64) * w for o, w in zip(base, width, strict=True)]

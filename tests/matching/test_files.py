@@ -150,6 +150,7 @@ def test_history_rows_hold_the_groups_read_history_reads(tmp_path: Path, text: s
     f.write_bytes(text.encode())
     groups, rows = read_history(f, KNOWN), read_history_rows(f, KNOWN)
     assert rows.groups() == groups
+    assert sorted(rows.ids) == sorted({m for g in groups for m in g.members})  # each once
     index = {"a": 0, "b": 1, "c": 2}  # d is not in this round
     on = date(2025, 11, 20)
     for weeks in (0, 1, 12):
