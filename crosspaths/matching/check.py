@@ -40,6 +40,30 @@ def hard_rule_problems(
 
     The HR console calls this on hand edits, so it is plain Python over a handful
     of people and names every broken rule, not just the first.
+
+    Parameters
+    ----------
+    members : sequence of Person
+        The group as it would be sent out.
+    history : sequence of PastGroup
+        Earlier groups; only those with two of ``members`` matter.
+    blocked : iterable of (str, str)
+        Pairs of ids never to put together.
+    rules : Rules
+        The round's hard rules (size, mode, cooldown, working hours, hold-out).
+    on : date
+        The round's date (cooldown and time-zone offsets).
+
+    Returns
+    -------
+    list of Reason
+        One per broken rule (code, sentence, parameters); empty when the group
+        keeps every rule.
+
+    Notes
+    -----
+    O(members^2 + history). Deliberately independent of ``rules.py``: the tests and
+    the benchmark hold the engine's kernel to it.
     """
     out: list[Reason] = []
     size = len(members)

@@ -11,8 +11,8 @@ from datetime import date
 import numpy as np
 
 from .exact import improve_small_classes
-from .explain import group_reasons, left_out_reasons, organizer_orders
-from .features import build_cohort
+from .explain import left_out_reasons, organizer_orders, round_reasons
+from .features import PastRows, build_cohort
 from .groups import GroupSettings, hopeless, match_groups
 from .leftovers import drop_rule_breakers, place_leftovers
 from .metrics import group_scores, round_metrics
@@ -24,7 +24,17 @@ from .types import Group, LeftOut, PastGroup, Person, Result, Rules, Weights
 def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector: the engine and the readers create millions
     of small containers and no cycles, and collections triggered by allocation alone
-    cost several seconds at 100,000 people. Restores the previous state."""
+    cost several seconds at 100,000 people. Restores the previous state.
+
+    Yields
+    ------
+    None
+        Inside the block the collector is off; afterwards it is as before.
+
+    Notes
+    -----
+    O(1). Nested use is safe (the inner block leaves it off).
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -37,7 +47,7 @@ def gc_paused() -> Iterator[None]:
 def match(
     people: Sequence[Person],
     *,
-    history: Sequence[PastGroup] = (),
+    history: Sequence[PastGroup] | PastRows = (),
     blocked: Iterable[tuple[str, str]] = (),
     rules: Rules = Rules(),  # noqa: B008 - frozen dataclass, safe as a default
     weights: Weights = Weights(),  # noqa: B008
@@ -51,6 +61,45 @@ def match(
 
     Deterministic for a given input and ``seed``. Members of each group come with
     the designated organizer first (see ``explain.organizer_order``).
+
+    Parameters
+    ----------
+    people : sequence of Person
+        This round's participants, ids unique; their order is the roster order
+        (ties for organizer, the order of OUT.csv).
+    history : sequence of PastGroup, or PastRows
+        Earlier groups (any size; people not in ``people`` are ignored), as values or
+        as the history file's columns (``files.read_history_rows``).
+    blocked : iterable of (str, str)
+        Pairs of ids never to put together, either order.
+    rules : Rules
+        Group size, mode, cooldown and the other hard rules' knobs.
+    weights : Weights
+        How much each soft preference counts.
+    on : date
+        The round's date (cooldown, new hires, time-zone offsets).
+    seed : int
+        Seed of every random choice; the same input and seed give the same groups.
+    pair_settings, group_settings : PairSettings, GroupSettings, optional
+        The solvers' knobs (tests and benchmarks); None takes the defaults.
+
+    Returns
+    -------
+    Result
+        ``groups`` (members organizer first, score, reasons), ``left_out`` (each with
+        a code and a sentence), ``metrics`` (the REPORT.json figures) and ``timings``.
+
+    Raises
+    ------
+    ValueError
+        When ``rules.size`` is below 2 or two people share an id.
+
+    Notes
+    -----
+    Pairs: random blocks of 300 matched exactly (blossom, O(B^3) per block), so
+    about O(n x 300^2) overall, in worker processes when CPUs allow. Groups of 3+:
+    local search on blocks of about 1,200, O(rounds x n) swap evaluations. Reading
+    the cohort, reasons and metrics are O(n + history rows). See docs/matching.md.
     """
     with gc_paused():
         return _match(
@@ -69,7 +118,7 @@ def match(
 def _match(
     people: Sequence[Person],
     *,
-    history: Sequence[PastGroup],
+    history: Sequence[PastGroup] | PastRows,
     blocked: Iterable[tuple[str, str]],
     rules: Rules,
     weights: Weights,
@@ -118,15 +167,11 @@ def _match(
         placed[g] = True
     # cohort index == roster position (build_cohort numbers people in order)
     index_groups = organizer_orders(groups, people)
-    ordered = [[people[x] for x in g] for g in index_groups]
     scores, first = group_scores(c, index_groups)
+    reasons = round_reasons(c, index_groups, first.tolist(), rules=rules, weights=weights, on=on)
     result_groups = [
-        Group(
-            members=tuple(p.id for p in g),
-            score=round(float(s), 2),
-            reasons=group_reasons(g, first_meeting=bool(f), rules=rules, weights=weights, on=on),
-        )
-        for g, s, f in zip(ordered, scores.tolist(), first.tolist(), strict=True)
+        Group(members=tuple([ids[x] for x in g]), score=round(s, 2), reasons=r)
+        for g, s, r in zip(index_groups, scores.tolist(), reasons, strict=True)
     ]
     timings["reasons"] = time.perf_counter() - t2
     t3 = time.perf_counter()

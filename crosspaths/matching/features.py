@@ -39,12 +39,14 @@ def utc_offset_minutes(tz: str, on: date) -> int:
 
 
 def _codes(values: Sequence[str]) -> tuple[IntArray, list[str]]:
-    """Integer codes for strings, ``-1`` for the empty string (unknown)."""
-    table: dict[str, int] = {}
-    out = np.empty(len(values), dtype=np.int64)
-    for k, v in enumerate(values):
-        out[k] = -1 if not v else table.setdefault(v, len(table))
-    return out, list(table)
+    """Integer codes for strings in order of first appearance, ``-1`` for the empty
+    string (unknown). Dictionaries and ``map``, no per-value NumPy assignment."""
+    names = dict.fromkeys(values)
+    names.pop("", None)
+    table = dict(zip(names, range(len(names)), strict=True))
+    table[""] = -1
+    out = np.fromiter(map(table.__getitem__, values), dtype=np.int64, count=len(values))
+    return out, list(names)
 
 
 def _bitmasks(sets: Sequence[frozenset[str]], *, empty_is_all: bool) -> tuple[WordArray, list[str]]:
@@ -56,7 +58,11 @@ def _bitmasks(sets: Sequence[frozenset[str]], *, empty_is_all: bool) -> tuple[Wo
     names = sorted(set().union(*sets)) if sets else []
     table = {v: k for k, v in enumerate(names)}
     words = max(1, (len(names) + 63) // 64)
-    masks = [sum(1 << table[v] for v in s) for s in sets]
+    # one sum per distinct set (people share a few language lists and interest sets)
+    done: dict[frozenset[str], int] = {}
+    masks = [
+        done[s] if s in done else done.setdefault(s, sum(1 << table[v] for v in s)) for s in sets
+    ]
     out = np.zeros((len(sets), words), dtype=np.uint64)
     low = (1 << 64) - 1
     for w in range(words):
@@ -137,27 +143,96 @@ class Cohort:
         return self.forbidden
 
 
+@dataclass(frozen=True)
+class PastRows:
+    """Past groups as the columns of HISTORY.csv: one entry per (group, member) row.
+
+    ``group`` numbers the distinct (date, group label) of the file from 0, ``day`` is
+    each row's date as an ordinal and ``person`` its person as a number into ``ids``
+    (each distinct id once). The CLI reads the history into this instead of
+    ``PastGroup`` tuples: ``history_pairs`` needs only these columns, and half a
+    million small tuples cost about half a second to build and take apart again at
+    100,000 people; the ids are looked up once each, not once per row.
+    """
+
+    group: IntArray
+    day: IntArray
+    person: IntArray
+    ids: Sequence[str]
+
+    def groups(self) -> list[PastGroup]:
+        """The same history as ``PastGroup`` values (members in file order)."""
+        members: dict[int, list[str]] = {}
+        days: dict[int, int] = {}
+        rows = zip(self.group.tolist(), self.day.tolist(), self.person.tolist(), strict=True)
+        for g, d, k in rows:
+            members.setdefault(g, []).append(self.ids[k])
+            days[g] = d
+        return [
+            PastGroup(date=date.fromordinal(days[g]), members=tuple(m))
+            for g, m in sorted(members.items())
+        ]
+
+
+History = Iterable[PastGroup] | PastRows
+
+
 def history_pairs(
-    history: Iterable[PastGroup], index: dict[str, int], n: int, *, on: date, cooldown_weeks: int
+    history: History, index: dict[str, int], n: int, *, on: date, cooldown_weeks: int
 ) -> tuple[IntArray, IntArray]:
     """Sorted pair keys of people who met within the cooldown, and of all who ever met.
 
+    Parameters
+    ----------
+    history : iterable of PastGroup, or PastRows
+        Earlier groups, as values or as the history file's columns.
+    index : dict of str to int
+        Cohort index of each person id of this round.
+    n : int
+        Cohort size (pair keys are ``min * n + max``).
+    on : date
+        The round's date; groups dated after it are skipped.
+    cooldown_weeks : int
+        Pairs who met less than this many weeks before ``on`` are "recent".
+
+    Returns
+    -------
+    recent, ever : IntArray
+        Sorted unique pair keys (met within the cooldown; met at any time).
+
+    Notes
+    -----
     Past groups of any size count: every two members of a group met. People not in
-    this round's cohort are skipped, and so are groups dated after the round. All
-    groups are flattened into arrays at once (a per-group loop costs seconds at a
-    million history rows).
+    this round's cohort are skipped. All groups are flattened into arrays at once (a
+    per-group loop costs seconds at a million history rows): O(rows + pairs log pairs).
     """
-    groups = history if isinstance(history, list) else list(history)
     empty = np.empty(0, dtype=np.int64)
-    if not groups:
-        return empty, empty
+    if isinstance(history, PastRows):
+        if not len(history.person):
+            return empty, empty
+        where = np.fromiter(
+            map(index.get, history.ids, repeat(-1)), dtype=np.int64, count=len(history.ids)
+        )
+        flat = where[history.person]
+        # Members of a group next to each other, groups in number order.
+        order = np.argsort(history.group, kind="stable")
+        flat, owner = flat[order], history.group[order]
+        count = int(owner[-1]) + 1
+        day = np.zeros(count, dtype=np.int64)
+        day[owner] = history.day[order]
+    else:
+        groups = history if isinstance(history, list) else list(history)
+        if not groups:
+            return empty, empty
+        count = len(groups)
+        lens = np.fromiter((len(g.members) for g in groups), dtype=np.int64, count=count)
+        day = np.fromiter((g.date.toordinal() for g in groups), dtype=np.int64, count=count)
+        flat_ids = chain.from_iterable(g.members for g in groups)
+        flat = np.fromiter(
+            map(index.get, flat_ids, repeat(-1)), dtype=np.int64, count=int(lens.sum())
+        )
+        owner = np.repeat(np.arange(count), lens)
     cutoff = on.toordinal() - 7 * cooldown_weeks
-    count = len(groups)
-    lens = np.fromiter((len(g.members) for g in groups), dtype=np.int64, count=count)
-    day = np.fromiter((g.date.toordinal() for g in groups), dtype=np.int64, count=count)
-    flat_ids = chain.from_iterable(g.members for g in groups)
-    flat = np.fromiter(map(index.get, flat_ids, repeat(-1)), dtype=np.int64, count=int(lens.sum()))
-    owner = np.repeat(np.arange(count), lens)
     keep = (flat >= 0) & (day[owner] <= on.toordinal())
     flat, owner = flat[keep], owner[keep]
     size = np.bincount(owner, minlength=count)
@@ -180,7 +255,7 @@ def history_pairs(
 def build_cohort(
     people: Sequence[Person],
     *,
-    history: Iterable[PastGroup] = (),
+    history: History = (),
     blocked: Iterable[tuple[str, str]] = (),
     rules: Rules,
     weights: Weights,

@@ -10,16 +10,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing as mp
 import os
+import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from operator import itemgetter, methodcaller
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from .features import PastRows
 from .roster import RosterError, RosterProblem, read_csv_text
-from .types import PastGroup, Result
+from .types import PastGroup, Reason, Result
 
 HISTORY_COLUMNS = ("date", "group", "person_id")
 BLOCKED_COLUMNS = ("person_id", "other_id")
@@ -86,6 +92,157 @@ _count_commas = methodcaller("count", ",")
 def read_history(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list[PastGroup]:
     """Past groups from ``date,group,person_id`` rows; every person must be known.
 
+    Parameters
+    ----------
+    path : str or Path
+        HISTORY.csv (UTF-8, with or without a byte-order mark).
+    known_ids : set or dict of str
+        The roster's ids (active or not): a row naming anyone else is a problem.
+
+    Returns
+    -------
+    list of PastGroup
+        One per distinct (date, group label), members in file order.
+
+    Raises
+    ------
+    RosterError
+        With every problem (up to ``MAX_PROBLEMS``), each naming its row and column.
+
+    Notes
+    -----
+    O(rows). The engine itself takes ``read_history_rows``'s columns, which skip the
+    ``PastGroup`` tuples.
+    """
+    dates_col, labels, ids, dates = _history_columns(path, known_ids)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for key, pid in zip(zip(dates_col, labels, strict=True), ids, strict=True):
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [pid]
+        else:
+            members.append(pid)
+    return [PastGroup(date=dates[d], members=tuple(m)) for (d, _), m in groups.items()]
+
+
+def read_history_rows(path: str | Path, known_ids: set[str] | dict[str, Any]) -> PastRows:
+    """``read_history`` as columns (see ``features.PastRows``): the same groups and
+    the same problems, without building a ``PastGroup`` per group.
+
+    Parameters
+    ----------
+    path, known_ids
+        As for ``read_history``.
+
+    Returns
+    -------
+    PastRows
+        Group number, date ordinal and person number of every row; groups are
+        numbered in the order of their first row, as ``read_history`` lists them.
+
+    Raises
+    ------
+    RosterError
+        As ``read_history``.
+
+    Notes
+    -----
+    O(rows): codes for the distinct dates, labels and ids from dictionaries, the
+    group and person numbers from ``np.unique``. ``reading_history`` does the same
+    in a child process while the caller reads the roster.
+    """
+    return _checked(_unchecked_rows(path), path, known_ids)
+
+
+def _unchecked_rows(path: str | Path) -> PastRows | None:
+    """``read_history_rows`` without the check of the ids against the roster (a child
+    process reading the history does not have it); None for a file with a problem."""
+    try:
+        dates_col, labels, ids, dates = _history_columns(path, None)
+    except RosterError:
+        return None
+    e = np.empty(0, dtype=np.int64)
+    if not ids:
+        return PastRows(group=e, day=e, person=e, ids=[])
+    count = len(ids)
+    date_code = {d: k for k, d in enumerate(dates)}
+    ordinal = np.fromiter((dates[d].toordinal() for d in dates), dtype=np.int64, count=len(dates))
+    # A label's or id's code is the row of its last use (one C-level pass each).
+    label_code = dict(zip(labels, range(count), strict=True))
+    id_code = dict(zip(ids, range(count), strict=True))
+    dc = np.fromiter(map(date_code.__getitem__, dates_col), dtype=np.int64, count=count)
+    lc = np.fromiter(map(label_code.__getitem__, labels), dtype=np.int64, count=count)
+    last, person = np.unique(
+        np.fromiter(map(id_code.__getitem__, ids), dtype=np.int64, count=count),
+        return_inverse=True,
+    )
+    # A group is a distinct (date text, label), numbered by its first row.
+    _, first, inverse = np.unique(dc * count + lc, return_index=True, return_inverse=True)
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    return PastRows(
+        group=rank[inverse.reshape(-1)],
+        day=ordinal[dc],
+        person=person.reshape(-1).astype(np.int64),
+        ids=[ids[k] for k in last.tolist()],
+    )
+
+
+def _checked(
+    rows: PastRows | None, path: str | Path, known_ids: set[str] | dict[str, Any]
+) -> PastRows:
+    """``rows`` when every id is in the roster; else every problem of the file."""
+    known = known_ids.keys() if isinstance(known_ids, dict) else known_ids
+    if rows is None or not set(rows.ids) <= known:
+        raise RosterError(_history_problems(path, known_ids))
+    return rows
+
+
+@contextmanager
+def reading_history(
+    path: str | Path,
+) -> Iterator[Callable[[set[str] | dict[str, Any]], PastRows]]:
+    """Read HISTORY.csv in a forked child while the caller reads the roster; yields
+    the function that waits for it and checks its ids (``read_history_rows``'s
+    result and problems).
+
+    Parameters
+    ----------
+    path : str or Path
+        HISTORY.csv.
+
+    Yields
+    ------
+    callable
+        ``rows(known_ids) -> PastRows``; raises ``RosterError`` as ``read_history``.
+
+    Notes
+    -----
+    O(rows) in the child; the parent only checks the distinct ids (O(people)). The
+    two reads are a second each at 100,000 people and on two CPUs they overlap.
+    Without ``fork`` or a second CPU it reads in this process.
+    """
+    from .pairs import worker_init, workers_available
+
+    if workers_available(None) < 2 or "fork" not in mp.get_all_start_methods():
+        yield lambda known: read_history_rows(path, known)
+        return
+    pool = mp.get_context("fork").Pool(1, initializer=worker_init)
+    try:
+        pending = pool.apply_async(_unchecked_rows, (path,))
+        yield lambda known: _checked(pending.get(), path, known)
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _history_columns(
+    path: str | Path, known_ids: set[str] | dict[str, Any] | None
+) -> tuple[list[str], list[str], list[str], dict[str, date]]:
+    """The date, label and id columns of a history file and its distinct dates parsed;
+    a file with any problem raises them all (with ``known_ids`` None, unknown ids
+    are left to the caller).
+
     The fast path checks whole columns at once (distinct dates parsed once, ids as
     a set difference); only a file with a problem is walked row by row, to name
     each problem's row and column.
@@ -124,21 +281,15 @@ def read_history(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list
             dates[ds] = date.fromisoformat(ds)
         except ValueError:
             clean = False
-    known = known_ids.keys() if isinstance(known_ids, dict) else known_ids
-    if "" in set(labels) or not set(ids) <= known:
+    if "" in set(labels) or short:
         clean = False
-    if short:
-        clean = False
+    if known_ids is not None:
+        known = known_ids.keys() if isinstance(known_ids, dict) else known_ids
+        clean = clean and set(ids) <= known
     if not clean:
-        raise RosterError(_history_problems(path, known_ids))
-    groups: dict[tuple[str, str], list[str]] = {}
-    for key, pid in zip(zip(dates_col, labels, strict=True), ids, strict=True):
-        members = groups.get(key)
-        if members is None:
-            groups[key] = [pid]
-        else:
-            members.append(pid)
-    return [PastGroup(date=dates[d], members=tuple(m)) for (d, _), m in groups.items()]
+        # without the roster's ids the caller names the problems (``_checked``)
+        raise RosterError(_history_problems(path, known_ids) if known_ids is not None else [])
+    return dates_col, labels, ids, dates
 
 
 def _history_problems(
@@ -176,7 +327,29 @@ def _history_problems(
 
 
 def read_blocked(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list[tuple[str, str]]:
-    """Blocked pairs from ``person_id,other_id`` rows (either direction blocks both)."""
+    """Blocked pairs from ``person_id,other_id`` rows (either direction blocks both).
+
+    Parameters
+    ----------
+    path : str or Path
+        BLOCKED.csv.
+    known_ids : set or dict of str
+        The roster's ids: a row naming anyone else is a problem.
+
+    Returns
+    -------
+    list of (str, str)
+        In file order.
+
+    Raises
+    ------
+    RosterError
+        With every problem (up to ``MAX_PROBLEMS``), row and column named.
+
+    Notes
+    -----
+    O(rows).
+    """
     name, col, reader = _open_rows(path, BLOCKED_COLUMNS)
     ai, bi = col["person_id"], col["other_id"]
     width = max(ai, bi) + 1
@@ -210,7 +383,22 @@ def read_blocked(path: str | Path, known_ids: set[str] | dict[str, Any]) -> list
 
 
 def writable_problem(path: str | Path) -> RosterProblem | None:
-    """Why an output file could not be written, checked before the round is computed."""
+    """Why an output file could not be written, checked before the round is computed.
+
+    Parameters
+    ----------
+    path : str or Path
+        OUT.csv or REPORT.json as given.
+
+    Returns
+    -------
+    RosterProblem or None
+        None when the folder exists, is writable and the path is not a folder.
+
+    Notes
+    -----
+    O(1) (a few file-system checks).
+    """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
@@ -240,12 +428,29 @@ def _write_all(files: dict[Path, str]) -> None:
 
 
 def groups_csv(result: Result) -> str:
-    """OUT.csv: ``group,person_id``, one row per placed person, organizer first."""
-    lines = ["group,person_id"]
-    for k, g in enumerate(result.groups, start=1):
-        for m in g.members:
-            lines.append(f"{k},{_csv_cell(m)}")
-    return "\r\n".join(lines) + "\r\n"
+    """OUT.csv: ``group,person_id``, one row per placed person, organizer first.
+
+    Parameters
+    ----------
+    result : Result
+        The round; its groups are numbered from 1 in their order.
+
+    Returns
+    -------
+    str
+        The CSV text with ``\\r\\n`` line ends (``csv.writer``'s), ids quoted only
+        where they hold a comma, quote or line break.
+
+    Notes
+    -----
+    O(people). Ids that need no quoting (the usual case) skip the per-cell check.
+    """
+    rows = [(k, m) for k, g in enumerate(result.groups, start=1) for m in g.members]
+    if any(ch in "\x00".join(m for _, m in rows) for ch in ',"\r\n'):
+        lines = [f"{k},{_csv_cell(m)}" for k, m in rows]
+    else:
+        lines = [f"{k},{m}" for k, m in rows]
+    return "\r\n".join(["group,person_id", *lines]) + "\r\n"
 
 
 def _csv_cell(value: str) -> str:
@@ -255,7 +460,25 @@ def _csv_cell(value: str) -> str:
 
 
 def report_dict(result: Result, round_info: dict[str, Any]) -> dict[str, Any]:
-    """REPORT.json: the round's figures plus every group with its reasons in words."""
+    """REPORT.json: the round's figures plus every group with its reasons in words.
+
+    Parameters
+    ----------
+    result : Result
+        The round.
+    round_info : dict
+        The round's inputs (date, size, mode, seed, ...), written as ``round``.
+
+    Returns
+    -------
+    dict
+        ``round``, every metric, and ``groups_detail`` (one dict per group).
+
+    Notes
+    -----
+    O(groups x reasons). ``write_outputs`` writes the same JSON without building
+    these dicts.
+    """
     report: dict[str, Any] = {"round": round_info, **result.metrics}
     report["groups_detail"] = [
         {
@@ -270,17 +493,59 @@ def report_dict(result: Result, round_info: dict[str, Any]) -> dict[str, Any]:
     return report
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+# What json.dumps(..., ensure_ascii=False) writes as an escape, not as itself.
+_JSON_ESCAPED = re.compile(r'["\\\x00-\x1f\ud800-\udfff]')
+_BETWEEN = '", "'  # between two plain strings of a JSON list
+
+
 def _report_json(report: dict[str, Any]) -> str:
     """One top-level key per line and one group per line: readable, and fast (the C
     encoder; ``indent=`` would switch json to its pure-Python encoder)."""
     lines = []
     for key, value in report.items():
         if isinstance(value, list) and value and key in ("groups_detail", "left_out"):
-            body = ",\n  ".join(json.dumps(v, ensure_ascii=False) for v in value)
+            body = ",\n  ".join(map(_encode, value))
             lines.append(f"{json.dumps(key)}: [\n  {body}\n ]")
+        elif isinstance(value, _GroupLines):
+            lines.append(
+                f"{json.dumps(key)}: [\n  {value.text}\n ]"
+                if value.text
+                else f"{json.dumps(key)}: []"
+            )
         else:
-            lines.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+            lines.append(f"{json.dumps(key)}: {_encode(value)}")
     return "{\n " + ",\n ".join(lines) + "\n}\n"
+
+
+class _GroupLines:
+    """``report_dict``'s ``groups_detail`` already encoded, one group per line: the same
+    text ``json.dumps`` gives each group's dict, with each reason encoded once (groups
+    share their ``Reason`` objects, see ``explain.round_reasons``)."""
+
+    def __init__(self, result: Result):
+        done: dict[int, str] = {}
+
+        def reason(r: Reason) -> str:
+            text = done.get(id(r))
+            if text is None:
+                text = done[id(r)] = _encode({"code": r.code, "text": r.text, "params": r.params})
+            return text
+
+        # Ids JSON writes as they are (the usual case) are quoted by hand.
+        ids = "".join(m for g in result.groups for m in g.members)
+        plain = not _JSON_ESCAPED.search(ids)
+        self.text = ",\n  ".join(
+            (
+                f'{{"group": "{k}", "members": ["{_BETWEEN.join(g.members)}"], '
+                f'"organizer": "{g.members[0]}", '
+                if plain
+                else f'{{"group": "{k}", "members": {_encode(list(g.members))}, '
+                f'"organizer": {_encode(g.members[0])}, '
+            )
+            + f'"score": {_encode(g.score)}, "reasons": [{", ".join(map(reason, g.reasons))}]}}'
+            for k, g in enumerate(result.groups, start=1)
+        )
 
 
 def write_outputs(
@@ -290,11 +555,35 @@ def write_outputs(
     report: str | Path | None,
     round_info: dict[str, Any],
 ) -> str | None:
-    """Write OUT.csv and REPORT.json; return the CSV text when it goes to stdout."""
+    """Write OUT.csv and REPORT.json; return the CSV text when it goes to stdout.
+
+    Parameters
+    ----------
+    result : Result
+        The round.
+    out : str or Path, optional
+        OUT.csv; None means standard output (the text is returned).
+    report : str or Path, optional
+        REPORT.json; None writes no report.
+    round_info : dict
+        As for ``report_dict``.
+
+    Returns
+    -------
+    str or None
+        The CSV text when ``out`` is None.
+
+    Notes
+    -----
+    O(people + groups x reasons). Both files are written to temporary names and
+    renamed together (``_write_all``): a failure leaves no output. The report is the
+    JSON ``report_dict`` describes, one group per line, each reason encoded once.
+    """
     text = groups_csv(result)
     files: dict[Path, str] = {}
     if report is not None:
-        files[Path(report)] = _report_json(report_dict(result, round_info))
+        fast = {"round": round_info, **result.metrics, "groups_detail": _GroupLines(result)}
+        files[Path(report)] = _report_json(fast)
     if out is not None:
         files[Path(out)] = text
     _write_all(files)

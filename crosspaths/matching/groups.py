@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,7 +54,25 @@ class GroupSettings:
 
 def plan_sizes(n: int, size: int) -> list[int]:
     """Group sizes for ``n`` people: all of ``size``, with the fewest groups of size+1
-    when ``n`` does not divide, else the fewest of size-1, never fewer than 2."""
+    when ``n`` does not divide, else the fewest of size-1, never fewer than 2.
+
+    Parameters
+    ----------
+    n : int
+        People to place.
+    size : int
+        The round's group size (at least 2).
+
+    Returns
+    -------
+    list of int
+        Sizes summing to ``n`` (empty when ``n < 2``), larger groups first.
+
+    Notes
+    -----
+    O(n / size). Extra people join groups (size+1) rather than forming small ones;
+    only when there are too few groups to take them do groups shrink to size-1.
+    """
     if n < 2:
         return []
     q, r = divmod(n, size)
@@ -128,11 +147,30 @@ def _block_arrays(
     np.fill_diagonal(value, 0.0)
     # int16 (a count of at most a group's size): the swap search gathers and adds these
     # for every candidate swap, and narrow integers move a quarter of the bytes.
-    table = speaks(c, idx).astype(np.int16)
+    spoken = speaks(c, idx)
+    table = spoken[:, _undominated(spoken)].astype(np.int16)
     table = np.concatenate([table, np.zeros((1, table.shape[1]), dtype=np.int16)])
     start = np.concatenate([c.start_utc[idx], [-FAR]])
     end = np.concatenate([c.end_utc[idx], [FAR]])
     return _Block(idx, value, table, start, end, c.rules, c.mode == "virtual")
+
+
+def _undominated(table: npt.NDArray[np.int64]) -> list[int]:
+    """The language columns the search needs: a language whose speakers in the block
+    all speak another one too never has more speakers in a group than that one, so
+    it never decides ``language_shortfall``'s maximum (of equal columns the first is
+    kept). In person a block is one office, and its local language usually covers
+    everyone: one column instead of five, a fifth of the swap search's counting."""
+    cols = table.T
+    keep = []
+    for a in range(len(cols)):
+        below = (cols[a] <= cols).all(axis=1)
+        equal = (cols[a] == cols).all(axis=1)
+        covered = below & (~equal | (np.arange(len(cols)) < a))
+        covered[a] = False
+        if not covered.any():
+            keep.append(a)
+    return keep
 
 
 def _exclusive(values: np.ndarray, op: np.ufunc, identity: object) -> np.ndarray:
@@ -167,10 +205,60 @@ class _State:
     cost: FloatArray
 
     def __init__(self, blk: _Block, table: IntArray):
-        self.blk = blk
-        self.table = table  # (G, S) local indexes, dummy = B
-        self.dummy = blk.people.size
+        self._setup([blk], [table])
+
+    @classmethod
+    def batch(cls, blocks: Sequence[_Block], tables: Sequence[IntArray]) -> _State:
+        """Several blocks (of one slot count) searched as one: their groups stacked in
+        one table, each person numbered after the blocks before theirs. A round then
+        costs the same NumPy calls for 16 blocks as for one; every group's figures
+        depend on its own block only, so each block's search is the one it would
+        have alone. The single-block methods (``swap_gains`` and what uses it) need a
+        state of one block."""
+        st = cls.__new__(cls)
+        st._setup(blocks, tables)
+        return st
+
+    def _setup(self, blocks: Sequence[_Block], tables: Sequence[IntArray]) -> None:
+        self.blk = blocks[0]
+        self.dummy = blocks[0].people.size  # the dummy's index (one block)
+        width = [b.people.size + 1 for b in blocks]  # people and the block's dummy
+        self.first_person = np.concatenate([[0], np.cumsum(width)]).astype(np.int64)
+        self.first_group = np.concatenate([[0], np.cumsum([len(t) for t in tables])]).astype(
+            np.int64
+        )
+        base = np.concatenate([[0], np.cumsum([w * w for w in width])[:-1]])
+        # value(a, b) of two people of one block: flat[row_base[a] + col[b]]
+        self.flat = np.concatenate([b.value.ravel() for b in blocks])
+        for b, o, w in zip(blocks, base.tolist(), width, strict=True):
+            b.value = self.flat[o : o + w * w].reshape(w, w)  # one copy of the values
+        self.col = np.concatenate([np.arange(w, dtype=np.int64) for w in width])
+        self.row_base = np.concatenate(
+            [o + np.arange(w, dtype=np.int64) * w for o, w in zip(base, width, strict=True)]
+        )
+        # Blocks may keep different numbers of language columns (``_undominated``): a
+        # column of zeros never decides a maximum of counts, so narrow ones are padded.
+        langs = max(b.speaks.shape[1] for b in blocks)
+        self.speaks = np.concatenate(
+            [np.pad(b.speaks, ((0, 0), (0, langs - b.speaks.shape[1]))) for b in blocks]
+        )
+        self.start = np.concatenate([b.start for b in blocks])
+        self.end = np.concatenate([b.end for b in blocks])
+        self.is_dummy = np.zeros(int(self.first_person[-1]), dtype=bool)
+        self.is_dummy[self.first_person[1:] - 1] = True
+        self.table = np.concatenate(
+            [t + o for t, o in zip(tables, self.first_person[:-1].tolist(), strict=True)]
+        )  # (G, S); one block: local indexes, dummy = B
         self.refresh()
+
+    def block_table(self, k: int) -> IntArray:
+        """Block ``k``'s groups in its own (local) numbering."""
+        lo, hi = self.first_group[k], self.first_group[k + 1]
+        return np.asarray(self.table[lo:hi] - self.first_person[k])
+
+    def _values(self, a: IntArray, b: IntArray) -> FloatArray:
+        """value(a, b) for people of one block, broadcast."""
+        return np.asarray(self.flat[self.row_base[a] + self.col[b]])
 
     def refresh(self, rows: IntArray | None = None) -> None:
         """Recompute the per-slot sums, of every group or (``rows``) of the groups a
@@ -185,15 +273,14 @@ class _State:
     _SUMS = ("inner", "sizes", "ex_count", "ex_size", "ex_start", "ex_end", "cost")
 
     def _sums(self, t: IntArray) -> tuple[np.ndarray, ...]:
-        v = self.blk.value
-        inner = v[t[:, :, None], t[:, None, :]].sum(axis=2)  # (G, S)
-        real = t != self.dummy
+        inner = self._values(t[:, :, None], t[:, None, :]).sum(axis=2)  # (G, S)
+        real = ~self.is_dummy[t]
         sizes = real.sum(axis=1)
-        sp = self.blk.speaks[t]  # (G, S, L)
+        sp = self.speaks[t]  # (G, S, L)
         ex_count = sp.sum(axis=1, dtype=np.int16)[:, None, :] - sp  # counts without the slot
         ex_size = sizes[:, None] - real  # group size without the slot
-        ex_start = _exclusive(self.blk.start[t], np.maximum, -FAR)
-        ex_end = _exclusive(self.blk.end[t], np.minimum, FAR)
+        ex_start = _exclusive(self.start[t], np.maximum, -FAR)
+        ex_end = _exclusive(self.end[t], np.minimum, FAR)
         cost = self._cost(ex_count[:, 0], ex_size[:, 0], ex_start[:, 0], ex_end[:, 0], t[:, 0])
         return inner, sizes, ex_count, ex_size, ex_start, ex_end, cost
 
@@ -208,12 +295,12 @@ class _State:
         """How far a group (the slot's others plus ``who``) is from the group-level rules:
         0 when it keeps them; else 1 plus the members who lack the best common
         language plus the missing hours of the common working window."""
-        count = ex_count + self.blk.speaks[who]
-        size = ex_size + (who != self.dummy)
+        count = ex_count + self.speaks[who]
+        size = ex_size + ~self.is_dummy[who]
         cost = language_shortfall(count, size).astype(np.float64)
         if self.blk.virtual:
-            start = np.maximum(ex_start, self.blk.start[who])
-            end = np.minimum(ex_end, self.blk.end[who])
+            start = np.maximum(ex_start, self.start[who])
+            end = np.minimum(ex_end, self.end[who])
             cost = cost + hours_shortfall(start, end, self.blk.rules) / 60.0
         return np.asarray(np.where(cost > 0, cost + 1.0, 0.0))
 
@@ -226,16 +313,29 @@ class _State:
 
     def pair_round(self, rng: np.random.Generator) -> int:
         """Best swap between each of G/2 random group pairs, all evaluated at once."""
+        return int(self.pair_rounds([rng], [0])[0])
+
+    def pair_rounds(self, rngs: Sequence[np.random.Generator], blocks: Sequence[int]) -> IntArray:
+        """``pair_round`` of each of ``blocks`` (``rngs[k]`` draws block k's pairs), all
+        evaluated at once; the swaps applied per block."""
         t = self.table
-        g = t.shape[0]
-        if g < 2:
-            return 0
-        perm = rng.permutation(g)
-        h = g // 2
-        g1, g2 = perm[:h], perm[h : 2 * h]
+        firsts: list[IntArray] = []
+        seconds: list[IntArray] = []
+        for k in blocks:
+            lo, g = int(self.first_group[k]), int(self.first_group[k + 1] - self.first_group[k])
+            if g < 2:
+                continue
+            perm = rngs[k].permutation(g) + lo
+            h = g // 2
+            firsts.append(perm[:h])
+            seconds.append(perm[h : 2 * h])
+        done = np.zeros(len(rngs), dtype=np.int64)
+        if not firsts:
+            return done
+        g1, g2 = np.concatenate(firsts), np.concatenate(seconds)
+        h = g1.size
         m1, m2 = t[g1], t[g2]  # (P, S)
-        v = self.blk.value
-        cross = v[m1[:, :, None], m2[:, None, :]]  # (P, S, S): value(member a of g1, b of g2)
+        cross = self._values(m1[:, :, None], m2[:, None, :])  # (P, S, S): a of g1, b of g2
         row = cross.sum(axis=2)  # a's sum with all of g2
         col = cross.sum(axis=1)  # b's sum with all of g1
         delta = (
@@ -262,8 +362,8 @@ class _State:
         )
         old = self.cost[g1][:, None, None] + self.cost[g2][:, None, None]
         delta -= PENALTY * (new1 + new2 - old)
-        d1 = m1[:, :, None] == self.dummy
-        d2 = m2[:, None, :] == self.dummy
+        d1 = self.is_dummy[m1][:, :, None]
+        d2 = self.is_dummy[m2][:, None, :]
         s1 = self.sizes[g1][:, None, None]
         s2 = self.sizes[g2][:, None, None]
         # A move (swap with an empty slot) must keep the multiset of planned sizes.
@@ -278,7 +378,9 @@ class _State:
             self.swap(int(g1[k]), int(best[k] // s), int(g2[k]), int(best[k] % s))
         if take.size:
             self.refresh(np.concatenate([g1[take], g2[take]]))
-        return int(take.size)
+            owner = np.searchsorted(self.first_group, g1[take], side="right") - 1
+            done += np.bincount(owner, minlength=len(rngs))
+        return done
 
     def best_slot_for(self, g: int, a: int) -> tuple[float, int, int]:
         """The best swap of the person in slot (g, a) with any other slot of the block."""
@@ -369,26 +471,21 @@ class _State:
         return [int(g) for g in np.flatnonzero(pair_bad | (self.cost > 0))]
 
 
-def _solve_block(
-    blk: _Block, sizes: list[int], rng: np.random.Generator, s: GroupSettings
-) -> list[list[int]]:
-    slots = max(sizes)
+def _first_table(blk: _Block, sizes: list[int], rng: np.random.Generator) -> IntArray:
+    """A block's starting groups: its people in random order, cut into ``sizes``."""
     b = blk.people.size
-    table = np.full((len(sizes), slots), b, dtype=np.int64)
+    table = np.full((len(sizes), max(sizes)), b, dtype=np.int64)
     order = rng.permutation(b)
     pos = 0
     for g, size in enumerate(sizes):
         table[g, :size] = order[pos : pos + size]
         pos += size
-    st = _State(blk, table)
-    idle = 0
-    for _ in range(s.rounds):
-        if st.pair_round(rng) == 0:
-            idle += 1
-            if idle >= s.patience:
-                break
-        else:
-            idle = 0
+    return table
+
+
+def _finish(st: _State, s: GroupSettings) -> list[list[int]]:
+    """After the swap rounds (one block): targeted moves, then two-swap chains for
+    rule-breaking groups; the groups as global indexes."""
     for _ in range(s.targeted_passes):
         if st.targeted(s.low_share) == 0:
             break
@@ -403,20 +500,74 @@ def _solve_block(
             break
         if not any(st.chain_repair(g) for g in bad if time.perf_counter() < deadline):
             break
-    return [[int(blk.people[x]) for x in row if x != b] for row in st.table]
+    people, b = st.blk.people, st.blk.people.size
+    return [[int(people[x]) for x in row if x != b] for row in st.table]
+
+
+def _solve_blocks(
+    blocks: Sequence[_Block],
+    sizes: Sequence[list[int]],
+    rngs: Sequence[np.random.Generator],
+    s: GroupSettings,
+) -> list[list[list[int]]]:
+    """Search blocks of one slot count together (``_State.batch``): the swap rounds of
+    all at once, each block stopping after ``patience`` idle rounds of its own; then
+    each block's targeted pass alone. Each block's groups are what solving it alone
+    with its ``rng`` gives."""
+    st = _State.batch(
+        blocks, [_first_table(b, z, r) for b, z, r in zip(blocks, sizes, rngs, strict=True)]
+    )
+    idle = [0] * len(blocks)
+    active = list(range(len(blocks)))
+    for _ in range(s.rounds):
+        if not active:
+            break
+        done = st.pair_rounds(rngs, active).tolist()
+        still = []
+        for k in active:
+            idle[k] = idle[k] + 1 if done[k] == 0 else 0
+            if idle[k] < s.patience:
+                still.append(k)
+        active = still
+    return [_finish(_State(blk, st.block_table(k)), s) for k, blk in enumerate(blocks)]
+
+
+def _solve_block(
+    blk: _Block, sizes: list[int], rng: np.random.Generator, s: GroupSettings
+) -> list[list[int]]:
+    return _solve_blocks([blk], [sizes], [rng], s)[0]
 
 
 # What forked workers read: set just before the pool forks, cleared after.
 _FORK_STATE: dict[str, object] = {}
 
+BATCH = 16  # blocks searched together: NumPy calls amortised, 16 value matrices in memory
 
-def _solve_task(k: int) -> list[list[int]]:
+
+def _solve_batch(ks: list[int]) -> list[list[list[int]]]:
+    """Blocks ``ks`` of the forked state's tasks, searched together."""
     st = _FORK_STATE
     c, tasks, s, keys = st["c"], st["tasks"], st["s"], st["keys"]
-    idx, sizes, seed = tasks[k]  # type: ignore[index]  # _FORK_STATE holds what the parent process stored, untyped
-    rng = np.random.default_rng(seed)
-    blk = _block_arrays(c, idx, keys.met[k], keys.forbidden[k])  # type: ignore[arg-type,attr-defined]  # _FORK_STATE holds what the parent process stored, untyped
-    return _solve_block(blk, sizes, rng, s)  # type: ignore[arg-type]  # _FORK_STATE holds what the parent process stored, untyped
+    blocks = [
+        _block_arrays(c, tasks[k][0], keys.met[k], keys.forbidden[k])  # type: ignore[index,attr-defined,arg-type]  # _FORK_STATE holds what the parent process stored, untyped
+        for k in ks
+    ]
+    sizes = [tasks[k][1] for k in ks]  # type: ignore[index]  # _FORK_STATE holds what the parent process stored, untyped
+    rngs = [np.random.default_rng(tasks[k][2]) for k in ks]  # type: ignore[index]  # _FORK_STATE holds what the parent process stored, untyped
+    return _solve_blocks(blocks, sizes, rngs, s)  # type: ignore[arg-type]  # _FORK_STATE holds what the parent process stored, untyped
+
+
+def _batches(tasks: list[tuple[IntArray, list[int], int]], workers: int) -> list[list[int]]:
+    """Task numbers in batches of one slot count, at most ``BATCH`` each and, per slot
+    count, a multiple of ``workers`` batches of near-equal size (balanced workers)."""
+    by_slots: dict[int, list[int]] = {}
+    for k, (_, sizes, _) in enumerate(tasks):
+        by_slots.setdefault(max(sizes), []).append(k)
+    out: list[list[int]] = []
+    for ks in by_slots.values():
+        count = workers * -(-len(ks) // (workers * BATCH))
+        out.extend(part.tolist() for part in np.array_split(np.asarray(ks), count) if part.size)
+    return sorted(out, key=len, reverse=True)
 
 
 def match_groups(
@@ -466,19 +617,25 @@ def match_groups(
     workers = workers_available(s.workers)
     out: list[list[int]] = []
     big = sum(idx.size for idx, _, _ in tasks) >= 4 * s.block_size
-    if workers > 1 and len(tasks) >= 2 and big and "fork" in mp.get_all_start_methods():
-        _FORK_STATE.update(c=c, tasks=tasks, s=s, keys=keys)
-        try:
+    parallel = workers > 1 and len(tasks) >= 2 and big and "fork" in mp.get_all_start_methods()
+    batches = _batches(tasks, workers if parallel else 1)
+    solved: dict[int, list[list[int]]] = {}
+    _FORK_STATE.update(c=c, tasks=tasks, s=s, keys=keys)
+    try:
+        if parallel:
             with mp.get_context("fork").Pool(
-                min(workers, len(tasks)), initializer=worker_init
+                min(workers, len(batches)), initializer=worker_init
             ) as pool:
-                for groups in pool.map(_solve_task, range(len(tasks)), chunksize=1):
-                    out.extend(groups)
-        finally:
-            _FORK_STATE.clear()
-    else:
-        for k, (idx, part, seed) in enumerate(tasks):
-            blk = _block_arrays(c, idx, keys.met[k], keys.forbidden[k])
-            out.extend(_solve_block(blk, part, np.random.default_rng(seed), s))
+                for ks, groups in zip(
+                    batches, pool.map(_solve_batch, batches, chunksize=1), strict=True
+                ):
+                    solved.update(zip(ks, groups, strict=True))
+        else:
+            for ks in batches:
+                solved.update(zip(ks, _solve_batch(ks), strict=True))
+    finally:
+        _FORK_STATE.clear()
+    for k in range(len(tasks)):
+        out.extend(solved[k])
     t["groups_search"] = time.perf_counter() - t0
     return out

@@ -49,14 +49,46 @@ _ALL_BITS = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
 
 def language_ok(common: WordArray) -> BoolArray:
     """A group may meet when the AND of its members' language masks (last axis: the
-    64-bit words) still has a bit: one language everyone speaks."""
+    64-bit words) still has a bit: one language everyone speaks.
+
+    Parameters
+    ----------
+    common : WordArray
+        The AND of the members' masks, any leading shape, words on the last axis.
+
+    Returns
+    -------
+    BoolArray
+        The leading shape: whether a common language is left.
+
+    Notes
+    -----
+    O(elements).
+    """
     return np.asarray(np.any(common != 0, axis=-1))
 
 
 def language_shortfall(counts: npt.NDArray[np.int64], size: npt.ArrayLike) -> IntArray:
     """Members lacking the group's best common language, from per-language speaker
     counts (last axis). 0 exactly when ``language_ok`` holds: a language spoken by
-    all ``size`` members is a bit left in the AND of their masks."""
+    all ``size`` members is a bit left in the AND of their masks.
+
+    Parameters
+    ----------
+    counts : array of int
+        Speakers per language, languages on the last axis.
+    size : array_like of int
+        Members per group, broadcastable to ``counts``' leading shape.
+
+    Returns
+    -------
+    IntArray
+        ``size`` minus the largest count.
+
+    Notes
+    -----
+    O(elements), one element-wise maximum per language.
+    """
     # The maximum over the (short) language axis as element-wise maxima of its slices:
     # NumPy reduces a short last axis of integers row by row, 5-50x slower at the
     # group search's shapes (it was a third of the search's time at 100,000 people).
@@ -68,30 +100,111 @@ def language_shortfall(counts: npt.NDArray[np.int64], size: npt.ArrayLike) -> In
 
 def hours_ok(start: npt.ArrayLike, end: npt.ArrayLike, rules: Rules) -> BoolArray:
     """Whether the common working window (latest start to earliest end, UTC minutes)
-    lasts at least ``min_overlap_minutes``."""
+    lasts at least ``min_overlap_minutes``.
+
+    Parameters
+    ----------
+    start, end : array_like of int
+        The latest start and the earliest end of the members' windows.
+    rules : Rules
+        ``min_overlap_minutes``.
+
+    Returns
+    -------
+    BoolArray
+        Broadcast shape of ``start`` and ``end``.
+
+    Notes
+    -----
+    O(elements).
+    """
     return np.asarray(np.asarray(end) - np.asarray(start) >= rules.min_overlap_minutes)
 
 
 def hours_shortfall(start: npt.ArrayLike, end: npt.ArrayLike, rules: Rules) -> IntArray:
     """Minutes the common window lacks of ``min_overlap_minutes`` (the graded form of
-    ``hours_ok``, for the search): 0 exactly when ``hours_ok`` holds."""
+    ``hours_ok``, for the search): 0 exactly when ``hours_ok`` holds.
+
+    Parameters
+    ----------
+    start, end : array_like of int
+        The latest start and the earliest end of the members' windows.
+    rules : Rules
+        ``min_overlap_minutes``.
+
+    Returns
+    -------
+    IntArray
+        Missing minutes, never negative.
+
+    Notes
+    -----
+    O(elements).
+    """
     gap = rules.min_overlap_minutes - (np.asarray(end) - np.asarray(start))
     return np.asarray(np.maximum(0, gap), dtype=np.int64)
 
 
 def start_reach(rules: Rules) -> int:
     """Two equal-length working windows overlap long enough exactly when their
-    starts differ by at most this (``hours_ok`` rewritten for sorted searches)."""
+    starts differ by at most this (``hours_ok`` rewritten for sorted searches).
+
+    Parameters
+    ----------
+    rules : Rules
+        Working hours and ``min_overlap_minutes``.
+
+    Returns
+    -------
+    int
+        Minutes (negative when no overlap is long enough).
+
+    Notes
+    -----
+    O(1).
+    """
     return rules.work_end_minute - rules.work_start_minute - rules.min_overlap_minutes
 
 
 def has_window(start: npt.ArrayLike, end: npt.ArrayLike) -> BoolArray:
-    """Whether a working window is a real one (a known time zone), not the open one."""
+    """Whether a working window is a real one (a known time zone), not the open one.
+
+    Parameters
+    ----------
+    start, end : array_like of int
+        Working windows in UTC minutes.
+
+    Returns
+    -------
+    BoolArray
+        False for the open window of an unknown time zone.
+
+    Notes
+    -----
+    O(elements).
+    """
     return np.asarray((np.asarray(end) - np.asarray(start)) < 2 * FAR)
 
 
 def size_ok(size: npt.ArrayLike, rules: Rules) -> BoolArray:
-    """A group has 2 to ``size + 1`` members."""
+    """A group has 2 to ``size + 1`` members.
+
+    Parameters
+    ----------
+    size : array_like of int
+        Members per group.
+    rules : Rules
+        The round's group size.
+
+    Returns
+    -------
+    BoolArray
+        Whether each size is allowed.
+
+    Notes
+    -----
+    O(elements).
+    """
     s = np.asarray(size)
     return np.asarray((s >= 2) & (s <= rules.size + 1))
 
@@ -113,6 +226,27 @@ def pair_ok(
     check (a language common to *all*, one common window); otherwise they are the
     group rules applied to the two of them. ``forbidden`` (blocked or met within the
     cooldown) may be passed when the caller has it cheaper than a key search.
+
+    Parameters
+    ----------
+    c : Cohort
+        The round's people as arrays.
+    i, j : IntArray
+        Cohort indexes, broadcastable to each other.
+    group_level : bool
+        Leave language and hours to the group check.
+    forbidden : BoolArray, optional
+        Whether each pair is blocked or met within the cooldown.
+
+    Returns
+    -------
+    BoolArray
+        The broadcast shape: whether each pair may share a group.
+
+    Notes
+    -----
+    O(pairs), plus O(pairs log keys) for the forbidden-pair search when
+    ``forbidden`` is not given.
     """
     ok = (i != j) & (c.manager[i] != j) & (c.manager[j] != i)
     if c.mode == "in-person":
@@ -139,7 +273,28 @@ def block_pair_ok(
     c: Cohort, idx: IntArray, *, forbidden_keys: IntArray | None = None, group_level: bool = False
 ) -> BoolArray:
     """``pair_ok`` for every pair inside a block (B x B), with the forbidden pairs found
-    by a position lookup of the block's own keys instead of B*B searches."""
+    by a position lookup of the block's own keys instead of B*B searches.
+
+    Parameters
+    ----------
+    c : Cohort
+        The round's people as arrays.
+    idx : IntArray
+        The block's cohort indexes (B).
+    forbidden_keys : IntArray, optional
+        The block's own forbidden keys (``split_keys_by_block``), else the cohort's.
+    group_level : bool
+        As for ``pair_ok``.
+
+    Returns
+    -------
+    BoolArray
+        (B, B), symmetric, False on the diagonal.
+
+    Notes
+    -----
+    O(B^2 + keys).
+    """
     keys = c.forbidden if forbidden_keys is None else forbidden_keys
     forbidden = block_membership(keys, idx, c.n)
     return pair_ok(c, idx[:, None], idx[None, :], group_level=group_level, forbidden=forbidden)
@@ -153,7 +308,30 @@ def dense_block(
     met_keys: IntArray | None = None,
     forbidden_keys: IntArray | None = None,
 ) -> tuple[FloatArray, BoolArray]:
-    """Score and validity (``block_pair_ok``) of every pair inside a block (B x B)."""
+    """Score and validity (``block_pair_ok``) of every pair inside a block (B x B).
+
+    Parameters
+    ----------
+    c : Cohort
+        The round's people as arrays.
+    idx : IntArray
+        The block's cohort indexes (B).
+    group_level : bool
+        As for ``pair_ok``.
+    met_keys, forbidden_keys : IntArray, optional
+        The block's own history and forbidden keys, else the cohort's.
+
+    Returns
+    -------
+    score : FloatArray
+        (B, B) pair scores (``features.pair_scores``).
+    valid : BoolArray
+        (B, B) ``block_pair_ok``.
+
+    Notes
+    -----
+    O(B^2 + keys).
+    """
     score = block_scores(c, idx, met_keys=met_keys)
     valid = block_pair_ok(c, idx, forbidden_keys=forbidden_keys, group_level=group_level)
     return score, valid
@@ -163,12 +341,32 @@ def dense_block(
 
 
 def padded_lang(c: Cohort) -> WordArray:
-    """Language masks with one extra row for the dummy: every bit (it speaks anything)."""
+    """Language masks with one extra row for the dummy: every bit (it speaks anything).
+
+    Returns
+    -------
+    WordArray
+        (n + 1, words); row ``c.n`` is the dummy's.
+
+    Notes
+    -----
+    O(n) (a copy).
+    """
     return np.concatenate([c.lang, np.full((1, c.lang.shape[1]), _ALL_BITS)])
 
 
 def padded_window(c: Cohort) -> tuple[IntArray, IntArray]:
-    """Working windows with one extra, open window for the dummy."""
+    """Working windows with one extra, open window for the dummy.
+
+    Returns
+    -------
+    start, end : IntArray
+        (n + 1,); index ``c.n`` is the dummy's open window.
+
+    Notes
+    -----
+    O(n) (copies).
+    """
     return (
         np.concatenate([c.start_utc, np.asarray([-FAR], dtype=np.int64)]),
         np.concatenate([c.end_utc, np.asarray([FAR], dtype=np.int64)]),
@@ -178,7 +376,24 @@ def padded_window(c: Cohort) -> tuple[IntArray, IntArray]:
 def group_problem_counts(c: Cohort, table: IntArray) -> IntArray:
     """Per row of a padded group table: how many hard rules the group breaks (each
     forbidden pair counts once, a missing language once, missing hours once, a wrong
-    size once). 0 means the group keeps every rule. Vectorised over all rows."""
+    size once). 0 means the group keeps every rule. Vectorised over all rows.
+
+    Parameters
+    ----------
+    c : Cohort
+        The round's people as arrays.
+    table : IntArray
+        (groups, width) cohort indexes; ``c.n`` fills empty slots.
+
+    Returns
+    -------
+    IntArray
+        (groups,) counts of broken rules.
+
+    Notes
+    -----
+    O(groups x width^2) plus the forbidden-pair search, O(pairs log keys).
+    """
     dummy = c.n
     rows, width = table.shape
     real = table != dummy
@@ -198,12 +413,46 @@ def group_problem_counts(c: Cohort, table: IntArray) -> IntArray:
 
 
 def groups_ok(c: Cohort, table: IntArray) -> BoolArray:
-    """Per row of a padded group table: does the group keep every hard rule?"""
+    """Per row of a padded group table: does the group keep every hard rule?
+
+    Parameters
+    ----------
+    c : Cohort
+        The round's people as arrays.
+    table : IntArray
+        (groups, width) cohort indexes; ``c.n`` fills empty slots.
+
+    Returns
+    -------
+    BoolArray
+        (groups,); ``group_problem_counts`` is 0.
+
+    Notes
+    -----
+    As ``group_problem_counts``.
+    """
     return np.asarray(group_problem_counts(c, table) == 0)
 
 
 def table_of(groups: list[list[int]] | list[tuple[int, ...]], dummy: int) -> IntArray:
-    """Groups as a padded (groups, max size) table; ``dummy`` fills the gaps."""
+    """Groups as a padded (groups, max size) table; ``dummy`` fills the gaps.
+
+    Parameters
+    ----------
+    groups : list of lists or tuples of int
+        Cohort indexes per group.
+    dummy : int
+        The filler index (``c.n`` for the kernel's tables).
+
+    Returns
+    -------
+    IntArray
+        (len(groups), largest size).
+
+    Notes
+    -----
+    O(groups x width).
+    """
     width = max((len(g) for g in groups), default=0)
     t = np.full((len(groups), width), dummy, dtype=np.int64)
     for k, g in enumerate(groups):
@@ -213,18 +462,69 @@ def table_of(groups: list[list[int]] | list[tuple[int, ...]], dummy: int) -> Int
 
 def may_join(c: Cohort, p: IntArray, table: IntArray) -> BoolArray:
     """Per row: may person ``p`` (a scalar, or one per row) join that group, keeping
-    every rule, the size rule included?"""
+    every rule, the size rule included?
+
+    Parameters
+    ----------
+    c : Cohort
+        The round's people as arrays.
+    p : IntArray or int
+        The newcomer, one for all rows or one per row.
+    table : IntArray
+        (groups, width) padded group table.
+
+    Returns
+    -------
+    BoolArray
+        (groups,).
+
+    Notes
+    -----
+    As ``groups_ok`` on the table with one more column.
+    """
     extra = np.broadcast_to(np.asarray(p, dtype=np.int64), (table.shape[0],))[:, None]
     return groups_ok(c, np.concatenate([table, extra], axis=1))
 
 
 def group_ok(c: Cohort, members: list[int]) -> bool:
-    """One group (cohort indexes): does it keep every hard rule?"""
+    """One group (cohort indexes): does it keep every hard rule?
+
+    Parameters
+    ----------
+    c : Cohort
+        The round's people as arrays.
+    members : list of int
+        Cohort indexes.
+
+    Returns
+    -------
+    bool
+
+    Notes
+    -----
+    O(members^2) plus the forbidden-pair search.
+    """
     return bool(groups_ok(c, np.asarray([members], dtype=np.int64))[0])
 
 
 def problem_count(c: Cohort, members: list[int]) -> int:
-    """One group: how many hard rules it breaks (see ``group_problem_counts``)."""
+    """One group: how many hard rules it breaks (see ``group_problem_counts``).
+
+    Parameters
+    ----------
+    c : Cohort
+        The round's people as arrays.
+    members : list of int
+        Cohort indexes.
+
+    Returns
+    -------
+    int
+
+    Notes
+    -----
+    O(members^2) plus the forbidden-pair search.
+    """
     return int(group_problem_counts(c, np.asarray([members], dtype=np.int64))[0])
 
 
@@ -233,7 +533,24 @@ def problem_count(c: Cohort, members: list[int]) -> int:
 
 def speaks(c: Cohort, idx: IntArray) -> npt.NDArray[np.int64]:
     """(people, languages) 0/1: who speaks which language; an unknown list speaks all.
-    Summed over a group it gives the counts ``language_shortfall`` reads."""
+    Summed over a group it gives the counts ``language_shortfall`` reads.
+
+    Parameters
+    ----------
+    c : Cohort
+        The round's people as arrays.
+    idx : IntArray
+        Cohort indexes.
+
+    Returns
+    -------
+    array of int64
+        (len(idx), languages of the round, at least 1).
+
+    Notes
+    -----
+    O(people x languages).
+    """
     bit = np.arange(max(1, len(c.language_names)))
     words = c.lang[idx][:, bit // 64]
     return ((words >> (bit % 64).astype(np.uint64)) & np.uint64(1)).astype(np.int64)

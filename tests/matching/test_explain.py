@@ -116,3 +116,52 @@ def test_organizer_orders_match_organizer_order_per_group():
     expected.sort(key=lambda g: position[g[0].id])
     assert [[people[x] for x in g] for g in organizer_orders(groups, people)] == expected
     assert organizer_orders([], people) == []
+
+
+def test_round_reasons_give_each_group_what_group_reasons_gives():
+    """The per-combination words of a whole round equal the per-group function's,
+    for groups of 2 to 4 with shared departments, teams, places, levels, interests,
+    new hires, tenured people and people who waited (both modes)."""
+    import random
+
+    from crosspaths.matching.explain import group_reasons, round_reasons
+    from crosspaths.matching.features import build_cohort
+    from crosspaths.matching.metrics import group_scores
+    from crosspaths.matching.types import Weights
+
+    rnd = random.Random(11)
+    people = [
+        person(
+            f"p{k:02d}",
+            name=rnd.choice(["", f"Name {k}"]),
+            department=rnd.choice(["", "Sales", "Legal", "Ops"]),
+            team=rnd.choice(["", "A", "B"]),
+            location=rnd.choice(["", "Berlin", "Tokyo"]),
+            level=rnd.choice([None, 1, 2, 4, 6]),
+            start_date=rnd.choice([None, ON - timedelta(days=10), date(2020, 1, 1)]),
+            interests=frozenset(rnd.sample(["chess", "go", "tea", "jazz"], rnd.randint(0, 3))),
+            waited_rounds=rnd.choice([0, 0, 0, 2]),
+        )
+        for k in range(60)
+    ]
+    order = list(range(60))
+    rnd.shuffle(order)
+    groups, pos = [], 0
+    while pos < 60:
+        size = rnd.choice([2, 3, 4])
+        groups.append(order[pos : pos + size])
+        pos += size
+    groups = [g for g in groups if len(g) >= 2]
+    history = [PastGroup(date=ON - timedelta(weeks=30), members=("p00", "p01", "p02", "p03"))]
+    for mode in ("virtual", "in-person"):
+        rules = Rules(size=3, mode=mode)
+        c = build_cohort(people, history=history, rules=rules, weights=Weights(), on=ON)
+        _, first = group_scores(c, groups)
+        got = round_reasons(c, groups, first.tolist(), rules=rules, weights=Weights(), on=ON)
+        expected = [
+            group_reasons(
+                [people[x] for x in g], first_meeting=bool(f), rules=rules, weights=Weights(), on=ON
+            )
+            for g, f in zip(groups, first.tolist(), strict=True)
+        ]
+        assert got == expected

@@ -130,3 +130,30 @@ def test_a_ragged_history_row_is_still_named(tmp_path: Path):
     with pytest.raises(RosterError) as e:
         read_history(f, KNOWN)
     assert [str(p) for p in e.value.problems] == [f"{f}, row 2: too few columns"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date,group,person_id\r\n2025-11-03,g1,a\r\n2025-11-03,g1,b\r\n2025-11-10,g1,c\r\n"
+        "2025-11-10,g2,d\r\n2025-11-03,g1,c\r\n20251103,g1,d\r\n",
+        'date,group,person_id\n2025-11-03,"g1",a\n2025-11-03, g1 ,b\n\n2025-11-10,g2,c\n',
+    ],
+)
+def test_history_rows_hold_the_groups_read_history_reads(tmp_path: Path, text: str):
+    """The columns the CLI reads give the engine the same groups (a group is a date
+    text and a label, wherever its rows are) and so the same pairs."""
+    from crosspaths.matching.features import history_pairs
+    from crosspaths.matching.files import read_history_rows
+
+    f = tmp_path / "h.csv"
+    f.write_bytes(text.encode())
+    groups, rows = read_history(f, KNOWN), read_history_rows(f, KNOWN)
+    assert rows.groups() == groups
+    assert sorted(rows.ids) == sorted({m for g in groups for m in g.members})  # each once
+    index = {"a": 0, "b": 1, "c": 2}  # d is not in this round
+    on = date(2025, 11, 20)
+    for weeks in (0, 1, 12):
+        assert [x.tolist() for x in history_pairs(rows, index, 3, on=on, cooldown_weeks=weeks)] == [
+            x.tolist() for x in history_pairs(groups, index, 3, on=on, cooldown_weeks=weeks)
+        ]

@@ -76,3 +76,33 @@ def test_a_caller_may_take_unknown_managers_as_warnings():
     (row,) = parse_roster("id,manager_id\n2,1\n", warnings=warnings)
     assert row.manager_id == "1"
     assert [(w.row, w.column) for w in warnings] == [(2, "manager_id")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id,name,email,department,level,manager_id,start_date,timezone,languages,interests,active\r\n"
+        "1,Ana,ANA@x.org,Sales,3,,2024-02-29,Europe/Lisbon,pt;en, Surfing ;;chess,FALSE\r\n"
+        "2, Bo ,,Legal,,1,20240301,,en,,yes\r\n3,'=x,,,4,9,,,,chess,\r\n",
+        "ID , Name\n1,a\n2,\xa0b\xa0\n",
+        "id,level\n1,1\n\n2,x\n",
+        "id,manager_id\n2,2\n",
+        "id,email\n1,A@x.org\n2,a@x.org\n",
+        "id,name\n1,a,b\n2,c\n",
+    ],
+)
+def test_the_column_reader_and_the_row_reader_agree(text, monkeypatch):
+    """A plain, valid file is read by columns; it must give what the row-by-row reader
+    gives, and files with problems (or that need a CSV parser) keep its messages."""
+    from crosspaths.matching import roster
+
+    def read(**kw):
+        warnings: list = []
+        try:
+            return roster.parse_roster(text, warnings=warnings, **kw), warnings
+        except RosterError as e:
+            return [str(p) for p in e.problems], warnings
+
+    fast = read(), read(known_ids={"9"})
+    monkeypatch.setattr(roster, "_parse_plain", lambda *a: None)
+    assert (read(), read(known_ids={"9"})) == fast
