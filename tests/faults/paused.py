@@ -41,6 +41,7 @@ def main() -> None:
 
     django.setup()
     from crosspaths.notify import services as notify
+    from crosspaths.programs import hooks
     from crosspaths.programs import services as programs
 
     fired = False
@@ -57,7 +58,10 @@ def main() -> None:
 
         programs.round_publish = round_publish
     else:
-        real_write = notify.outbox_write_round
+        # round_publish reaches notify through the hook notify plugged in at start-up
+        # (programs/hooks.py), so the seam is the hook's handler, not the module name.
+        real_write = hooks.round_messages_write.handler
+        assert real_write is notify.outbox_write_round, real_write
 
         def outbox_write_round(*, round, now):  # type: ignore[no-untyped-def]
             nonlocal fired
@@ -67,7 +71,7 @@ def main() -> None:
                 _pause(args.at, round.pk, args.gate)
             return written
 
-        notify.outbox_write_round = outbox_write_round
+        hooks.round_messages_write.handler = outbox_write_round
 
     from django.core.management import execute_from_command_line
 
