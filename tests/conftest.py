@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from .browser import CHROMIUM, LAUNCH_ARGS
 from .cast import Cast, make_cast
@@ -123,6 +124,15 @@ def browser_type_launch_args(browser_type_launch_args):
         "headless": True,
         "args": LAUNCH_ARGS,
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _patient_browser_assertions():
+    """Playwright's ``expect`` retries until the page shows what it asserts, but gives
+    up after 5 s. Previews and publishing run as background tasks the page polls for;
+    on a loaded 2-core machine that took longer than 5 s once (stop 22). The assertions
+    still wait on what the page shows, just for up to 20 s."""
+    expect.set_options(timeout=20_000)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -201,7 +201,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(cast, t
         assert intros.filter(status="queued").count() >= 60 - received_before - claim
 
         time.sleep(3.5)  # the dead worker's leases run out
-        second = worker(env, tmp_path, "second")
+        # The survivor's own send leases are long: on a loaded machine the sweep below
+        # can take longer than 3 s to start, and must then not take the rows the
+        # living worker is sending for the dead one's.
+        second = worker({**env, "MAIL_SEND_LEASE_SECONDS": "120"}, tmp_path, "second")
         sweep = subprocess.run(
             [sys.executable, "manage.py", "crosspaths_scheduler", "--once"],
             cwd=ROOT,
