@@ -562,11 +562,16 @@ def outbox_enqueue(ids: Sequence[int]) -> None:
     size = max(1, settings.MAIL_BATCH_SIZE)
     ranked = deliver_messages.get_backend().supports_priority
     try:
-        for k, start in enumerate(range(0, len(ids), size)):
-            task = deliver_messages
-            if ranked and k:
-                task = deliver_messages.using(priority=max(TASK_MIN_PRIORITY, -k))
-            task.enqueue(message_ids=list(ids[start : start + size]))
+        # On the database queue each task is a row: one transaction for the hand-out
+        # commits once instead of once per batch (a 100,000-person round has about
+        # 1,000 batches; one commit each was a quarter of its publication). All or
+        # none: on a failure every row keeps its lease and the sweep hands it out.
+        with transaction.atomic():
+            for k, start in enumerate(range(0, len(ids), size)):
+                task = deliver_messages
+                if ranked and k:
+                    task = deliver_messages.using(priority=max(TASK_MIN_PRIORITY, -k))
+                task.enqueue(message_ids=list(ids[start : start + size]))
     except Exception:
         logger.exception("could not enqueue delivery of %s messages; the sweep retries", len(ids))
 

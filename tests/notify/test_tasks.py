@@ -18,7 +18,7 @@ def test_the_sweep_task_reports_what_it_did(published):
     assert result.return_value == {"recovered": 0, "dispatched": 0}  # intros are leased
 
 
-def test_later_batches_of_a_hand_out_queue_behind_the_first_batches_of_others(settings):
+def test_later_batches_of_a_hand_out_queue_behind_the_first_batches_of_others(settings, db):
     # bench/many_orgs.py: a round published behind another's 20 batches has its first
     # batch delivered next, not after that whole round.
     from django_tasks import default_task_backend
@@ -46,7 +46,7 @@ def test_later_batches_of_a_hand_out_queue_behind_the_first_batches_of_others(se
     assert [queued[i][2][0] for i in order[:2]] == [1, 8]
 
 
-def test_a_queue_without_priorities_gets_every_batch_at_the_default(settings, monkeypatch):
+def test_a_queue_without_priorities_gets_every_batch_at_the_default(settings, monkeypatch, db):
     from django_tasks import default_task_backend
     from django_tasks.backends.dummy import DummyBackend
 
@@ -60,7 +60,7 @@ def test_a_queue_without_priorities_gets_every_batch_at_the_default(settings, mo
     assert [r.task.priority for r in default_task_backend.results] == [0, 0, 0]
 
 
-def test_priorities_stop_at_the_lowest_the_queue_allows(settings):
+def test_priorities_stop_at_the_lowest_the_queue_allows(settings, db):
     from django_tasks import default_task_backend
 
     from crosspaths.notify.services import outbox_enqueue
@@ -72,3 +72,40 @@ def test_priorities_stop_at_the_lowest_the_queue_allows(settings):
     assert len(priorities) == 150
     assert priorities[:3] == [0, -1, -2]
     assert priorities[100:] == [-100] * 50
+
+
+def test_a_hand_out_on_the_database_queue_is_written_whole_or_not_at_all(settings, monkeypatch, db):
+    # One transaction for all of a round's batches: a failure part-way (the database
+    # gone) leaves no task rows, and the rows' leases make the sweep hand them out.
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from crosspaths.notify.services import outbox_enqueue
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    settings.MAIL_BATCH_SIZE = 2
+    outbox_enqueue(list(range(1, 7)))
+    assert [
+        r.args_kwargs["kwargs"]["message_ids"] for r in DBTaskResult.objects.order_by("-priority")
+    ] == [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+    ]
+    DBTaskResult.objects.all().delete()
+
+    real = DatabaseBackend.enqueue
+    calls = []
+
+    def third_fails(self, task, args, kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs["message_ids"])
+        if len(calls) == 3:
+            raise ConnectionError("database went away")
+        return real(self, task, args, kwargs)
+
+    monkeypatch.setattr(DatabaseBackend, "enqueue", third_fails)
+    outbox_enqueue(list(range(1, 7)))  # logged, not raised
+    assert len(calls) == 3
+    assert DBTaskResult.objects.count() == 0
