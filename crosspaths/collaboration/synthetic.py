@@ -25,6 +25,7 @@ from crosspaths.programs.models import MatchMember, Round
 
 from .comparison import EPOCH, week_number
 from .models import CollaborationOptOut
+from .services import collaboration_configure, payoff_compute
 from .storage import interactions_insert
 
 TIE_WITHIN = 0.30  # chance two people of one department interact at all
@@ -125,8 +126,6 @@ def demo_collaboration(*, organization: Organization, today: date) -> int:
     """Turn collection on for a demo organization and plant a realistic effect, weeks
     from four before its first round to last week; returns the rows written (0 for a
     demo too large to draw every pair of)."""
-    from .services import collaboration_configure, payoff_compute
-
     if Person.objects.filter(organization=organization).count() > DEMO_MAX_PEOPLE:
         return 0
     first_round = Round.objects.filter(organization=organization).order_by("date").first()

@@ -17,6 +17,8 @@ from crosspaths.request_numbers import ModelMultipleIdsField
 from . import program_rules
 from .models import AuditLog
 from .roster_files import MAX_UPLOAD_BYTES
+from .selectors import round_seat
+from .services import HandEdit
 
 COLUMN_LABELS = {
     "id": _("Roster id (required)"),
@@ -525,8 +527,6 @@ class HandEditForm(forms.Form):
         self.match_obj: Any = None
 
     def _seat(self, field: str) -> Person | None:
-        from .selectors import round_seat
-
         email = self.cleaned_data.get(field) or ""
         seat = round_seat(rnd=self.round, email=email)
         if seat is None:
@@ -571,8 +571,6 @@ class HandEditForm(forms.Form):
         return data
 
     def edit(self) -> Any:
-        from .services import HandEdit
-
         action = self.cleaned_data["action"]
         if self.person_obj is None:  # clean() found the seat, or the form is invalid
             raise ValueError("edit() of an invalid hand edit form")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import io
+import json
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
@@ -184,8 +189,6 @@ def audit_entries(
 
 
 def audit_csv_lines(*, entries: QuerySet[AuditLog]) -> Iterator[str]:
-    import json
-
     writer = csv.writer(_Echo())
     yield writer.writerow(
         ["when", "who", "action", "target_type", "target_id", "summary", "details"]
@@ -209,8 +212,6 @@ def audit_csv_lines(*, entries: QuerySet[AuditLog]) -> Iterator[str]:
 
 def upload_sample(*, upload: RosterUpload, rows: int = 3) -> list[list[str]]:
     """The first few data rows of an upload, to recognise its columns by."""
-    import io
-
     reader = csv.reader(io.StringIO(upload.text, newline=""))
     next(reader, None)
     sample = []
@@ -284,8 +285,6 @@ WHERE a.round_id = %s AND a.organization_id = %s
 def round_pair_counts(*, rnd: Round, match_ids: set[int] | None = None) -> list[int]:
     """[pairs, pairs across departments, pairs across locations] inside the round's
     groups (or only inside ``match_ids``): one SQL aggregate, no members loaded."""
-    from django.db import connection
-
     sql = _PAIR_SQL.format(member=MatchMember._meta.db_table, person=Person._meta.db_table)
     params: list[Any] = [rnd.pk, rnd.organization_id]
     if match_ids is not None:
@@ -403,10 +402,6 @@ def round_view(
     Only the page's groups and members are loaded; the figures on top are aggregates
     over the whole round. Check-ins are summarised per group (did it meet?) and for the
     round; individual ratings and comments are never shown."""
-    from bisect import bisect_left
-
-    from django.core.paginator import Paginator
-
     org = rnd.organization_id
     found = round_search(rnd=rnd, q=q, only=only)
     groups_page = Paginator(found, per_page).get_page(page)

@@ -3,6 +3,7 @@ either both exist or neither does."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -10,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from crosspaths.people.services import (
     roster_plan,
 )
 from crosspaths.people.services import person_set_role as people_person_set_role
+from crosspaths.programs.hooks import Hook
 from crosspaths.programs.models import Match, MatchMember, Program, Round
 from crosspaths.programs.services import (
     NobodyToMatch,
@@ -44,6 +46,14 @@ from crosspaths.programs.services import (
 
 from .models import AuditLog, RosterUpload, RoundJob
 from .roster_files import guess_mapping, mapped_text, read_upload
+from .selectors import round_pair_counts
+
+# The round-job task runs this module's ``round_job_run``, so this module cannot import
+# the tasks: ``tasks.py`` answers these hooks (plugged in ``ConsoleConfig.ready``).
+# ``(*, organization_id, person_ids, invited_by_id, requested_at) -> None``: send invitations.
+invitations_queue = Hook("console.invitations_queue", "crosspaths.console")
+# ``(*, job_id) -> None``: run a ``RoundJob``.
+round_job_queue = Hook("console.round_job_queue", "crosspaths.console")
 
 STALE_UPLOAD_AGE = timedelta(days=1)
 
@@ -305,8 +315,6 @@ def people_invite(*, actor: Person, organization: Organization, people: Any) -> 
     """Invite ``people`` (a queryset of this organization) who have not joined yet: the
     e-mails go out from a task once this commits, and the request is logged. Returns how
     many are to be invited."""
-    from .tasks import invite_people
-
     ids = list(invitable(people.filter(organization=organization)).values_list("pk", flat=True))
     if not ids:
         return 0
@@ -323,7 +331,12 @@ def people_invite(*, actor: Person, organization: Organization, people: Any) -> 
         details={"people": ids[:1000], "count": len(ids)},
     )
     transaction.on_commit(
-        lambda: invite_people.enqueue(organization.pk, ids, actor.pk, requested_at.isoformat())
+        lambda: invitations_queue(
+            organization_id=organization.pk,
+            person_ids=ids,
+            invited_by_id=actor.pk,
+            requested_at=requested_at.isoformat(),
+        )
     )
     return len(ids)
 
@@ -531,8 +544,6 @@ def round_edit(*, actor: Person, round: Round, edit: HandEdit) -> None:
     """Make a hand edit (refused with a ValidationError naming each broken hard rule)
     and log it. The round's stored pair counts (``metrics["pairs"]``, the costly part
     of its figures) are kept current from the changed groups alone."""
-    from .selectors import round_pair_counts
-
     locked = Round.objects.select_for_update().get(pk=round.pk)
     touched = _edit_touches(round, edit)
     before = round_pair_counts(rnd=round, match_ids=touched)
@@ -608,10 +619,6 @@ def round_job_request(
     commits. A job already open for the same program, date and kind is returned instead
     (a double click or a second admin joins it); the partial unique constraint settles
     two requests at the same moment."""
-    from django.db import IntegrityError
-
-    from .tasks import run_round_job
-
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -633,7 +640,7 @@ def round_job_request(
                 )
             return open_job
         job_id = job.pk
-        transaction.on_commit(lambda: run_round_job.enqueue(job_id))
+        transaction.on_commit(lambda: round_job_queue(job_id=job_id))
     return job
 
 
@@ -682,8 +689,6 @@ def round_job_run(*, job_id: int) -> str:
             )
             return RoundJob.Status.FAILED
         except Exception:
-            import logging
-
             logging.getLogger(__name__).exception("round job %s failed", job_id)
             _round_job_finish(
                 job,
@@ -701,8 +706,6 @@ def round_job_run(*, job_id: int) -> str:
 def _round_store_pairs(rnd: Round) -> None:
     """Count the draft's pairs once, in the background, so its review page need not
     (hand edits keep the counts current, see ``round_edit``)."""
-    from .selectors import round_pair_counts
-
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=rnd.pk)
         metrics = dict(locked.metrics or {})

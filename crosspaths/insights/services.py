@@ -22,12 +22,14 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Q
 
 from crosspaths import clock
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Organization
+from crosspaths.programs.hooks import Hook
 from crosspaths.programs.models import Enrollment, LeftOut, MatchMember, Round
 
 from .models import (
@@ -35,6 +37,7 @@ from .models import (
     Connection,
     DepartmentFigures,
     LastMatch,
+    NightlyRun,
     PairFigures,
     ParticipationFigures,
     PersonReach,
@@ -53,6 +56,13 @@ from .tally import (
 )
 
 logger = logging.getLogger(__name__)
+
+# The tasks run this module's services, so this module cannot import them: ``tasks.py``
+# answers these hooks (plugged in ``InsightsConfig.ready``).
+# ``(*, round_id) -> None``: queue one round's aggregation.
+round_aggregate_queue = Hook("insights.round_aggregate_queue", "crosspaths.insights")
+# ``(*, day) -> None``: queue the nightly refresh of ``day`` (an ISO date).
+nightly_queue = Hook("insights.nightly_queue", "crosspaths.insights")
 
 COUNTED = (Round.Status.PUBLISHED, Round.Status.CLOSED)
 LOOKUP_BATCH = 400  # pairs per query: 800 parameters, well within SQLite's limit
@@ -78,9 +88,7 @@ class AggregateResult:
 def round_aggregate_enqueue(*, round_id: int) -> None:
     """Queue the aggregation of a round once the caller's transaction commits (called by
     ``round_close``; calling it twice only costs time)."""
-    from .tasks import round_aggregate as task
-
-    transaction.on_commit(lambda: task.enqueue(round_id=round_id))
+    transaction.on_commit(lambda: round_aggregate_queue(round_id=round_id))
 
 
 def round_aggregate(*, round_id: int) -> AggregateResult:
@@ -95,11 +103,8 @@ def round_aggregate(*, round_id: int) -> AggregateResult:
         list(Organization.objects.select_for_update().filter(pk=rnd.organization_id))
         rnd.refresh_from_db(fields=["status", "date"])
         result = _aggregate(rnd)
-    if result.stale_rounds:
-        from .tasks import round_aggregate as task
-
-        for stale in result.stale_rounds:
-            transaction.on_commit(partial(task.enqueue, round_id=stale))
+    for stale in result.stale_rounds:
+        transaction.on_commit(partial(round_aggregate_queue, round_id=stale))
     return result
 
 
@@ -146,8 +151,6 @@ def insights_backfill(
 def figures_counted_at(*, organization: Organization) -> datetime | None:
     """When the organization's figures were last counted (the newest round aggregation),
     None before the first."""
-    from django.db.models import Max
-
     return RoundFigures.objects.filter(organization=organization).aggregate(
         last=Max("computed_at")
     )["last"]
@@ -158,19 +161,13 @@ def insights_nightly_due(*, now: datetime) -> bool:
     rounds never aggregated) once per UTC day, after ``INSIGHTS_NIGHTLY_HOUR_UTC``. The
     scheduler calls this every pass; the unique NightlyRun row is the claim, so several
     schedulers queue it once. Returns whether this call queued it."""
-    from django.conf import settings
-    from django.db import IntegrityError
-
-    from .models import NightlyRun
-    from .tasks import insights_nightly
-
     now = now.astimezone(ZoneInfo("UTC"))
     if now.hour < settings.INSIGHTS_NIGHTLY_HOUR_UTC:
         return False
     try:
         with transaction.atomic():
             NightlyRun.objects.create(date=now.date())
-            transaction.on_commit(lambda: insights_nightly.enqueue(day=now.date().isoformat()))
+            transaction.on_commit(lambda: nightly_queue(day=now.date().isoformat()))
     except IntegrityError:
         return False
     return True

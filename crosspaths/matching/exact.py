@@ -69,8 +69,8 @@ def exact_groups(c: Cohort, members: IntArray) -> list[list[int]] | None:
         return []
     # scipy is imported here: loading it costs every CLI run ~0.5 s of CPU and ~35 MB
     # (bench/matching.py --quick), and only small rounds with someone left out come here.
-    from scipy.optimize import Bounds, LinearConstraint, milp
-    from scipy.sparse import csc_array
+    from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415 - start-up cost
+    from scipy.sparse import csc_array  # noqa: PLC0415 - start-up cost, as above
 
     scores, _ = group_scores(c, cands)
     lengths = np.asarray([len(g) for g in cands], dtype=np.float64)

@@ -9,7 +9,7 @@ from datetime import date
 
 import numpy as np
 
-from .features import BoolArray, Cohort, IntArray
+from .features import BoolArray, Cohort, IntArray, build_cohort, contains, pair_keys, pair_scores
 from .rules import has_window, pair_ok, speaks, start_reach
 from .types import PastGroup, Person, Reason, Rules, Weights
 from .words import join_words, language_name, who
@@ -543,8 +543,6 @@ def explain_group(
     O(members^2 + history). Scores the same way the engine does (one cohort of the
     members), so a hand-edited group can be compared with the engine's.
     """
-    from .features import build_cohort, contains, pair_keys, pair_scores
-
     c = build_cohort(members, history=history, rules=rules, weights=weights, on=on)
     if c.n < 2:
         return float(c.node_bonus.sum()), ()

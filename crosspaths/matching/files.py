@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from .features import PastRows
+from .pairs import worker_init, workers_available
 from .roster import RosterError, RosterProblem, read_csv_text
 from .types import PastGroup, Reason, Result
 
@@ -222,8 +223,6 @@ def reading_history(
     two reads are a second each at 100,000 people and on two CPUs they overlap.
     Without ``fork`` or a second CPU it reads in this process.
     """
-    from .pairs import worker_init, workers_available
-
     if workers_available(None) < 2 or "fork" not in mp.get_all_start_methods():
         yield lambda known: read_history_rows(path, known)
         return

@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -356,8 +357,6 @@ def match_pairs(
     timings: dict[str, float] | None = None,
 ) -> PairOutcome:
     """Pairs (and at most one trio per unmatched odd person) for the eligible people."""
-    import time
-
     s = settings or PairSettings()
     t = timings if timings is not None else {}
     mate = np.full(c.n, -1, dtype=np.int64)

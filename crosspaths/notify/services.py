@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -43,10 +44,12 @@ from crosspaths.dbstats import analyze_after_commit
 from crosspaths.meetings.models import CheckIn
 from crosspaths.people.models import Person
 from crosspaths.people.services import people_mark_bounced
+from crosspaths.programs.hooks import Hook
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Round
 from crosspaths.programs.scheduling import BadSchedule, run_at
 
 from .channels import Transport, transport_for
+from .channels.email import refused_for_good
 from .content import (
     announcement_program,
     left_out_key,
@@ -546,34 +549,17 @@ def _channels_of_match(match: Match, members: Sequence[int]) -> dict[int, str]:
 # --- handing work to workers --------------------------------------------------------
 
 
+# The delivery task runs this module's ``messages_deliver``, so this module cannot import
+# the task: ``tasks.deliveries_enqueue`` answers this hook (plugged in ``NotifyConfig.ready``).
+# ``(*, ids) -> None``: one delivery task per batch of ids.
+deliveries_enqueue = Hook("notify.deliveries_enqueue", "crosspaths.notify")
+
+
 def outbox_enqueue(ids: Sequence[int]) -> None:
-    """One delivery task per batch of ids. If enqueueing fails (the broker is down),
-    the rows keep their lease and the next sweep after it ends tries again.
-
-    On a queue that orders by priority (the database queue) batch k of a hand-out goes
-    at priority -k (down to the lowest, -100): a round published while another round's
-    batches are still waiting has its first batches delivered next instead of after
-    that whole round, and rounds published together go out interleaved, batch by batch
-    (bench/many_orgs.py). RQ has no priorities and stays first in, first out."""
-    from django_tasks.base import TASK_MIN_PRIORITY
-
-    from .tasks import deliver_messages
-
-    size = max(1, settings.MAIL_BATCH_SIZE)
-    ranked = deliver_messages.get_backend().supports_priority
-    try:
-        # On the database queue each task is a row: one transaction for the hand-out
-        # commits once instead of once per batch (a 100,000-person round has about
-        # 1,000 batches; one commit each was a quarter of its publication). All or
-        # none: on a failure every row keeps its lease and the sweep hands it out.
-        with transaction.atomic():
-            for k, start in enumerate(range(0, len(ids), size)):
-                task = deliver_messages
-                if ranked and k:
-                    task = deliver_messages.using(priority=max(TASK_MIN_PRIORITY, -k))
-                task.enqueue(message_ids=list(ids[start : start + size]))
-    except Exception:
-        logger.exception("could not enqueue delivery of %s messages; the sweep retries", len(ids))
+    """One delivery task per batch of ids (``tasks.deliveries_enqueue``). If enqueueing
+    fails (the broker is down), the rows keep their lease and the next sweep after it
+    ends tries again."""
+    deliveries_enqueue(ids=ids)
 
 
 def outbox_dispatch(*, now: datetime | None = None, limit: int = 10_000) -> int:
@@ -1010,8 +996,6 @@ def _retry(
 def _note_bounce(person: Person, error: Exception) -> None:
     """A final refusal of the person's own address marks it: the outbox skips e-mail to
     it from now on (``_skip_reason``) until the address changes."""
-    from .channels.email import refused_for_good
-
     refused = {address.lower(): words for address, words in refused_for_good(error).items()}
     words = refused.get(person.email.lower())
     if words is not None:
@@ -1034,8 +1018,6 @@ def outbox_write_test(*, person: Person, channel: str) -> int:
     """A test message to ``person`` on ``channel`` ("send a test message to yourself"
     in the console), due now. Each request is its own message (the key has the moment
     and a random part), delivered by the outbox with its usual guarantees."""
-    import secrets
-
     now = clock.now()
     row = Message(
         organization_id=person.organization_id,

@@ -10,14 +10,10 @@ Nothing constructs these classes: they only tell mypy what the middleware guaran
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
-if TYPE_CHECKING:
-    from django_htmx.middleware import HtmxDetails
-
-    from .models import Organization, Person
+from .models import Organization, Person
 
 
 class VisitorRequest(HttpRequest):

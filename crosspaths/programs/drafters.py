@@ -9,19 +9,17 @@ e-mails, check-ins) stays the programs app's own.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from crosspaths.matching.types import Result
+from crosspaths.matching.types import Result
 
-    from .models import Program
+from .models import Program
 
-Drafter = Callable[..., "Result"]  # (*, program, data: EngineInput, on: date) -> Result
+Drafter = Callable[..., Result]  # (*, program, data: EngineInput, on: date) -> Result
 # (*, program, person_ids) -> [(code, sentence)]: the format's own hard rules for a group,
 # checked on hand edits and stand-ins besides ``hard_rule_problems``.
 GroupCheck = Callable[..., list[tuple[str, str]]]
 # (program) -> a sentence saying why no round may be drafted for it, or None.
-Refusal = Callable[["Program"], "str | None"]
+Refusal = Callable[[Program], str | None]
 _DRAFTERS: dict[str, Drafter] = {}
 _CHECKS: dict[str, GroupCheck] = {}
 _REFUSALS: list[Refusal] = []

@@ -13,7 +13,6 @@ coffee together this week either.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,13 +26,9 @@ from crosspaths.matching.types import PastGroup, Rules, Weights
 from crosspaths.matching.types import Person as EnginePerson
 from crosspaths.people.models import BlockedPair, Organization, Person
 
-from .models import Enrollment, MatchMember, Program, Round
+from .models import WEIGHT_NAMES, Enrollment, MatchMember, Program, Round
 
 COUNTED_STATUSES = (Round.Status.PUBLISHED, Round.Status.CLOSED)
-WEIGHT_NAMES = frozenset(f.name for f in dataclasses.fields(Weights))
-AUDIENCE_KEYS = frozenset(
-    {"departments", "locations", "level_min", "level_max", "started_within_days"}
-)
 
 # What the engine needs of a person, in the order ``_engine_person`` reads it.
 PERSON_FIELDS = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -13,12 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 from crosspaths import clock
 from crosspaths.matching.roster import is_timezone
+from crosspaths.matching.types import Weights
 from crosspaths.people.models import Location, Organization, Person
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise as StrPromise  # only in django-stubs
 
 VENUE_MAX = 200
+# What ``Program.clean`` accepts in ``weights`` and ``audience``. Here, not in
+# ``engine_input`` (which imports this module and reads WEIGHT_NAMES), to keep one direction.
+WEIGHT_NAMES = frozenset(f.name for f in dataclasses.fields(Weights))
+AUDIENCE_KEYS = frozenset(
+    {"departments", "locations", "level_min", "level_max", "started_within_days"}
+)
 
 
 class Program(models.Model):
@@ -146,8 +154,6 @@ class Program(models.Model):
     def clean(self) -> None:
         """Refuse settings the scheduler could not run, each with what and where (the
         group size has its validators and a database check)."""
-        from .engine_input import AUDIENCE_KEYS, WEIGHT_NAMES
-
         errors: dict[str, list[str | StrPromise]] = {}
         if self.organization_id and not is_timezone(self.organization.timezone):
             errors.setdefault("__all__", []).append(

@@ -3,12 +3,15 @@ the services in people.preferences and programs.enrollments."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 
@@ -138,8 +141,6 @@ class PreferencesForm(forms.Form):
 
     @staticmethod
     def initial_for(person: Person) -> dict[str, Any]:
-        from django.utils import translation
-
         return {
             "languages": person.languages,
             "timezone": person.effective_timezone,
@@ -289,9 +290,6 @@ class ProposeTimeForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
-
         data = super().clean() or {}
         slot, day, at = data.get("slot"), data.get("day"), data.get("at")
         if self.errors:

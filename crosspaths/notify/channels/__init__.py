@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from ..content import MessageContent
-    from ..models import Message
+from ..content import MessageContent
+from ..models import Message
+from .email import EmailTransport
 
 
 class Transport(Protocol):
@@ -53,14 +53,8 @@ class NoTransport(Exception):
     """Messages on this channel cannot be delivered by this installation (yet)."""
 
 
-def _email() -> Transport:
-    from .email import EmailTransport
-
-    return EmailTransport()
-
-
 # channel -> factory; the chat apps add theirs.
-TRANSPORTS: dict[str, Callable[[], Transport]] = {"email": _email}
+TRANSPORTS: dict[str, Callable[[], Transport]] = {"email": EmailTransport}
 
 
 def transport_for(channel: str) -> Transport:
