@@ -178,7 +178,9 @@ FORM_NAMES = {
 
 
 def _programs(request: HttpRequest) -> Any:
-    return Program.objects.filter(organization=_org(request)).prefetch_related("managers")
+    """The organization's programs; companion programs (a journey's steps, the outside-
+    perspective sessions) are run by their format and stay out, as in the console."""
+    return Program.objects.visible().filter(organization=_org(request)).prefetch_related("managers")
 
 
 def _form_data(program: Program | None, change: dict[str, Any]) -> dict[str, Any]:
@@ -300,7 +302,9 @@ def program_update(request: HttpRequest, program_id: int, payload: ProgramChange
 def enrollments_list(
     request: HttpRequest, program_id: int, cursor: str | None = Cursor, limit: int | None = Limit
 ) -> Any:
-    program = get_object_or_404(Program, pk=program_id, organization=_org(request))
+    program = get_object_or_404(
+        Program.objects.visible(), pk=program_id, organization=_org(request)
+    )
     return _listing(*page(Enrollment.objects.filter(program=program), cursor=cursor, limit=limit))
 
 
@@ -318,7 +322,7 @@ def enrollment_create(
     """Enroll a person (the program's audience decides who may join; joining again ends
     a pause or a leave)."""
     organization = _org(request)
-    program = get_object_or_404(Program, pk=program_id, organization=organization)
+    program = get_object_or_404(Program.objects.visible(), pk=program_id, organization=organization)
     person = Person.objects.filter(pk=payload.person_id, organization=organization).first()
     if person is None:
         raise ApiProblem(422, _("No such person."), field="person_id")
@@ -341,7 +345,7 @@ def enrollment_create(
 def enrollment_delete(request: HttpRequest, program_id: int, person_id: int) -> Any:
     """The person leaves the program (no more rounds; their history stays)."""
     organization = _org(request)
-    program = get_object_or_404(Program, pk=program_id, organization=organization)
+    program = get_object_or_404(Program.objects.visible(), pk=program_id, organization=organization)
     person = get_object_or_404(Person, pk=person_id, organization=organization)
     enrollment = enrollment_leave(person=person, program=program)
     if enrollment is None:
@@ -393,7 +397,9 @@ def round_preview(
     """Preview (draft) a round for a date in the background; poll the job. Nobody is
     told anything until the round is published. A date that has a round is a 409."""
     key = key_of(request)
-    program = get_object_or_404(Program, pk=program_id, organization=key.organization)
+    program = get_object_or_404(
+        Program.objects.visible(), pk=program_id, organization=key.organization
+    )
     existing = Round.objects.filter(program=program, date=payload.date).first()
     if existing is not None:
         raise ApiProblem(

@@ -228,7 +228,7 @@ def enrollment_pause(
     """Pause one program for the person until a date (inclusive), or resume it with
     ``until: null``."""
     organization = key_of(request).organization
-    program = get_object_or_404(Program, pk=program_id, organization=organization)
+    program = get_object_or_404(Program.objects.visible(), pk=program_id, organization=organization)
     person = get_object_or_404(Person, pk=person_id, organization=organization)
     enrollment = enrollment_pause_until(person=person, program=program, until=payload.until)
     if enrollment is None:

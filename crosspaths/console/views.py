@@ -30,6 +30,7 @@ from crosspaths.people.permissions import (
     manager_required,
 )
 from crosspaths.programs import scheduling
+from crosspaths.programs.companions import program_companion
 from crosspaths.programs.enrollments import audience_plan
 from crosspaths.programs.models import MatchMember, Program, Round
 from crosspaths.programs.permissions import (
@@ -72,6 +73,7 @@ def dashboard(request: PersonRequest) -> HttpResponse:
     person = request.person
     programs = (
         manageable_programs(person)
+        .visible()
         .annotate(
             # distinct: joining the rounds as well repeats every enrollment once per round.
             enrolled=Count(
@@ -89,7 +91,7 @@ def dashboard(request: PersonRequest) -> HttpResponse:
         .order_by("name")
     )
     for program in programs:
-        program.next_round = _scheduled_after_now(program)
+        program.next_round = _scheduled_after_now(program)  # type: ignore[attr-defined]  # for the template only
     drafts = (
         manageable_rounds(person)
         .filter(status=Round.Status.DRAFT)
@@ -429,14 +431,28 @@ def person_detail(request: PersonRequest, pk: int) -> HttpResponse:
 @manager_required
 def programs(request: PersonRequest) -> HttpResponse:
     person = request.person
-    found = manageable_programs(person).annotate(
-        enrolled=Count(
-            "enrollments",
-            filter=Q(enrollments__left_at__isnull=True, enrollments__person__active=True),
-        ),
+    found = (
+        manageable_programs(person)
+        .visible()
+        .annotate(
+            enrolled=Count(
+                "enrollments",
+                filter=Q(enrollments__left_at__isnull=True, enrollments__person__active=True),
+            ),
+        )
     )
     context = {**console_context(request, "programs"), "programs": found.order_by("name")}
     return render(request, "console/programs.html", context)
+
+
+def _companion_refused(request: PersonRequest, program: Program) -> HttpResponse | None:
+    """A companion program (a journey's steps, the outside-perspective sessions) is run by
+    its format: a change here would break it, so it is refused with where to go."""
+    companion = program_companion(program)
+    if companion is None:
+        return None
+    messages.error(request, companion.text)
+    return redirect("console:program", pk=program.pk)
 
 
 def _program_form_page(
@@ -493,6 +509,8 @@ def program_new(request: PersonRequest) -> HttpResponse:
 def program_edit(request: PersonRequest, pk: int) -> HttpResponse:
     person = request.person
     program = program_for_manager(person, pk)
+    if refused := _companion_refused(request, program):
+        return refused
     assign = can_assign_program_managers(person)
     form = ProgramForm(
         request.POST or None,
@@ -524,6 +542,15 @@ def program_detail(request: PersonRequest, pk: int) -> HttpResponse:
     rounds = program.rounds.annotate(
         groups=Count("matches", distinct=True),
     ).order_by("-date")
+    companion = program_companion(program)
+    if companion is not None:
+        context = {
+            **console_context(request, "programs"),
+            "program": program,
+            "rounds": rounds,
+            "companion": companion,
+        }
+        return render(request, "console/program_companion.html", context)
     weights = program.weights or {}
     context = {
         **console_context(request, "programs"),
@@ -556,6 +583,8 @@ def program_enroll(request: PersonRequest, pk: int) -> HttpResponse:
     enrolls them after the admin confirmed that count."""
     person = request.person
     program = program_for_manager(person, pk)
+    if refused := _companion_refused(request, program):
+        return refused
     data = request.POST if request.method == "POST" else request.GET
     form = AudienceForm(data, organization=program.organization)
     context: dict[str, object] = {
@@ -601,6 +630,8 @@ def program_enroll(request: PersonRequest, pk: int) -> HttpResponse:
 def program_auto_enroll(request: PersonRequest, pk: int) -> HttpResponse:
     person = request.person
     program = program_for_manager(person, pk)
+    if refused := _companion_refused(request, program):
+        return refused
     on = request.POST.get("on") == "1"
     try:
         audiences.program_set_auto_enroll(actor=person, program=program, on=on)
@@ -738,6 +769,8 @@ def audit_export(request: PersonRequest) -> StreamingHttpResponse:
 def round_new(request: PersonRequest, pk: int) -> HttpResponse:
     person = request.person
     program = program_for_manager(person, pk)
+    if refused := _companion_refused(request, program):
+        return refused
     form = RoundDraftForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(map(str, form.errors.get("on", [_("Choose a date.")]))))
@@ -769,6 +802,8 @@ def round_rerun(request: PersonRequest, pk: int) -> HttpResponse:
     """Run the engine again for a draft's date; the new draft replaces this one."""
     person = request.person
     rnd = round_for_manager(person, pk)
+    if refused := _companion_refused(request, rnd.program):
+        return refused
     if rnd.status != Round.Status.DRAFT:
         messages.error(request, _("Only a draft can be run again; this round went out."))
         return redirect("console:round", pk=rnd.pk)
@@ -783,6 +818,8 @@ def round_rerun(request: PersonRequest, pk: int) -> HttpResponse:
 def round_discard(request: PersonRequest, pk: int) -> HttpResponse:
     person = request.person
     rnd = round_for_manager(person, pk)
+    if refused := _companion_refused(request, rnd.program):
+        return refused
     try:
         services.round_discard_reviewed(actor=person, round=rnd)
     except ValidationError as e:
@@ -840,9 +877,11 @@ def _round_page(
         left_page=request.GET.get("left"),
         only=changed or None,
     )
-    editable = rnd.status == Round.Status.DRAFT
+    companion = program_companion(rnd.program)
+    editable = rnd.status == Round.Status.DRAFT and companion is None
     context = {
         **console_context(request, "programs"),
+        "companion": companion,
         "round": rnd,
         "program": rnd.program,
         "view": view,
@@ -895,6 +934,8 @@ def round_check(request: PersonRequest, pk: int) -> HttpResponse:
     """The live check behind the hand-edit form (htmx): would this edit keep every hard
     rule? Nothing is changed."""
     rnd = round_for_manager(request.person, pk)
+    if refused := _companion_refused(request, rnd.program):
+        return refused
     form = _edit_form(request, rnd)
     context: dict[str, object] = {"form": form, "refusals": [], "checked": False}
     if form.is_valid():
@@ -909,6 +950,8 @@ def round_check(request: PersonRequest, pk: int) -> HttpResponse:
 def round_edit(request: PersonRequest, pk: int) -> HttpResponse:
     person = request.person
     rnd = round_for_manager(person, pk)
+    if refused := _companion_refused(request, rnd.program):
+        return refused
     form = _edit_form(request, rnd)
     if not form.is_valid():
         return _round_page(request, rnd, form=form, status=400)
@@ -944,6 +987,8 @@ def _seat_of(rnd: Round, edit: services.HandEdit) -> set[int]:
 def round_publish(request: PersonRequest, pk: int) -> HttpResponse:
     person = request.person
     rnd = round_for_manager(person, pk)
+    if refused := _companion_refused(request, rnd.program):
+        return refused
     if rnd.status != Round.Status.DRAFT:
         messages.error(
             request,

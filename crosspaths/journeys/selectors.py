@@ -60,17 +60,35 @@ class JourneyView:
         return sorted({s.department for s in self.steps if s.department})
 
     @property
+    def buddy(self) -> StepView | None:
+        """The week-one step (None before it is taken)."""
+        return next((s for s in self.steps if s.kind == JourneyStep.Kind.BUDDY), None)
+
+    @property
+    def current(self) -> StepView | None:
+        """This week's step: the latest one taken."""
+        return self.steps[-1] if self.steps else None
+
+    @property
+    def to_come(self) -> int:
+        return max(self.total - self.taken, 0)
+
+    @property
+    def week_text(self) -> str:
+        """ "Week 3 of 7", "Starting" or "Completed on …"."""
+        if self.journey.completed_on:
+            return _("Completed on %(date)s") % {"date": _day(self.journey.completed_on)}
+        if not self.steps:
+            return _("Starting")
+        return _("Week %(week)s of %(total)s") % {
+            "week": self.steps[-1].number,
+            "total": self.total,
+        }
+
+    @property
     def progress_text(self) -> str:
         """ "Week 3 of 7: met 2 colleagues from 2 departments." in plain words."""
-        if self.journey.completed_on:
-            head = _("Completed on %(date)s") % {"date": _day(self.journey.completed_on)}
-        elif not self.steps:
-            head = _("Starting")
-        else:
-            head = _("Week %(week)s of %(total)s") % {
-                "week": self.steps[-1].number,
-                "total": self.total,
-            }
+        head = self.week_text
         met = ngettext("met %(people)s colleague", "met %(people)s colleagues", len(self.met)) % {
             "people": len(self.met)
         }
@@ -145,9 +163,18 @@ def _view(journey: Journey) -> JourneyView:
     return JourneyView(journey, steps, journey.plan.steps)
 
 
-def my_journeys(person: Person) -> list[JourneyView]:
-    return journey_views(
+def _mine(person: Person) -> QuerySet[Journey]:
+    return (
         Journey.objects.filter(organization_id=person.organization_id, person=person)
         .select_related("plan__program")
         .order_by("-started_on")
     )
+
+
+def my_journeys(person: Person) -> list[JourneyView]:
+    return journey_views(_mine(person))
+
+
+def my_journeys_under_way(person: Person) -> list[JourneyView]:
+    """The person's journeys not completed yet, for the card on their home page."""
+    return journey_views(_mine(person).filter(completed_on__isnull=True))

@@ -34,7 +34,7 @@ def console(request: PersonRequest) -> HttpResponse:
     by_program = {p.program_id: p for p in plans}
     settings = [
         (program, JourneyPlanForm(instance=by_program.get(program.pk), prefix=f"p{program.pk}"))
-        for program in programs.exclude(journey_steps_of__isnull=False).order_by("name")
+        for program in programs.visible().order_by("name")
     ]
     page = Paginator(selectors.journeys_for_plans(plans), PAGE_SIZE).get_page(
         request.GET.get("page")

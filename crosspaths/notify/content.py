@@ -62,13 +62,17 @@ class Fact:
 
 @dataclass(frozen=True)
 class Action:
-    """Something the reader can do with one click. ``code`` names it for chat buttons
-    that call back (later); ``url`` is the link that works everywhere today."""
+    """Something the reader can do with one click. ``url`` is the link that works
+    everywhere. With an ``answer`` (a signed value), a chat shows a button that calls
+    back instead: Slack sends ``code`` as the action id and ``answer`` as its value,
+    Teams both in the card's data, and the app that registered ``code`` in
+    ``notify.chat_answers`` answers it in the chat."""
 
     code: str
     label: str
     url: str
     style: str = "default"  # "primary", "danger" or "default"
+    answer: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""What the ask and the "did it help?" e-mails say (``notify.content`` builders for the
+"""What the ask and the "did it help?" messages say (``notify.content`` builders for the
 kinds ``ask`` and ``follow_up``, registered in ``apps.py``), and when a queued one is
-no longer sent. They use the generic e-mail layout (``emails/_content``)."""
+no longer sent. They use the generic e-mail layout (``emails/_content``); in Slack and
+Teams the answer buttons call back with the link's token (``chat_answers``)."""
 
 # Typographic quotes and dashes are meant: they are shown to people.
 # ruff: noqa: RUF001
@@ -144,12 +145,18 @@ def ask_content(message: Message, language: str) -> MessageContent:
         paragraphs=tuple(paragraphs),
         actions=(
             Action(
-                "accept",
+                "perspective_yes",
                 _("Yes, I'll give my view"),
                 _url("perspective:ask_link", token, "yes"),
                 "primary",
+                answer=token,
             ),
-            Action("decline", _("Not this time"), _url("perspective:ask_link", token, "no")),
+            Action(
+                "perspective_no",
+                _("Not this time"),
+                _url("perspective:ask_link", token, "no"),
+                answer=token,
+            ),
         ),
         footer=_(
             "You get this because you said you give outside perspectives. Change that, or "
@@ -208,12 +215,18 @@ def follow_up_content(message: Message, language: str) -> MessageContent:
         ),
         actions=(
             Action(
-                "helped",
+                "perspective_helped",
                 _("Yes, it helped"),
                 _url("perspective:follow_up", token, "yes"),
                 "primary",
+                answer=token,
             ),
-            Action("not_helped", _("Not really"), _url("perspective:follow_up", token, "no")),
+            Action(
+                "perspective_not_helped",
+                _("Not really"),
+                _url("perspective:follow_up", token, "no"),
+                answer=token,
+            ),
         ),
         footer=_("You get this because you asked for an outside perspective on Crosspaths."),
         first_name=first_name(message.person),

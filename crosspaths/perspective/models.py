@@ -31,9 +31,14 @@ class PerspectiveSettings(models.Model):
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_CAP)],
     )
-    # The organization's on-demand program whose rounds hold the sessions.
+    # The organization's on-demand program whose rounds hold the sessions (a companion
+    # program: ``Program.objects.visible()`` leaves it out of the program lists).
     program = models.OneToOneField(
-        "programs.Program", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "programs.Program",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="perspective_sessions_of",
     )
     answer_hours = models.PositiveSmallIntegerField(
         _("hours a colleague has to answer"),

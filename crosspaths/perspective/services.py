@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from crosspaths import clock
 from crosspaths.matching import hard_rule_problems
 from crosspaths.notify.models import Message
+from crosspaths.notify.selection import channels_for_people
 from crosspaths.notify.services import outbox_enqueue, outbox_write_joined
 from crosspaths.people.models import BlockedPair, Organization, Person
 from crosspaths.programs.engine_input import (
@@ -344,11 +345,15 @@ def _ask_more(request: PerspectiveRequest, now: datetime) -> int:
         for c in chosen
     ]
     Ask.objects.bulk_create(asks)
+    # Each person on their channel: Slack and Teams show the ask with buttons.
+    channels = channels_for_people(
+        organization_id=request.organization_id, person_ids=[a.person_id for a in asks]
+    )
     rows = [
         Message(
             organization_id=request.organization_id,
             kind=Kind.ASK,
-            channel=Message.Channel.EMAIL,
+            channel=channels[a.person_id],
             person_id=a.person_id,
             dedupe_key=ask_key(a.pk),
             next_attempt_at=now,
@@ -382,7 +387,7 @@ def _tell_unfilled(request: PerspectiveRequest, now: datetime) -> None:
             Message(
                 organization_id=request.organization_id,
                 kind=Kind.FOLLOW_UP,
-                channel=Message.Channel.EMAIL,
+                channel=_channel_of(request),
                 person_id=request.requester_id,
                 dedupe_key=f"{Kind.FOLLOW_UP.value}:unfilled{request.pk}",
                 next_attempt_at=now,
@@ -396,6 +401,13 @@ def _tell_unfilled(request: PerspectiveRequest, now: datetime) -> None:
         ).values_list("pk", flat=True)
     )
     transaction.on_commit(lambda: outbox_enqueue(ids))
+
+
+def _channel_of(request: PerspectiveRequest) -> str:
+    """The requester's channel (e-mail, Slack or Teams) for what they are told."""
+    return channels_for_people(
+        organization_id=request.organization_id, person_ids=[request.requester_id]
+    )[request.requester_id]
 
 
 def ask_key(ask_id: int) -> str:
@@ -634,7 +646,7 @@ def session_setup(*, request: PerspectiveRequest, now: datetime) -> Match:
             Message(
                 organization=org,
                 kind=Kind.FOLLOW_UP,
-                channel=Message.Channel.EMAIL,
+                channel=_channel_of(request),
                 person_id=request.requester_id,
                 dedupe_key=follow_up_key(request.pk),
                 next_attempt_at=ends + FOLLOW_UP_AFTER,

@@ -29,6 +29,18 @@ AUDIENCE_KEYS = frozenset(
 )
 
 
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def visible(self) -> ProgramQuerySet:
+        """The programs an admin runs as programs: without the companion programs whose
+        rounds carry another format's meetings (an onboarding plan's weekly steps, the
+        outside-perspective sessions). Their rounds and matches are ordinary ones; only
+        the program itself is managed from its format's page (``companions``).
+
+        The reverse relations are named by the apps above (journeys, perspective), which
+        this floor cannot import."""
+        return self.filter(journey_steps_of__isnull=True, perspective_sessions_of__isnull=True)
+
+
 class Program(models.Model):
     """A recurring (or one-off) format with its rules: who, how often, in what groups."""
 
@@ -132,6 +144,8 @@ class Program(models.Model):
         Person, blank=True, related_name="managed_programs", verbose_name=_("program managers")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ProgramQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("program")

@@ -16,7 +16,7 @@ from crosspaths.people.http import PersonRequest
 from crosspaths.people.models import Person
 from crosspaths.people.permissions import View, is_admin, person_required
 
-from .models import Program, Round
+from .models import Program, ProgramQuerySet, Round
 
 
 def can_manage_program(person: Person | None, program: Any) -> bool:
@@ -31,7 +31,7 @@ def can_manage_program(person: Person | None, program: Any) -> bool:
     )
 
 
-def manageable_programs(person: Person) -> QuerySet[Any]:
+def manageable_programs(person: Person) -> ProgramQuerySet:
     """The programs a person may manage (none for participants)."""
     programs = Program.objects.filter(organization=person.organization)
     if is_admin(person):

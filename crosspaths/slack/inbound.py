@@ -6,7 +6,8 @@ and a request older or newer than five minutes is refused, so a captured request
 cannot be replayed later. Then the workspace (``team_id``) names the organization,
 and only that organization: a user id is looked up among that organization's linked
 people, a match among that organization's matches. A click records a check-in through
-``meetings.services.checkin_record``, the same service the e-mail links use.
+``meetings.services.checkin_record``, the same service the e-mail links use; a button
+registered in ``notify.chat_answers`` (an outside-perspective ask) goes to its app.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from slack_sdk.signature import Clock, SignatureVerifier
 from crosspaths import clock
 from crosspaths.meetings.services import checkin_record
 from crosspaths.notify.channels.slack import PROPOSE_ACTION, escape
+from crosspaths.notify.chat_answers import chat_answer, is_chat_answer
 from crosspaths.notify.chat_commands import chat_command, chat_propose
 from crosspaths.programs.models import MatchMember
 from crosspaths.request_numbers import whole_number
@@ -119,6 +121,22 @@ def checkin_click(*, installation: SlackInstallation, user_id: str, action: dict
         return Reply(_("You skip this round; we told the others."), to_group=group)
 
 
+def answer_click(*, installation: SlackInstallation, user_id: str, action: dict) -> Reply | None:
+    """A button of a message answered in the chat (an outside-perspective ask, "did it
+    help?"): handed to the app that registered its action id, for the person this
+    workspace's user is in this workspace's organization. None when not such a button."""
+    code = str(action.get("action_id") or "")
+    if not is_chat_answer(code):
+        return None
+    person = slack_person(installation=installation, user_id=user_id)
+    if person is None:
+        return Reply(_not_linked())
+    with translation.override(person.effective_language):
+        return Reply(
+            chat_answer(person=person, code=code, answer=str(action.get("value") or "")) or ""
+        )
+
+
 def _not_linked() -> str:
     return _(
         "Your Slack account is not linked to Crosspaths: your Slack e-mail address must be "
@@ -142,7 +160,11 @@ def interaction(*, payload: dict) -> None:
         return
     channel = str((payload.get("channel") or {}).get("id") or "")
     for action in payload.get("actions") or []:
-        reply = checkin_click(installation=installation, user_id=user_id, action=action)
+        if not isinstance(action, dict):
+            continue
+        reply = answer_click(
+            installation=installation, user_id=user_id, action=action
+        ) or checkin_click(installation=installation, user_id=user_id, action=action)
         if reply is not None and channel:
             _tell(installation, channel, user_id, reply)
 

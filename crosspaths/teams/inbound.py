@@ -6,7 +6,8 @@ user is looked up among that organization's linked people, a match among that
 organization's matches. A click records a check-in through
 ``meetings.services.checkin_record`` (the service the e-mail links and the Slack
 buttons use) or moves the meeting through ``meetings.organizing.match_propose`` (the
-match page's service).
+match page's service); a button registered in ``notify.chat_answers`` (an
+outside-perspective ask, "did it help?") goes to its app.
 
 * ``conversationUpdate``/``installationUpdate`` in a personal chat: the bot was added
   (the person is linked, the reference kept) or removed (unlinked: e-mail again).
@@ -30,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from crosspaths.meetings.services import checkin_record
 from crosspaths.notify.channels.teams import CHECKIN_VERBS, PROPOSE_VERB, escape
+from crosspaths.notify.chat_answers import chat_answer, is_chat_answer
 from crosspaths.notify.chat_commands import chat_command, chat_propose
 from crosspaths.programs.models import MatchMember
 from crosspaths.request_numbers import whole_number
@@ -159,6 +161,8 @@ def click(
     """A check-in or "propose" button: the clicking person's answer for the match named
     by the button, if they are a member of it in this tenant's organization. None when
     the verb is not ours."""
+    if is_chat_answer(verb):
+        return answer_click(installation, activity, verb, data)
     if verb not in ANSWERS and verb != PROPOSE_VERB:
         return None
     person = _link_sender(installation, activity)
@@ -190,6 +194,20 @@ def click(
     tell_others_skip(installation, member)
     with translation.override(person.effective_language):
         return _("You skip this round; we told the others.")
+
+
+def answer_click(
+    installation: TeamsInstallation, activity: dict[str, Any], verb: str, data: dict[str, Any]
+) -> str:
+    """A button of a message answered in the chat (an outside-perspective ask, "did it
+    help?"), handed to the app that registered the verb for the person this tenant's
+    user is in this tenant's organization."""
+    person = _link_sender(installation, activity)
+    if person is None:
+        return _not_linked()
+    with translation.override(person.effective_language):
+        answer = str(data.get("answer") or "")
+        return escape(chat_answer(person=person, code=verb, answer=answer) or "")
 
 
 def tell_others_skip(installation: TeamsInstallation, member: MatchMember) -> int:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from crosspaths import clock
 from crosspaths.bridges.selectors import bridges_of
 from crosspaths.events.selectors import seatings_for
+from crosspaths.journeys.selectors import my_journeys_under_way
 from crosspaths.meetings.calendar import match_calendar
 from crosspaths.meetings.services import checkin_record
 from crosspaths.people.http import PersonRequest, VisitorRequest
@@ -47,6 +48,7 @@ def home(request: VisitorRequest) -> HttpResponse:
             "encounters": encounters_for(person=person),
             "seatings": seatings_for(person=person),
             "bridges": bridges_of(person, on=today),
+            "journeys": my_journeys_under_way(person),
             "in_programs": [e for e in enrollments.values() if e.left_at is None],
             "paused_until": paused_until(enrollments=enrollments.values(), today=today),
         },

@@ -1,8 +1,8 @@
 """Issue 16's "new hire → journey" in a real Chromium: HR turns journeys on for the
 onboarding program and uploads a roster with a new hire; the scheduler's daily jobs
 enroll her and start her journey; HR sees its progress in plain words; the new hire
-sees whom she meets and what comes next. Pages are checked with axe-core and
-photographed (artifacts/screenshots/journeys-*.png)."""
+sees whom she meets and what comes next, on her home page's card and her journey page.
+Pages are checked with axe-core and photographed (artifacts/screenshots/journeys-*.png)."""
 
 from __future__ import annotations
 
@@ -90,6 +90,14 @@ def test_a_new_hire_from_the_roster_gets_a_journey_hr_and_she_can_follow(
     Person.objects.filter(pk=nina.pk).update(user=user, onboarded_at=DAY_ONE)
     page.context.clear_cookies()
     sign_in(page.context, live_server.url, user)
+    # Her home page carries the journey card: her buddy, the steps, what comes next.
+    page.goto(live_server.url + "/")
+    card = page.get_by_test_id("journey-card")
+    expect(card).to_contain_text("Week 1 of 5")
+    expect(card.get_by_role("link", name=buddy.colleague.name)).to_be_visible()
+    expect(card).to_contain_text("1 done, 4 to come")
+    expect(card).to_contain_text("Introduction 1: a colleague from another department")
+    check(page, "home-card")
     page.goto(live_server.url + "/journey/")
     expect(page.get_by_role("heading", name="Your onboarding journey")).to_be_visible()
     expect(page.get_by_role("link", name=buddy.colleague.name)).to_be_visible()
@@ -102,3 +110,18 @@ def test_a_new_hire_from_the_roster_gets_a_journey_hr_and_she_can_follow(
     page.get_by_role("link", name=buddy.colleague.name).click()
     expect(page.get_by_text(buddy.colleague.name).first).to_be_visible()
     check(page, "match")
+
+    # 6. A week later her second step is taken: the card shows this week's colleague,
+    # in German once she reads German.
+    later = DAY_ONE + timedelta(weeks=1, hours=1)
+    with time_machine.travel(later, tick=False):
+        housekeeping_run_due(now=later)
+    second = JourneyStep.objects.get(journey=journey, number=2)
+    assert second.colleague is not None
+    Person.objects.filter(pk=nina.pk).update(language="de")
+    page.goto(live_server.url + "/")
+    card = page.get_by_test_id("journey-card")
+    expect(card).to_contain_text("Woche 2 von 5")
+    expect(card).to_contain_text(f"aus {second.department}")
+    expect(card).to_contain_text("2 erledigt, 3 folgen")
+    check(page, "home-card-week-2-de")

@@ -240,7 +240,8 @@ def test_the_home_page_makes_a_bounded_number_of_queries(
         )
     make_match([cast.bob, cast.chidi], program=program, start=timezone.now())
     sign_in(client, cast.bob)
-    with django_assert_max_num_queries(12):
+    # 13: one of them looks for an onboarding journey under way (its card).
+    with django_assert_max_num_queries(13):
         assert client.get("/").status_code == 200
 
 

@@ -26,6 +26,7 @@ MAX_FIELDS = 10
 MAX_FIELD_TEXT = 2000
 MAX_BUTTON_TEXT = 75
 MAX_URL = 3000
+MAX_BUTTON_VALUE = 2000
 MAX_ACTION_ELEMENTS = 25
 MAX_CONTEXT_ELEMENTS = 10
 MAX_FALLBACK_TEXT = 40_000
@@ -52,12 +53,16 @@ def _field(fact: Fact) -> dict[str, str]:
 
 
 def _button(action: Action) -> dict[str, Any]:
+    """A link button, or one that calls back with the action's answer (``chat_answers``)."""
     button: dict[str, Any] = {
         "type": "button",
         "action_id": action.code,
         "text": {"type": "plain_text", "text": cut(action.label, MAX_BUTTON_TEXT)},
-        "url": action.url[:MAX_URL],
     }
+    if action.answer:
+        button["value"] = action.answer[:MAX_BUTTON_VALUE]
+    else:
+        button["url"] = action.url[:MAX_URL]
     if action.style in STYLES:
         button["style"] = STYLES[action.style]
     return button
@@ -70,7 +75,7 @@ def _fallback(content: MessageContent) -> str:
 
 def render(content: MessageContent) -> dict[str, Any]:
     """Header, greeting and paragraphs, the reasons as a list, the facts as fields,
-    the actions as buttons (links), the footer as context."""
+    the actions as buttons (links, or call-backs for answers), the footer as context."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": cut(content.title, MAX_HEADER)}}
     ]

@@ -3,7 +3,8 @@
 ``render`` returns the card (``application/vnd.microsoft.card.adaptive`` content) in
 schema version 1.5, the newest Teams shows on desktop and web: the title and
 paragraphs as wrapping ``TextBlock``s, the reasons as a bulleted ``TextBlock``, the
-facts as a ``FactSet``, the actions as ``Action.OpenUrl`` buttons. Teams' TextBlock
+facts as a ``FactSet``, the actions as ``Action.OpenUrl`` buttons (``Action.Execute``
+for an action answered in the chat, ``notify.chat_answers``). Teams' TextBlock
 reads a little CommonMark (bold, italic, lists, links), so the characters that start
 emphasis or a link are backslash-escaped in text that comes from people (names,
 reasons); URLs are left as they are.
@@ -24,7 +25,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from ..content import MessageContent
+from ..content import Action, MessageContent
 
 VERSION = "1.5"
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -80,12 +81,28 @@ def render(content: MessageContent) -> dict[str, Any]:
         "body": body,
     }
     if content.actions:
-        card["actions"] = [
-            {"type": "Action.OpenUrl", "title": a.label, "url": a.url, "id": a.code}
-            | ({"style": STYLES[a.style]} if a.style in STYLES else {})
-            for a in content.actions
-        ]
+        card["actions"] = [_action(a) for a in content.actions]
     return card
+
+
+def _action(action: Action) -> dict[str, Any]:
+    """A link, or for an action with an answer a button that calls back into the Teams
+    app (``Action.Execute``; its data carry the answer, ``notify.chat_answers``)."""
+    button: dict[str, Any]
+    if action.answer:
+        button = {
+            "type": "Action.Execute",
+            "verb": action.code,
+            "title": action.label,
+            "id": action.code,
+            "data": {"crosspaths": action.code, "answer": action.answer},
+        }
+    else:
+        button = {"type": "Action.OpenUrl", "title": action.label, "url": action.url}
+        button["id"] = action.code
+    if action.style in STYLES:
+        button["style"] = STYLES[action.style]
+    return button
 
 
 # Verbs of the buttons that call back into the Teams app (crosspaths/teams/inbound.py).
