@@ -88,7 +88,7 @@ class InsightsFilterForm(forms.Form):
         self.person = person
         self.today = today or clock.today()
         org = person.organization
-        programs = manageable_programs(person).order_by("name")
+        programs = manageable_programs(person).visible().order_by("name")
         cast(forms.ModelChoiceField, self.fields["program"]).queryset = programs
         if not sees_organization_insights(person):
             # Program managers see one of their programs at a time.

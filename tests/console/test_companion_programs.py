@@ -112,3 +112,12 @@ def test_another_organizations_admin_still_gets_a_404(client, steps):
 def test_an_ordinary_program_is_no_companion(world):
     assert program_companion(world.coffee) is None
     assert program_companion(world.onboarding) is None
+
+
+def test_the_insights_program_filter_offers_no_companion_program(world, steps):
+    from crosspaths.insights.forms import InsightsFilterForm
+
+    sessions = perspective_program(world.cast.org)
+    offered = set(InsightsFilterForm(person=world.cast.alice).fields["program"].queryset)
+    assert world.coffee in offered and world.onboarding in offered
+    assert steps not in offered and sessions not in offered
