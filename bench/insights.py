@@ -15,11 +15,15 @@ BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/bench_insights):
    answers, ratings) and writes what the aggregation would have written for it
    directly: the figure tables, the reach snapshots, and the working tables the
    aggregation reads (one ``Connection`` row per distinct pair, about 5 million, via
-   COPY on PostgreSQL; ``PersonReach``; ``LastMatch``).
+   COPY on PostgreSQL without the per-row foreign-key checks, which one anti-join per
+   key replaces; ``PersonReach``; ``LastMatch``).
 3. The last four weeks are written as real rows (matches, members, check-ins) and
    aggregated by the real code: each round with ``round_aggregate`` (what happens when a
-   round closes), then the nightly ``insights_backfill`` (which recounts them all),
-   timed; peak memory of one round's aggregation with tracemalloc. Each round is then
+   round closes), twice on the same data: with the network writes as they were (model
+   objects, a statement per reach row; kept in this file) and as they are (COPY, one
+   upsert), the first run rolled back, both checked to leave the same rows. Then the
+   nightly ``insights_backfill`` (which recounts them all), timed; peak memory of one
+   round's aggregation with tracemalloc. Each round is then
    aggregated again twice, with the participation and reach snapshots as they were
    (Python loops, kept in this file) and as they are (SQL): before/after on the same
    data, and a check that both write the same rows.
