@@ -15,11 +15,15 @@ BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/bench_insights):
    answers, ratings) and writes what the aggregation would have written for it
    directly: the figure tables, the reach snapshots, and the working tables the
    aggregation reads (one ``Connection`` row per distinct pair, about 5 million, via
-   COPY on PostgreSQL; ``PersonReach``; ``LastMatch``).
+   COPY on PostgreSQL without the per-row foreign-key checks, which one anti-join per
+   key replaces; ``PersonReach``; ``LastMatch``).
 3. The last four weeks are written as real rows (matches, members, check-ins) and
    aggregated by the real code: each round with ``round_aggregate`` (what happens when a
-   round closes), then the nightly ``insights_backfill`` (which recounts them all),
-   timed; peak memory of one round's aggregation with tracemalloc. Each round is then
+   round closes), twice on the same data: with the network writes as they were (model
+   objects, a statement per reach row; kept in this file) and as they are (COPY, one
+   upsert), the first run rolled back, both checked to leave the same rows. Then the
+   nightly ``insights_backfill`` (which recounts them all), timed; peak memory of one
+   round's aggregation with tracemalloc. Each round is then
    aggregated again twice, with the participation and reach snapshots as they were
    (Python loops, kept in this file) and as they are (SQL): before/after on the same
    data, and a check that both write the same rows.
@@ -148,6 +152,10 @@ def run(args) -> dict:
     return result
 
 
+def log(msg: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {msg}", flush=True)
+
+
 def generated() -> dict:
     """The world of an earlier run, read back from its database (``--reuse``)."""
     from crosspaths.insights.models import Connection
@@ -183,7 +191,6 @@ def generate(args) -> dict:
     rng = np.random.default_rng(7)
     today = timezone.localdate()
     n, n_dept, n_loc = args.people, args.departments, args.locations
-    log = lambda msg: print(f"{time.strftime('%H:%M:%S')} {msg}", flush=True)  # noqa: E731
 
     with transaction.atomic():
         org = Organization.objects.create(name="Bench Corp", slug="bench", min_cell_size=5)
@@ -572,6 +579,7 @@ def write_history(
         ParticipationFigures.objects.bulk_create(
             [ParticipationFigures(**r) for r in part_rows], batch_size=2000
         )
+    log("  figure tables")
     edges = np.concatenate(conn_rows)
     bulk_rows(
         Connection._meta.db_table,
@@ -581,6 +589,7 @@ def write_history(
             for lo, hi, dl, dh, r, d in edges.tolist()
         ),
     )
+    log(f"  {len(edges):,} connections")
     # PersonReach: per person, colleagues per department of the other side
     person = np.concatenate([edges[:, 0], edges[:, 1]])
     other_dept = np.concatenate([edges[:, 3], edges[:, 2]])
@@ -593,6 +602,9 @@ def write_history(
             for k, c in zip(key.tolist(), counts.tolist(), strict=True)
         ),
     )
+    log(f"  {len(key):,} reach rows")
+    dangling(Connection, "person_low", "person_high", "first_round")
+    dangling(PersonReach, "person")
     with transaction.atomic():
         enrollment = {
             (p, pr): e
@@ -613,6 +625,16 @@ def write_history(
         )
 
 
+def dangling(model, *fields: str) -> None:
+    """Fail unless every foreign key ``bulk_rows`` wrote unchecked points at a row: one
+    anti-join per key instead of a check per row."""
+    for name in fields:
+        field = model._meta.get_field(name)
+        target = field.related_model
+        if model.objects.exclude(**{f"{name}_id__in": target.objects.values("pk")}).exists():
+            raise SystemExit(f"{model.__name__}.{name}: rows without their {target.__name__}")
+
+
 def bulk_rows(table: str, cols: str, rows) -> None:
     """COPY on PostgreSQL, batched executemany on SQLite: millions of rows in seconds."""
     from itertools import islice
@@ -621,6 +643,11 @@ def bulk_rows(table: str, cols: str, rows) -> None:
 
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # The rows are consistent by construction (the ids were just read back), so
+            # the deferred foreign-key checks are skipped: checked one row at a time at
+            # commit they were most of the time spent writing 5 million connections.
+            # Needs a superuser (the bench's default); SET LOCAL ends with the commit.
+            cursor.execute("SET LOCAL session_replication_role = replica")
             with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -790,6 +817,112 @@ def legacy_reach_snapshot_write(org, day) -> None:
     ReachSnapshot.objects.bulk_create(rows, batch_size=1000)
 
 
+def legacy_connections_insert(rnd, edges) -> None:
+    """The round's first encounters as model objects through ``bulk_create``."""
+    from crosspaths.insights.models import Connection
+
+    Connection.objects.bulk_create(
+        [
+            Connection(
+                organization_id=rnd.organization_id,
+                person_low_id=low,
+                person_high_id=high,
+                department_low=dept_low,
+                department_high=dept_high,
+                first_round_id=rnd.pk,
+                first_date=rnd.date,
+            )
+            for low, high, dept_low, dept_high in edges
+        ],
+        batch_size=1000,
+    )
+
+
+def legacy_reach_add(org_id: int, edges, sign: int) -> None:
+    """``PersonReach`` upserted one row per statement (``executemany``)."""
+    from collections import defaultdict
+
+    from django.db import connection
+
+    from crosspaths.insights.models import PersonReach
+
+    delta: dict[tuple[int, int], int] = defaultdict(int)
+    for low, high, dept_low, dept_high in edges:
+        delta[(low, dept_high)] += sign
+        delta[(high, dept_low)] += sign
+    if not delta:
+        return
+    table = PersonReach._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (organization_id, person_id, department, colleagues) "
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (person_id, department) "
+        f"DO UPDATE SET colleagues = {table}.colleagues + excluded.colleagues"
+    )
+    rows = [(org_id, person, dept, n) for (person, dept), n in delta.items() if n]
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 2000):
+            cursor.executemany(sql, rows[i : i + 2000])
+
+
+def network_rows(rnd) -> list:
+    """The connections first made in the round and the reach of its members."""
+    from crosspaths.insights.models import Connection, PersonReach
+    from crosspaths.programs.models import MatchMember
+
+    members = MatchMember.objects.filter(round=rnd).values("person_id")
+    return sorted(
+        Connection.objects.filter(first_round=rnd).values_list(
+            "person_low_id",
+            "person_high_id",
+            "department_low",
+            "department_high",
+            "first_round_id",
+            "first_date",
+        )
+    ) + sorted(
+        PersonReach.objects.filter(person_id__in=members).values_list(
+            "person_id", "department", "colleagues"
+        )
+    )
+
+
+def first_aggregation(round_id: int, k: int) -> dict:
+    """The round's first aggregation (its new connections and reach written) with the
+    network writes as they were (model objects, a statement per reach row) and as they
+    are (COPY, one upsert), on the same data: the first of the two runs is rolled back,
+    the order alternates per round, and both must leave the same rows."""
+    from django.db import connection, transaction
+
+    from crosspaths.insights import services
+    from crosspaths.insights.services import round_aggregate
+    from crosspaths.programs.models import Round
+
+    now = (services._connections_insert, services._reach_add)
+    modes = {"before": (legacy_connections_insert, legacy_reach_add), "after": now}
+    order = ["before", "after"] if k % 2 == 0 else ["after", "before"]
+    out: dict = {}
+    rows = {}
+    for mode, rollback in zip(order, (True, False), strict=True):
+        with transaction.atomic():
+            services._connections_insert, services._reach_add = modes[mode]
+            try:
+                t = time.perf_counter()
+                round_aggregate(round_id=round_id)
+                if connection.vendor == "postgresql":
+                    # The foreign-key checks deferred to the commit, now, so that the
+                    # rolled-back run pays them too.
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                out[f"first_{mode}_s"] = time.perf_counter() - t
+            finally:
+                services._connections_insert, services._reach_add = now
+            rows[mode] = network_rows(Round.objects.get(pk=round_id))
+            transaction.set_rollback(rollback)
+    out["first_same_rows"] = rows["before"] == rows["after"]
+    out["first_rows"] = len(rows["after"])
+    return out
+
+
 def aggregate(world) -> dict:
     """Each recent round as it closes, then before/after on the same round in the same
     process: aggregated again with the old Python-loop snapshots and with the SQL ones
@@ -810,10 +943,11 @@ def aggregate(world) -> dict:
 
         return run
 
-    for round_id in world["raw_rounds"]:
-        t = time.perf_counter()
-        round_aggregate(round_id=round_id)
-        times.append(time.perf_counter() - t)
+    firsts = []
+    for k, round_id in enumerate(world["raw_rounds"]):
+        first = first_aggregation(round_id, k)
+        times.append(first["first_after_s"])
+        firsts.append(first)
         rnd = Round.objects.get(pk=round_id)
         members = set(MatchMember.objects.filter(round=rnd).values_list("person_id", flat=True))
         row = {}
@@ -852,6 +986,7 @@ def aggregate(world) -> dict:
 
     return {
         "round_s": times,
+        "first": firsts,
         "compare": compare,
         "nightly_s": nightly,
         "nightly_rounds": count,
@@ -927,6 +1062,16 @@ def print_table(results: list[dict]) -> None:
             print(f"{v['view']:<40} {v['p50_ms']:>8.0f} {v['p95_ms']:>8.0f}  {ok}")
         rounds = ", ".join(f"{s:.1f}" for s in r["round_s"])
         print(f"round_aggregate per round closing (s): {rounds}")
+        print(
+            "its first aggregation, network writes before (objects, a statement per reach "
+            "row) and after (COPY, one upsert):"
+        )
+        print(f"{'round':>5} {'before s':>9} {'after s':>8} {'rows':>9} {'same rows':>9}")
+        for k, f in enumerate(r.get("first", []), start=1):
+            print(
+                f"{k:>5} {f['first_before_s']:>9.2f} {f['first_after_s']:>8.2f} "
+                f"{f['first_rows']:>9,} {'yes' if f['first_same_rows'] else 'NO':>9}"
+            )
         print()
         print("the same round aggregated again, snapshots before (Python loops) and after (SQL):")
         print(
