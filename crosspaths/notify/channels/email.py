@@ -31,6 +31,7 @@ from django.utils import translation
 
 from ..content import Attachment, MessageContent
 from ..models import Message
+from .mime import fits_one_line, message_bytes
 
 
 def template_context(content: MessageContent) -> dict[str, Any]:
@@ -121,6 +122,11 @@ def _attach_invitation(email: EmailMultiAlternatives, invitation: Attachment) ->
     email.attach(invitation.filename, invitation.data, "application/ics")
 
 
+def boundary() -> str:
+    """A multipart boundary: 160 random bits in the e-mail package's own form."""
+    return f"==============={secrets.token_hex(20)}=="
+
+
 class _Email(EmailMultiAlternatives):
     """Django's message, taught MIME type parameters on an alternative part
     (``text/calendar; method=REQUEST``): Django splits the type at the slash only."""
@@ -132,7 +138,7 @@ class _Email(EmailMultiAlternatives):
         msg = super().message(*args, **kwargs)
         for part in msg.walk():
             if part.is_multipart() and part.get_boundary() is None:
-                part.set_boundary(f"==============={secrets.token_hex(20)}==")
+                part.set_boundary(boundary())
         if type(msg) is SafeMIMEMultipart:  # always: the HTML part makes it multipart
             msg.__class__ = _Multipart
         return msg
@@ -144,22 +150,6 @@ class _Email(EmailMultiAlternatives):
             name, _, value = param.partition("=")
             part.set_param(name.strip(), value.strip())
         return part
-
-
-def _fits_one_line(name: str, value: object) -> bool:
-    """Whether ``compat32`` would write this header unchanged on one line: plain
-    printable ASCII, single spaces, no edge whitespace, within 78 characters. Such a
-    value goes through ``email.header.Header``'s folding untouched (checked against
-    it in tests/notify/test_email_bytes.py), so writing it directly gives the same
-    bytes."""
-    return (
-        isinstance(value, str)
-        and len(name) + 2 + len(value) <= 78
-        and value.isascii()
-        and value.isprintable()
-        and value == value.strip()
-        and "  " not in value
-    )
 
 
 class _BytesGenerator(generator.BytesGenerator):
@@ -176,7 +166,7 @@ class _BytesGenerator(generator.BytesGenerator):
             return
         write = self._fp.write  # type: ignore[attr-defined]  # the Generator's output file (private)
         for name, value in msg.raw_items():
-            if _fits_one_line(name, value):
+            if fits_one_line(name, value):
                 write(f"{name}: {value}\r\n".encode("ascii"))
             else:
                 write(policy.fold_binary(name, value))
@@ -241,9 +231,10 @@ class EmailTransport:
 
 
 class _SMTPBackend(smtp.EmailBackend):
-    """Django's SMTP backend, with the sender's address parsed once: ``_send`` runs
+    """Django's SMTP backend, with the sender's address parsed once (``_send`` runs
     the e-mail package's address parser on the (always the same) From address for
-    every message, 3 % of an e-mail's CPU. The recipients are parsed as before."""
+    every message, 3 % of an e-mail's CPU; the recipients are parsed as before) and
+    the message's bytes written by ``mime.message_bytes`` when it knows the shape."""
 
     def _send(self, email_message: Any) -> bool:
         if not email_message.recipients():
@@ -251,9 +242,11 @@ class _SMTPBackend(smtp.EmailBackend):
         encoding = email_message.encoding or settings.DEFAULT_CHARSET
         from_email = _sanitized(email_message.from_email, encoding)
         recipients = [sanitize_address(addr, encoding) for addr in email_message.recipients()]
-        message = email_message.message()
+        data = message_bytes(email_message, boundary)
+        if data is None:
+            data = email_message.message().as_bytes(linesep="\r\n")
         try:
-            self.connection.sendmail(from_email, recipients, message.as_bytes(linesep="\r\n"))  # type: ignore[union-attr]  # send_messages opened it, as for Django's own _send
+            self.connection.sendmail(from_email, recipients, data)  # type: ignore[union-attr]  # send_messages opened it, as for Django's own _send
         except smtplib.SMTPException:
             if not self.fail_silently:
                 raise
