@@ -31,6 +31,7 @@ from django.utils import translation
 
 from ..content import Attachment, MessageContent
 from ..models import Message
+from . import translated
 from .mime import fits_one_line, message_bytes
 
 
@@ -64,12 +65,17 @@ def template_context(content: MessageContent) -> dict[str, Any]:
 def _render(content: MessageContent) -> tuple[str, str, str]:
     context = template_context(content)
     subject, text, html = (
-        select_template([f"emails/{content.kind}/{part}", f"emails/_content/{part}"]).render(
-            context
-        )
+        _template(f"emails/{content.kind}/{part}", f"emails/_content/{part}").render(context)
         for part in ("subject.txt", "body.txt", "body.html")
     )
     return " ".join(subject.split()), text, html
+
+
+def _template(*names: str) -> Any:
+    """The first of these templates, its constant ``{% translate %}`` tags folded."""
+    template = select_template(list(names))
+    translated.fold(template.template)
+    return template
 
 
 def render(content: MessageContent, message: Message) -> EmailMultiAlternatives:
