@@ -194,3 +194,30 @@ def test_the_direct_writer_hands_unusual_messages_to_the_library():
     assert message_bytes(email, _boundaries()) is not None
     email.alternatives[0] = email.alternatives[0]._replace(mimetype="text/html; charset=latin-1")
     assert message_bytes(email, _boundaries()) is None  # a second charset
+
+
+def test_a_plain_recipient_is_taken_as_sanitize_address_would_write_it():
+    from django.core.mail.message import sanitize_address
+
+    from crosspaths.notify.channels.email import _recipient
+
+    rng = random.Random(13)
+    names = ["Bob Brandt", "Ana", "Jürgen Groß", '"Doe, Jane"', "A B C D", "x" * 25, "O'Neil", ""]
+    locals_ = ["bob", "j.gross", "zoe+x", "a..b", ".a", "Ümit", "a_b-c", "x" * 45, '"q"']
+    domains = ["acme.test", "ACME.test", "bücher.de", "a-b.example.com", "x" * 64 + ".de", "b"]
+    domains += ["xn--bcher-kva.de", "-a.test", "a.b.c.d.e"]
+    plain = 0
+    for _ in range(5_000):
+        spec = f"{rng.choice(locals_)}@{rng.choice(domains)}"
+        name = rng.choice(names)
+        address = f"{name} <{spec}>" if name else spec
+        try:
+            expected = sanitize_address(address, "utf-8")
+        except ValueError:
+            expected = None
+        if expected is None:
+            assert not email_channel._PLAIN_ADDRESS.fullmatch(address), address
+            continue
+        assert _recipient(address, "utf-8") == expected, address
+        plain += bool(email_channel._PLAIN_ADDRESS.fullmatch(address))  # the short cut
+    assert plain > 100  # taken often
