@@ -44,3 +44,27 @@ def test_the_same_bytes_as_icalendar_for_random_calendars():
         folded += sum(line.startswith(b" ") for line in lines)
     assert {72, 73, 74}.issubset(lengths)  # lines right at the limit were written
     assert folded > 1000  # and many long ones folded
+
+
+def test_the_same_bytes_as_icalendar_where_folds_meet_escapes_and_wide_characters():
+    """Long lines whose folds fall on and next to ``\\``, ``,``, ``;`` and ``^``
+    escapes and inside multi-octet characters."""
+    rng = random.Random(17)
+    alphabet = "abcdefghij KLMN 0123 ,;:\\^\"'é€😀\n"
+    escape_at_fold = 0
+    for i in range(2_000):
+        cal = Calendar()
+        cal.add("prodid", "-//Crosspaths//Encounters//EN")
+        event = Event()
+        event.add("uid", f"match-{i}@crosspaths.example")
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(60, 400)))
+        event.add("description", text)
+        attendee = vCalAddress(f"mailto:p{i}@example.com")
+        attendee.params["CN"] = vText("".join(rng.choice(alphabet[:-1]) for _ in range(60)))
+        event.add("attendee", attendee, encode=0)
+        cal.add_component(event)
+        expected = cal.to_ical()
+        assert calendar_bytes(cal) == expected, i
+        lines = expected.split(b"\r\n")
+        escape_at_fold += sum(line.startswith((b" \\", b" ^")) for line in lines)
+    assert escape_at_fold > 100  # the escape rule was exercised
