@@ -64,7 +64,13 @@ class Message(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraint in the database: PostgreSQL checks each deferred one per
+    # row at commit, and publishing writes ~300,000 rows (bench/outbox_write.py). Every
+    # row has a person or a match (message_has_recipient), both still checked and both of
+    # this organization, and deleting an organization deletes its rows (Django's cascade).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     channel = models.CharField(
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL
@@ -82,10 +88,20 @@ class Message(models.Model):
     # retry posts into the same conversation.
     group_members = models.JSONField(_("group members"), default=list, blank=True)
     conversation = models.CharField(_("conversation"), max_length=200, blank=True)
+    # No index of its own: the (match, kind) index below serves every lookup by match,
+    # and publishing a round writes ~300,000 rows through each index (bench/outbox_write.py).
     match = models.ForeignKey(
-        Match, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+        Match,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+        db_index=False,
     )
-    dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    # Unique by the constraint in Meta, not ``unique=True``, which on PostgreSQL also
+    # builds a second, LIKE index that no query uses (the two prefix filters are ORed
+    # with a join, so person_id or organization_id lead their plans).
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
@@ -116,6 +132,7 @@ class Message(models.Model):
             models.Index(fields=["sent_at"], condition=Q(status="sent"), name="message_sent_at"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="message_dedupe_key_unique"),
             # E-mail always goes to a person; only a chat message may go to a group.
             models.CheckConstraint(
                 condition=Q(person__isnull=False)
