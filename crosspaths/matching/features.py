@@ -103,9 +103,9 @@ def contains(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
     if keys.size > 256:
         flat = keys.reshape(-1)
         order = np.argsort(flat)
-        pos = np.empty(flat.size, dtype=np.intp)
-        pos[order] = np.searchsorted(sorted_keys, flat[order])
-        pos = pos.reshape(keys.shape)
+        found = np.empty(flat.size, dtype=np.intp)
+        found[order] = np.searchsorted(sorted_keys, flat[order])
+        pos = found.reshape(keys.shape)
     else:
         pos = np.searchsorted(sorted_keys, keys)
     pos = np.minimum(pos, sorted_keys.size - 1)
