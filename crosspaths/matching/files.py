@@ -565,7 +565,8 @@ def groups_csv(result: Result) -> str:
     O(people). Ids that need no quoting (the usual case) skip the per-cell check.
     """
     rows = [(k, m) for k, g in enumerate(result.groups, start=1) for m in g.members]
-    if any(ch in "\x00".join(m for _, m in rows) for ch in ',"\r\n'):
+    ids = "\x00".join(m for _, m in rows)  # joined once, not once per character sought
+    if any(ch in ids for ch in ',"\r\n'):
         lines = [f"{k},{_csv_cell(m)}" for k, m in rows]
     else:
         lines = [f"{k},{m}" for k, m in rows]
