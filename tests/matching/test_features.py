@@ -82,3 +82,19 @@ def test_only_history_within_the_cooldown_forbids_a_pair():
     i, j = np.array([0, 0, 1]), np.array([1, 2, 2])
     assert pair_ok(c, i, j).tolist() == [False, True, True]
     assert contains(c.met_keys, pair_keys(i, j, 3)).tolist() == [True, True, False]
+
+
+def test_contains_gives_the_same_membership_for_many_keys_in_any_order_and_shape():
+    """Many keys are sorted before the search (faster on a large history): the answer
+    is the one an element-by-element look-up gives, in the keys' own order and shape."""
+    import numpy as np
+
+    from crosspaths.matching.features import contains
+
+    rng = np.random.default_rng(3)
+    stored = np.unique(rng.integers(0, 5000, 1500))
+    for shape in ((10,), (1000,), (40, 30)):
+        keys = rng.integers(-5, 5010, shape)
+        expected = np.isin(keys, stored)
+        assert contains(stored, keys).shape == shape
+        assert (contains(stored, keys) == expected).all()

@@ -157,3 +157,68 @@ def test_history_rows_hold_the_groups_read_history_reads(tmp_path: Path, text: s
         assert [x.tolist() for x in history_pairs(rows, index, 3, on=on, cooldown_weeks=weeks)] == [
             x.tolist() for x in history_pairs(groups, index, 3, on=on, cooldown_weeks=weeks)
         ]
+
+
+def _history_columns_by_text(path: Path) -> tuple[list[list[int]], list[str]] | None:
+    """The string reader's columns (``_unchecked_rows`` without its byte path)."""
+    from unittest import mock
+
+    from crosspaths.matching import files
+
+    with mock.patch.object(files, "_plain_history_rows", return_value=None):
+        rows = files._unchecked_rows(path)
+    if rows is None:
+        return None
+    return [rows.group.tolist(), rows.day.tolist(), rows.person.tolist()], list(rows.ids)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_byte_history_reader_numbers_groups_and_people_as_the_string_reader(
+    tmp_path: Path, seed: int
+):
+    """Ids and labels of mixed lengths (over eight bytes too), a group label reused on
+    another date, dates in two spellings, ids whose last use comes in any order."""
+    import random
+
+    from crosspaths.matching.files import _plain_history_rows
+
+    rnd = random.Random(seed)
+    dates = ["2025-11-03", "2025-11-10", "20251117", "2025-11-24"]
+    ids = [f"p{k}" * rnd.randint(1, 4) for k in range(40)]
+    lines = [
+        f"{rnd.choice(dates)},g{rnd.randint(0, 30)}{'x' * rnd.randint(0, 9)},{rnd.choice(ids)}"
+        for _ in range(300)
+    ]
+    f = tmp_path / "h.csv"
+    end = "\r\n" if seed % 2 else "\n"
+    f.write_bytes((end.join(["date,group,person_id", *lines]) + end * (seed % 3 > 0)).encode())
+    fast = _plain_history_rows(f)
+    assert fast is not None
+    assert ([fast.group.tolist(), fast.day.tolist(), fast.person.tolist()], list(fast.ids)) == (
+        _history_columns_by_text(f)
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'date,group,person_id\n2025-11-03,"g1",a\n',  # quotes
+        "date,group,person_id\n2025-11-03,g1,a\n\n2025-11-03,g1,b\n",  # a blank line
+        "date,group,person_id\n2025-11-03,g1\n2025-11-03,g1,a,x\n",  # ragged
+        "date,group,person_id\n2025-11-03, g1,a\n",  # padding
+        "date,group,person_id\n2025-11-03,,a\n",  # an empty label
+        "date,group,person_id\n2025-13-03,g1,a\n",  # not a date
+        "date,group,person_id\n2025-11-03,g1,é\n",  # not ASCII
+        "date,group,person_id\n2025-11-03,g1,a\rb\n",  # a lone carriage return
+        "date,person_id\n2025-11-03,a\n",  # a column missing
+        "date,group,group,person_id\n2025-11-03,g1,g2,a\n",  # a repeated column
+    ],
+)
+def test_the_byte_history_reader_leaves_every_other_file_to_the_string_reader(
+    tmp_path: Path, text: str
+):
+    from crosspaths.matching.files import _plain_history_rows
+
+    f = tmp_path / "h.csv"
+    f.write_bytes(text.encode())
+    assert _plain_history_rows(f) is None
