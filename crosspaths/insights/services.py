@@ -462,7 +462,7 @@ def _connections_lookup(pairs: set[Pair]) -> dict[Pair, tuple[int, date]]:
         # (person_low, person_high) index once per pair instead of scanning.
         if postgres:
             sql = "WITH wanted(low, high) AS (SELECT * FROM unnest(%s::bigint[], %s::bigint[])) "
-            params: list = [[low for low, _ in batch], [high for _, high in batch]]
+            params: list = [_int_array(low for low, _ in batch), _int_array(h for _, h in batch)]
         else:
             values = ", ".join(["(%s, %s)"] * len(batch))
             sql = f"WITH wanted(low, high) AS (VALUES {values}) "
@@ -514,7 +514,7 @@ def _reach_add(org_id: int, edges: Sequence[Edge], sign: int) -> None:
             # One statement over three arrays: row by row, the upsert of a round of
             # 100,000 people (about 80,000 rows) took seconds of round trips. The keys
             # are distinct, so no row is updated twice in one statement.
-            people, departments, counts = (list(column) for column in zip(*rows, strict=True))
+            people, departments, counts = (_int_array(c) for c in zip(*rows, strict=True))
             cursor.execute(
                 f"INSERT INTO {table} (organization_id, person_id, department, colleagues) "
                 "SELECT %s, * FROM unnest(%s::bigint[], %s::bigint[], %s::integer[]) " + upsert,
@@ -527,6 +527,13 @@ def _reach_add(org_id: int, edges: Sequence[Edge], sign: int) -> None:
         )
         for batch in _batches([(org_id, *row) for row in rows], 2000):
             cursor.executemany(sql, batch)
+
+
+def _int_array(values: Iterable[int]) -> str:
+    """A PostgreSQL array literal of integers (``{1,2,3}``) for a ``%s::bigint[]``
+    parameter: psycopg adapting a Python list of 80,000 ints element by element took
+    a third of a second of a round."""
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
