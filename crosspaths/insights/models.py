@@ -254,7 +254,9 @@ class PersonReach(models.Model):
     """How many distinct colleagues of one department a person has met (any program)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (person, department) index starts with the person,
+    # and a second index cost every round's upsert of 80,000 rows its upkeep.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
     department = models.BigIntegerField()  # 0 = colleagues without a department
     colleagues = models.IntegerField(default=0)
 
