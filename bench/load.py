@@ -107,6 +107,9 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database of your own (see the docstring).")
+    if not (ROOT / ".venv" / "bin" / "locust").exists():
+        # Checked before the minute of loading people, not when the first step starts.
+        sys.exit("locust is not installed: .venv/bin/pip install -e '.[load]' (docs/operations.md)")
 
     work = Path(tempfile.mkdtemp(prefix="crosspaths-load-"))
     secret = secrets.token_urlsafe(50)
