@@ -38,6 +38,12 @@ _PLAIN = (
 )
 
 
+class JsonText(str):
+    """A JSON column's value already serialized (``json.dumps``' default separators),
+    written as it is: a round's groups share their reasons, so each is encoded once
+    and a group's list joined from the pieces (``programs.services._ReasonsJson``)."""
+
+
 def _stored_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     fields = list(model._meta.concrete_fields)
     for field in fields:
@@ -81,7 +87,15 @@ def insert_rows(
     PostgreSQL); without, the database numbers them and nothing is returned. Every
     other field must have a database-free default."""
     if connection.vendor != "postgresql":
-        objs = [model(**dict(zip(columns, row, strict=True))) for row in rows]
+        objs = [
+            model(
+                **{
+                    c: json.loads(v) if isinstance(v, JsonText) else v
+                    for c, v in zip(columns, row, strict=True)
+                }
+            )
+            for row in rows
+        ]
         model._default_manager.bulk_create(objs, batch_size=2000)
         return [obj.pk for obj in objs] if ids else []
     by_name = {f.attname: f for f in _stored_fields(model)}
@@ -121,7 +135,13 @@ def _json_encoder(field: models.Field[Any, Any]) -> Any:
     if not isinstance(field, models.JSONField):
         return None
     encoder, null = field.encoder, field.null
-    return lambda value: None if value is None and null else json.dumps(value, cls=encoder)
+
+    def encode(value: Any) -> str | None:
+        if isinstance(value, JsonText):
+            return str(value)
+        return None if value is None and null else json.dumps(value, cls=encoder)
+
+    return encode
 
 
 def _db_default(field: models.Field[Any, Any]) -> Any:

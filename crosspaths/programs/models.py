@@ -284,7 +284,13 @@ class Round(models.Model):
 class Match(models.Model):
     """One group of a round, with what the engine said about it and where/when to meet."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraint in the database (as MatchMember's below): PostgreSQL
+    # checks each deferred one per row at commit, a 100,000-person draft writes 50,000
+    # groups (bench/pipeline.py), and the round's key, still checked, names the same
+    # organization. Deleting an organization deletes its rows (Django's cascade).
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="matches")
     organizer = models.ForeignKey(
         Person,
@@ -340,9 +346,17 @@ class MatchMember(models.Model):
     """A person in a match; ``round`` is repeated so the database can enforce one group per
     person per round."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # organization and round repeat the match's (clean() below; the services write
+    # them from the match), so only match and person are checked by the database: a
+    # draft writes 100,000 members, each deferred key one lookup at commit. round needs
+    # no index of its own: person_once_per_round's starts with it.
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="members")
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
+    )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="match_memberships")
 
     class Meta:

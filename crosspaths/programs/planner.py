@@ -125,8 +125,16 @@ def plan_slots(
     # Each distinct set of members' calendars is worked out once.
     options: dict[frozenset[tuple[object, ...]], dict[tuple[date, int], list[int]]] = {}
     per_group: list[dict[tuple[date, int], list[int]]] = []
+    # Callers share one Free among members alike (services.free_finder): its profile
+    # is worked out once, keyed by identity (the groups keep every member alive).
+    profiles: dict[int, tuple[object, ...]] = {}
     for group in groups:
-        alike = {_profile(m): m for m in group.members}
+        alike: dict[tuple[object, ...], Free] = {}
+        for m in group.members:
+            profile = profiles.get(id(m))
+            if profile is None:
+                profile = profiles[id(m)] = _profile(m)
+            alike[profile] = m
         key = frozenset(alike)
         found = options.get(key)
         if found is None:

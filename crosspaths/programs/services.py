@@ -8,10 +8,11 @@ and status changes are conditional updates, so of two publishers exactly one win
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -26,9 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crosspaths import clock
-from crosspaths.bulk import insert_rows
+from crosspaths.bulk import JsonText, insert_rows
 from crosspaths.dbstats import analyze_after_commit
 from crosspaths.matching import explain_group, hard_rule_problems, match
+from crosspaths.matching.engine import gc_paused
 from crosspaths.matching.explain import organizer_order
 from crosspaths.matching.types import PastGroup, Reason, Rules, Weights
 from crosspaths.matching.types import Person as EnginePerson
@@ -97,6 +99,26 @@ def _reason_dicts(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
     return [{"code": r.code, "text": r.text, "params": r.params} for r in reasons]
 
 
+class _ReasonsJson:
+    """A group's reasons as the JSON text ``_reason_dicts`` would be stored as. The
+    engine gives groups alike the same ``Reason`` objects (``round_reasons``), so each
+    is encoded once, keyed by identity (the caller keeps the groups alive), and a
+    group's list is joined from the pieces: 50,000 groups share a few hundred."""
+
+    def __init__(self) -> None:
+        self.pieces: dict[int, str] = {}
+
+    def __call__(self, reasons: Iterable[Reason]) -> JsonText:
+        pieces = self.pieces
+        out = []
+        for r in reasons:
+            piece = pieces.get(id(r))
+            if piece is None:
+                piece = pieces[id(r)] = json.dumps(_reason_dicts([r])[0])
+            out.append(piece)
+        return JsonText("[" + ", ".join(out) + "]")
+
+
 def _earliest_start(program: Program, on: date, org_tz: str) -> datetime:
     """Where a slot may start at the earliest: the morning after the round's date, and
     never sooner than the lead time from now (a round drafted or published late)."""
@@ -109,18 +131,44 @@ def _earliest_start(program: Program, on: date, org_tz: str) -> datetime:
 _LAST_PLANNABLE = datetime(9999, 12, 1, tzinfo=UTC)
 
 
-def free_of(members: Iterable[Whereabouts], after: datetime, before: datetime) -> list[Free]:
-    """The members as the slot finder sees them, with their location's public holidays
-    between ``after`` and ``before`` as days off."""
+def free_finder(after: datetime, before: datetime) -> Callable[[Whereabouts], Free]:
+    """A member as the slot finder sees them, with their location's public holidays
+    between ``after`` and ``before`` as days off. The holidays are worked out once a
+    place, and members who declared no free windows share one ``Free`` per (zone,
+    place): a 100,000-person round has a few dozen of them, and the planner works out
+    each distinct calendar once (``planner.plan_slots``)."""
     first = (after - timedelta(days=1)).date()
     # after + span, never past ``before``: a round on the calendar's last day must not
     # overflow (tests/test_bad_input.py).
     last = (after.astimezone(UTC) + min(before - after, timedelta(days=60))).date()
     last = last if last == date.max else last + timedelta(days=1)
-    return [
-        Free(m.timezone, m.availability, holidays_between(m.country, m.subdivision, first, last))
-        for m in members
-    ]
+    holidays: dict[tuple[str, str], frozenset[date]] = {}
+    plain: dict[tuple[str, str, str], Free] = {}
+
+    def days_off(country: str, subdivision: str) -> frozenset[date]:
+        found = holidays.get((country, subdivision))
+        if found is None:
+            found = holidays[(country, subdivision)] = holidays_between(
+                country, subdivision, first, last
+            )
+        return found
+
+    def free(m: Whereabouts) -> Free:
+        if m.availability:
+            return Free(m.timezone, m.availability, days_off(m.country, m.subdivision))
+        key = (m.timezone, m.country, m.subdivision)
+        found = plain.get(key)
+        if found is None:
+            found = plain[key] = Free(m.timezone, (), days_off(m.country, m.subdivision))
+        return found
+
+    return free
+
+
+def free_of(members: Iterable[Whereabouts], after: datetime, before: datetime) -> list[Free]:
+    """The members as the slot finder sees them (``free_finder``)."""
+    free = free_finder(after, before)
+    return [free(m) for m in members]
 
 
 def _slot(
@@ -177,12 +225,9 @@ def plan_round_slots(
     before = scheduling.window_end(program, rnd.date)
     if after >= before or before > _LAST_PLANNABLE:
         return [(None, None)] * len(groups)
+    free = free_finder(after, before)
     plan = [
-        PlanGroup(
-            tuple(free_of([where[p] for p in ids if p in where], after, before)),
-            tuple(ids),
-        )
-        for ids in groups
+        PlanGroup(tuple([free(where[p]) for p in ids if p in where]), tuple(ids)) for ids in groups
     ]
     slots = plan_slots(
         plan,
@@ -246,71 +291,77 @@ def round_draft(*, program: Program, on: date) -> Round:
                 _("%(program)s already has a round on %(date)s.")
                 % {"program": program.name, "date": on.isoformat()},
             ) from None
-        started = time.perf_counter()
-        data = engine_input_for(program, on=on, holdout_seed=rnd.pk)
-        read = time.perf_counter()
-        custom = drafter_for(program)
-        if custom is not None:  # e.g. a team bridge: pairs across teams only
-            result = custom(program=program, data=data, on=on)
-        else:
-            result = match(
-                data.people,
-                history=data.history,
-                blocked=data.blocked,
-                rules=data.rules,
-                weights=data.weights,
-                on=on,
-                seed=program.pk,
-            )
-        matched = time.perf_counter()
-        virtual = program.mode == "virtual"
-        slots = plan_round_slots(
-            program=program,
-            rnd=rnd,
-            groups=[[int(m) for m in g.members] for g in result.groups],
-            where={int(k): v for k, v in data.whereabouts.items()},
-        )
-        # Tuples, not Match objects: at 50,000 groups building models was seconds of
-        # the draft (bench/pipeline.py). created_at/updated_at as auto_now would set them.
-        stamp = timezone.now()
-        match_ids = insert_rows(
-            Match,
-            MATCH_COLUMNS,
-            (
-                (
-                    org.pk,
-                    rnd.pk,
-                    int(group.members[0]),
-                    None if virtual else data.whereabouts[group.members[0]].location_id,
-                    start,
-                    end,
-                    video_link(org.video_link_template) if virtual else "",
-                    _reason_dicts(group.reasons),
-                    round(group.score, 4),
-                    stamp,
-                    stamp,
+        # The collector paused while the round is read, matched and stored, as the
+        # engine CLI runs: these steps make millions of small containers and no
+        # cycles, and collections triggered by allocation alone cost seconds at
+        # 100,000 people (bench/pipeline.py).
+        with gc_paused():
+            started = time.perf_counter()
+            data = engine_input_for(program, on=on, holdout_seed=rnd.pk)
+            read = time.perf_counter()
+            custom = drafter_for(program)
+            if custom is not None:  # e.g. a team bridge: pairs across teams only
+                result = custom(program=program, data=data, on=on)
+            else:
+                result = match(
+                    data.people,
+                    history=data.history,
+                    blocked=data.blocked,
+                    rules=data.rules,
+                    weights=data.weights,
+                    on=on,
+                    seed=program.pk,
                 )
-                for group, (start, end) in zip(result.groups, slots, strict=True)
-            ),
-            ids=True,
-        )
-        insert_rows(
-            MatchMember,
-            ("organization_id", "match_id", "round_id", "person_id"),
-            (
-                (org.pk, match_id, rnd.pk, int(pid))
-                for match_id, group in zip(match_ids, result.groups, strict=True)
-                for pid in group.members
-            ),
-        )
-        insert_rows(
-            LeftOut,
-            ("organization_id", "round_id", "person_id", "code", "reason"),
-            ((org.pk, rnd.pk, int(x.person_id), x.code, x.text[:500]) for x in result.left_out),
-        )
-        analyze_after_commit(
-            Match, MatchMember, LeftOut, rows=len(match_ids) + len(result.left_out)
-        )
+            matched = time.perf_counter()
+            virtual = program.mode == "virtual"
+            slots = plan_round_slots(
+                program=program,
+                rnd=rnd,
+                groups=[[int(m) for m in g.members] for g in result.groups],
+                where={int(k): v for k, v in data.whereabouts.items()},
+            )
+            # Tuples, not Match objects: at 50,000 groups building models was seconds of
+            # the draft (bench/pipeline.py). created_at/updated_at as auto_now would set them.
+            stamp = timezone.now()
+            reasons_json = _ReasonsJson()
+            match_ids = insert_rows(
+                Match,
+                MATCH_COLUMNS,
+                (
+                    (
+                        org.pk,
+                        rnd.pk,
+                        int(group.members[0]),
+                        None if virtual else data.whereabouts[group.members[0]].location_id,
+                        start,
+                        end,
+                        video_link(org.video_link_template) if virtual else "",
+                        reasons_json(group.reasons),
+                        round(group.score, 4),
+                        stamp,
+                        stamp,
+                    )
+                    for group, (start, end) in zip(result.groups, slots, strict=True)
+                ),
+                ids=True,
+            )
+            insert_rows(
+                MatchMember,
+                ("organization_id", "match_id", "round_id", "person_id"),
+                (
+                    (org.pk, match_id, rnd.pk, int(pid))
+                    for match_id, group in zip(match_ids, result.groups, strict=True)
+                    for pid in group.members
+                ),
+            )
+            insert_rows(
+                LeftOut,
+                ("organization_id", "round_id", "person_id", "code", "reason"),
+                ((org.pk, rnd.pk, int(x.person_id), x.code, x.text[:500]) for x in result.left_out),
+            )
+            analyze_after_commit(
+                Match, MatchMember, LeftOut, rows=len(match_ids) + len(result.left_out)
+            )
         metrics = {k: v for k, v in result.metrics.items() if k != "left_out"}
         metrics["left_out"] = len(result.left_out)
         metrics["seconds"] = {

@@ -1,14 +1,19 @@
 """crosspaths/bulk.py: COPY writes what the ORM would have written, hands back the ids
 it reserved, and refuses a model it cannot write the same way."""
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
 from django.db import models
 from django.test.utils import isolate_apps
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from crosspaths.bulk import _stored_fields, insert_rows
+from crosspaths.bulk import JsonText, _stored_fields, insert_rows
+from crosspaths.matching.types import Reason
 from crosspaths.programs.models import Match, MatchMember, Round
+from crosspaths.programs.services import _reason_dicts, _ReasonsJson
 
 from .crowd import coffee, crowd
 
@@ -99,3 +104,48 @@ def test_rows_without_objects_are_written_and_missing_values_refused(cast, datab
     if database == "pg":
         with pytest.raises(TypeError, match=r"no value for .*created_at"):
             insert_rows(Match, ("organization_id", "round_id"), [(cast.org.pk, rnd.pk)])
+
+
+@pytest.mark.parametrize("database", [pytest.param("pg", marks=pytest.mark.postgres), "any"])
+def test_json_text_is_stored_as_the_json_it_is(cast, database):
+    """A JsonText value is the column's JSON already: stored as that value, not as a
+    JSON string holding it (which json.dumps of the str would give)."""
+    program = coffee(cast.org)
+    rnd = Round.objects.create(organization=cast.org, program=program, date=date(2026, 11, 30))
+    text = JsonText('[{"code": "dept", "text": "Stra\\u00dfe \\"q\\"", "params": {"n": [1]}}]')
+    columns = (
+        "organization_id", "round_id", "video_link", "reasons", "score", "created_at", "updated_at",
+    )  # fmt: skip
+    row = (cast.org.pk, rnd.pk, "", text, 0.0, START, START)
+    (pk,) = insert_rows(Match, columns, [row], ids=True)
+    assert Match.objects.get(pk=pk).reasons == [
+        {"code": "dept", "text": 'Stra\u00dfe "q"', "params": {"n": [1]}}
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    pool=st.lists(
+        st.builds(
+            Reason,
+            st.sampled_from(["dept", "team", "first_meeting", "interests"]),
+            st.text(max_size=20),
+            st.dictionaries(
+                st.text(max_size=5),
+                st.one_of(st.integers(), st.text(max_size=8), st.lists(st.text(max_size=5))),
+                max_size=3,
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    picks=st.lists(st.lists(st.integers(0, 5), max_size=5), max_size=20),
+)
+def test_a_groups_reasons_join_to_the_json_of_their_dicts(pool, picks):
+    """Groups share Reason objects (round_reasons); the joined pieces are byte for
+    byte json.dumps of the group's reason dicts."""
+    encode = _ReasonsJson()
+    for pick in picks:
+        reasons = tuple(pool[k % len(pool)] for k in pick)
+        assert encode(reasons) == json.dumps(_reason_dicts(reasons))
+        assert json.loads(encode(reasons)) == _reason_dicts(reasons)

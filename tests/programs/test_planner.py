@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crosspaths.people.days_off import holidays_between
+from crosspaths.programs.engine_input import Whereabouts
 from crosspaths.programs.planner import PlanGroup, plan_slots
+from crosspaths.programs.services import free_finder
 from crosspaths.programs.slots import DAYPART, DURATION_MINUTES, WORK_END, WORK_START, Free
 
 # Monday 2026-11-30, 00:00 in Berlin; a weekly round's window is that week.
@@ -203,3 +205,51 @@ def test_no_common_time_means_no_slot():
     assert plan_slots(
         plan, fmt="virtual_coffee", after=AFTER, before=BEFORE, zone="Europe/Berlin", seed=1
     ) == [None]
+
+
+place = st.sampled_from(
+    [("", ""), ("DE", "BY"), ("DE", "BE"), ("PT", ""), ("US", "NY"), ("IN", "")]
+)
+whereabouts = st.builds(
+    lambda zone, availability, where: Whereabouts(None, zone, availability, *where),
+    st.sampled_from(ZONES),
+    st.one_of(st.just([]), st.lists(window, min_size=1, max_size=3)),
+    place,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    groups=st.lists(st.lists(whereabouts, min_size=2, max_size=4), min_size=1, max_size=30),
+    fmt=st.sampled_from(["virtual_coffee", "lunch"]),
+    seed=st.integers(0, 10**6),
+)
+def test_members_sharing_one_free_are_planned_as_members_each_with_their_own(groups, fmt, seed):
+    """free_finder hands members alike one shared Free and plan_slots keys its profiles
+    by identity: the plan is the one of a Free per member, built as free_of did before
+    (each member's own holidays), and the shared ones carry the same calendar."""
+    first, last = (AFTER - timedelta(days=1)).date(), (BEFORE + timedelta(days=1)).date()
+    free = free_finder(AFTER, BEFORE)
+    shared = [[free(m) for m in g] for g in groups]
+    own = [
+        [Free(m.timezone, m.availability, holidays_between(m.country, m.subdivision, first, last))
+         for m in g]
+        for g in groups
+    ]  # fmt: skip
+    for mine, theirs in zip(shared, own, strict=True):
+        assert [(f.timezone, list(f.availability), f.days_off) for f in mine] == [
+            (f.timezone, list(f.availability), f.days_off) for f in theirs
+        ]
+    ids = [tuple(range(10 * k, 10 * k + len(g))) for k, g in enumerate(groups)]
+
+    def plan(members: list[list[Free]]) -> list:
+        return plan_slots(
+            [PlanGroup(tuple(m), i) for m, i in zip(members, ids, strict=True)],
+            fmt=fmt,
+            after=AFTER,
+            before=BEFORE,
+            zone="Europe/Berlin",
+            seed=seed,
+        )
+
+    assert plan(shared) == plan(own)
