@@ -88,8 +88,7 @@ def header_bytes(items: Iterable[tuple[str, Any]]) -> bytes:
             out.append(f"{name}: {value}\r\n".encode("ascii"))
         else:
             out.append(
-                (isinstance(value, str) and folded(name, value))
-                or _POLICY.fold_binary(name, value)
+                (isinstance(value, str) and folded(name, value)) or _POLICY.fold_binary(name, value)
             )
     out.append(b"\r\n")
     return b"".join(out)
