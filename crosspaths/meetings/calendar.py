@@ -52,7 +52,13 @@ Method = Literal["REQUEST", "CANCEL", "PUBLISH"]
 def calendar_organizer() -> tuple[str, str]:
     """(name, address) of the event's ORGANIZER: the configured mailbox, else the
     sender of Crosspaths' e-mails."""
-    name, address = parseaddr(settings.CALENDAR_ORGANIZER or settings.DEFAULT_FROM_EMAIL)
+    return _organizer(settings.CALENDAR_ORGANIZER or settings.DEFAULT_FROM_EMAIL)
+
+
+@lru_cache(maxsize=16)
+def _organizer(mailbox: str) -> tuple[str, str]:
+    """Parsed once per setting (the address parser costs 10 us an invitation)."""
+    name, address = parseaddr(mailbox)
     return name or "Crosspaths", address
 
 
@@ -68,13 +74,15 @@ def match_calendar(
     method: Method = "REQUEST",
     language: str | None = None,
     attendees: Sequence[Person] | None = None,
+    reasons: Sequence[str] | None = None,
 ) -> bytes | None:
     """An iCalendar object for ``match``'s suggested slot, times in the group
     organizer's time zone (VTIMEZONE included). ``method``: REQUEST invites every
     member (or updates their event), CANCEL withdraws it, PUBLISH is a plain copy for
     one's own calendar. None when there is no slot to invite to (a CANCEL needs none).
     ``attendees`` names the people a CANCEL removes when they are not all the members
-    (someone who dropped out: RFC 5546 §3.2.5 lists only them)."""
+    (someone who dropped out: RFC 5546 §3.2.5 lists only them). ``reasons``: the
+    match's reasons as sentences in ``language``, when the caller has them already."""
     if match.suggested_start is None and method != "CANCEL":
         return None
     prefetched = getattr(match, "_prefetched_objects_cache", {}).get("members")
@@ -93,7 +101,9 @@ def match_calendar(
         if method == "PUBLISH":  # no ATTENDEEs: the addresses go in the text
             names = ", ".join(f"{p.name} <{p.email}>" if p.name else p.email for p in members)
         lines = [_("Crosspaths matched you: %(names)s.") % {"names": names}]
-        lines += ["• " + reason for reason in reason_sentences(match.reasons)]
+        if reasons is None:
+            reasons = reason_sentences(match.reasons)
+        lines += ["• " + reason for reason in reasons]
         if match.video_link:
             lines.append(_("Video link: %(url)s") % {"url": match.video_link})
         if organizer:

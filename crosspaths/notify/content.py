@@ -15,12 +15,16 @@ in ``BUILDERS``; nothing here assumes a match.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -157,7 +161,42 @@ def members_of(match: Match) -> list[MatchMember]:
 
 
 def _url(name: str, *args: Any) -> str:
+    """The site's URL of a view. With one argument that ``reverse`` would print as it
+    is (a number, a signed token), from the view's pattern cut at a sample argument:
+    ``reverse`` walks the resolver for each call, 25 us, twice an e-mail."""
+    if len(args) == 1:
+        arg = args[0]
+        plain = (type(arg) is int and arg >= 0) or (type(arg) is str and _PLAIN_ARG.fullmatch(arg))
+        around = _around(name, type(arg), get_script_prefix(), get_urlconf()) if plain else None
+        if around is not None:
+            return settings.SITE_URL + around[0] + str(arg) + around[1]
     return settings.SITE_URL + reverse(name, args=args)
+
+
+_PLAIN_ARG = re.compile(r"[A-Za-z0-9_.:-]{1,500}")  # left as it is by reverse's quoting
+_SAMPLES = {int: (0, 987654321), str: ("a", "Zz09_.:-a")}
+
+
+@lru_cache(maxsize=64)
+def _around(name: str, kind: type, prefix: str, urlconf: Any) -> tuple[str, str] | None:
+    """What ``reverse(name)`` writes before and after an argument of this kind, when
+    two samples show it is written as it is; None otherwise (the URL is reversed)."""
+    found = []
+    for sample in _SAMPLES[kind]:
+        try:
+            url = reverse(name, args=[sample])
+        except NoReverseMatch:
+            return None
+        before, text, after = url.rpartition(str(sample))
+        if not text:
+            return None
+        found.append((before, after))
+    return found[0] if found[0] == found[1] else None
+
+
+@receiver(setting_changed)
+def _urls_changed(**kwargs: Any) -> None:
+    _around.cache_clear()
 
 
 def _footer(program: str) -> str:
@@ -175,6 +214,18 @@ def _others_addresses(match: Match, reader: Person | None) -> tuple[str, ...]:
 
 
 # --- the match, as one reader sees it ------------------------------------------------
+
+
+def _reason_texts(match: Match) -> tuple[str, ...]:
+    """The match's reasons as sentences in the active language, made once per match
+    object and language: every member's e-mail and the invitation say them."""
+    kept = match.__dict__.setdefault("_reason_texts", {})
+    language = translation.get_language()
+    reasons, texts = kept.get(language, (None, ()))
+    if reasons is not match.reasons:  # first time, or the reasons were replaced
+        texts = tuple(reason_sentences(match.reasons))
+        kept[language] = (match.reasons, texts)
+    return texts
 
 
 def _details(match: Match, reader: Person | None) -> MatchDetails:
@@ -196,7 +247,7 @@ def _details(match: Match, reader: Person | None) -> MatchDetails:
     return MatchDetails(
         program=program.name,
         other_names=join_words([display_name(p) for p in others]),
-        reasons=tuple(reason_sentences(match.reasons)),
+        reasons=_reason_texts(match),
         starter=starters[0],
         slot=when(start, zone) if start else "",
         timezone=zone,
@@ -295,8 +346,10 @@ def _invitation(message: Message, language: str) -> tuple[Attachment, ...]:
     # gives a batch's rows of one match the same Match object) and language.
     made = message.match.__dict__.setdefault("_invitations", {})
     if (method, language) not in made:
+        with translation.override(language):
+            reasons = _reason_texts(message.match)
         made[method, language] = match_calendar(
-            match=message.match, method=method, language=language
+            match=message.match, method=method, language=language, reasons=reasons
         )
     ics = made[method, language]
     if ics is None:

@@ -708,35 +708,69 @@ def _group_skip_reason(message: Message) -> str:
 
 def _load(ids: Sequence[int]) -> list[Message]:
     """The batch's rows that are still queued, with everything their content reads:
-    one query for the rows and their joins, one for the groups' members, one for the
-    left-out entries of left-out notices (none without such notices). Rendering then
-    reads no more rows, except a group-change notice's withdrawal and a chat
-    transport's account lookups."""
+    one query for the rows, one for their matches (each match once, with its round,
+    program, organizer and place, however many of its members' rows the batch
+    holds), one for the matches' members; one for readers who are not members of
+    their row's match and one for the left-out entries of left-out notices (neither
+    for a batch of introductions). Rendering then reads no more rows, except a
+    group-change notice's withdrawal and a chat transport's account lookups.
+
+    A reader is the very Person object of their match's members: each row joined
+    its own copies of person, match, round, program and organizer before, a sixth
+    of a worker's CPU in building model instances."""
+    batch = list(
+        Message.objects.filter(pk__in=ids, status=Status.QUEUED)
+        .select_related("organization")
+        .order_by("pk")
+    )
+    matches = _matches_of(batch)
+    for message in batch:
+        match = matches.get(message.match_id) if message.match_id else None
+        if match is None:
+            continue
+        # One Match object per match: what is built from it once (its invitation)
+        # serves every member in the batch.
+        message.match = match
+        for member in match.members.all():
+            if member.person_id == message.person_id:
+                message.person = member.person
+    _people_load([m for m in batch if m.person_id and not Message.person.is_cached(m)])
+    left_out_rows_load(batch)
+    return batch
+
+
+def _matches_of(batch: Sequence[Message]) -> dict[int, Match]:
+    """The batch's matches by id, each read once with its members (from the
+    prefetch cache, as ``content.members_of`` and the calendar read them)."""
+    ids = {m.match_id for m in batch if m.match_id}
+    if not ids:
+        return {}
     members = MatchMember.objects.select_related(
         "person__organization", "person__location", "person__department"
     )
-    batch = list(
-        Message.objects.filter(pk__in=ids, status=Status.QUEUED)
+    found = (
+        Match.objects.filter(pk__in=ids)
         .select_related(
-            "organization",
-            "person__organization",
-            "person__location",
-            "match__round__program",
-            "match__organizer__organization",
-            "match__organizer__location",
-            "match__location",
+            "round__program",
+            "organizer__organization",
+            "organizer__location",
+            "location",
         )
-        .prefetch_related(Prefetch("match__members", queryset=members))
-        .order_by("pk")
+        .prefetch_related(Prefetch("members", queryset=members))
     )
-    # One Match object per match: what is built from it once (its invitation) serves
-    # every member in the batch.
-    shared: dict[int, Match] = {}
-    for message in batch:
-        if message.match is not None:
-            message.match = shared.setdefault(message.match.pk, message.match)
-    left_out_rows_load(batch)
-    return batch
+    return {match.pk: match for match in found}
+
+
+def _people_load(messages: Sequence[Message]) -> None:
+    """The readers of rows without a match (or not in it), in one query."""
+    if not messages:
+        return
+    people = Person.objects.select_related("organization", "location").in_bulk(
+        {m.person_id for m in messages}
+    )
+    for message in messages:
+        if message.person_id in people:
+            message.person = people[message.person_id]
 
 
 def _left_program(batch: Sequence[Message]) -> set[tuple[int, int]]:

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import formats
+from django.utils.translation import get_language, gettext_noop, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from crosspaths.matching.types import Rules
 
@@ -102,15 +105,15 @@ def reason_sentences(reasons: Any) -> list[str]:
 # --- what to talk about ------------------------------------------------------------
 
 
-def _general_questions() -> list[str]:
-    return [
-        _("What are you working on this month that you are excited about?"),
-        _("What does your team do that the rest of the company would be surprised by?"),
-        _("What did you work on before you joined?"),
-        _("What is one thing you learned this month?"),
-        _("If you could swap jobs with someone here for a day, whose job would it be?"),
-        _("What is the best tip you got in your first weeks here?"),
-    ]
+# One general question per match (translated when picked: each gettext costs).
+_GENERAL_QUESTIONS = [
+    gettext_noop("What are you working on this month that you are excited about?"),
+    gettext_noop("What does your team do that the rest of the company would be surprised by?"),
+    gettext_noop("What did you work on before you joined?"),
+    gettext_noop("What is one thing you learned this month?"),
+    gettext_noop("If you could swap jobs with someone here for a day, whose job would it be?"),
+    gettext_noop("What is the best tip you got in your first weeks here?"),
+]
 
 
 def _group_interests(reasons: Any) -> list[str]:
@@ -170,8 +173,7 @@ def conversation_starters(
     if reader is not None:
         for other in sorted(others, key=lambda p: p.pk or 0):
             out.extend(_about_them(reader, other, today))
-    questions = _general_questions()
-    out.append(questions[(match_pk or 0) % len(questions)])
+    out.append(_(_GENERAL_QUESTIONS[(match_pk or 0) % len(_GENERAL_QUESTIONS)]))
     return list(dict.fromkeys(out))[:MAX_STARTERS]
 
 
@@ -180,17 +182,38 @@ def conversation_starters(
 
 def time_of_day(moment: datetime, zone: str) -> str:
     """The clock time in a zone, as the active language writes it: "10 a.m.", "10:00"."""
-    return formats.time_format(moment.astimezone(ZoneInfo(zone)), "TIME_FORMAT")
+    return _formatted(moment, zone, "TIME_FORMAT", get_language())
+
+
+def weekday(moment: datetime, zone: str) -> str:
+    """The day of the week in a zone, in the active language: "Wednesday"."""
+    return _formatted(moment, zone, "l", get_language())
 
 
 def when(moment: datetime, zone: str) -> str:
     """A moment in a zone and the active language: "Wednesday, 2. Dezember 2026, 10:00"."""
-    local = moment.astimezone(ZoneInfo(zone))
+    language = get_language()
     return "{}, {}, {}".format(
-        formats.date_format(local, "l"),
-        formats.date_format(local, "DATE_FORMAT"),
-        time_of_day(local, zone),
+        _formatted(moment, zone, "l", language),
+        _formatted(moment, zone, "DATE_FORMAT", language),
+        _formatted(moment, zone, "TIME_FORMAT", language),
     )
+
+
+@lru_cache(maxsize=8192)
+def _formatted(moment: datetime, zone: str, form: str, language: str | None) -> str:
+    """``moment`` in ``zone`` as ``form`` in ``language`` (the active one): kept, since a
+    round's slots repeat across its groups and members (each costs ~20 us). Equal
+    keys are the same instant, which is all the result depends on."""
+    local = moment.astimezone(ZoneInfo(zone))
+    if form == "TIME_FORMAT":
+        return formats.time_format(local, form)
+    return formats.date_format(local, form)
+
+
+@receiver(setting_changed)
+def _formats_changed(**kwargs: Any) -> None:
+    _formatted.cache_clear()
 
 
 def when_span(start: datetime, end: datetime | None, zone: str) -> str:
@@ -225,7 +248,7 @@ def times_for_others(
         local = moment.astimezone(ZoneInfo(their_zone))
         values = {
             "time": time_of_day(moment, their_zone),
-            "day": formats.date_format(local, "l"),
+            "day": weekday(moment, their_zone),
             "names": join_words(names),
             "zone": their_zone,
         }

@@ -69,7 +69,9 @@ def statements(captured) -> list[str]:
     return [q["sql"] for q in captured if not q["sql"].startswith(skip)]
 
 
-def test_a_batch_costs_two_reads_and_one_claim_and_one_mark_per_sub_batch(cast, mailbox, settings):
+def test_a_batch_costs_three_reads_and_one_claim_and_one_mark_per_sub_batch(
+    cast, mailbox, settings
+):
     settings.MAIL_CLAIM_SIZE = 4
     intros = published_pairs(cast, 6)  # 12 introductions: 3 sub-batches
     with CaptureQueriesContext(connection) as ctx:
@@ -79,8 +81,8 @@ def test_a_batch_costs_two_reads_and_one_claim_and_one_mark_per_sub_batch(cast, 
     claims = [s for s in sql if "RETURNING" in s]
     marks = [s for s in sql if s.startswith("UPDATE") and "RETURNING" not in s]
     reads = [s for s in sql if s.startswith("SELECT")]
-    # The rows with their joins, and the groups' members; nothing per message.
-    assert (len(reads), len(claims), len(marks), len(sql)) == (2, 3, 3, 8)
+    # The rows, their matches (each once) and the matches' members; nothing per message.
+    assert (len(reads), len(claims), len(marks), len(sql)) == (3, 3, 3, 9)
     assert set(received(mailbox).values()) == {1}
     assert len(received(mailbox)) == 12
 
@@ -96,8 +98,8 @@ def test_reminders_and_check_ins_add_a_read_for_who_left_and_one_for_who_answere
         assert messages_deliver(message_ids=later).sent == 12
     sql = statements(ctx.captured_queries)
     # + enrollments that left, + check-ins already answered (none are skipped here)
-    assert len([s for s in sql if s.startswith("SELECT")]) == 4
-    assert len(sql) == 6  # 4 reads, 1 claim, 1 mark
+    assert len([s for s in sql if s.startswith("SELECT")]) == 5
+    assert len(sql) == 7  # 5 reads, 1 claim, 1 mark
 
 
 def test_rows_not_tried_when_the_worker_is_stopped_go_back_to_the_queue(
@@ -250,3 +252,15 @@ def test_without_a_later_dispatch_lease_the_claim_sets_its_own(cast, settings):
     assert set(Message.objects.filter(pk__in=intros).values_list("lease_until", flat=True)) == {
         expected
     }
+
+
+def test_a_batch_reads_each_match_once_and_its_readers_are_its_members(cast, settings):
+    intros = published_pairs(cast, 3)
+    from crosspaths.notify.services import _load
+
+    batch = _load(intros)
+    assert len(batch) == 6 and len({id(m.match) for m in batch}) == 3
+    for message in batch:
+        members = {id(member.person) for member in message.match.members.all()}
+        assert id(message.person) in members
+        assert message.person.organization.pk == cast.org.pk

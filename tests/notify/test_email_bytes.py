@@ -17,6 +17,7 @@ import pytest
 import time_machine
 
 from crosspaths.notify.channels import email as email_channel
+from crosspaths.notify.channels import mime
 from crosspaths.notify.channels.email import _Email, _Multipart, render
 from crosspaths.notify.channels.mime import fits_one_line, message_bytes
 from crosspaths.notify.content import message_content
@@ -63,6 +64,34 @@ def test_the_short_cut_never_takes_a_header_the_library_would_change():
             taken += 1
             assert folded.fold_binary(name, value) == f"{name}: {value}\r\n".encode()
     assert taken > 1000  # the rule is not so strict it takes nothing
+
+
+def test_the_long_headers_are_folded_as_the_library_folds_them():
+    from email.header import Header
+
+    library = policy.compat32.clone(linesep="\r\n")
+    rng = random.Random(21)  # the same strings every run
+    alphabet = string.ascii_letters + string.digits + " \t;,=<>@.\"'()-:/é_~%?&"
+    taken = {"multipart": 0, "moved": 0, "subject": 0}
+    for _ in range(20_000):
+        name = rng.choice(["Content-Type", "List-Unsubscribe", "Subject", "X-" + "a" * 60])
+        if rng.random() < 0.3:
+            subtype = rng.choice(["mixed", "alternative", "related", "x" * rng.randint(30, 70)])
+            digits = "".join(rng.choice("0123456789abcdef") for _ in range(40))
+            value = f'multipart/{subtype}; boundary="==============={digits}=="'
+            value = value if rng.random() < 0.9 else value.replace("=", rng.choice(" ;,é"), 1)
+        else:
+            value = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 100)))
+            if rng.random() < 0.5:
+                value = "<https://crosspaths.example/mail/unsubscribe/" + value.strip() + "/>"
+        written = mime.folded(name, value)
+        if written is not None:
+            taken["multipart" if value.startswith("multipart/") else "moved"] += 1
+            assert written == library.fold_binary(name, value), (name, value)
+        if name == "Subject" and fits_one_line(name, value):  # _top_headers' short cut
+            taken["subject"] += 1
+            assert Header(value).encode() == value
+    assert min(taken.values()) > 300  # each rule is taken often
 
 
 def test_the_smtp_backend_parses_the_sender_as_django_does(settings):

@@ -111,3 +111,31 @@ def test_a_bridge_partners_working_hours_are_told_in_the_readers_zone():
         )
         == ""
     )
+
+
+def test_kept_moments_read_as_freshly_formatted_ones():
+    """``when``, ``time_of_day`` and ``weekday`` keep their text per instant, zone and
+    language (a round's slots repeat): the same as formatting it anew, in every zone
+    and both languages, including equal instants given in other zones."""
+    import random
+    from datetime import UTC, timedelta
+
+    from django.utils import formats, translation
+
+    from crosspaths.programs import wording
+
+    rng = random.Random(8)
+    zones = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "UTC"]
+    for _ in range(600):
+        moment = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=30 * rng.randint(0, 20_000))
+        moment = moment.astimezone(ZoneInfo(rng.choice(zones)))  # the same instant, elsewhere
+        zone = rng.choice(zones)
+        with translation.override(rng.choice(["en", "de"])):
+            local = moment.astimezone(ZoneInfo(zone))
+            day = formats.date_format(local, "l")
+            clock = formats.time_format(local, "TIME_FORMAT")
+            fresh = f"{day}, {formats.date_format(local, 'DATE_FORMAT')}, {clock}"
+            assert wording.when(moment, zone) == fresh
+            assert wording.time_of_day(moment, zone) == clock
+            assert wording.weekday(moment, zone) == day
+    assert wording._formatted.cache_info().hits > 500

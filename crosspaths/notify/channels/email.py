@@ -32,7 +32,7 @@ from django.utils import translation
 
 from ..content import Attachment, MessageContent
 from ..models import Message
-from . import translated
+from . import skeleton, translated
 from .mime import fits_one_line, message_bytes
 
 
@@ -64,9 +64,19 @@ def template_context(content: MessageContent) -> dict[str, Any]:
 
 
 def _render(content: MessageContent) -> tuple[str, str, str]:
+    """Subject, text and HTML, each from its template's skeleton for the content's
+    shape (``skeleton.py``) when the context allows one."""
     context = template_context(content)
+    try:
+        stand_ins: skeleton.StandIns | None = skeleton.StandIns(context)
+    except skeleton.Unsupported:
+        stand_ins = None
     subject, text, html = (
-        _template(f"emails/{content.kind}/{part}", f"emails/_content/{part}").render(context)
+        skeleton.render(
+            _template(f"emails/{content.kind}/{part}", f"emails/_content/{part}"),
+            context,
+            stand_ins,
+        )
         for part in ("subject.txt", "body.txt", "body.html")
     )
     return " ".join(subject.split()), text, html

@@ -54,15 +54,42 @@ def fits_one_line(name: str, value: object) -> bool:
     )
 
 
+# A multipart Content-Type with a boundary of ``email.boundary()``'s form.
+_MULTIPART = re.compile(r'(multipart/[a-z]{1,40};) (boundary="={15}[0-9a-f]{40}==")')
+_SPLITS = re.compile(r"[\s;,]")  # where compat32's folding may break a line
+
+
+def folded(name: str, value: str) -> bytes | None:
+    """``compat32``'s folding of the two long headers every e-mail has, written
+    directly (the ``Header`` folding algorithm costs more than the rest of the header
+    block), or None to leave the value to it: a multipart Content-Type breaks before
+    its boundary; a value without a space, ``;`` or ``,`` (a List-Unsubscribe link)
+    too long for the first line moves whole to the next. Checked against the library
+    in tests/notify/test_email_bytes.py."""
+    if not (value.isascii() and value.isprintable()):
+        return None
+    multipart = _MULTIPART.fullmatch(value)
+    if multipart is not None:
+        if name == "Content-Type" and len(multipart[1]) + 14 <= 78:
+            return f"{name}: {multipart[1]}\r\n {multipart[2]}\r\n".encode("ascii")
+        return None
+    too_long = len(name) + 2 + len(value) > 78
+    if too_long and len(value) <= 77 and len(name) < 70 and _SPLITS.search(value) is None:
+        return f"{name}: \r\n {value}\r\n".encode("ascii")
+    return None
+
+
 def header_bytes(items: Iterable[tuple[str, Any]]) -> bytes:
     """A part's header block and the empty line after it, as the generator writes it
     with ``compat32`` and CRLF line ends."""
-    out = [
-        f"{name}: {value}\r\n".encode("ascii")
-        if fits_one_line(name, value)
-        else _POLICY.fold_binary(name, value)
-        for name, value in items
-    ]
+    out = []
+    for name, value in items:
+        if fits_one_line(name, value):
+            out.append(f"{name}: {value}\r\n".encode("ascii"))
+        else:
+            out.append(
+                (isinstance(value, str) and folded(name, value)) or _POLICY.fold_binary(name, value)
+            )
     out.append(b"\r\n")
     return b"".join(out)
 
@@ -114,7 +141,11 @@ def _top_headers(email: Any) -> list[tuple[str, str]]:
         headers.append(forbid_multi_line_headers(name, value, "utf-8"))
 
     extra = email.extra_headers
-    put("Subject", email.subject)
+    if type(email.subject) is str and fits_one_line("Subject", email.subject):
+        # Header(subject).encode() gives such a subject back as it is (tested).
+        headers.append(("Subject", email.subject))
+    else:
+        put("Subject", email.subject)
     put("From", extra.get("From", email.from_email))
     for name, values in (("To", email.to), ("Cc", email.cc), ("Reply-To", email.reply_to)):
         if name in extra:
