@@ -49,7 +49,7 @@ from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, 
 from crosspaths.programs.scheduling import BadSchedule, run_at
 
 from .channels import Transport, transport_for
-from .channels.email import refused_for_good
+from .channels.email import NotTried, refused_for_good
 from .content import (
     announcement_program,
     left_out_key,
@@ -895,8 +895,10 @@ class _Delivery:
     def run(self) -> None:
         size = max(1, settings.MAIL_CLAIM_SIZE)
         for start in range(0, len(self.batch), size):
+            # Every message of the previous sub-batch has its answer before it is marked
+            # sent in the commit that claims this one: at most one sub-batch in doubt.
+            self.settle()
             chunk = [m for m in self.batch[start : start + size] if m.channel not in self.down]
-            # The previous sub-batch is marked sent in the commit that claims this one.
             with transaction.atomic():
                 _mark_sent(self.sent)
                 mine = _claim([m.pk for m in chunk], clock.now())
@@ -923,14 +925,46 @@ class _Delivery:
             transport = self.transports.get(message.channel)
             transport.send(message, message_content(message))
         except Exception as error:
-            _retry(message, error, self.report, transport)
-            if transport is not None:
-                transport.reset()  # reopened for the next message, if any
-                if transport.unreachable(error):
-                    self.channel_down(message, transport.retry_after(error))
+            self.failed(message, error, transport)
             return
-        self.sent.append(message.pk)
-        self.report.sent += 1
+        if getattr(transport, "pipelined", False):
+            self.take_answers(transport, transport.outcomes())  # type: ignore[attr-defined]  # a pipelined transport has outcomes (EmailTransport over SMTP)
+        else:
+            self.sent.append(message.pk)
+            self.report.sent += 1
+
+    def failed(self, message: Message, error: Exception, transport: Transport | None) -> None:
+        _retry(message, error, self.report, transport)
+        if transport is not None:
+            transport.reset()  # reopened for the next message, if any
+            if transport.unreachable(error):
+                self.channel_down(message, transport.retry_after(error))
+
+    def take_answers(
+        self, transport: Transport, outcomes: list[tuple[Message, Exception | None]]
+    ) -> None:
+        """The answers a pipelined transport has had since it was last asked. When the
+        server could not be reached, the sender gives back what it had not sent: all
+        of that is waited for and put with the untried rows first, so that
+        ``channel_down`` gives them back with the rest of the batch."""
+        if any(e is not None and transport.unreachable(e) for _m, e in outcomes):
+            outcomes = outcomes + transport.outcomes(wait=True)  # type: ignore[attr-defined]  # as above
+        for message, error in outcomes:
+            if error is None:
+                self.sent.append(message.pk)
+                self.report.sent += 1
+            elif isinstance(error, NotTried):
+                message.attempts -= 1
+                self.untried.add(message.pk)
+        for message, error in outcomes:
+            if error is not None and not isinstance(error, NotTried):
+                self.failed(message, error, transport)
+
+    def settle(self) -> None:
+        """Wait for the answers of every message handed to a pipelined transport."""
+        for transport in list(self.transports.open.values()):
+            if getattr(transport, "pipelined", False):
+                self.take_answers(transport, transport.outcomes(wait=True))  # type: ignore[attr-defined]  # as above
 
     def channel_down(self, message: Message, asked: timedelta | None) -> None:
         """The channel cannot be reached: the rest of the batch on it waits for a later
@@ -948,6 +982,7 @@ class _Delivery:
         """Whatever happened: what went out is marked sent, what was not tried is
         given back, the connections are closed."""
         try:
+            self.settle()
             _mark_sent(self.sent)
             self.sent = []
             _unclaim(sorted(self.untried))

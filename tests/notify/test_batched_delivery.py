@@ -23,6 +23,7 @@ from crosspaths.notify.services import (
 )
 from crosspaths.programs.models import Match, MatchMember, Program, Round
 from tests.cast import make_person
+from tests.mailbox import Mailbox
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -142,8 +143,11 @@ def kill_after(monkeypatch, sends: int) -> list[int]:
 
     def send(self, message, content):
         if len(sent) == sends:
+            self.close()  # the process is gone: so are its sender thread and socket
             raise Killed
         real_send(self, message, content)
+        if self._sender is not None:  # handed to the sender thread: wait until it went out
+            self._sender.todo.join()
         sent.append(message.pk)
 
     monkeypatch.setattr(EmailTransport, "send", send)
@@ -264,3 +268,57 @@ def test_a_batch_reads_each_match_once_and_its_readers_are_its_members(cast, set
         members = {id(member.person) for member in message.match.members.all()}
         assert id(message.person) in members
         assert message.person.organization.pk == cast.org.pk
+
+
+def test_the_server_gone_while_messages_wait_in_the_sender_gives_them_back_untried(
+    cast, settings, monkeypatch
+):
+    """Over SMTP a sender thread sends while the worker builds the next message, so a
+    failure is learnt late. The worker here hears no answer until the sub-batch ends
+    (a slow server): after the 5th e-mail the server goes away, the 6th fails, the 7th
+    and 8th were already handed over. They come back untried (attempt not counted),
+    the 6th waits with back-off, the never-claimed rest is given back, nothing is left
+    in doubt; with the server back every message arrives exactly once."""
+    settings.MAIL_CLAIM_SIZE = 4
+    mailbox = Mailbox().start()  # stopped by the test itself, so not the fixture's
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", mailbox.port
+    intros = published_pairs(cast, 6)  # 12 introductions: sub-batches of 4, 4, 4
+    real_send, real_outcomes = EmailTransport.send, EmailTransport.outcomes
+    handed: list[int] = []
+
+    def send(self, message, content):
+        real_send(self, message, content)
+        handed.append(message.pk)
+        if len(handed) == 5:
+            self._sender.todo.join()
+            mailbox.stop()
+
+    monkeypatch.setattr(EmailTransport, "send", send)
+    monkeypatch.setattr(
+        EmailTransport,
+        "outcomes",
+        lambda self, wait=False: real_outcomes(self, wait=True) if wait else [],
+    )
+    report = messages_deliver(message_ids=intros)
+    assert (report.sent, report.retry, report.failed) == (5, 1, 0)
+    assert handed == intros[:8]
+    assert len(mailbox.messages) == 5
+    rows = {m.pk: m for m in Message.objects.filter(pk__in=intros)}
+    assert [rows[pk].status for pk in intros] == ["sent"] * 5 + ["queued"] * 7
+    assert [rows[pk].attempts for pk in intros] == [1] * 6 + [0] * 6
+    assert rows[intros[5]].last_error.startswith("attempt 1: ")
+    assert all(rows[pk].lease_until is None for pk in intros)
+
+    back = Mailbox().start()
+    try:
+        settings.EMAIL_PORT = back.port
+        Message.objects.filter(pk__in=intros, status="queued").update(
+            next_attempt_at=timezone.now()
+        )
+        assert messages_deliver(message_ids=intros).sent == 7
+        counts = received(mailbox) + received(back)
+    finally:
+        back.stop()
+    assert set(counts.values()) == {1}, "nothing was sent twice"
+    assert len(counts) == 12
