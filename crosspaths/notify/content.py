@@ -167,18 +167,19 @@ def _url(name: str, *args: Any) -> str:
     if len(args) == 1:
         arg = args[0]
         plain = (type(arg) is int and arg >= 0) or (type(arg) is str and _PLAIN_ARG.fullmatch(arg))
-        around = _around(name, type(arg), get_script_prefix(), get_urlconf()) if plain else None
+        kind = "int" if type(arg) is int else "str"
+        around = _around(name, kind, get_script_prefix(), get_urlconf()) if plain else None
         if around is not None:
             return settings.SITE_URL + around[0] + str(arg) + around[1]
     return settings.SITE_URL + reverse(name, args=args)
 
 
 _PLAIN_ARG = re.compile(r"[A-Za-z0-9_.:-]{1,500}")  # left as it is by reverse's quoting
-_SAMPLES = {int: (0, 987654321), str: ("a", "Zz09_.:-a")}
+_SAMPLES: dict[str, tuple[Any, Any]] = {"int": (0, 987654321), "str": ("a", "Zz09_.:-a")}
 
 
 @lru_cache(maxsize=64)
-def _around(name: str, kind: type, prefix: str, urlconf: Any) -> tuple[str, str] | None:
+def _around(name: str, kind: str, prefix: str, urlconf: Any) -> tuple[str, str] | None:
     """What ``reverse(name)`` writes before and after an argument of this kind, when
     two samples show it is written as it is; None otherwise (the URL is reversed)."""
     found = []

@@ -73,31 +73,31 @@ class _Watched:
 
     def __eq__(self, other: object) -> bool:
         self._touched()
-        return str.__eq__(self, other)  # type: ignore[arg-type]
+        return str.__eq__(self, other)  # type: ignore[operator]  # a mixin: the instance is always a str (_Mark, _SafeMark)
 
     def __ne__(self, other: object) -> bool:
         self._touched()
-        return str.__ne__(self, other)  # type: ignore[arg-type]
+        return str.__ne__(self, other)  # type: ignore[operator]  # a mixin: the instance is always a str (_Mark, _SafeMark)
 
     def __hash__(self) -> int:
         self._touched()
-        return str.__hash__(self)  # type: ignore[arg-type]
+        return str.__hash__(self)  # type: ignore[arg-type]  # a mixin: the instance is always a str (_Mark, _SafeMark)
 
     def __contains__(self, other: object) -> bool:
         self._touched()
-        return str.__contains__(self, other)  # type: ignore[arg-type]
+        return str.__contains__(self, other)  # type: ignore[operator]  # a mixin: the instance is always a str (_Mark, _SafeMark)
 
     def __len__(self) -> int:
         self._touched()
-        return str.__len__(self)  # type: ignore[arg-type]
+        return str.__len__(self)  # type: ignore[arg-type]  # a mixin: the instance is always a str (_Mark, _SafeMark)
 
     def __iter__(self) -> Any:
         self._touched()
-        return str.__iter__(self)  # type: ignore[arg-type]
+        return str.__iter__(self)  # type: ignore[arg-type]  # a mixin: the instance is always a str (_Mark, _SafeMark)
 
     def __lt__(self, other: object) -> bool:
         self._touched()
-        return str.__lt__(self, other)  # type: ignore[arg-type]
+        return str.__lt__(self, other)  # type: ignore[operator]  # a mixin: the instance is always a str (_Mark, _SafeMark)
 
     __le__ = __gt__ = __ge__ = __lt__  # only ever "touched"; the order is not kept
 
@@ -211,7 +211,7 @@ def _skeletons(template: Any) -> dict[Any, Any] | None:
     cached = engine_template.__dict__
     held = cached.get("_skeletons")
     if held is None or held[0] != _generation:
-        kept = {} if _faithful(engine_template) else None
+        kept: dict[Any, Any] | None = {} if _faithful(engine_template) else None
         held = cached["_skeletons"] = (_generation, kept)
     return held[1]
 
