@@ -48,7 +48,7 @@ from crosspaths.programs.hooks import Hook
 from crosspaths.programs.models import Enrollment, LeftOut, Match, MatchMember, Round
 from crosspaths.programs.scheduling import BadSchedule, run_at
 
-from .channels import Transport, transport_for
+from .channels import PipelinedTransport, Transport, pipelined, transport_for
 from .channels.email import NotTried, refused_for_good
 from .content import (
     announcement_program,
@@ -927,8 +927,8 @@ class _Delivery:
         except Exception as error:
             self.failed(message, error, transport)
             return
-        if getattr(transport, "pipelined", False):
-            self.take_answers(transport, transport.outcomes())  # type: ignore[attr-defined]  # a pipelined transport has outcomes (EmailTransport over SMTP)
+        if pipelined(transport):
+            self.take_answers(transport, transport.outcomes())
         else:
             self.sent.append(message.pk)
             self.report.sent += 1
@@ -941,14 +941,14 @@ class _Delivery:
                 self.channel_down(message, transport.retry_after(error))
 
     def take_answers(
-        self, transport: Transport, outcomes: list[tuple[Message, Exception | None]]
+        self, transport: PipelinedTransport, outcomes: list[tuple[Message, Exception | None]]
     ) -> None:
         """The answers a pipelined transport has had since it was last asked. When the
         server could not be reached, the sender gives back what it had not sent: all
         of that is waited for and put with the untried rows first, so that
         ``channel_down`` gives them back with the rest of the batch."""
         if any(e is not None and transport.unreachable(e) for _m, e in outcomes):
-            outcomes = outcomes + transport.outcomes(wait=True)  # type: ignore[attr-defined]  # as above
+            outcomes = outcomes + transport.outcomes(wait=True)
         for message, error in outcomes:
             if error is None:
                 self.sent.append(message.pk)
@@ -963,8 +963,8 @@ class _Delivery:
     def settle(self) -> None:
         """Wait for the answers of every message handed to a pipelined transport."""
         for transport in list(self.transports.open.values()):
-            if getattr(transport, "pipelined", False):
-                self.take_answers(transport, transport.outcomes(wait=True))  # type: ignore[attr-defined]  # as above
+            if pipelined(transport):
+                self.take_answers(transport, transport.outcomes(wait=True))
 
     def channel_down(self, message: Message, asked: timedelta | None) -> None:
         """The channel cannot be reached: the rest of the batch on it waits for a later

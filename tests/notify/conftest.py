@@ -2,6 +2,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.template import engines
 from django.utils import timezone
 
 from crosspaths.notify.models import Message
@@ -57,3 +58,13 @@ def published(cast):
 
 def ids(kind: str) -> list[int]:
     return list(Message.objects.filter(kind=kind).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def fresh_templates():
+    """Templates loaded anew before and after: folding (translated.py) and skeletons
+    (skeleton.py) are kept on the loader's template objects."""
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    yield
+    loader.reset()

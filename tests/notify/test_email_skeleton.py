@@ -20,7 +20,7 @@ from crosspaths.notify.channels import email as email_channel
 from crosspaths.notify.channels import skeleton
 from crosspaths.notify.content import Attachment, MessageContent
 
-from .test_translated_templates import KINDS
+from .test_translated_templates import KINDS, _render_all
 from .test_translated_templates import _content as _plain_content
 
 
@@ -70,23 +70,6 @@ def _variant(rng: random.Random, value, flip: float):
         changes = {f.name: _variant(rng, getattr(value, f.name), flip) for f in fields(value)}
         return replace(value, **changes)
     return value
-
-
-def _render_all(contents: list[MessageContent]) -> list[tuple[str, str, str]]:
-    out = []
-    for content in contents:
-        with translation.override(content.language):
-            out.append(email_channel._render(content))
-    return out
-
-
-@pytest.fixture
-def fresh_templates():
-    """Templates loaded anew before and after (skeletons are kept on the loader's objects)."""
-    loader = engines["django"].engine.template_loaders[0]
-    loader.reset()
-    yield
-    loader.reset()
 
 
 def test_every_kind_renders_from_its_skeletons_what_the_templates_render(

@@ -7,7 +7,6 @@ the same text."""
 
 import random
 
-import pytest
 from django.template import engines
 from django.utils import translation
 
@@ -77,15 +76,6 @@ def _render_all(contents: list[MessageContent]) -> list[tuple[str, str, str]]:
         with translation.override(content.language):
             out.append(email_channel._render(content))
     return out
-
-
-@pytest.fixture
-def fresh_templates():
-    """Templates loaded anew before and after (folding marks the loader's objects)."""
-    loader = engines["django"].engine.template_loaders[0]
-    loader.reset()
-    yield
-    loader.reset()
 
 
 def test_folded_templates_render_what_the_plain_ones_render(fresh_templates, monkeypatch):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from ..content import MessageContent
 from ..models import Message
@@ -47,6 +47,22 @@ class Transport(Protocol):
 
     def retry_after(self, error: Exception) -> timedelta | None:
         """How long the platform asked us to wait (a rate limit), if it did."""
+
+
+class PipelinedTransport(Transport, Protocol):
+    """A transport whose ``send`` returns once the message is handed over (e-mail over
+    SMTP: a sender thread talks to the server); each message's answer comes later."""
+
+    pipelined: bool
+
+    def outcomes(self, *, wait: bool = False) -> list[tuple[Message, Exception | None]]:
+        """The answers since the last call, in sending order: None when the platform
+        took the message, else the error. ``wait``: until every message has one."""
+
+
+def pipelined(transport: Transport) -> TypeGuard[PipelinedTransport]:
+    """Whether the outbox must collect ``transport``'s answers from ``outcomes``."""
+    return bool(getattr(transport, "pipelined", False))
 
 
 class NoTransport(Exception):

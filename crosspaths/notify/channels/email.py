@@ -277,8 +277,11 @@ class EmailTransport:
     def __init__(self) -> None:
         smtp_backend = settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
         self.connection = get_connection(_SMTP_BACKEND if smtp_backend else None)
-        self.pipelined = isinstance(self.connection, _SMTPBackend)
         self._sender: _Sender | None = None
+
+    @property
+    def pipelined(self) -> bool:
+        return isinstance(self.connection, _SMTPBackend)
 
     def send(self, message: Message, content: MessageContent) -> None:
         email = render(content, message)
