@@ -28,10 +28,16 @@ from tests.mailbox import Mailbox
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def published_pairs(cast, pairs: int) -> list[int]:
+def published_pairs(cast, pairs: int, *, lunch: bool = False) -> list[int]:
     """A published round of ``pairs`` groups of two new colleagues; the ids of the
-    introductions (two per group, in outbox order)."""
-    program = Program.objects.create(organization=cast.org, name="Coffee", format="virtual_coffee")
+    introductions (two per group, in outbox order). ``lunch``: an in-person program
+    whose people have a department and a location, and whose groups meet there."""
+    program = Program.objects.create(
+        organization=cast.org,
+        name="Lunch" if lunch else "Coffee",
+        format="lunch" if lunch else "virtual_coffee",
+    )
+    placed = {"department": cast.engineering, "location": cast.munich} if lunch else {}
     rnd = Round.objects.create(
         organization=cast.org,
         program=program,
@@ -42,7 +48,7 @@ def published_pairs(cast, pairs: int) -> list[int]:
     start = datetime(2026, 12, 2, 10, 0, tzinfo=BERLIN)
     for k in range(pairs):
         a, b = (
-            make_person(cast.org, f"p{k}{side}@acme.test", f"P{k} {side}", login=False)
+            make_person(cast.org, f"p{k}{side}@acme.test", f"P{k} {side}", login=False, **placed)
             for side in "ab"
         )
         match = Match.objects.create(
@@ -51,7 +57,8 @@ def published_pairs(cast, pairs: int) -> list[int]:
             organizer=a,
             suggested_start=start,
             suggested_end=start + timedelta(minutes=30),
-            video_link="https://meet.example/x",
+            video_link="" if lunch else "https://meet.example/x",
+            location=cast.munich if lunch else None,
         )
         for p in (a, b):
             MatchMember.objects.create(organization=cast.org, match=match, round=rnd, person=p)
@@ -70,9 +77,7 @@ def statements(captured) -> list[str]:
     return [q["sql"] for q in captured if not q["sql"].startswith(skip)]
 
 
-def test_a_batch_costs_three_reads_and_one_claim_and_one_mark_per_sub_batch(
-    cast, mailbox, settings
-):
+def test_a_batch_costs_five_reads_and_one_claim_and_one_mark_per_sub_batch(cast, mailbox, settings):
     settings.MAIL_CLAIM_SIZE = 4
     intros = published_pairs(cast, 6)  # 12 introductions: 3 sub-batches
     with CaptureQueriesContext(connection) as ctx:
@@ -82,10 +87,43 @@ def test_a_batch_costs_three_reads_and_one_claim_and_one_mark_per_sub_batch(
     claims = [s for s in sql if "RETURNING" in s]
     marks = [s for s in sql if s.startswith("UPDATE") and "RETURNING" not in s]
     reads = [s for s in sql if s.startswith("SELECT")]
-    # The rows, their matches (each once) and the matches' members; nothing per message.
-    assert (len(reads), len(claims), len(marks), len(sql)) == (3, 3, 3, 9)
+    # The rows, their organization, their matches (each once), the matches' members
+    # with their people, and the rounds with their programs; nothing per message.
+    # (These people have no location or department: those would be one read each.)
+    assert (len(reads), len(claims), len(marks), len(sql)) == (5, 3, 3, 11)
+    tables = [s.split(" FROM ", 1)[1].split()[0].strip('"') for s in reads]
+    assert tables == [
+        "notify_message",
+        "people_organization",
+        "programs_match",
+        "programs_matchmember",
+        "programs_round",
+    ]
     assert set(received(mailbox).values()) == {1}
     assert len(received(mailbox)) == 12
+
+
+def test_people_with_places_add_a_read_for_locations_and_one_for_departments(
+    cast, mailbox, settings
+):
+    """Every member's location and department, and the groups' meeting place, come
+    from one read each for the batch: rendering the e-mails reads nothing more."""
+    settings.MAIL_CLAIM_SIZE = 100
+    intros = published_pairs(cast, 4, lunch=True)
+    with CaptureQueriesContext(connection) as ctx:
+        assert messages_deliver(message_ids=intros).sent == 8
+    reads = [s for s in statements(ctx.captured_queries) if s.startswith("SELECT")]
+    tables = [s.split(" FROM ", 1)[1].split()[0].strip('"') for s in reads]
+    assert tables == [
+        "notify_message",
+        "people_organization",
+        "programs_match",
+        "programs_matchmember",
+        "programs_round",
+        "people_location",
+        "people_department",
+    ]
+    assert all("Munich" in m.get_body(("plain",)).get_content() for m in mailbox.messages)
 
 
 def test_reminders_and_check_ins_add_a_read_for_who_left_and_one_for_who_answered(cast, settings):
@@ -99,8 +137,8 @@ def test_reminders_and_check_ins_add_a_read_for_who_left_and_one_for_who_answere
         assert messages_deliver(message_ids=later).sent == 12
     sql = statements(ctx.captured_queries)
     # + enrollments that left, + check-ins already answered (none are skipped here)
-    assert len([s for s in sql if s.startswith("SELECT")]) == 5
-    assert len(sql) == 7  # 5 reads, 1 claim, 1 mark
+    assert len([s for s in sql if s.startswith("SELECT")]) == 7
+    assert len(sql) == 9  # 7 reads, 1 claim, 1 mark
 
 
 def test_rows_not_tried_when_the_worker_is_stopped_go_back_to_the_queue(
