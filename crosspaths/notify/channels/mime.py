@@ -64,7 +64,8 @@ def folded(name: str, value: str) -> bytes | None:
     directly (the ``Header`` folding algorithm costs more than the rest of the header
     block), or None to leave the value to it: a multipart Content-Type breaks before
     its boundary; a value without a space, ``;`` or ``,`` (a List-Unsubscribe link)
-    too long for the first line moves whole to the next. Checked against the library
+    too long for the first line moves whole to the next, however long (the library
+    has nowhere to break it). Checked against the library
     in tests/notify/test_email_bytes.py."""
     if not (value.isascii() and value.isprintable()):
         return None
@@ -74,7 +75,7 @@ def folded(name: str, value: str) -> bytes | None:
             return f"{name}: {multipart[1]}\r\n {multipart[2]}\r\n".encode("ascii")
         return None
     too_long = len(name) + 2 + len(value) > 78
-    if too_long and len(value) <= 77 and len(name) < 70 and _SPLITS.search(value) is None:
+    if too_long and len(name) < 70 and _SPLITS.search(value) is None:
         return f"{name}: \r\n {value}\r\n".encode("ascii")
     return None
 
