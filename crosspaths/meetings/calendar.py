@@ -1,4 +1,12 @@
-"""Calendar invitations (RFC 5545, made with icalendar) for a match's suggested slot.
+"""Calendar invitations (RFC 5545) for a match's suggested slot.
+
+The content lines are written here, escaped and folded by our own few functions:
+building icalendar's ``Calendar`` and ``Event`` objects and serializing them was a
+fifth of the delivery worker's CPU per e-mail. The bytes are the ones icalendar
+writes for the same calendar (property and parameter order, TEXT escaping, RFC 6868
+parameter escapes and quoting, folding): tests/meetings/test_calendar_bytes.py builds
+it with icalendar for thousands of random invitations and compares. icalendar still
+makes the VTIMEZONE (once per zone and year) and reads calendars in the tests.
 
 One event per match: its UID never changes, so when the slot moves the new
 invitation (with a higher SEQUENCE, ``Match.sequence``) updates the event already
@@ -20,8 +28,10 @@ so it carries no ATTENDEE: RFC 5546 §3.2.1).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from datetime import UTC, date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
 from email.utils import parseaddr
 from functools import lru_cache
 from typing import Literal
@@ -31,8 +41,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone, vCalAddress, vText
-from icalendar.parser import Contentline
+from icalendar import Timezone
+from icalendar.timezone.tzid import tzid_from_tzinfo
 
 from crosspaths import clock
 from crosspaths.people.models import Person
@@ -62,10 +72,26 @@ def _organizer(mailbox: str) -> tuple[str, str]:
     return name or "Crosspaths", address
 
 
-def _address(name: str, email: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{email}")
-    address.params["CN"] = vText(name or email)
-    return address
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """What an invitation says, read from the match and translated: the times in the
+    organizer's zone, ``vtimezone`` that zone's VTIMEZONE (b"" without a slot),
+    ``location``/``url`` None when the event has no such line, ``attendees`` as
+    (name, address)."""
+
+    method: Method
+    uid: str
+    sequence: int
+    stamp: datetime
+    start: datetime | None
+    end: datetime | None
+    vtimezone: bytes
+    summary: str
+    description: str
+    location: str | None
+    url: str | None
+    organizer: tuple[str, str]
+    attendees: Sequence[tuple[str, str]]
 
 
 def match_calendar(
@@ -85,6 +111,21 @@ def match_calendar(
     match's reasons as sentences in ``language``, when the caller has them already."""
     if match.suggested_start is None and method != "CANCEL":
         return None
+    invitation = match_invitation(
+        match=match, method=method, language=language, attendees=attendees, reasons=reasons
+    )
+    return invitation_ics(invitation)
+
+
+def match_invitation(
+    *,
+    match: Match,
+    method: Method,
+    language: str | None,
+    attendees: Sequence[Person] | None,
+    reasons: Sequence[str] | None,
+) -> Invitation:
+    """What ``match_calendar`` writes, as plain values (see there)."""
     prefetched = getattr(match, "_prefetched_objects_cache", {}).get("members")
     rows = (
         prefetched
@@ -108,60 +149,137 @@ def match_calendar(
             lines.append(_("Video link: %(url)s") % {"url": match.video_link})
         if organizer:
             lines.append(_("%(name)s organizes this meeting.") % {"name": organizer.name})
-
-    cal = Calendar()
-    cal.add("prodid", "-//Crosspaths//Encounters//EN")
-    cal.add("version", "2.0")
-    cal.add("method", method)
-    event = Event()
-    event.add("uid", match_uid(match))
-    event.add("sequence", match.sequence)
-    # When this copy was made (RFC 5545 3.8.7.2 with a METHOD): a client receiving two
-    # copies of one SEQUENCE keeps the later one.
-    event.add("dtstamp", clock.now().astimezone(UTC).replace(microsecond=0))
+    start = end = None
+    vtimezone = b""
     if match.suggested_start is not None:
-        event.add("dtstart", match.suggested_start.astimezone(zone))
+        start = match.suggested_start.astimezone(zone)
         if match.suggested_end:
-            event.add("dtend", match.suggested_end.astimezone(zone))
-    event.add("summary", summary)
-    event.add("description", "\n".join(lines))
-    if match.video_link:
-        event.add("location", match.video_link)
-        event.add("url", match.video_link)
-    elif match.location_id:
-        event.add("location", match.place)
-    event["organizer"] = _address(*calendar_organizer())
+            end = match.suggested_end.astimezone(zone)
+        vtimezone = _vtimezone_ical(str(zone.key), match.suggested_start.year)
     invited = list(attendees) if attendees is not None else members
-    for person in invited if method != "PUBLISH" else []:
-        attendee = _address(person.name, person.email)
-        attendee.params["CUTYPE"] = vText("INDIVIDUAL")
-        attendee.params["ROLE"] = vText("REQ-PARTICIPANT")
-        attendee.params["PARTSTAT"] = vText("NEEDS-ACTION")
-        attendee.params["RSVP"] = vText("TRUE" if method == "REQUEST" else "FALSE")
-        event.add("attendee", attendee, encode=False)
-    event.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
-    cal.add_component(event)
-    ical = calendar_bytes(cal)
-    if match.suggested_start is None:
-        return ical
-    # The VTIMEZONE goes before the event, as cal.add_component would place it, but
-    # as bytes made once per zone: writing it out was a third of an e-mail's CPU.
-    at = ical.index(b"BEGIN:VEVENT")
-    return ical[:at] + _vtimezone_ical(str(zone.key), match.suggested_start.year) + ical[at:]
+    return Invitation(
+        method=method,
+        uid=match_uid(match),
+        sequence=match.sequence,
+        # When this copy was made (RFC 5545 3.8.7.2 with a METHOD): a client receiving
+        # two copies of one SEQUENCE keeps the later one.
+        stamp=clock.now().astimezone(UTC).replace(microsecond=0),
+        start=start,
+        end=end,
+        vtimezone=vtimezone,
+        summary=summary,
+        description="\n".join(lines),
+        location=match.video_link or (match.place if match.location_id else None),
+        url=match.video_link or None,
+        organizer=calendar_organizer(),
+        attendees=[] if method == "PUBLISH" else [(p.name, p.email) for p in invited],
+    )
 
 
-def calendar_bytes(cal: Calendar) -> bytes:
-    """``cal.to_ical()``, byte for byte, without icalendar's folding where a line
-    needs none: its ``_foldline`` walks every line a character at a time (a fifth of
-    the invitation's CPU) to fold the few longer than 74 octets. Those are folded by
-    ``_fold`` (tests/meetings/test_calendar_bytes.py holds the two equal)."""
-    return b"\r\n".join(_line_bytes(line) for line in cal.content_lines() if line) + b"\r\n"
+def invitation_ics(invitation: Invitation) -> bytes:
+    """The invitation's bytes as icalendar's ``Calendar.to_ical()`` wrote them when
+    ``match_calendar`` built the calendar with it: the properties in its canonical
+    order (VERSION, PRODID, METHOD; SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE,
+    then the others by name), parameters by name, the VTIMEZONE before the VEVENT."""
+    inv = invitation
+    head = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Crosspaths//Encounters//EN"]
+    head.append("METHOD:" + inv.method)
+    lines = ["BEGIN:VEVENT", "SUMMARY:" + _text(inv.summary)]
+    if inv.start is not None:
+        lines.append("DTSTART" + _date_time(inv.start))
+        if inv.end is not None:
+            lines.append("DTEND" + _date_time(inv.end))
+    lines += ["DTSTAMP" + _date_time(inv.stamp), "UID:" + _text(inv.uid)]
+    lines.append(f"SEQUENCE:{inv.sequence:d}")
+    rsvp = "TRUE" if inv.method == "REQUEST" else "FALSE"
+    lines += [
+        f"ATTENDEE;{_cn(name or email)};CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;"
+        f"ROLE=REQ-PARTICIPANT;RSVP={rsvp}:{_address('mailto:' + email)}"
+        for name, email in inv.attendees
+    ]
+    lines.append("DESCRIPTION:" + _text(inv.description))
+    if inv.location is not None:
+        lines.append("LOCATION:" + _text(inv.location))
+    name, email = inv.organizer
+    lines.append(f"ORGANIZER;{_cn(name or email)}:{_address('mailto:' + email)}")
+    lines.append("STATUS:" + ("CANCELLED" if inv.method == "CANCEL" else "CONFIRMED"))
+    if inv.url is not None:
+        lines.append("URL:" + _address(inv.url))
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return _content_lines(head) + inv.vtimezone + _content_lines(lines)
 
 
-def _line_bytes(line: Contentline) -> bytes:
-    data = line.encode("utf-8")
-    # _foldline leaves a line alone while each character's octets end before the limit.
-    return data if len(data) < 75 else _fold(data)
+def _content_lines(lines: list[str]) -> bytes:
+    """As icalendar's ``Contentlines.to_ical``: UTF-8, each line ended by CRLF, those
+    of 75 octets or more folded."""
+    out = []
+    for line in lines:
+        data = line.encode("utf-8")
+        out.append(data if len(data) < 75 else _fold(data))
+    out.append(b"")
+    return b"\r\n".join(out)
+
+
+def _text(value: str) -> str:
+    """A TEXT value escaped as icalendar's ``_escape_char`` does, step for step (its
+    first step makes a written ``\\N`` a line break)."""
+    return (
+        value.replace("\\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+_RFC_6868 = re.compile(r'\^|\r\n|\r|\n|"')
+_RFC_6868_ESCAPES = {"^": "^^", "\r\n": "^n", "\r": "^n", "\n": "^n", '"': "^'"}
+_QUOTABLE = re.compile("[,;:\u2019]")  # what makes icalendar's dquote quote any value
+
+
+def _param_value(value: str) -> str:
+    """RFC 6868 escapes, as icalendar's ``rfc_6868_escape`` writes them."""
+    return _RFC_6868.sub(lambda m: _RFC_6868_ESCAPES[m.group()], value)
+
+
+def _cn(name: str) -> str:
+    """The CN parameter as icalendar's ``Parameters.to_ical`` writes it: quoted when
+    the name holds a space or ``'`` (its rule for CN, on the name before escaping) or
+    its escaped value one of ``,;:`` or U+2019 (its rule for every parameter)."""
+    value = _param_value(name)
+    if " " in name or "'" in name or _QUOTABLE.search(value):
+        return f'CN="{value}"'
+    return "CN=" + value
+
+
+def _address(value: str) -> str:
+    """A CAL-ADDRESS or URI value, written as it is; icalendar refuses line breaks."""
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"A URI value may not contain CR or LF characters: {value!r}")
+    return value
+
+
+def _date_time(moment: datetime) -> str:
+    """``;TZID=zone:`` and the local time, or ``:`` and the time with ``Z`` in a zone
+    icalendar counts as UTC (UTC, and zones equal to it such as Africa/Abidjan)."""
+    tzid = _tzid(moment.tzinfo) or str(moment.tzname())
+    value = (
+        f"{moment.year:04}{moment.month:02}{moment.day:02}"
+        f"T{moment.hour:02}{moment.minute:02}{moment.second:02}"
+    )
+    if tzid == "UTC":
+        return f":{value}Z"
+    tzid = _param_value(tzid)
+    return f';TZID="{tzid}":{value}' if _QUOTABLE.search(tzid) else f";TZID={tzid}:{value}"
+
+
+@lru_cache(maxsize=64)
+def _tzid(zone: tzinfo | None) -> str | None:
+    """The TZID icalendar gives the zone: its name, or ``UTC`` for every zone that
+    equals UTC in icalendar's table of equivalent zones (None: the zone's own name)."""
+    return tzid_from_tzinfo(zone)
 
 
 def _fold(data: bytes) -> bytes:
