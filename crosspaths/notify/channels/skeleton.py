@@ -28,6 +28,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from functools import cached_property
 from typing import Any
 
 from django.core.signals import setting_changed
@@ -125,16 +126,28 @@ class _Opaque:
 
 
 class StandIns:
-    """A context with its strings replaced by numbered stand-ins, the real strings
-    in order, and the shape (everything else, as a hashable tuple)."""
+    """A context's real strings in order and its shape (everything else, as a
+    hashable tuple); ``context``, the context with its strings replaced by numbered
+    stand-ins, is made only when a skeleton has to be cut from it (once per
+    language and shape: most e-mails never need it)."""
 
     def __init__(self, context: dict[str, Any]) -> None:
         self.values: list[str] = []
         self.shape: list[Any] = []
-        self.context = self._stand_in(context)
+        self._source = context
+        self._walk(context, build=False)
         self.key = tuple(self.shape)
 
-    def _stand_in(self, value: Any) -> Any:
+    @cached_property
+    def context(self) -> dict[str, Any]:
+        again = StandIns.__new__(StandIns)
+        again.values, again.shape = [], []
+        stood_in: dict[str, Any] = again._walk(self._source, build=True)
+        return stood_in
+
+    def _walk(self, value: Any, build: bool) -> Any:
+        """Note the value's strings and shape; with ``build``, return its copy with
+        the strings stood in (None otherwise: nothing is copied)."""
         kind = type(value)
         shape = self.shape
         if kind is str or kind is SafeString:
@@ -145,16 +158,21 @@ class StandIns:
             shape.append(safe)
             index = len(self.values)
             self.values.append(value)
-            return _mark(index, safe)
+            return _mark(index, safe) if build else None
         if kind is bool or kind is int or value is None:
             shape.append((kind, value))
             return value
         if kind is tuple or kind is list:
             shape.append((kind, len(value)))
-            return kind([self._stand_in(item) for item in value])
+            items = [self._walk(item, build) for item in value]
+            return kind(items) if build else None
         if kind is dict:
             shape.append((dict, tuple(value)))
-            return {key: self._stand_in(item) for key, item in value.items()}
+            if not build:
+                for item in value.values():
+                    self._walk(item, False)
+                return None
+            return {key: self._walk(item, True) for key, item in value.items()}
         if kind is bytes:
             shape.append((bytes, bool(value)))
             return _Opaque(bool(value))
@@ -162,8 +180,12 @@ class StandIns:
             # A copy with the fields stood in (as dataclasses.replace, without
             # __init__: these are plain frozen records).
             shape.append(kind)
+            if not build:
+                for item in value.__dict__.values():
+                    self._walk(item, False)
+                return None
             copy = object.__new__(kind)
-            copy.__dict__.update({k: self._stand_in(v) for k, v in value.__dict__.items()})
+            copy.__dict__.update({k: self._walk(v, True) for k, v in value.__dict__.items()})
             return copy
         raise Unsupported(kind)
 
