@@ -24,6 +24,7 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.raw: list[bytes] = []  # each message's content as the server took it
         self._lock = threading.Lock()
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -33,6 +34,7 @@ class Mailbox:
         with self._lock:
             self.messages.append(message)  # type: ignore[arg-type]
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            self.raw.append(envelope.original_content)
         return "250 Message accepted for delivery"
 
     def start(self) -> Mailbox:

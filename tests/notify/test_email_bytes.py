@@ -253,3 +253,33 @@ def test_a_plain_recipient_is_taken_as_sanitize_address_would_write_it():
         assert _recipient(address, "utf-8") == expected, address
         plain += bool(email_channel._PLAIN_ADDRESS.fullmatch(address))  # the short cut
     assert plain > 100  # taken often
+
+
+def test_data_without_dots_to_stuff_reaches_the_server_as_smtplib_sends_it(mailbox):
+    """``_SMTP.data`` skips smtplib's dot-stuffing when no line starts with ``.``;
+    whatever the message, a real server must get the same content from it as from
+    smtplib itself: random messages with and without leading dots, lone CRs and LFs,
+    with and without a final line end."""
+    import smtplib
+
+    from crosspaths.notify.channels.email import _SMTP
+
+    rng = random.Random(2821)
+    pieces = [b"Subject: x\r\n\r\n", b"text", b"\r\n", b"\n", b"\r", b" ", b"\xc3\xa9"]
+
+    def piece() -> bytes:
+        return rng.choice([b".", b".."] if rng.random() < 0.03 else pieces)
+
+    messages = [b"Subject: x\r\n\r\nbody\r\n", b"Subject: x\r\n\r\n.\r\n", b".\r\nlead"]
+    messages += [b"".join(piece() for _ in range(rng.randint(1, 60))) for _ in range(300)]
+    quick, plain = _SMTP("127.0.0.1", mailbox.port), smtplib.SMTP("127.0.0.1", mailbox.port)
+    for message in messages:
+        quick.sendmail("a@example.com", ["b@example.com"], message)
+        plain.sendmail("a@example.com", ["b@example.com"], message)
+    quick.quit()
+    plain.quit()
+    sent = mailbox.raw
+    assert len(sent) == 2 * len(messages)
+    assert sent[0::2] == sent[1::2]
+    stuffed = sum(m.startswith(b".") or b"\n." in m for m in messages)
+    assert 50 < stuffed < len(messages) - 50  # both ways were taken often
