@@ -723,10 +723,10 @@ def _load(ids: Sequence[int]) -> list[Message]:
     built twenty model instances an introduction, the largest part of reading the
     batch."""
     batch = list(Message.objects.filter(pk__in=ids, status=Status.QUEUED).order_by("pk"))
-    shared = _Shared(Organization.objects.in_bulk({m.organization_id for m in batch}))
+    organizations = Organization.objects.in_bulk({m.organization_id for m in batch})
     for message in batch:
-        _cache(message, "organization", shared.organizations[message.organization_id])
-    matches = _matches_of(batch, shared)
+        _cache(message, "organization", organizations[message.organization_id])
+    matches = _matches_of(batch, organizations)
     for message in batch:
         match = matches.get(message.match_id) if message.match_id else None
         if match is None:
@@ -747,54 +747,49 @@ def _cache(obj: Any, name: str, value: Any) -> None:
     type(obj)._meta.get_field(name).set_cached_value(obj, value)
 
 
-class _Shared:
-    """The rows a batch's messages share, each read once for the batch."""
-
-    def __init__(self, organizations: dict[int, Organization]) -> None:
-        self.organizations = organizations
-
-    def attach(self, matches: Sequence[Match]) -> None:
-        """Give the matches and their members' people their round, program,
-        organizer, organization, location and department from one read each."""
-        people = [member.person for match in matches for member in match.members.all()]
-        missing = {p.organization_id for p in people} - self.organizations.keys()
-        if missing:
-            self.organizations.update(Organization.objects.in_bulk(missing))
-        rounds = Round.objects.select_related("program").in_bulk({m.round_id for m in matches})
-        locations = Location.objects.in_bulk(
-            {p.location_id for p in people if p.location_id}
-            | {m.location_id for m in matches if m.location_id}
-        )
-        departments = Department.objects.in_bulk(
-            {p.department_id for p in people if p.department_id}
-        )
-        for person in people:
-            _cache(person, "organization", self.organizations[person.organization_id])
-            _cache(person, "location", locations.get(person.location_id))  # None: none
-            _cache(person, "department", departments.get(person.department_id))  # None: none
-        outsiders = {
-            m.organizer_id
-            for m in matches
-            if m.organizer_id and all(x.person_id != m.organizer_id for x in m.members.all())
-        }
-        organizers = (
-            Person.objects.select_related("organization", "location").in_bulk(outsiders)
-            if outsiders
-            else {}
-        )
-        for match in matches:
-            _cache(match, "round", rounds[match.round_id])
-            _cache(match, "location", locations.get(match.location_id))  # None: none
-            if match.organizer_id:
-                organizer = organizers.get(match.organizer_id) or next(
-                    x.person for x in match.members.all() if x.person_id == match.organizer_id
-                )
-                _cache(match, "organizer", organizer)
-            else:
-                _cache(match, "organizer", None)
+def _share(matches: Sequence[Match], organizations: dict[int, Organization]) -> None:
+    """Give the matches and their members' people their round, program, organizer,
+    organization, location and department from one read each (``organizations``:
+    those read already, added to)."""
+    people = [member.person for match in matches for member in match.members.all()]
+    missing = {p.organization_id for p in people} - organizations.keys()
+    if missing:
+        organizations.update(Organization.objects.in_bulk(missing))
+    rounds = Round.objects.select_related("program").in_bulk({m.round_id for m in matches})
+    locations = Location.objects.in_bulk(
+        {p.location_id for p in people if p.location_id}
+        | {m.location_id for m in matches if m.location_id}
+    )
+    departments = Department.objects.in_bulk({p.department_id for p in people if p.department_id})
+    for person in people:
+        _cache(person, "organization", organizations[person.organization_id])
+        _cache(person, "location", locations.get(person.location_id))  # None: none
+        _cache(person, "department", departments.get(person.department_id))  # None: none
+    outsiders = {
+        m.organizer_id
+        for m in matches
+        if m.organizer_id and all(x.person_id != m.organizer_id for x in m.members.all())
+    }
+    organizers = (
+        Person.objects.select_related("organization", "location").in_bulk(outsiders)
+        if outsiders
+        else {}
+    )
+    for match in matches:
+        _cache(match, "round", rounds[match.round_id])
+        _cache(match, "location", locations.get(match.location_id))  # None: none
+        if match.organizer_id:
+            organizer = organizers.get(match.organizer_id) or next(
+                x.person for x in match.members.all() if x.person_id == match.organizer_id
+            )
+            _cache(match, "organizer", organizer)
+        else:
+            _cache(match, "organizer", None)
 
 
-def _matches_of(batch: Sequence[Message], shared: _Shared) -> dict[int, Match]:
+def _matches_of(
+    batch: Sequence[Message], organizations: dict[int, Organization]
+) -> dict[int, Match]:
     """The batch's matches by id, each read once with its members (from the
     prefetch cache, as ``content.members_of`` and the calendar read them)."""
     ids = {m.match_id for m in batch if m.match_id}
@@ -804,7 +799,7 @@ def _matches_of(batch: Sequence[Message], shared: _Shared) -> dict[int, Match]:
     found = list(
         Match.objects.filter(pk__in=ids).prefetch_related(Prefetch("members", queryset=members))
     )
-    shared.attach(found)
+    _share(found, organizations)
     return {match.pk: match for match in found}
 
 

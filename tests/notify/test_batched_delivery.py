@@ -77,6 +77,21 @@ def statements(captured) -> list[str]:
     return [q["sql"] for q in captured if not q["sql"].startswith(skip)]
 
 
+# What every batch of introductions reads, in this order (notify/services.py:_load).
+BATCH_READS = [
+    "notify_message",
+    "people_organization",
+    "programs_match",
+    "programs_matchmember",
+    "programs_round",
+]
+
+
+def tables_read(reads: list[str]) -> list[str]:
+    """The table each SELECT reads from first."""
+    return [s.split(" FROM ", 1)[1].split()[0].strip('"') for s in reads]
+
+
 def test_a_batch_costs_five_reads_and_one_claim_and_one_mark_per_sub_batch(cast, mailbox, settings):
     settings.MAIL_CLAIM_SIZE = 4
     intros = published_pairs(cast, 6)  # 12 introductions: 3 sub-batches
@@ -91,14 +106,7 @@ def test_a_batch_costs_five_reads_and_one_claim_and_one_mark_per_sub_batch(cast,
     # with their people, and the rounds with their programs; nothing per message.
     # (These people have no location or department: those would be one read each.)
     assert (len(reads), len(claims), len(marks), len(sql)) == (5, 3, 3, 11)
-    tables = [s.split(" FROM ", 1)[1].split()[0].strip('"') for s in reads]
-    assert tables == [
-        "notify_message",
-        "people_organization",
-        "programs_match",
-        "programs_matchmember",
-        "programs_round",
-    ]
+    assert tables_read(reads) == BATCH_READS
     assert set(received(mailbox).values()) == {1}
     assert len(received(mailbox)) == 12
 
@@ -113,13 +121,8 @@ def test_people_with_places_add_a_read_for_locations_and_one_for_departments(
     with CaptureQueriesContext(connection) as ctx:
         assert messages_deliver(message_ids=intros).sent == 8
     reads = [s for s in statements(ctx.captured_queries) if s.startswith("SELECT")]
-    tables = [s.split(" FROM ", 1)[1].split()[0].strip('"') for s in reads]
-    assert tables == [
-        "notify_message",
-        "people_organization",
-        "programs_match",
-        "programs_matchmember",
-        "programs_round",
+    assert tables_read(reads) == [
+        *BATCH_READS,
         "people_location",
         "people_department",
     ]
